@@ -1,0 +1,48 @@
+#pragma once
+// History: every client operation with its true invocation and completion times, in the JSON
+// Lines format of DESIGN.md:
+//   {"id":13,"proc":1,"call":26,"ret":28,"status":"ok","f":"cas","key":"r","arg":[0,3],"out":false}
+// status: ok (out is the result), fail (definitely no effect), info (unknown; ret is null).
+// Extra fields are kept when reading and written back (edgesim adds "node", the PoP that served).
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/engine/value.h"
+
+namespace edgesim {
+
+enum class OpStatus { kOk, kFail, kInfo };
+
+struct HistoryOp {
+  uint64_t id = 0;
+  uint64_t proc = 0;
+  int64_t call = 0;
+  std::optional<int64_t> ret;  // null for info
+  OpStatus status = OpStatus::kInfo;
+  std::string f;
+  std::string key;
+  Value arg;
+  Value out;
+  Value extra = Value::object();  // fields beyond the standard ones, e.g. "node"
+};
+
+using History = std::vector<HistoryOp>;
+
+// A malformed history: `where` is "file:line".
+class HistoryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void write_history(std::ostream& out, const History& history);
+// Reads JSON Lines; blank lines are skipped. Throws HistoryError naming `source:line`.
+History read_history(std::istream& in, const std::string& source);
+
+const char* status_name(OpStatus status);
+
+}  // namespace edgesim

@@ -1,0 +1,33 @@
+#pragma once
+// The edgesim subcommands. Each returns the process exit code: 0 all checks held, 1 a property was
+// violated, 2 bad input or usage, 3 inconclusive.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgesim {
+
+constexpr int kExitOk = 0;
+constexpr int kExitViolated = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInconclusive = 3;
+
+struct RunCommandOptions {
+  std::string scenario_path;
+  std::optional<uint64_t> seed;
+  std::string seeds;  // "A..B"
+  unsigned jobs = 1;
+  std::vector<std::string> overrides;  // "path=value"
+  std::string report_dir;
+  bool json = false;
+  std::string history_path;
+  std::string shard;  // "I/N", 0-based I
+};
+
+int run_command(const RunCommandOptions& options);
+int validate_command(const std::string& scenario_path, const std::vector<std::string>& overrides);
+int engines_command();
+
+}  // namespace edgesim

@@ -1,0 +1,50 @@
+// edgesim: the command-line entry point (see DESIGN.md, "CLI contract").
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "sim/cli/commands.h"
+#include "sim/cli/version.h"
+
+int main(int argc, char** argv) {
+  using namespace edgesim;
+  CLI::App app{"edgesim: deterministic simulator and test harness for edge state reconciliation"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("edgesim ") + kVersion);
+
+  RunCommandOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario over one or more seeds");
+  run_cmd->add_option("scenario", run.scenario_path, "scenario YAML")->required();
+  auto* seed = run_cmd->add_option("--seed", run.seed, "run this one seed");
+  run_cmd->add_option("--seeds", run.seeds, "run seeds A..B inclusive")->excludes(seed);
+  run_cmd->add_option("--jobs,-j", run.jobs, "seeds to run in parallel")->check(CLI::Range(1u, 1024u));
+  run_cmd->add_option("--set", run.overrides, "override a field: path=value (repeatable)");
+  run_cmd->add_option("--report", run.report_dir, "write summary.json and summary.txt into DIR");
+  run_cmd->add_flag("--json", run.json, "print one machine-readable JSON summary");
+  run_cmd->add_option("--history", run.history_path, "write the op history (JSON Lines) to FILE");
+  run_cmd->add_option("--shard", run.shard, "run only shard I of N of the seeds (I/N, I from 0)");
+
+  std::string validate_path;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file without running it");
+  validate_cmd->add_option("scenario", validate_path, "scenario YAML")->required();
+  validate_cmd->add_option("--set", validate_overrides, "override a field: path=value (repeatable)");
+
+  CLI::App* engines_cmd = app.add_subcommand("engines", "list the registered engines and their parameters");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "edgesim: error: %s\n(run `edgesim --help` for usage)\n", e.what());
+    return kExitBadInput;
+  }
+  if (*run_cmd) return run_command(run);
+  if (*validate_cmd) return validate_command(validate_path, validate_overrides);
+  if (*engines_cmd) return engines_command();
+  std::fputs(app.help().c_str(), stderr);
+  return kExitBadInput;
+}

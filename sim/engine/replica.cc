@@ -1,0 +1,27 @@
+#include "sim/engine/replica.h"
+
+namespace edgesim {
+
+void DurableStore::put(const std::string& key, std::string bytes) {
+  entries_[key] = std::move(bytes);
+  ++writes_;
+}
+
+std::optional<std::string> DurableStore::get(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void DurableStore::erase(const std::string& key) {
+  entries_.erase(key);
+  ++writes_;
+}
+
+uint64_t DurableStore::bytes() const {
+  uint64_t total = 0;
+  for (const auto& [key, value] : entries_) total += key.size() + value.size();
+  return total;
+}
+
+}  // namespace edgesim

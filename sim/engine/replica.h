@@ -1,0 +1,68 @@
+#pragma once
+// The contract between the harness and a reconciliation engine (see DESIGN.md, "Engines").
+// A Replica is one engine instance's state on one node. It acts only through NodeContext: it never
+// knows it is simulated, and every fault reaches it as a lost message, a skewed clock or a crash.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/prng.h"
+#include "sim/core/time.h"
+#include "sim/engine/value.h"
+
+namespace edgesim {
+
+using NodeId = uint32_t;
+
+// The only state that survives a crash: a key -> bytes map, written synchronously (a write that
+// returned is on disk). Iteration is in key order.
+class DurableStore {
+ public:
+  void put(const std::string& key, std::string bytes);
+  std::optional<std::string> get(const std::string& key) const;
+  void erase(const std::string& key);
+  const std::map<std::string, std::string>& entries() const { return entries_; }
+  uint64_t writes() const { return writes_; }
+  uint64_t bytes() const;
+
+ private:
+  std::map<std::string, std::string> entries_;
+  uint64_t writes_ = 0;
+};
+
+class NodeContext {
+ public:
+  virtual ~NodeContext() = default;
+  virtual NodeId self() const = 0;
+  // Every node hosting this service, self included, in id order.
+  virtual const std::vector<NodeId>& peers() const = 0;
+  virtual Instant now() const = 0;        // wall clock: offset, drift and steps
+  virtual Instant monotonic() const = 0;  // drift only, never steps
+  virtual Prng& prng() = 0;               // this replica's own stream
+  // To the same service on `to`; may be delayed, lost, duplicated or reordered.
+  virtual void send(NodeId to, std::string payload) = 0;
+  virtual TimerId start_timer(Duration after) = 0;  // on the monotonic clock
+  virtual void cancel_timer(TimerId timer) = 0;
+  virtual void complete(OpId op, Result result) = 0;  // answers a client op, at most once
+  virtual DurableStore& durable() = 0;
+};
+
+class Replica {
+ public:
+  virtual ~Replica() = default;
+  virtual void on_start(NodeContext& context) = 0;  // first boot and every restart
+  virtual void on_op(NodeContext& context, const Op& op) = 0;
+  virtual void on_message(NodeContext& context, NodeId from, std::string_view payload) = 0;
+  virtual void on_timer(NodeContext& context, TimerId timer) = 0;
+  virtual void on_crash() = 0;  // drop volatile state; the next call is on_start
+  // Canonical value of the replica's data; equal values <=> converged.
+  virtual Value observe() const = 0;
+  // Bytes of replication metadata held (timestamps, version vectors, ...), for metrics.
+  virtual uint64_t metadata_bytes() const { return 0; }
+};
+
+}  // namespace edgesim

@@ -1,0 +1,34 @@
+#pragma once
+// Values, operations and results exchanged between clients, the harness and engines.
+// A Value is JSON (nlohmann::json with ordered std::map objects, so serialization is canonical and
+// deterministic); the same shape crosses the out-of-process engine protocol unchanged.
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace edgesim {
+
+using Value = nlohmann::json;
+using OpId = uint64_t;
+using TimerId = uint64_t;
+
+// A client operation: f in read, write, cas, append, incr, add, remove, insert, delete.
+struct Op {
+  OpId id = 0;
+  std::string f;
+  std::string key;
+  Value arg;  // write: value; cas: [from, to]; append: string; incr: by; ...
+};
+
+struct Result {
+  bool ok = false;
+  Value value;        // read: the value (null = absent); cas: true/false; write: null
+  std::string error;  // when !ok: why (the op definitely had no effect)
+
+  static Result success(Value value = nullptr) { return Result{true, std::move(value), {}}; }
+  static Result failure(std::string error) { return Result{false, nullptr, std::move(error)}; }
+};
+
+}  // namespace edgesim

@@ -1,0 +1,149 @@
+#include "sim/node/node.h"
+
+#include "sim/core/assert.h"
+
+namespace edgesim {
+
+// One replica with everything it may touch: the NodeContext implementation.
+class Node::Slot final : public NodeContext {
+ public:
+  Slot(Node& node, ServiceId service, std::unique_ptr<Replica> replica,
+       std::vector<NodeId> peers, const Prng& prng)
+      : node_(node),
+        service_(service),
+        replica_(std::move(replica)),
+        peers_(std::move(peers)),
+        prng_(prng) {}
+
+  NodeId self() const override { return node_.id_; }
+  const std::vector<NodeId>& peers() const override { return peers_; }
+  Instant now() const override { return node_.clock_.wall(node_.env_.loop.now()); }
+  Instant monotonic() const override { return node_.clock_.monotonic(node_.env_.loop.now()); }
+  Prng& prng() override { return prng_; }
+  DurableStore& durable() override { return durable_; }
+
+  void send(NodeId to, std::string payload) override {
+    EDGESIM_ASSERT(node_.up_, "a crashed replica sent a message");
+    node_.env_.network.send(node_.id_, to, service_, std::move(payload));
+  }
+
+  TimerId start_timer(Duration after) override {
+    EDGESIM_ASSERT(after.ns >= 0, "negative timer");
+    const TimerId timer = ++last_timer_;
+    const Instant at = node_.env_.loop.now() + node_.clock_.true_span(after);
+    timers_[timer] = node_.env_.loop.schedule(at, node_.env_.timer_kind, node_.id_, timer, service_);
+    return timer;
+  }
+
+  void cancel_timer(TimerId timer) override {
+    auto it = timers_.find(timer);
+    if (it == timers_.end()) return;
+    node_.env_.loop.cancel(it->second);
+    timers_.erase(it);
+  }
+
+  void complete(OpId op, Result result) override {
+    EDGESIM_ASSERT(pending_ops_.erase(op) == 1, "op {} completed twice or never submitted", op);
+    node_.env_.completions.on_complete(node_.id_, service_, op, std::move(result));
+  }
+
+  void on_op(const Op& op) {
+    EDGESIM_ASSERT(pending_ops_.insert(op.id).second, "op {} submitted twice", op.id);
+    replica_->on_op(*this, op);
+  }
+
+  void fire(TimerId timer) {
+    if (timers_.erase(timer) == 0) return;  // cancelled, or from before a crash
+    replica_->on_timer(*this, timer);
+  }
+
+  void crash() {
+    for (const auto& [timer, event] : timers_) node_.env_.loop.cancel(event);
+    timers_.clear();
+    pending_ops_.clear();
+    replica_->on_crash();
+  }
+
+  Replica& replica() { return *replica_; }
+  const DurableStore& durable_store() const { return durable_; }
+
+ private:
+  Node& node_;
+  ServiceId service_;
+  std::unique_ptr<Replica> replica_;
+  std::vector<NodeId> peers_;
+  Prng prng_;
+  DurableStore durable_;
+  TimerId last_timer_ = 0;  // never reset, so timers from before a crash cannot be confused
+  std::map<TimerId, EventId> timers_;
+  std::set<OpId> pending_ops_;
+};
+
+Node::Node(NodeId id, std::string name, NodeClock clock, NodeEnvironment env)
+    : id_(id), name_(std::move(name)), clock_(std::move(clock)), env_(env) {}
+
+Node::~Node() = default;
+
+void Node::add_replica(ServiceId service, std::unique_ptr<Replica> replica,
+                       std::vector<NodeId> peers, const Prng& prng) {
+  EDGESIM_ASSERT(!up_, "replicas are added before the node starts");
+  EDGESIM_ASSERT(slots_.count(service) == 0, "service {} added twice to {}", service, name_);
+  slots_[service] = std::make_unique<Slot>(*this, service, std::move(replica), std::move(peers), prng);
+}
+
+void Node::start() {
+  EDGESIM_ASSERT(!up_, "{} started twice", name_);
+  up_ = true;
+  for (auto& [service, slot] : slots_) slot->replica().on_start(*slot);
+}
+
+void Node::crash() {
+  if (!up_) return;
+  up_ = false;
+  for (auto& [service, slot] : slots_) slot->crash();
+}
+
+void Node::restart() {
+  if (up_) return;
+  start();
+}
+
+Node::Slot& Node::slot(ServiceId service) {
+  auto it = slots_.find(service);
+  EDGESIM_ASSERT(it != slots_.end(), "{} does not host service {}", name_, service);
+  return *it->second;
+}
+
+bool Node::hosts(ServiceId service) const { return slots_.count(service) != 0; }
+
+bool Node::submit(ServiceId service, const Op& op) {
+  if (!up_ || !hosts(service)) return false;
+  slot(service).on_op(op);
+  return true;
+}
+
+bool Node::deliver(ServiceId service, NodeId from, std::string_view payload) {
+  if (!up_ || !hosts(service)) return false;
+  Slot& s = slot(service);
+  s.replica().on_message(s, from, payload);
+  return true;
+}
+
+void Node::fire_timer(ServiceId service, TimerId timer) {
+  if (!up_) return;
+  slot(service).fire(timer);
+}
+
+const Replica& Node::replica(ServiceId service) const {
+  auto it = slots_.find(service);
+  EDGESIM_ASSERT(it != slots_.end());
+  return it->second->replica();
+}
+
+const DurableStore& Node::durable(ServiceId service) const {
+  auto it = slots_.find(service);
+  EDGESIM_ASSERT(it != slots_.end());
+  return it->second->durable_store();
+}
+
+}  // namespace edgesim

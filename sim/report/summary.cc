@@ -1,0 +1,124 @@
+#include "sim/report/summary.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/core/trace_hash.h"
+
+namespace edgesim {
+namespace {
+
+std::string ms(int64_t ns) { return format_duration(Duration{ns}); }
+
+std::string link_text(const LinkSpec& spec) {
+  std::string text = spec.latency.describe();
+  if (spec.jitter.ns > 0) text += fmt::format(" +jitter {}", format_duration(spec.jitter));
+  if (spec.loss_ratio > 0) text += fmt::format(", loss {:g}%", spec.loss_ratio * 100);
+  if (spec.duplicate_ratio > 0) text += fmt::format(", dup {:g}%", spec.duplicate_ratio * 100);
+  if (spec.reorder_ratio > 0) text += fmt::format(", reorder {:g}%", spec.reorder_ratio * 100);
+  return text;
+}
+
+std::string latency_line(const char* name, const Value& h) {
+  if (h.at("count").get<uint64_t>() == 0) return fmt::format("{} -", name);
+  return fmt::format("{} p50 {} p90 {} p99 {} max {}", name, ms(h.at("p50").get<int64_t>()),
+                     ms(h.at("p90").get<int64_t>()), ms(h.at("p99").get<int64_t>()),
+                     ms(h.at("max").get<int64_t>()));
+}
+
+std::string check_line(const std::string& name, const CheckOutcome& check) {
+  const Value& d = check.details;
+  const char* verdict = check.ok ? "ok" : "VIOLATED";
+  if (name == "convergence") {
+    if (!d.at("converged").get<bool>()) {
+      return fmt::format("convergence {}: {} live replicas still hold {} different values at the end",
+                         verdict, d.at("live_replicas").get<int>(), d.at("distinct_values").get<int>());
+    }
+    return fmt::format("convergence {}: {} live replicas equal {} after the last heal/write (bound {})",
+                       verdict, d.at("live_replicas").get<int>(),
+                       ms(d.at("time_to_converge_ns").get<int64_t>()), ms(d.at("within_ns").get<int64_t>()));
+  }
+  if (name == "lost_updates") {
+    const std::string bound = d.at("max").is_null() ? "report only"
+                                                    : fmt::format("max {}", d.at("max").get<uint64_t>());
+    return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})", verdict,
+                       d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(), bound);
+  }
+  return fmt::format("{} {}: {}", name, verdict, d.dump());
+}
+
+}  // namespace
+
+std::string replay_command(const Scenario& scenario, uint64_t seed) {
+  return fmt::format("edgesim run {} --seed {}", scenario.path.empty() ? scenario.name : scenario.path, seed);
+}
+
+Value summary_json(const Scenario& scenario, const std::vector<RunResult>& results) {
+  Value seeds = Value::array();
+  bool ok = true;
+  for (const RunResult& r : results) {
+    Value checks = Value::object();
+    for (const auto& [name, check] : r.checks) {
+      Value entry = check.details;
+      entry["ok"] = check.ok;
+      checks[name] = std::move(entry);
+    }
+    Value faults = Value::array();
+    for (const FaultLogEntry& f : r.faults) faults.push_back({{"at_ns", f.at.ns}, {"what", f.what}});
+    seeds.push_back({{"seed", r.seed}, {"trace_hash", hex64(r.trace_hash)}, {"ok", r.ok},
+                     {"checks", std::move(checks)}, {"metrics", r.metrics}, {"faults", std::move(faults)}});
+    ok = ok && r.ok;
+  }
+  return {{"scenario", scenario.name}, {"path", scenario.path}, {"ok", ok}, {"seeds", std::move(seeds)}};
+}
+
+std::string describe_scenario(const Scenario& scenario) {
+  std::string text = fmt::format("scenario {} ({})\n", scenario.name, scenario.path);
+  if (!scenario.description.empty()) text += fmt::format("  {}\n", scenario.description);
+  std::vector<std::string> regions;
+  uint32_t pops = 0;
+  for (const RegionSpec& r : scenario.topology.regions) {
+    regions.push_back(fmt::format("{} ({} PoPs)", r.name, r.pops_count));
+    pops += r.pops_count;
+  }
+  text += fmt::format("  topology: {} regions, {} PoPs: {}\n", regions.size(), pops, fmt::join(regions, ", "));
+  text += fmt::format("    intra-region: {}\n", link_text(scenario.topology.intra_region));
+  for (const BackboneLinkSpec& l : scenario.topology.links) {
+    text += fmt::format("    {} <-> {}: {}\n", l.a, l.b, link_text(l.spec));
+  }
+  const ClocksSpec& c = scenario.clocks;
+  text += fmt::format("  clocks: skew ±{}, drift ±{:g}ppm{}\n", format_duration(c.skew), double(c.drift_ppb) / 1000,
+                      c.resync_interval.ns > 0 ? fmt::format(", resync every {} (±{})",
+                                                             format_duration(c.resync_interval),
+                                                             format_duration(c.resync_accuracy))
+                                               : "");
+  text += fmt::format("  engine: {} ({})\n", scenario.engine.name,
+                      fmt::join(scenario.engine.params.describe(), ", "));
+  const WorkloadSpec& w = scenario.workload;
+  text += fmt::format("  workload: {} clients, one op per ~{} each, {:g}% reads, {} keys ({})\n",
+                      w.clients_count, format_duration(w.think_time), w.read_ratio * 100, w.keys_count,
+                      w.key_distribution == KeyDistribution::kZipf ? "zipf" : "uniform");
+  text += fmt::format("  run: {} simulated, faults until {}, then {} quiet\n", format_duration(scenario.duration),
+                      format_duration(scenario.duration - scenario.quiet), format_duration(scenario.quiet));
+  return text;
+}
+
+std::string describe_run(const RunResult& r) {
+  std::string text = fmt::format("seed {}  trace {}  {}\n", r.seed, hex64(r.trace_hash), r.ok ? "PASS" : "FAIL");
+  for (const FaultLogEntry& f : r.faults) text += fmt::format("  {:>8}  {}\n", format_duration(Duration{f.at.ns}), f.what);
+  for (const auto& [name, check] : r.checks) text += "  check " + check_line(name, check) + "\n";
+  const Value& m = r.metrics;
+  const Value& ops = m.at("ops");
+  text += fmt::format("  ops: {} (ok {}, fail {}, info {}); {}; {}\n", ops.at("total").get<uint64_t>(),
+                      ops.at("ok").get<uint64_t>(), ops.at("fail").get<uint64_t>(), ops.at("info").get<uint64_t>(),
+                      latency_line("read", m.at("latency_ns").at("read")),
+                      latency_line("write", m.at("latency_ns").at("write")));
+  const Value& n = m.at("network");
+  text += fmt::format("  network: {} sent, {} delivered, {} duplicated; dropped: {} lost, {} partitioned, {} to down nodes; {} KiB sent\n",
+                      n.at("sent").get<uint64_t>(), n.at("delivered").get<uint64_t>(), n.at("duplicated").get<uint64_t>(),
+                      n.at("dropped_loss").get<uint64_t>(), n.at("dropped_partition").get<uint64_t>(),
+                      n.at("dropped_down").get<uint64_t>(), n.at("bytes_sent").get<uint64_t>() / 1024);
+  return text;
+}
+
+}  // namespace edgesim

@@ -1,0 +1,150 @@
+#include "sim/scenario/run.h"
+
+#include <memory>
+#include <set>
+
+#include "sim/check/convergence.h"
+#include "sim/check/lost_updates.h"
+#include "sim/core/assert.h"
+#include "sim/node/cluster.h"
+#include "sim/scenario/build.h"
+#include "sim/scenario/run_metrics.h"
+#include "sim/workload/kv_workload.h"
+
+namespace edgesim {
+namespace {
+
+constexpr ServiceId kDataService = 0;
+
+// One seed's world: every component, wired together, plus the convergence probe.
+class Simulation final : public EventHandler {
+ public:
+  Simulation(const Scenario& scenario, uint64_t seed, const EngineRegistry& engines)
+      : scenario_(scenario),
+        root_(seed),
+        topology_(build_topology(scenario)),
+        cluster_(loop_, topology_),
+        network_(loop_, topology_, root_, cluster_),
+        probe_kind_(loop_.register_kind("probe", this)) {
+    const EngineInfo* info = engines.find(scenario.engine.name);
+    EDGESIM_ASSERT(info != nullptr, "engine {} is not registered", scenario.engine.name);
+    engine_ = info->factory(scenario.engine.params);
+    workload_ = std::make_unique<KvWorkload>(loop_, cluster_, topology_, kDataService,
+                                             scenario.workload, root_.fork("workload"),
+                                             scenario.workload_stop());
+    cluster_.attach(network_, *workload_);
+    std::vector<NodeId> peers;
+    for (NodeId id = 0; id < topology_.pops_count(); ++id) peers.push_back(id);
+    for (NodeId id = 0; id < topology_.pops_count(); ++id) {
+      Prng clock_prng = root_.fork("clock/" + topology_.pop(id).name);
+      const ClockSpec clock = draw_clock(scenario.clocks, clock_prng);
+      Node& node = cluster_.add_node(id, NodeClock(clock, clock_prng.next_u64()));
+      node.add_replica(kDataService, engine_->make_replica(id), peers,
+                       root_.fork("node/" + topology_.pop(id).name));
+    }
+    nemesis_ = std::make_unique<Nemesis>(loop_, network_, cluster_, topology_,
+                                         resolve_faults(scenario, topology_), scenario.random_faults,
+                                         root_.fork("nemesis"), scenario.quiet_start());
+    schedule_probes();
+  }
+
+  RunResult run(uint64_t seed, const RunOptions& options) {
+    for (auto& node : cluster_.nodes()) node->start();
+    loop_.run_until(Instant{scenario_.duration.ns});
+    RunResult result;
+    result.seed = seed;
+    result.trace_hash = loop_.trace().value();
+    judge(result);
+    result.metrics = collect_metrics(MetricsSources{loop_, network_, cluster_, *workload_, kDataService});
+    result.faults = nemesis_->log();
+    if (options.keep_history) result.history = workload_->take_history();
+    return result;
+  }
+
+  void on_event(const Event&) override { probe(); }
+
+ private:
+  void schedule_probes() {
+    // Sample from when client ops stop (or the quiet phase starts) to the end of the run.
+    const Instant from = std::min(scenario_.workload_stop(), scenario_.quiet_start());
+    const Instant end{scenario_.duration.ns};
+    const Duration interval{std::max<int64_t>(1'000'000, (end - from).ns / 1000)};
+    for (Instant at = from; at < end; at += interval) loop_.schedule(at, probe_kind_, 0, 0);
+    loop_.schedule(end, probe_kind_, 0, 0);
+  }
+
+  void probe() {
+    std::set<std::string> distinct;
+    uint32_t live = 0;
+    for (const auto& node : cluster_.nodes()) {
+      if (!node->up()) continue;
+      ++live;
+      distinct.insert(node->replica(kDataService).observe().dump());
+    }
+    convergence_.sample(loop_.now(), live, static_cast<uint32_t>(distinct.size()));
+  }
+
+  const Replica* first_live_replica() const {
+    for (const auto& node : cluster_.nodes()) {
+      if (node->up()) return &node->replica(kDataService);
+    }
+    return nullptr;
+  }
+
+  void judge(RunResult& result) {
+    const ChecksSpec& checks = scenario_.checks;
+    const Instant reference = std::max(nemesis_->last_recovery(), workload_->last_arrival());
+    if (checks.convergence) {
+      const ConvergenceVerdict v = convergence_.verdict(reference, checks.convergence->within);
+      CheckOutcome& outcome = result.checks["convergence"];
+      outcome.ok = v.ok;
+      outcome.details["converged"] = v.converged;
+      outcome.details["within_ns"] = v.within.ns;
+      outcome.details["reference_ns"] = v.reference.ns;
+      outcome.details["time_to_converge_ns"] =
+          v.time_to_converge ? Value(v.time_to_converge->ns) : Value(nullptr);
+      outcome.details["live_replicas"] = v.live_replicas;
+      outcome.details["distinct_values"] = v.distinct_values;
+    }
+    if (checks.lost_updates) {
+      const Replica* replica = first_live_replica();
+      const Value final_values = replica ? replica->observe() : Value::object();
+      const LostUpdatesResult lost = find_lost_updates(workload_->history(), final_values);
+      CheckOutcome& outcome = result.checks["lost_updates"];
+      outcome.ok = !checks.lost_updates->max || lost.count <= *checks.lost_updates->max;
+      outcome.details["count"] = lost.count;
+      outcome.details["acked_writes"] = lost.acked_writes;
+      outcome.details["max"] = checks.lost_updates->max ? Value(*checks.lost_updates->max) : Value(nullptr);
+      Value examples = Value::array();
+      for (const LostUpdate& l : lost.examples) {
+        examples.push_back({{"key", l.key}, {"lost_op", l.lost_op}, {"winner_op", l.winner_op}});
+      }
+      outcome.details["examples"] = std::move(examples);
+    }
+    for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
+  }
+
+  const Scenario& scenario_;
+  Prng root_;
+  EventLoop loop_;
+  Topology topology_;
+  Cluster cluster_;
+  Network network_;
+  EventKind probe_kind_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<KvWorkload> workload_;
+  std::unique_ptr<Nemesis> nemesis_;
+  ConvergenceTracker convergence_;
+};
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, uint64_t seed, const EngineRegistry& engines,
+                       const RunOptions& options) {
+  const RunContext context{scenario.path.empty() ? scenario.name : scenario.path, seed};
+  const RunContextScope scope(&context);
+  Simulation simulation(scenario, seed, engines);
+  return simulation.run(seed, options);
+}
+
+}  // namespace edgesim

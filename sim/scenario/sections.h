@@ -1,0 +1,24 @@
+#pragma once
+// Parsers for each top-level section of a scenario; used by loader.cc only.
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/engine/registry.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/yaml_reader.h"
+
+namespace edgesim {
+
+void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
+void parse_clocks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
+void parse_engine(const YamlReader& reader, const YAML::Node& node, const EngineRegistry& engines,
+                  Scenario& scenario);
+void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
+// Needs the topology parsed first (fault targets are checked against region and PoP names).
+void parse_faults(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
+void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
+
+// The PoP names a topology spec produces: <region>-1 .. <region>-N.
+std::string pop_name(const RegionSpec& region, uint32_t index);
+
+}  // namespace edgesim

@@ -1,0 +1,130 @@
+// Engine, workload and checks sections of a scenario.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/scenario/sections.h"
+
+namespace edgesim {
+namespace {
+
+Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::string& path,
+                  const ParamSpec& spec) {
+  switch (spec.type) {
+    case ParamType::kString:
+      return reader.string(node, path);
+    case ParamType::kEnum:
+      return reader.choice(node, path, spec.choices);
+    case ParamType::kDuration:
+      return reader.duration(node, path, Duration{spec.min}, Duration{spec.max}).ns;
+    case ParamType::kInt:
+      return reader.integer(node, path, spec.min, spec.max);
+    case ParamType::kDouble:
+      return reader.number(node, path, -1e300, 1e300);
+    case ParamType::kBool:
+      return reader.boolean(node, path);
+  }
+  return nullptr;
+}
+
+std::vector<std::string> param_names(const EngineInfo& info) {
+  std::vector<std::string> names;
+  for (const ParamSpec& spec : info.params) names.push_back(spec.name);
+  return names;
+}
+
+}  // namespace
+
+void parse_engine(const YamlReader& reader, const YAML::Node& node, const EngineRegistry& engines,
+                  Scenario& scenario) {
+  reader.expect_keys(node, "engine", "engine");
+  if (!node["name"]) reader.fail(node, "engine", "missing `name`");
+  scenario.engine.name = reader.choice(node["name"], "engine.name", engines.names());
+  const EngineInfo& info = *engines.find(scenario.engine.name);
+  Value values = Value::object();
+  const YAML::Node params = node["params"];
+  if (params) {
+    reader.expect_map(params, "engine.params");
+    for (const auto& entry : params) {
+      const std::string key = entry.first.as<std::string>();
+      const ParamSpec* spec = nullptr;
+      for (const ParamSpec& candidate : info.params) {
+        if (candidate.name == key) spec = &candidate;
+      }
+      const std::string path = "engine.params." + key;
+      if (spec == nullptr) {
+        reader.fail(entry.first, path,
+                    fmt::format("engine `{}` has no parameter `{}` (allowed: {})", info.name, key,
+                                fmt::join(param_names(info), ", ")));
+      }
+      values[key] = parse_param(reader, entry.second, path, *spec);
+    }
+  }
+  for (const ParamSpec& spec : info.params) {
+    if (!values.contains(spec.name)) values[spec.name] = spec.default_value;
+  }
+  scenario.engine.params = EngineParams(std::move(values), info.params);
+}
+
+void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
+  reader.expect_keys(node, "workload", "workload");
+  WorkloadSpec& workload = scenario.workload;
+  if (node["type"]) reader.choice(node["type"], "workload.type", {"kv"});
+  if (node["clients"]) {
+    workload.clients_count = uint32_t(reader.integer(node["clients"], "workload.clients", 0, 100000));
+  }
+  if (node["rate"]) workload.think_time = reader.rate_interval(node["rate"], "workload.rate");
+  if (node["read_ratio"]) workload.read_ratio = reader.ratio(node["read_ratio"], "workload.read_ratio");
+  if (node["keys"]) {
+    workload.keys_count = uint32_t(reader.integer(node["keys"], "workload.keys", 1, 10'000'000));
+  }
+  if (node["key_dist"]) {
+    const std::string dist = reader.choice(node["key_dist"], "workload.key_dist", {"uniform", "zipf"});
+    workload.key_distribution = dist == "zipf" ? KeyDistribution::kZipf : KeyDistribution::kUniform;
+  }
+  if (node["zipf_exponent"]) {
+    workload.zipf_exponent = reader.number(node["zipf_exponent"], "workload.zipf_exponent", 0.01, 10);
+  }
+  if (node["timeout"]) {
+    workload.timeout = reader.duration(node["timeout"], "workload.timeout", Duration::micros(1));
+  }
+  if (node["access_latency"]) {
+    workload.access_latency = reader.latency(node["access_latency"], "workload.access_latency");
+  }
+  const Duration zero{0};
+  if (node["start"]) workload.start = reader.duration(node["start"], "workload.start", zero, scenario.duration);
+  if (node["stop"]) {
+    workload.stop = reader.duration(node["stop"], "workload.stop", workload.start, scenario.duration);
+  }
+}
+
+void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
+  reader.expect_keys(node, "checks", "checks");
+  if (const YAML::Node convergence = node["convergence"]) {
+    ConvergenceCheckSpec spec;
+    if (!convergence.IsNull()) {
+      reader.expect_keys(convergence, "checks.convergence", "checks.convergence");
+      if (convergence["within"]) {
+        spec.within = reader.duration(convergence["within"], "checks.convergence.within",
+                                      Duration::millis(1), scenario.quiet);
+      }
+    }
+    if (spec.within > scenario.quiet) {
+      reader.fail(convergence, "checks.convergence.within",
+                  fmt::format("cannot judge convergence within {} in a quiet phase of {}",
+                              format_duration(spec.within), format_duration(scenario.quiet)));
+    }
+    scenario.checks.convergence = spec;
+  }
+  if (const YAML::Node lost = node["lost_updates"]) {
+    LostUpdatesCheckSpec spec;
+    if (!lost.IsNull()) {
+      reader.expect_keys(lost, "checks.lost_updates", "checks.lost_updates");
+      if (lost["max"]) {
+        spec.max = uint64_t(reader.integer(lost["max"], "checks.lost_updates.max", 0, INT64_MAX));
+      }
+    }
+    scenario.checks.lost_updates = spec;
+  }
+}
+
+}  // namespace edgesim

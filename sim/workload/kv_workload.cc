@@ -1,0 +1,131 @@
+#include "sim/workload/kv_workload.h"
+
+#include <fmt/format.h>
+
+#include "sim/core/assert.h"
+
+namespace edgesim {
+
+KvWorkload::KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology,
+                       ServiceId service, const WorkloadSpec& spec, const Prng& prng, Instant stop)
+    : loop_(loop),
+      cluster_(cluster),
+      topology_(topology),
+      service_(service),
+      spec_(spec),
+      stop_(stop),
+      keys_(spec.keys_count, spec.key_distribution, spec.zipf_exponent),
+      tick_kind_(loop.register_kind("client_tick", this)),
+      arrive_kind_(loop.register_kind("op_arrive", this)),
+      answer_kind_(loop.register_kind("op_answer", this)),
+      timeout_kind_(loop.register_kind("op_timeout", this)) {
+  const auto& regions = topology.regions();
+  EDGESIM_ASSERT(!regions.empty());
+  for (uint32_t i = 0; i < spec.clients_count; ++i) {
+    const Region& region = regions[i % regions.size()];
+    const NodeId pop = region.pops[(i / regions.size()) % region.pops.size()];
+    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), false});
+  }
+  for (uint32_t i = 0; i < clients_.size(); ++i) {
+    // Stagger the first ops so clients do not start in lockstep.
+    schedule_tick(i, spec.start +
+                         Duration{clients_[i].prng.uniform_int(0, spec.think_time.ns)});
+  }
+}
+
+void KvWorkload::schedule_tick(uint32_t client, Duration after) {
+  const Instant at = loop_.now() + after;
+  if (at >= stop_) return;
+  loop_.schedule(at, tick_kind_, client, 0);
+}
+
+void KvWorkload::on_event(const Event& event) {
+  if (event.kind == tick_kind_) {
+    tick(event.target);
+  } else if (event.kind == arrive_kind_) {
+    arrive(event.payload);
+  } else if (event.kind == answer_kind_) {
+    answer(event.payload);
+  } else {
+    EDGESIM_ASSERT(event.kind == timeout_kind_);
+    time_out(event.payload);
+  }
+}
+
+void KvWorkload::tick(uint32_t client_index) {
+  Client& client = clients_[client_index];
+  EDGESIM_ASSERT(!client.busy, "client {} issued while an op was outstanding", client_index);
+  client.busy = true;
+  const OpId id = history_.size();
+  HistoryOp op;
+  op.id = id;
+  op.proc = client.proc;
+  op.call = loop_.now().ns;
+  op.key = fmt::format("k{}", keys_.next(client.prng));
+  if (client.prng.bernoulli(spec_.read_ratio)) {
+    op.f = "read";
+  } else {
+    op.f = "write";
+    op.arg = id;  // unique per run
+  }
+  op.extra["node"] = topology_.pop(client.pop).name;
+  history_.push_back(std::move(op));
+  const EventId timeout = loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
+  ops_.push_back(InFlight{client_index, timeout, true, {}});
+  const Duration access = spec_.access_latency.sample(client.prng);
+  loop_.schedule(loop_.now() + access, arrive_kind_, client_index, id);
+}
+
+void KvWorkload::arrive(OpId id) {
+  InFlight& flight = ops_[id];
+  last_arrival_ = loop_.now();
+  const HistoryOp& record = history_[id];
+  const Op op{id, record.f, record.key, record.arg};
+  if (!cluster_.node(clients_[flight.client].pop).submit(service_, op)) {
+    on_complete(clients_[flight.client].pop, service_, id, Result::failure("node down"));
+  }
+}
+
+void KvWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result result) {
+  EDGESIM_ASSERT(service == service_);
+  EDGESIM_ASSERT(id < ops_.size(), "completion of unknown op {}", id);
+  InFlight& flight = ops_[id];
+  Client& client = clients_[flight.client];
+  EDGESIM_ASSERT(node == client.pop, "op {} answered by {} but sent to {}", id, node, client.pop);
+  flight.result = std::move(result);
+  const Duration access = spec_.access_latency.sample(client.prng);
+  loop_.schedule(loop_.now() + access, answer_kind_, flight.client, id);
+}
+
+void KvWorkload::answer(OpId id) {
+  InFlight& flight = ops_[id];
+  if (!flight.open) return;  // already timed out: the client stopped listening
+  loop_.cancel(flight.timeout);
+  HistoryOp& op = history_[id];
+  op.ret = loop_.now().ns;
+  op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
+  op.out = flight.result.ok ? flight.result.value : Value(flight.result.error);
+  Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
+  if (flight.result.ok) latency.record(*op.ret - op.call);
+  finish(id);
+}
+
+void KvWorkload::time_out(OpId id) {
+  InFlight& flight = ops_[id];
+  if (!flight.open) return;
+  history_[id].status = OpStatus::kInfo;
+  // A hung client is replaced by a fresh process, so each process has one op outstanding.
+  clients_[flight.client].proc += clients_.size();
+  finish(id);
+}
+
+void KvWorkload::finish(OpId id) {
+  InFlight& flight = ops_[id];
+  flight.open = false;
+  Client& client = clients_[flight.client];
+  client.busy = false;
+  const auto think = static_cast<int64_t>(client.prng.exponential(double(spec_.think_time.ns)));
+  schedule_tick(flight.client, Duration{think});
+}
+
+}  // namespace edgesim

@@ -1,0 +1,78 @@
+#pragma once
+// KvWorkload: closed-loop clients issuing reads and writes against one service.
+//
+// Each client is attached to one PoP (clients are dealt round-robin over regions, then over each
+// region's PoPs: a client's PoP is in its own region, the nearest one). A client has at most one
+// op outstanding; after an answer (or a timeout) it thinks for an exponential time with the
+// configured mean and issues the next. Requests and answers cross the client's access link.
+// Every written value is unique (the op id), so checkers can attribute every read.
+//
+// History times are the client's true send and receive times. An op whose PoP is down when it
+// arrives fails (it had no effect); an op without an answer within the timeout is "info", and the
+// client continues as a new process, as in Jepsen.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/check/history.h"
+#include "sim/core/event_loop.h"
+#include "sim/metrics/histogram.h"
+#include "sim/node/cluster.h"
+#include "sim/workload/key_chooser.h"
+#include "sim/workload/workload_spec.h"
+
+namespace edgesim {
+
+class KvWorkload final : public CompletionSink, public EventHandler {
+ public:
+  KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology, ServiceId service,
+             const WorkloadSpec& spec, const Prng& prng, Instant stop);
+
+  const History& history() const { return history_; }
+  History take_history() { return std::move(history_); }
+  // Latency (ns) of completed ops, by f.
+  const Histogram& read_latency() const { return read_latency_; }
+  const Histogram& write_latency() const { return write_latency_; }
+  // The last time an op reached a PoP (after it, no client op can change replica state).
+  Instant last_arrival() const { return last_arrival_; }
+  NodeId client_pop(uint32_t client) const { return clients_.at(client).pop; }
+
+  void on_complete(NodeId node, ServiceId service, OpId op, Result result) override;
+  void on_event(const Event& event) override;
+
+ private:
+  struct Client {
+    NodeId pop = 0;
+    uint64_t proc = 0;
+    Prng prng;
+    bool busy = false;
+  };
+  struct InFlight {
+    uint32_t client = 0;
+    EventId timeout = 0;
+    bool open = true;
+    Result result;
+  };
+  void tick(uint32_t client);
+  void arrive(OpId op);
+  void answer(OpId op);
+  void time_out(OpId op);
+  void finish(OpId op);
+  void schedule_tick(uint32_t client, Duration after);
+
+  EventLoop& loop_;
+  Cluster& cluster_;
+  const Topology& topology_;
+  ServiceId service_;
+  WorkloadSpec spec_;
+  Instant stop_;
+  KeyChooser keys_;
+  EventKind tick_kind_, arrive_kind_, answer_kind_, timeout_kind_;
+  std::vector<Client> clients_;
+  History history_;           // indexed by op id
+  std::vector<InFlight> ops_; // indexed by op id
+  Histogram read_latency_, write_latency_;
+  Instant last_arrival_{0};
+};
+
+}  // namespace edgesim
