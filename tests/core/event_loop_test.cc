@@ -1,0 +1,96 @@
+#include "sim/core/event_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "sim/core/prng.h"
+
+namespace edgesim {
+namespace {
+
+struct Recorder final : EventHandler {
+  std::vector<std::pair<int64_t, uint64_t>> seen;  // (time, payload)
+  void on_event(const Event& event) override { seen.emplace_back(event.at.ns, event.payload); }
+};
+
+TEST(EventLoop, DispatchesInTimeThenInsertionOrder) {
+  EventLoop loop;
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("test", &recorder);
+  loop.schedule(Instant{30}, kind, 0, 1);
+  loop.schedule(Instant{10}, kind, 0, 2);
+  loop.schedule(Instant{30}, kind, 0, 3);
+  loop.schedule(Instant{20}, kind, 0, 4);
+  loop.schedule(Instant{10}, kind, 0, 5);
+  loop.run_until(Instant{100});
+  const std::vector<std::pair<int64_t, uint64_t>> expected = {{10, 2}, {10, 5}, {20, 4}, {30, 1}, {30, 3}};
+  EXPECT_EQ(recorder.seen, expected);
+  EXPECT_EQ(loop.now(), Instant{100});
+}
+
+TEST(EventLoop, RunUntilStopsAtTheBoundAndKeepsTheRest) {
+  EventLoop loop;
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("test", &recorder);
+  loop.schedule(Instant{5}, kind, 0, 1);
+  loop.schedule(Instant{15}, kind, 0, 2);
+  EXPECT_EQ(loop.run_until(Instant{10}), 1u);
+  EXPECT_EQ(loop.pending(), 1u);
+  EXPECT_EQ(loop.now(), Instant{10});
+  EXPECT_EQ(loop.run_until(Instant{15}), 1u);
+}
+
+TEST(EventLoop, CancelledEventsNeverRun) {
+  EventLoop loop;
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("test", &recorder);
+  const EventId a = loop.schedule(Instant{1}, kind, 0, 1);
+  loop.schedule(Instant{2}, kind, 0, 2);
+  loop.cancel(a);
+  loop.run_until(Instant{10});
+  ASSERT_EQ(recorder.seen.size(), 1u);
+  EXPECT_EQ(recorder.seen[0].second, 2u);
+}
+
+TEST(EventLoop, HeapOrderMatchesASortOfRandomEvents) {
+  EventLoop loop;
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("test", &recorder);
+  Prng prng(5);
+  std::vector<std::pair<int64_t, uint64_t>> expected;
+  for (uint64_t i = 0; i < 5000; ++i) {
+    const int64_t at = prng.uniform_int(0, 1000);
+    loop.schedule(Instant{at}, kind, 0, i);
+    expected.emplace_back(at, i);
+  }
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  loop.run_until(Instant{2000});
+  EXPECT_EQ(recorder.seen, expected);
+}
+
+TEST(EventLoop, TraceHashDependsOnEveryDispatchedEvent) {
+  auto hash_of = [](int64_t second_time) {
+    EventLoop loop;
+    Recorder recorder;
+    const EventKind kind = loop.register_kind("test", &recorder);
+    loop.schedule(Instant{1}, kind, 3, 0);
+    loop.schedule(Instant{second_time}, kind, 4, 0);
+    loop.run_until(Instant{100});
+    return loop.trace().value();
+  };
+  EXPECT_EQ(hash_of(7), hash_of(7));
+  EXPECT_NE(hash_of(7), hash_of(8));
+}
+
+TEST(EventLoopDeathTest, SchedulingInThePastAsserts) {
+  EventLoop loop;
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("test", &recorder);
+  loop.run_until(Instant{50});
+  EXPECT_DEATH(loop.schedule(Instant{10}, kind, 0, 0), "scheduling in the past");
+}
+
+}  // namespace
+}  // namespace edgesim

@@ -1,0 +1,137 @@
+#include "models/lww/lww_map.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/engine/fake_context.h"
+
+namespace edgesim {
+namespace {
+
+using models::LwwClock;
+using models::LwwMapReplica;
+using models::LwwOptions;
+using testing::FakeContext;
+using namespace literals;
+
+// Two replicas (nodes 0 and 1) wired by hand.
+struct Pair {
+  explicit Pair(LwwClock clock, bool push = true)
+      : options{clock, 500_ms, push, 1}, a(options), b(options), ca(0, {0, 1}), cb(1, {0, 1}) {
+    a.on_start(ca);
+    b.on_start(cb);
+  }
+  void write(LwwMapReplica& r, FakeContext& c, OpId id, int value) {
+    r.on_op(c, Op{id, "write", "x", value});
+    ASSERT_TRUE(c.completed.at(id).ok);
+  }
+  Value read(LwwMapReplica& r, FakeContext& c, OpId id) {
+    r.on_op(c, Op{id, "read", "x", nullptr});
+    return c.completed.at(id).value;
+  }
+  // Delivers everything in flight, in both directions, until quiet.
+  void flush() {
+    while (!ca.outbox.empty() || !cb.outbox.empty()) {
+      auto to_b = std::move(ca.outbox);
+      auto to_a = std::move(cb.outbox);
+      ca.outbox.clear();
+      cb.outbox.clear();
+      for (auto& m : to_b) b.on_message(cb, 0, m.payload);
+      for (auto& m : to_a) a.on_message(ca, 1, m.payload);
+    }
+  }
+  LwwOptions options;
+  LwwMapReplica a, b;
+  FakeContext ca, cb;
+};
+
+TEST(Lww, PushedWritesReachThePeer) {
+  Pair p(LwwClock::kHlc);
+  p.ca.wall = Instant{100};
+  p.write(p.a, p.ca, 1, 7);
+  p.flush();
+  EXPECT_EQ(p.read(p.b, p.cb, 2), 7);
+  EXPECT_EQ(p.a.observe(), p.b.observe());
+}
+
+TEST(Lww, WallClockSkewLosesALaterWrite) {
+  Pair p(LwwClock::kWall);
+  p.ca.wall = Instant{1000};  // a's clock runs ahead
+  p.write(p.a, p.ca, 1, 1);
+  p.flush();
+  p.cb.wall = Instant{900};   // b writes later in real time, but its clock reads earlier
+  p.write(p.b, p.cb, 2, 2);
+  p.flush();
+  EXPECT_EQ(p.read(p.a, p.ca, 3), 1);  // b's acknowledged write vanished
+  EXPECT_EQ(p.read(p.b, p.cb, 4), 1);
+}
+
+TEST(Lww, HybridLogicalClocksKeepCausallyLaterWrites) {
+  for (LwwClock clock : {LwwClock::kHlc, LwwClock::kLamport}) {
+    Pair p(clock);
+    p.ca.wall = Instant{1000};
+    p.write(p.a, p.ca, 1, 1);
+    p.flush();
+    p.cb.wall = Instant{900};
+    p.write(p.b, p.cb, 2, 2);
+    p.flush();
+    EXPECT_EQ(p.read(p.a, p.ca, 3), 2);
+    EXPECT_EQ(p.read(p.b, p.cb, 4), 2);
+  }
+}
+
+TEST(Lww, ConcurrentWritesConvergeInAnyDeliveryOrder) {
+  Pair p(LwwClock::kWall);
+  p.ca.wall = Instant{500};
+  p.cb.wall = Instant{500};  // equal stamps: the node id breaks the tie
+  p.write(p.a, p.ca, 1, 1);
+  p.write(p.b, p.cb, 2, 2);
+  // Deliver b's push first, then a's, then duplicates of both.
+  const auto from_a = p.ca.outbox;
+  const auto from_b = p.cb.outbox;
+  p.ca.outbox.clear();
+  p.cb.outbox.clear();
+  for (int round = 0; round < 2; ++round) {
+    for (auto& m : from_b) p.a.on_message(p.ca, 1, m.payload);
+    for (auto& m : from_a) p.b.on_message(p.cb, 0, m.payload);
+  }
+  EXPECT_EQ(p.a.observe(), p.b.observe());
+  EXPECT_EQ(p.read(p.a, p.ca, 3), 2);  // node 1 > node 0
+}
+
+TEST(Lww, AntiEntropyRepairsBothSidesWithoutPush) {
+  Pair p(LwwClock::kHlc, /*push=*/false);
+  p.ca.wall = Instant{100};
+  p.cb.wall = Instant{200};
+  p.write(p.a, p.ca, 1, 1);
+  p.b.on_op(p.cb, Op{2, "write", "y", 5});
+  EXPECT_TRUE(p.ca.outbox.empty());
+  EXPECT_NE(p.a.observe(), p.b.observe());
+  p.a.on_timer(p.ca, p.ca.last_timer);  // a sends its digest to its only peer, b
+  ASSERT_EQ(p.ca.outbox.size(), 1u);
+  p.flush();
+  EXPECT_EQ(p.a.observe(), p.b.observe());
+  EXPECT_EQ(p.a.observe(), (Value{{"x", 1}, {"y", 5}}));
+}
+
+TEST(Lww, AcknowledgedWritesSurviveACrash) {
+  Pair p(LwwClock::kHlc);
+  p.ca.wall = Instant{1000};
+  p.write(p.a, p.ca, 1, 42);
+  p.a.on_crash();
+  EXPECT_EQ(p.a.observe(), Value::object());
+  p.ca.wall = Instant{10};  // the clock came back behind: stamps must still move forward
+  p.a.on_start(p.ca);
+  EXPECT_EQ(p.read(p.a, p.ca, 2), 42);
+  p.write(p.a, p.ca, 3, 43);
+  EXPECT_EQ(p.read(p.a, p.ca, 4), 43);
+}
+
+TEST(Lww, UnsupportedOpsFailWithoutEffect) {
+  Pair p(LwwClock::kHlc);
+  p.a.on_op(p.ca, Op{1, "cas", "x", Value::array({1, 2})});
+  EXPECT_FALSE(p.ca.completed.at(1).ok);
+  EXPECT_EQ(p.a.observe(), Value::object());
+}
+
+}  // namespace
+}  // namespace edgesim

@@ -1,0 +1,204 @@
+#include "sim/net/network.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace edgesim {
+namespace {
+
+using namespace literals;
+
+LinkSpec constant(Duration latency, double loss = 0) {
+  LinkSpec spec;
+  spec.latency = LatencyModel{LatencyKind::kConstant, latency, {}, 0};
+  spec.loss_ratio = loss;
+  return spec;
+}
+
+// Records every delivery: (time, from, to, bytes).
+struct Inbox final : MessageSink {
+  struct Delivery {
+    Instant at;
+    NodeId from, to;
+    std::string bytes;
+  };
+  EventLoop* loop = nullptr;
+  std::vector<Delivery> deliveries;
+  bool on_deliver(NodeId to, NodeId from, ServiceId, std::string&& bytes) override {
+    deliveries.push_back(Delivery{loop->now(), from, to, std::move(bytes)});
+    return true;
+  }
+};
+
+// Three regions of two PoPs: a <-> b 10 ms, b <-> c 10 ms, a <-> c 50 ms; 1 ms inside a region.
+Topology three_regions() {
+  Topology topology;
+  for (const char* name : {"a", "b", "c"}) {
+    const uint32_t region = topology.add_region(name, constant(1_ms));
+    topology.add_pop(region, std::string(name) + "-1");
+    topology.add_pop(region, std::string(name) + "-2");
+  }
+  topology.add_link(0, 2, constant(10_ms));
+  topology.add_link(2, 4, constant(10_ms));
+  topology.add_link(0, 4, constant(50_ms));
+  EXPECT_EQ(topology.finalize(), "");
+  return topology;
+}
+
+TEST(Topology, RoutesTakeTheShortestMeanLatencyPath) {
+  const Topology topology = three_regions();
+  EXPECT_EQ(topology.route_mean_latency(0, 4), 20_ms);  // a-1 -> b-1 -> c-1, not the 50 ms link
+  EXPECT_EQ(topology.route_mean_latency(1, 5), 22_ms);  // a-2 -> a-1 -> b-1 -> c-1 -> c-2
+  EXPECT_EQ(topology.route_mean_latency(0, 1), 1_ms);   // inside a region: one mesh hop
+  EXPECT_TRUE(topology.route(3, 3).empty());
+}
+
+TEST(Topology, ReportsUnreachableRegions) {
+  Topology topology;
+  topology.add_pop(topology.add_region("a", constant(1_ms)), "a-1");
+  topology.add_pop(topology.add_region("b", constant(1_ms)), "b-1");
+  EXPECT_NE(topology.finalize(), "");
+}
+
+TEST(Network, DeliversAfterTheRouteLatency) {
+  const Topology topology = three_regions();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(1), inbox);
+  network.send(1, 5, 0, "hello");
+  loop.run_until(Instant{0} + 1_s);
+  ASSERT_EQ(inbox.deliveries.size(), 1u);
+  EXPECT_EQ(inbox.deliveries[0].at, Instant{0} + 22_ms);
+  EXPECT_EQ(inbox.deliveries[0].bytes, "hello");
+  EXPECT_EQ(network.stats().delivered, 1u);
+}
+
+TEST(Network, LossCompoundsAlongTheRoute) {
+  Topology topology;
+  for (const char* name : {"a", "b"}) {
+    topology.add_pop(topology.add_region(name, constant(1_ms, 0.1)), std::string(name) + "-1");
+  }
+  topology.add_link(0, 1, constant(5_ms, 0.1));
+  topology.finalize();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(2), inbox);
+  const int n = 50000;
+  for (int i = 0; i < n; ++i) network.send(0, 1, 0, "x");
+  loop.run_until(Instant{0} + 1_s);
+  EXPECT_NEAR(double(inbox.deliveries.size()) / n, 0.9, 0.006);
+  EXPECT_EQ(network.stats().dropped_loss + network.stats().delivered, uint64_t(n));
+}
+
+TEST(Network, MeasuredLatencyPercentilesMatchTheDistribution) {
+  Topology topology;
+  LinkSpec mesh;
+  mesh.latency = LatencyModel{LatencyKind::kUniform, 10_ms, 30_ms, 0};
+  const uint32_t region = topology.add_region("a", mesh);
+  topology.add_pop(region, "a-1");
+  topology.add_pop(region, "a-2");
+  topology.finalize();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(3), inbox);
+  for (int i = 0; i < 20000; ++i) network.send(0, 1, 0, "x");
+  loop.run_until(Instant{0} + 1_s);
+  std::vector<int64_t> delays;
+  for (const auto& d : inbox.deliveries) delays.push_back(d.at.ns);
+  std::sort(delays.begin(), delays.end());
+  EXPECT_NEAR(double(delays[delays.size() / 2]), 20e6, 0.3e6);
+  EXPECT_NEAR(double(delays[delays.size() * 99 / 100]), 29.8e6, 0.3e6);
+}
+
+TEST(Network, DuplicatesArriveTwiceAndReorderingHappens) {
+  Topology topology;
+  LinkSpec mesh = constant(10_ms);
+  mesh.duplicate_ratio = 0.1;
+  mesh.reorder_ratio = 0.2;
+  mesh.reorder_delay = 20_ms;
+  const uint32_t region = topology.add_region("a", mesh);
+  topology.add_pop(region, "a-1");
+  topology.add_pop(region, "a-2");
+  topology.finalize();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(4), inbox);
+  const int n = 10000;
+  for (int i = 0; i < n; ++i) network.send(0, 1, 0, std::to_string(i));
+  loop.run_until(Instant{0} + 1_s);
+  EXPECT_NEAR(double(inbox.deliveries.size() - n) / n, 0.1, 0.01);
+  EXPECT_EQ(network.stats().duplicated, inbox.deliveries.size() - n);
+  int inversions = 0;
+  for (size_t i = 1; i < inbox.deliveries.size(); ++i) {
+    if (std::stoi(inbox.deliveries[i].bytes) < std::stoi(inbox.deliveries[i - 1].bytes)) ++inversions;
+  }
+  EXPECT_GT(inversions, 0);
+}
+
+TEST(Network, PartitionsBlockBothDirectionsOrOneAndHeal) {
+  const Topology topology = three_regions();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(5), inbox);
+  network.block(0, 4);  // one way: a-1 cannot reach c-1
+  network.send(0, 4, 0, "blocked");
+  network.send(4, 0, 0, "passes");
+  loop.run_until(Instant{0} + 1_s);
+  ASSERT_EQ(inbox.deliveries.size(), 1u);
+  EXPECT_EQ(inbox.deliveries[0].bytes, "passes");
+  EXPECT_EQ(network.stats().dropped_partition, 1u);
+  // A message in flight when a partition starts is dropped at delivery.
+  network.send(0, 4, 0, "in flight");
+  network.heal_all();
+  network.send(0, 4, 0, "after heal");
+  network.block(0, 4);
+  loop.run_until(Instant{0} + 2_s);
+  EXPECT_EQ(inbox.deliveries.size(), 1u);
+  network.heal_all();
+  network.send(0, 4, 0, "healed");
+  loop.run_until(Instant{0} + 3_s);
+  ASSERT_EQ(inbox.deliveries.size(), 2u);
+  EXPECT_EQ(inbox.deliveries[1].bytes, "healed");
+}
+
+TEST(Network, NonTransitivePartitionLeavesTheBridgeConnected) {
+  const Topology topology = three_regions();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(6), inbox);
+  network.block(0, 4);
+  network.block(4, 0);
+  for (NodeId to : {2u, 4u}) network.send(0, to, 0, "from a");
+  for (NodeId to : {0u, 4u}) network.send(2, to, 0, "from bridge");
+  loop.run_until(Instant{0} + 1_s);
+  EXPECT_EQ(inbox.deliveries.size(), 3u);  // everything but a-1 -> c-1
+}
+
+TEST(Network, DegradationAddsLossAndLatency) {
+  const Topology topology = three_regions();
+  EventLoop loop;
+  Inbox inbox;
+  inbox.loop = &loop;
+  Network network(loop, topology, Prng(7), inbox);
+  network.degrade(1, Degradation{0.5, 100_ms});
+  const int n = 10000;
+  for (int i = 0; i < n; ++i) network.send(0, 1, 0, "x");
+  loop.run_until(Instant{0} + 1_s);
+  EXPECT_NEAR(double(inbox.deliveries.size()) / n, 0.5, 0.02);
+  EXPECT_EQ(inbox.deliveries.front().at, Instant{0} + 101_ms);
+  network.restore(1);
+  network.send(0, 1, 0, "x");
+  loop.run_until(Instant{0} + 2_s);
+  EXPECT_EQ(inbox.deliveries.back().at, Instant{0} + 1_s + 1_ms);
+}
+
+}  // namespace
+}  // namespace edgesim

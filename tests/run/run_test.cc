@@ -1,0 +1,98 @@
+// Whole runs: determinism, parallel seeds, and checks that can fail.
+#include "sim/scenario/run.h"
+
+#include <gtest/gtest.h>
+
+#include "models/register_builtin.h"
+#include "sim/cli/seed_pool.h"
+#include "sim/scenario/loader.h"
+
+namespace edgesim {
+namespace {
+
+class RunTest : public ::testing::Test {
+ protected:
+  RunTest() { register_builtin_engines(engines_); }
+  Scenario quickstart(const std::vector<Override>& overrides = {}) {
+    return load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", engines_, overrides);
+  }
+  EngineRegistry engines_;
+};
+
+TEST_F(RunTest, SameSeedSameTraceAndResults) {
+  const Scenario s = quickstart();
+  const RunResult a = run_scenario(s, 7, engines_, RunOptions{true});
+  const RunResult b = run_scenario(s, 7, engines_, RunOptions{true});
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+  EXPECT_EQ(a.metrics, b.metrics);
+  ASSERT_EQ(a.history.size(), b.history.size());
+  for (size_t i = 0; i < a.history.size(); ++i) {
+    EXPECT_EQ(a.history[i].call, b.history[i].call);
+    EXPECT_EQ(a.history[i].out, b.history[i].out);
+  }
+}
+
+TEST_F(RunTest, DifferentSeedsDiverge) {
+  const Scenario s = quickstart();
+  std::set<uint64_t> hashes;
+  for (uint64_t seed = 1; seed <= 10; ++seed) hashes.insert(run_scenario(s, seed, engines_).trace_hash);
+  EXPECT_EQ(hashes.size(), 10u);
+}
+
+TEST_F(RunTest, ParallelSeedsMatchSequentialOnes) {
+  const Scenario s = quickstart();
+  const std::vector<uint64_t> seeds = {1, 2, 3, 4, 5, 6};
+  const auto one = run_seeds(s, seeds, engines_, 1, false, nullptr);
+  const auto two = run_seeds(s, seeds, engines_, 2, false, nullptr);
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].seed, seeds[i]);
+    EXPECT_EQ(one[i].trace_hash, two[i].trace_hash) << "seed " << seeds[i];
+  }
+}
+
+TEST_F(RunTest, WallClockStampsLoseMoreUpdatesThanHlc) {
+  auto lost = [&](const char* stamps) {
+    const Scenario s = quickstart({{"engine.params.timestamps", stamps}, {"clocks.skew", "300ms"}});
+    uint64_t total = 0;
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+      total += run_scenario(s, seed, engines_).checks.at("lost_updates").details.at("count").get<uint64_t>();
+    }
+    return total;
+  };
+  const uint64_t wall = lost("wall");
+  const uint64_t hlc = lost("hlc");
+  EXPECT_GT(wall, 2 * hlc + 10) << "wall " << wall << " hlc " << hlc;
+}
+
+TEST_F(RunTest, LostUpdatesFailOnlyAboveTheConfiguredMax) {
+  const Scenario s = quickstart({{"clocks.skew", "300ms"}, {"checks.lost_updates.max", "0"}});
+  const RunResult r = run_scenario(s, 1, engines_);
+  EXPECT_GT(r.checks.at("lost_updates").details.at("count").get<uint64_t>(), 0u);
+  EXPECT_FALSE(r.checks.at("lost_updates").ok);
+  EXPECT_FALSE(r.ok);
+}
+
+TEST_F(RunTest, ConvergenceFailsWithoutAntiEntropy) {
+  // Pushes lost to the partition are never repaired when anti-entropy effectively never runs.
+  const Scenario s = quickstart({{"engine.params.sync_interval", "1h"}});
+  const RunResult r = run_scenario(s, 1, engines_);
+  EXPECT_FALSE(r.checks.at("convergence").ok);
+  EXPECT_GT(r.checks.at("convergence").details.at("distinct_values").get<int>(), 1);
+  const RunResult repaired = run_scenario(quickstart(), 1, engines_);
+  EXPECT_TRUE(repaired.checks.at("convergence").ok);
+}
+
+TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
+  const Scenario s = quickstart({{"engine.params.timestamps", "hlc"},
+                                 {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
+  const RunResult r = run_scenario(s, 3, engines_);
+  EXPECT_TRUE(r.checks.at("convergence").ok);
+  EXPECT_GT(r.metrics.at("ops").at("fail").get<uint64_t>(), 0u);  // ops sent to crashed PoPs
+  EXPECT_GT(r.metrics.at("network").at("dropped_down").get<uint64_t>(), 0u);
+  ASSERT_GE(r.faults.size(), 3u);
+  EXPECT_EQ(r.faults.back().what, "quiet phase: restart eu-west-1");
+}
+
+}  // namespace
+}  // namespace edgesim
