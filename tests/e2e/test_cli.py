@@ -1,0 +1,130 @@
+"""End-to-end tests of the edgesim CLI contract (DESIGN.md, "CLI contract")."""
+import json
+import re
+
+from conftest import ROOT
+
+QUICKSTART = "scenarios/quickstart.yaml"
+
+
+def run_json(edgesim, *args):
+    result = edgesim("run", QUICKSTART, "--json", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def hashes(summary):
+    return {s["seed"]: s["trace_hash"] for s in summary["seeds"]}
+
+
+def test_json_summary_has_the_documented_shape(edgesim):
+    summary = run_json(edgesim, "--seeds", "1..2")
+    assert summary["scenario"] == "quickstart"
+    assert summary["ok"] is True
+    assert [s["seed"] for s in summary["seeds"]] == [1, 2]
+    for seed in summary["seeds"]:
+        assert re.fullmatch(r"[0-9a-f]{16}", seed["trace_hash"])
+        assert seed["ok"] is True
+        assert set(seed["checks"]) == {"convergence", "lost_updates"}
+        assert all(isinstance(c["ok"], bool) for c in seed["checks"].values())
+        assert seed["metrics"]["ops"]["total"] > 1000
+        assert seed["metrics"]["network"]["dropped_partition"] > 0  # the scheduled partition bit
+        assert any("partition" in f["what"] for f in seed["faults"])
+
+
+def test_same_seed_same_hash_across_runs_and_jobs(edgesim):
+    one = hashes(run_json(edgesim, "--seeds", "1..6", "--jobs", "1"))
+    two = hashes(run_json(edgesim, "--seeds", "1..6", "--jobs", "2"))
+    again = hashes(run_json(edgesim, "--seeds", "1..6", "--jobs", "2"))
+    assert one == two == again
+    assert len(set(one.values())) == 6, "different seeds must give different hashes"
+
+
+def test_single_seed_matches_the_sweep(edgesim):
+    sweep = hashes(run_json(edgesim, "--seeds", "3..5"))
+    single = hashes(run_json(edgesim, "--seed", "4"))
+    assert single == {4: sweep[4]}
+
+
+def test_shards_partition_the_seeds(edgesim):
+    full = hashes(run_json(edgesim, "--seeds", "1..7"))
+    first = hashes(run_json(edgesim, "--seeds", "1..7", "--shard", "0/2"))
+    second = hashes(run_json(edgesim, "--seeds", "1..7", "--shard", "1/2"))
+    assert set(first).isdisjoint(second)
+    assert {**first, **second} == full
+
+
+def test_a_violation_exits_1_and_names_seed_check_and_replay(edgesim):
+    result = edgesim("run", QUICKSTART, "--seed", "2", "--set", "clocks.skew=300ms",
+                     "--set", "checks.lost_updates.max=0")
+    assert result.returncode == 1, result.stdout + result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("FAIL seed 2: lost_updates violated")
+    assert f"edgesim run {QUICKSTART} --seed 2 --set 'clocks.skew=300ms'" in first
+
+
+def test_overrides_change_the_run(edgesim):
+    base = hashes(run_json(edgesim, "--seed", "1"))
+    hlc = run_json(edgesim, "--seed", "1", "--set", "engine.params.timestamps=hlc")
+    assert hashes(hlc) != base
+
+
+def test_history_is_written_as_json_lines(edgesim, tmp_path):
+    history = tmp_path / "h.jsonl"
+    assert edgesim("run", QUICKSTART, "--seed", "1", "--history", history).returncode == 0
+    lines = [json.loads(line) for line in history.read_text().splitlines()]
+    assert len(lines) > 1000
+    for op in lines[:200]:
+        assert {"id", "proc", "call", "ret", "status", "f", "key", "arg", "out"} <= set(op)
+        assert op["status"] in ("ok", "fail", "info")
+        if op["status"] == "ok":
+            assert op["ret"] >= op["call"]
+    writes = [op["arg"] for op in lines if op["f"] == "write"]
+    assert len(writes) == len(set(writes)), "written values must be unique"
+
+
+def test_history_per_seed_and_report_dir(edgesim, tmp_path):
+    report = tmp_path / "report"
+    result = edgesim("run", QUICKSTART, "--seeds", "1..2", "--history", tmp_path / "h.jsonl",
+                     "--report", report)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "h.seed-1.jsonl").exists() and (tmp_path / "h.seed-2.jsonl").exists()
+    summary = json.loads((report / "summary.json").read_text())
+    assert len(summary["seeds"]) == 2
+    assert "seed 1" in (report / "summary.txt").read_text()
+
+
+def test_text_summary_is_readable(edgesim):
+    result = edgesim("run", QUICKSTART, "--seed", "1")
+    assert result.returncode == 0
+    out = result.stdout
+    for expected in ("topology: 3 regions, 9 PoPs", "clocks: skew ±50ms", "partition", "heal",
+                     "check convergence ok", "check lost_updates ok", "read p50", "network:",
+                     "trace ", "1 of 1 seeds passed"):
+        assert expected in out, expected
+
+
+def test_usage_errors_exit_2(edgesim, tmp_path):
+    assert edgesim("run", QUICKSTART, "--seeds", "5..1").returncode == 2
+    assert edgesim("run", QUICKSTART, "--seeds", "x").returncode == 2
+    assert edgesim("run", QUICKSTART, "--shard", "2/2").returncode == 2
+    assert edgesim("run", QUICKSTART, "--frobnicate").returncode == 2
+    assert edgesim("run", QUICKSTART, "--set", "novalue").returncode == 2
+    assert edgesim("run", tmp_path / "missing.yaml").returncode == 2
+    assert edgesim("bogus").returncode == 2
+    assert edgesim().returncode == 2
+
+
+def test_engines_and_version(edgesim):
+    engines = edgesim("engines")
+    assert engines.returncode == 0 and "lww" in engines.stdout and "timestamps" in engines.stdout
+    version = edgesim("--version")
+    assert version.returncode == 0 and version.stdout.startswith("edgesim ")
+
+
+def test_every_shipped_scenario_validates(edgesim):
+    scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
+    assert len(scenarios) >= 3
+    for path in scenarios:
+        result = edgesim("validate", path)
+        assert result.returncode == 0, result.stderr
