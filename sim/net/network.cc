@@ -47,6 +47,7 @@ void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes)
     }
   }
   for (NodeId end : {from, to}) {
+    if (degraded_count_ == 0) break;
     const std::optional<Degradation>& degradation = degraded_[end];
     if (!degradation) continue;
     if (degrade_prng_.bernoulli(degradation->loss_ratio)) {
@@ -55,73 +56,81 @@ void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes)
     }
     delay += degradation->extra_latency;
   }
-  const uint64_t digest = TraceHash::digest(bytes);
   const Instant at = loop_.now() + delay;
   if (duplicated) {
     ++stats_.duplicated;
-    schedule_delivery(at + duplicate_extra, store(Message{from, to, service, digest, bytes}));
+    schedule_delivery(at + duplicate_extra, from, to, service, store(std::string(bytes)));
   }
-  schedule_delivery(at, store(Message{from, to, service, digest, std::move(bytes)}));
+  schedule_delivery(at, from, to, service, store(std::move(bytes)));
 }
 
-uint32_t Network::store(Message message) {
+uint32_t Network::store(std::string&& bytes) {
   if (!free_slots_.empty()) {
     const uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
-    pool_[slot] = std::move(message);
+    pool_[slot] = std::move(bytes);
     return slot;
   }
-  pool_.push_back(std::move(message));
+  EDGESIM_ASSERT(pool_.size() < UINT32_MAX, "too many messages in flight");
+  pool_.push_back(std::move(bytes));
   return static_cast<uint32_t>(pool_.size() - 1);
 }
 
-void Network::schedule_delivery(Instant at, uint32_t slot) {
-  const Message& message = pool_[slot];
-  loop_.schedule(at, deliver_kind_, message.to, slot, message.service);
+void Network::schedule_delivery(Instant at, NodeId from, NodeId to, ServiceId service, uint32_t slot) {
+  loop_.schedule(at, deliver_kind_, to, (uint64_t{from} << 32) | slot, service);
 }
 
 void Network::on_event(const Event& event) {
   const auto slot = static_cast<uint32_t>(event.payload);
-  EDGESIM_ASSERT(slot < pool_.size());
-  Message message = std::move(pool_[slot]);
-  free_slots_.push_back(slot);
-  EDGESIM_ASSERT(message.to == event.target, "delivery to {} carries a message for {}", event.target,
-                 message.to);
-  loop_.trace().mix((uint64_t{message.from} << 32) | message.service);
-  loop_.trace().mix(message.digest);
-  if (blocked(message.from, message.to)) {
+  const auto from = static_cast<NodeId>(event.payload >> 32);
+  const NodeId to = event.target;
+  EDGESIM_ASSERT(slot < pool_.size(), "delivery of unknown slot {}", slot);
+  EDGESIM_ASSERT(from < nodes_count_ && to < nodes_count_, "delivery {} -> {}", from, to);
+  std::string& bytes = pool_[slot];
+  // The queue already hashed time, kind, target (receiver) and service; add sender and contents.
+  loop_.trace().mix(from);
+  loop_.trace().mix(TraceHash::digest(bytes));
+  const size_t size = bytes.size();
+  if (blocked(from, to)) {
     ++stats_.dropped_partition;
-    return;
-  }
-  const size_t size = message.bytes.size();
-  if (!sink_.on_deliver(message.to, message.from, message.service, std::move(message.bytes))) {
+  } else if (!sink_.on_deliver(to, from, event.aux, std::move(bytes))) {
     ++stats_.dropped_down;
-    return;
+  } else {
+    ++stats_.delivered;
+    stats_.bytes_delivered += size;
   }
-  ++stats_.delivered;
-  stats_.bytes_delivered += size;
+  free_slots_.push_back(slot);
 }
 
 void Network::block(NodeId from, NodeId to) {
   uint16_t& count = blocked_[size_t{from} * nodes_count_ + to];
   EDGESIM_ASSERT(count < UINT16_MAX);
   ++count;
+  ++blocks_active_;
 }
 
 void Network::unblock(NodeId from, NodeId to) {
   uint16_t& count = blocked_[size_t{from} * nodes_count_ + to];
-  if (count > 0) --count;
+  if (count == 0) return;
+  --count;
+  --blocks_active_;
 }
 
-void Network::heal_all() { std::fill(blocked_.begin(), blocked_.end(), 0); }
+void Network::heal_all() {
+  if (blocks_active_ == 0) return;
+  std::fill(blocked_.begin(), blocked_.end(), 0);
+  blocks_active_ = 0;
+}
 
 void Network::degrade(NodeId node, const Degradation& degradation) {
   EDGESIM_ASSERT(node < nodes_count_);
+  if (!degraded_[node]) ++degraded_count_;
   degraded_[node] = degradation;
 }
 
 void Network::restore(NodeId node) {
   EDGESIM_ASSERT(node < nodes_count_);
+  if (degraded_[node]) --degraded_count_;
   degraded_[node].reset();
 }
 

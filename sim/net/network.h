@@ -5,9 +5,14 @@
 // Guarantees: a message is delivered at most twice (once plus one duplicate), never before its
 // sampled delay, and never across a partition that is in force at send or at delivery time.
 // Randomness: one stream per link ("net/link/<name>"), forked the first time the link is used.
-// Payloads live in a pool; queue entries carry only the slot index.
+// Payloads live in a pool of strings (short ones inline, no allocation); a queue entry carries the
+// destination as its target, the service as its tag and (sender, pool slot) as its payload, so a
+// pending message costs one 24-byte queue entry plus one 32-byte pool slot. The pool is a deque:
+// slots never move, so a delivery hands the receiver the pooled string itself (no copy) even if
+// the receiver sends (and so grows the pool) while handling it.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +26,7 @@ namespace edgesim {
 using ServiceId = uint16_t;
 
 // Receives delivered messages. Returns false if the destination could not take it (node down).
+// `bytes` is the network's pooled copy: the sink may move from it; it is recycled afterwards.
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
@@ -56,7 +62,8 @@ class Network final : public EventHandler {
   void unblock(NodeId from, NodeId to);
   void heal_all();
   bool blocked(NodeId from, NodeId to) const {
-    return blocked_[size_t{from} * nodes_count_ + to] != 0;
+    // Most of a run has no partition: skip the (large, cache-unfriendly) matrix then.
+    return blocks_active_ != 0 && blocked_[size_t{from} * nodes_count_ + to] != 0;
   }
 
   void degrade(NodeId node, const Degradation& degradation);
@@ -64,20 +71,17 @@ class Network final : public EventHandler {
 
   const NetworkStats& stats() const { return stats_; }
   size_t in_flight() const { return pool_.size() - free_slots_.size(); }
+  // Bytes held by the payload pool (slots, not message contents), for memory accounting.
+  size_t pool_bytes() const {
+    return pool_.size() * sizeof(std::string) + free_slots_.capacity() * sizeof(uint32_t);
+  }
 
   void on_event(const Event& event) override;
 
  private:
-  struct Message {
-    NodeId from = 0;
-    NodeId to = 0;
-    ServiceId service = 0;
-    uint64_t digest = 0;
-    std::string bytes;
-  };
   Prng& link_prng(LinkIndex link);
-  uint32_t store(Message message);
-  void schedule_delivery(Instant at, uint32_t slot);
+  uint32_t store(std::string&& bytes);
+  void schedule_delivery(Instant at, NodeId from, NodeId to, ServiceId service, uint32_t slot);
 
   EventLoop& loop_;
   const Topology& topology_;
@@ -86,10 +90,12 @@ class Network final : public EventHandler {
   EventKind deliver_kind_;
   size_t nodes_count_;
   std::vector<uint16_t> blocked_;  // nodes_count_ x nodes_count_ block counters
+  uint64_t blocks_active_ = 0;     // sum of blocked_
   std::vector<std::optional<Degradation>> degraded_;
+  uint32_t degraded_count_ = 0;
   Prng degrade_prng_;
   std::vector<std::optional<Prng>> link_prngs_;
-  std::vector<Message> pool_;
+  std::deque<std::string> pool_;
   std::vector<uint32_t> free_slots_;
   NetworkStats stats_;
 };

@@ -31,16 +31,13 @@ class Node::Slot final : public NodeContext {
     EDGESIM_ASSERT(after.ns >= 0, "negative timer");
     const TimerId timer = ++last_timer_;
     const Instant at = node_.env_.loop.now() + node_.clock_.true_span(after);
-    timers_[timer] = node_.env_.loop.schedule(at, node_.env_.timer_kind, node_.id_, timer, service_);
+    node_.env_.loop.schedule(at, node_.env_.timer_kind, node_.id_, timer, service_);
+    timers_.insert(timer);
     return timer;
   }
 
-  void cancel_timer(TimerId timer) override {
-    auto it = timers_.find(timer);
-    if (it == timers_.end()) return;
-    node_.env_.loop.cancel(it->second);
-    timers_.erase(it);
-  }
+  // The queued event stays; fire() ignores timers that are no longer armed.
+  void cancel_timer(TimerId timer) override { timers_.erase(timer); }
 
   void complete(OpId op, Result result) override {
     EDGESIM_ASSERT(pending_ops_.erase(op) == 1, "op {} completed twice or never submitted", op);
@@ -58,7 +55,6 @@ class Node::Slot final : public NodeContext {
   }
 
   void crash() {
-    for (const auto& [timer, event] : timers_) node_.env_.loop.cancel(event);
     timers_.clear();
     pending_ops_.clear();
     replica_->on_crash();
@@ -75,7 +71,7 @@ class Node::Slot final : public NodeContext {
   Prng prng_;
   DurableStore durable_;
   TimerId last_timer_ = 0;  // never reset, so timers from before a crash cannot be confused
-  std::map<TimerId, EventId> timers_;
+  std::set<TimerId> timers_;  // armed timers
   std::set<OpId> pending_ops_;
 };
 

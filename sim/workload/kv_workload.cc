@@ -70,8 +70,8 @@ void KvWorkload::tick(uint32_t client_index) {
   }
   op.extra["node"] = topology_.pop(client.pop).name;
   history_.push_back(std::move(op));
-  const EventId timeout = loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
-  ops_.push_back(InFlight{client_index, timeout, true, {}});
+  loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
+  ops_.push_back(InFlight{client_index, true, {}});
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, arrive_kind_, client_index, id);
 }
@@ -100,7 +100,6 @@ void KvWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result res
 void KvWorkload::answer(OpId id) {
   InFlight& flight = ops_[id];
   if (!flight.open) return;  // already timed out: the client stopped listening
-  loop_.cancel(flight.timeout);
   HistoryOp& op = history_[id];
   op.ret = loop_.now().ns;
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
@@ -112,7 +111,7 @@ void KvWorkload::answer(OpId id) {
 
 void KvWorkload::time_out(OpId id) {
   InFlight& flight = ops_[id];
-  if (!flight.open) return;
+  if (!flight.open) return;  // answered in time: this timeout no longer applies
   history_[id].status = OpStatus::kInfo;
   // A hung client is replaced by a fresh process, so each process has one op outstanding.
   clients_[flight.client].proc += clients_.size();

@@ -49,8 +49,7 @@ class KvWorkload final : public CompletionSink, public EventHandler {
   };
   struct InFlight {
     uint32_t client = 0;
-    EventId timeout = 0;
-    bool open = true;
+    bool open = true;  // neither answered nor timed out yet
     Result result;
   };
   void tick(uint32_t client);

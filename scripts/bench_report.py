@@ -1,0 +1,60 @@
+"""Turns Google Benchmark output of tests/bench/engine_bench.cc into reports/bench/engine.json.
+
+For each (nodes, in_flight) size: simulator msgs/s, ns/message, bytes per pending event, the bare
+std::priority_queue loop's msgs/s from the same run, and their ratio. Prints a table.
+"""
+import json
+import re
+import sys
+
+
+def main(raw_path, out_path):
+    raw = json.load(open(raw_path))
+    runs = {}
+    for bench in raw["benchmarks"]:
+        if bench.get("run_type") == "aggregate" and bench.get("aggregate_name") != "median":
+            continue
+        match = re.match(r"BM_(\w+)/nodes:(\d+)/in_flight:(\d+)", bench["name"])
+        if not match:
+            continue
+        kind, nodes, in_flight = match.group(1), int(match.group(2)), int(match.group(3))
+        runs[(kind, nodes, in_flight)] = bench
+    sizes = []
+    for (kind, nodes, in_flight), sim in sorted(runs.items()):
+        if kind != "Simulator":
+            continue
+        bare = runs.get(("BareHeap", nodes, in_flight))
+        sim_rate = sim["items_per_second"]
+        entry = {
+            "nodes": nodes,
+            "in_flight": in_flight,
+            "msgs_per_s": round(sim_rate),
+            "ns_per_msg": round(1e9 / sim_rate, 1),
+            "bytes_per_pending_event": round(sim["bytes_per_pending"], 1),
+            "queue_bytes_per_pending_event": round(sim["queue_bytes_per_pending"], 1),
+        }
+        if bare:
+            entry["bare_heap_msgs_per_s"] = round(bare["items_per_second"])
+            entry["ratio_to_bare_heap"] = round(sim_rate / bare["items_per_second"], 2)
+        sizes.append(entry)
+    report = {
+        "benchmark": "gossip: N nodes, each delivery sends one message to a random peer, "
+                     "uniform 1-5 ms latency, 1% loss (re-sent), through Network + EventLoop + TraceHash",
+        "baseline": "bare std::priority_queue loop doing the same gossip, same run",
+        "command": "scripts/bench",
+        "context": {k: raw["context"].get(k) for k in ("date", "host_name", "num_cpus", "mhz_per_cpu", "library_build_type")},
+        "sizes": sizes,
+    }
+    with open(out_path, "w") as out:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    print(f"{'nodes':>6} {'in flight':>10} {'msgs/s':>12} {'ns/msg':>8} {'B/pending':>10} {'queue B':>8} {'bare msgs/s':>12} {'ratio':>6}")
+    for s in sizes:
+        print(f"{s['nodes']:>6} {s['in_flight']:>10} {s['msgs_per_s']:>12,} {s['ns_per_msg']:>8} "
+              f"{s['bytes_per_pending_event']:>10} {s['queue_bytes_per_pending_event']:>8} "
+              f"{s.get('bare_heap_msgs_per_s', 0):>12,} {s.get('ratio_to_bare_heap', 0):>6}")
+    print(f"wrote {out_path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
