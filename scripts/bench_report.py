@@ -42,7 +42,7 @@ def main(raw_path, out_path):
                      "uniform 1-5 ms latency, 1% loss (re-sent), through Network + EventLoop + TraceHash",
         "baseline": "bare std::priority_queue loop doing the same gossip, same run",
         "command": "scripts/bench",
-        "context": {k: raw["context"].get(k) for k in ("date", "host_name", "num_cpus", "mhz_per_cpu", "library_build_type")},
+        "context": {k: raw["context"].get(k) for k in ("date", "host_name", "num_cpus", "mhz_per_cpu")},
         "sizes": sizes,
     }
     with open(out_path, "w") as out:
