@@ -1,9 +1,13 @@
 #include "models/register_builtin.h"
 
+#include "models/crdt/register_crdts.h"
 #include "models/lww/lww_map.h"
 
 namespace edgesim {
 
-void register_builtin_engines(EngineRegistry& registry) { registry.add(models::lww_engine_info()); }
+void register_builtin_engines(EngineRegistry& registry) {
+  registry.add(models::lww_engine_info());
+  models::register_crdt_engines(registry);
+}
 
 }  // namespace edgesim

@@ -44,6 +44,18 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
     return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})", verdict,
                        d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(), bound);
   }
+  if (name == "no_lost_writes") {
+    std::string text = fmt::format("no_lost_writes {}: {} of {} acknowledged updates lost", verdict,
+                                   d.at("lost").get<uint64_t>(), d.at("checked").get<uint64_t>());
+    for (const Value& e : d.at("examples")) text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
+                                                                e.at("key").get<std::string>(), e.at("what").get<std::string>());
+    return text;
+  }
+  if (name == "staleness") {
+    const std::string bound = d.at("max_p99_ns").is_null() ? "report only" : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
+    return fmt::format("staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
+                       ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()), ms(d.at("max").get<int64_t>()), bound);
+  }
   return fmt::format("{} {}: {}", name, verdict, d.dump());
 }
 

@@ -5,11 +5,13 @@
 
 #include "sim/check/convergence.h"
 #include "sim/check/lost_updates.h"
+#include "sim/check/no_lost_writes.h"
+#include "sim/check/staleness.h"
 #include "sim/core/assert.h"
 #include "sim/node/cluster.h"
 #include "sim/scenario/build.h"
 #include "sim/scenario/run_metrics.h"
-#include "sim/workload/kv_workload.h"
+#include "sim/workload/client_workload.h"
 
 namespace edgesim {
 namespace {
@@ -29,7 +31,7 @@ class Simulation final : public EventHandler {
     const EngineInfo* info = engines.find(scenario.engine.name);
     EDGESIM_ASSERT(info != nullptr, "engine {} is not registered", scenario.engine.name);
     engine_ = info->factory(scenario.engine.params);
-    workload_ = std::make_unique<KvWorkload>(loop_, cluster_, topology_, kDataService,
+    workload_ = std::make_unique<ClientWorkload>(loop_, cluster_, topology_, kDataService,
                                              scenario.workload, root_.fork("workload"),
                                              scenario.workload_stop());
     cluster_.attach(network_, *workload_);
@@ -121,7 +123,30 @@ class Simulation final : public EventHandler {
       }
       outcome.details["examples"] = std::move(examples);
     }
+    if (checks.no_lost_writes) judge_lost_writes(result);
+    if (checks.staleness) judge_staleness(result, *checks.staleness);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
+  }
+
+  void judge_lost_writes(RunResult& result) {
+    const Replica* replica = first_live_replica();
+    const Value final_values = replica ? replica->observe() : Value::object();
+    const NoLostWritesResult lost = find_lost_writes(workload_->type(), workload_->history(), final_values);
+    CheckOutcome& outcome = result.checks["no_lost_writes"];
+    outcome.ok = lost.ok();
+    outcome.details["lost"] = lost.lost;
+    outcome.details["checked"] = lost.checked;
+    Value examples = Value::array();
+    for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
+    outcome.details["examples"] = std::move(examples);
+  }
+
+  void judge_staleness(RunResult& result, const StalenessCheckSpec& spec) {
+    const Histogram staleness = read_staleness(workload_->history());
+    CheckOutcome& outcome = result.checks["staleness"];
+    outcome.details = histogram_json(staleness);
+    outcome.details["max_p99_ns"] = spec.max_p99 ? Value(spec.max_p99->ns) : Value(nullptr);
+    outcome.ok = !spec.max_p99 || staleness.percentile(99) <= spec.max_p99->ns;
   }
 
   const Scenario& scenario_;
@@ -132,7 +157,7 @@ class Simulation final : public EventHandler {
   Network network_;
   EventKind probe_kind_;
   std::unique_ptr<Engine> engine_;
-  std::unique_ptr<KvWorkload> workload_;
+  std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
   ConvergenceTracker convergence_;
 };

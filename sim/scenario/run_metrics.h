@@ -6,7 +6,7 @@
 #include "sim/engine/value.h"
 #include "sim/net/network.h"
 #include "sim/node/cluster.h"
-#include "sim/workload/kv_workload.h"
+#include "sim/workload/client_workload.h"
 
 namespace edgesim {
 
@@ -14,7 +14,7 @@ struct MetricsSources {
   const EventLoop& loop;
   const Network& network;
   const Cluster& cluster;
-  const KvWorkload& workload;
+  const ClientWorkload& workload;
   ServiceId service;
 };
 

@@ -67,9 +67,15 @@ struct LostUpdatesCheckSpec {
   std::optional<uint64_t> max;  // fail above this count; absent = report only
 };
 
+struct StalenessCheckSpec {
+  std::optional<Duration> max_p99;  // fail if the 99th percentile read staleness exceeds this
+};
+
 struct ChecksSpec {
   std::optional<ConvergenceCheckSpec> convergence;
   std::optional<LostUpdatesCheckSpec> lost_updates;
+  bool no_lost_writes = false;
+  std::optional<StalenessCheckSpec> staleness;
 };
 
 struct Scenario {

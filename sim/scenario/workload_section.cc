@@ -26,6 +26,46 @@ Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::s
   return nullptr;
 }
 
+void parse_mix(const YamlReader& reader, const YAML::Node& node, WorkloadSpec& workload) {
+  const std::map<std::string, double> defaults = default_mix(workload.type);
+  if (!node["mix"]) {
+    workload.mix = defaults;
+    if (workload.type == DataType::kKv) workload.mix = {{"read", workload.read_ratio}, {"write", 1 - workload.read_ratio}};
+    return;
+  }
+  const YAML::Node mix = node["mix"];
+  reader.expect_map(mix, "workload.mix");
+  std::vector<std::string> allowed;
+  for (const auto& [f, weight] : defaults) allowed.push_back(f);
+  double total = 0;
+  for (const auto& entry : mix) {
+    const std::string f = entry.first.as<std::string>();
+    if (defaults.count(f) == 0) {
+      reader.fail(entry.first, "workload.mix." + f,
+                  fmt::format("`{}` is not an op of a {} workload (allowed: {})", f,
+                              data_type_name(workload.type), fmt::join(allowed, ", ")));
+    }
+    workload.mix[f] = reader.number(entry.second, "workload.mix." + f, 0, 1e9);
+    total += workload.mix[f];
+  }
+  if (total <= 0) reader.fail(mix, "workload.mix", "at least one op needs a positive weight");
+}
+
+void parse_bursts(const YamlReader& reader, const YAML::Node& list, Scenario& scenario) {
+  reader.expect_list(list, "workload.bursts");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = fmt::format("workload.bursts[{}]", i);
+    const YAML::Node b = list[i];
+    reader.expect_keys(b, path, "workload.bursts[]");
+    if (!b["at"] || !b["for"] || !b["factor"]) reader.fail(b, path, "a burst needs `at`, `for` and `factor`");
+    Burst burst;
+    burst.at = reader.duration(b["at"], path + ".at", Duration{0}, scenario.duration);
+    burst.lasts = reader.duration(b["for"], path + ".for", Duration::nanos(1), scenario.duration);
+    burst.factor = static_cast<uint32_t>(reader.integer(b["factor"], path + ".factor", 1, 1'000'000));
+    scenario.workload.bursts.push_back(burst);
+  }
+}
+
 std::vector<std::string> param_names(const EngineInfo& info) {
   std::vector<std::string> names;
   for (const ParamSpec& spec : info.params) names.push_back(spec.name);
@@ -68,7 +108,12 @@ void parse_engine(const YamlReader& reader, const YAML::Node& node, const Engine
 void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
   reader.expect_keys(node, "workload", "workload");
   WorkloadSpec& workload = scenario.workload;
-  if (node["type"]) reader.choice(node["type"], "workload.type", {"kv"});
+  if (node["type"]) {
+    const std::string type = reader.choice(node["type"], "workload.type", {"kv", "counter", "set", "map", "text"});
+    for (DataType candidate : {DataType::kKv, DataType::kCounter, DataType::kSet, DataType::kMap, DataType::kText}) {
+      if (type == data_type_name(candidate)) workload.type = candidate;
+    }
+  }
   if (node["clients"]) {
     workload.clients_count = uint32_t(reader.integer(node["clients"], "workload.clients", 0, 100000));
   }
@@ -90,6 +135,8 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   if (node["access_latency"]) {
     workload.access_latency = reader.latency(node["access_latency"], "workload.access_latency");
   }
+  parse_mix(reader, node, workload);
+  if (node["bursts"]) parse_bursts(reader, node["bursts"], scenario);
   const Duration zero{0};
   if (node["start"]) workload.start = reader.duration(node["start"], "workload.start", zero, scenario.duration);
   if (node["stop"]) {
@@ -124,6 +171,22 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
       }
     }
     scenario.checks.lost_updates = spec;
+  }
+  if (const YAML::Node lost = node["no_lost_writes"]) {
+    scenario.checks.no_lost_writes = lost.IsNull() || reader.boolean(lost, "checks.no_lost_writes");
+  }
+  if (const YAML::Node staleness = node["staleness"]) {
+    StalenessCheckSpec spec;
+    if (!staleness.IsNull()) {
+      reader.expect_keys(staleness, "checks.staleness", "checks.staleness");
+      if (staleness["max_p99"]) {
+        spec.max_p99 = reader.duration(staleness["max_p99"], "checks.staleness.max_p99", Duration{0});
+      }
+    }
+    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
+      reader.fail(staleness, "checks.staleness", "staleness is judged for kv and map workloads only");
+    }
+    scenario.checks.staleness = spec;
   }
 }
 

@@ -1,9 +1,12 @@
 #pragma once
-// Parameters of the kv workload: closed-loop clients, each attached to one PoP, issuing reads and
-// writes of unique values.
+// Parameters of the client workload: closed-loop clients, each attached to one PoP, issuing ops
+// of one data type with unique written values.
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "sim/core/time.h"
 #include "sim/net/link_model.h"
@@ -12,10 +15,24 @@ namespace edgesim {
 
 enum class KeyDistribution { kUniform, kZipf };
 
+// The data type clients operate on, which decides the ops they issue:
+//   kv: read, write;  counter: incr, read;  set: add, remove, read;
+//   map: write, delete, read;  text: insert, delete, read.
+enum class DataType { kKv, kCounter, kSet, kMap, kText };
+
+// A window in which clients think `factor` times faster (a vote storm, a flash sale).
+struct Burst {
+  Duration at{0};
+  Duration lasts{0};
+  uint32_t factor = 1;
+};
+
 struct WorkloadSpec {
+  DataType type = DataType::kKv;
   uint32_t clients_count = 9;             // spread round-robin over regions, then PoPs
   Duration think_time{100'000'000};       // mean pause between a client's ops (1 / rate)
-  double read_ratio = 0.5;                // in [0, 1]
+  std::map<std::string, double> mix;      // op -> weight; empty = the type's default mix
+  double read_ratio = 0.5;                // kv only, when `mix` is empty
   uint32_t keys_count = 10;               // >= 1; keys are k0 .. k<N-1>
   KeyDistribution key_distribution = KeyDistribution::kZipf;
   double zipf_exponent = 1.0;             // > 0
@@ -23,6 +40,11 @@ struct WorkloadSpec {
   LatencyModel access_latency;            // client <-> PoP, one way; default constant 0
   Duration start{0};
   std::optional<Duration> stop;           // default: when the quiet phase starts
+  std::vector<Burst> bursts;
 };
+
+const char* data_type_name(DataType type);
+// The ops a data type's clients issue, and their default weights.
+std::map<std::string, double> default_mix(DataType type);
 
 }  // namespace edgesim

@@ -1,4 +1,4 @@
-#include "sim/workload/kv_workload.h"
+#include "sim/workload/client_workload.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 namespace edgesim {
 
-KvWorkload::KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology,
+ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology,
                        ServiceId service, const WorkloadSpec& spec, const Prng& prng, Instant stop)
     : loop_(loop),
       cluster_(cluster),
@@ -24,7 +24,8 @@ KvWorkload::KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topolo
   for (uint32_t i = 0; i < spec.clients_count; ++i) {
     const Region& region = regions[i % regions.size()];
     const NodeId pop = region.pops[(i / regions.size()) % region.pops.size()];
-    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), false});
+    const auto mix = spec.mix.empty() ? default_mix(spec.type) : spec.mix;
+    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix), false});
   }
   for (uint32_t i = 0; i < clients_.size(); ++i) {
     // Stagger the first ops so clients do not start in lockstep.
@@ -33,13 +34,19 @@ KvWorkload::KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topolo
   }
 }
 
-void KvWorkload::schedule_tick(uint32_t client, Duration after) {
+void ClientWorkload::schedule_tick(uint32_t client, Duration after) {
+  for (const Burst& burst : spec_.bursts) {
+    const Instant now = loop_.now();
+    if (now >= Instant{burst.at.ns} && now < Instant{burst.at.ns} + burst.lasts) {
+      after = Duration{after.ns / burst.factor};
+    }
+  }
   const Instant at = loop_.now() + after;
   if (at >= stop_) return;
   loop_.schedule(at, tick_kind_, client, 0);
 }
 
-void KvWorkload::on_event(const Event& event) {
+void ClientWorkload::on_event(const Event& event) {
   if (event.kind == tick_kind_) {
     tick(event.target);
   } else if (event.kind == arrive_kind_) {
@@ -52,7 +59,7 @@ void KvWorkload::on_event(const Event& event) {
   }
 }
 
-void KvWorkload::tick(uint32_t client_index) {
+void ClientWorkload::tick(uint32_t client_index) {
   Client& client = clients_[client_index];
   EDGESIM_ASSERT(!client.busy, "client {} issued while an op was outstanding", client_index);
   client.busy = true;
@@ -61,22 +68,19 @@ void KvWorkload::tick(uint32_t client_index) {
   op.id = id;
   op.proc = client.proc;
   op.call = loop_.now().ns;
-  op.key = fmt::format("k{}", keys_.next(client.prng));
-  if (client.prng.bernoulli(spec_.read_ratio)) {
-    op.f = "read";
-  } else {
-    op.f = "write";
-    op.arg = id;  // unique per run
-  }
+  GeneratedOp generated = client.generator.next(id, keys_, client.prng);
+  op.f = generated.f;
+  op.key = generated.key;
+  op.arg = generated.arg;
   op.extra["node"] = topology_.pop(client.pop).name;
   history_.push_back(std::move(op));
   loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
-  ops_.push_back(InFlight{client_index, true, {}});
+  ops_.push_back(InFlight{client_index, true, std::move(generated), {}});
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, arrive_kind_, client_index, id);
 }
 
-void KvWorkload::arrive(OpId id) {
+void ClientWorkload::arrive(OpId id) {
   InFlight& flight = ops_[id];
   last_arrival_ = loop_.now();
   const HistoryOp& record = history_[id];
@@ -86,7 +90,7 @@ void KvWorkload::arrive(OpId id) {
   }
 }
 
-void KvWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result result) {
+void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result result) {
   EDGESIM_ASSERT(service == service_);
   EDGESIM_ASSERT(id < ops_.size(), "completion of unknown op {}", id);
   InFlight& flight = ops_[id];
@@ -97,7 +101,7 @@ void KvWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result res
   loop_.schedule(loop_.now() + access, answer_kind_, flight.client, id);
 }
 
-void KvWorkload::answer(OpId id) {
+void ClientWorkload::answer(OpId id) {
   InFlight& flight = ops_[id];
   if (!flight.open) return;  // already timed out: the client stopped listening
   HistoryOp& op = history_[id];
@@ -105,11 +109,14 @@ void KvWorkload::answer(OpId id) {
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
   op.out = flight.result.ok ? flight.result.value : Value(flight.result.error);
   Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
-  if (flight.result.ok) latency.record(*op.ret - op.call);
+  if (flight.result.ok) {
+    latency.record(*op.ret - op.call);
+    clients_[flight.client].generator.observe(flight.op, op.out);
+  }
   finish(id);
 }
 
-void KvWorkload::time_out(OpId id) {
+void ClientWorkload::time_out(OpId id) {
   InFlight& flight = ops_[id];
   if (!flight.open) return;  // answered in time: this timeout no longer applies
   history_[id].status = OpStatus::kInfo;
@@ -118,7 +125,7 @@ void KvWorkload::time_out(OpId id) {
   finish(id);
 }
 
-void KvWorkload::finish(OpId id) {
+void ClientWorkload::finish(OpId id) {
   InFlight& flight = ops_[id];
   flight.open = false;
   Client& client = clients_[flight.client];

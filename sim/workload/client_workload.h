@@ -1,10 +1,11 @@
 #pragma once
-// KvWorkload: closed-loop clients issuing reads and writes against one service.
+// ClientWorkload: closed-loop clients issuing ops of one data type (OpGenerator) against one
+// service.
 //
 // Each client is attached to one PoP (clients are dealt round-robin over regions, then over each
 // region's PoPs: a client's PoP is in its own region, the nearest one). A client has at most one
 // op outstanding; after an answer (or a timeout) it thinks for an exponential time with the
-// configured mean and issues the next. Requests and answers cross the client's access link.
+// configured mean (divided by a burst's factor during a burst) and issues the next. Requests and answers cross the client's access link.
 // Every written value is unique (the op id), so checkers can attribute every read.
 //
 // History times are the client's true send and receive times. An op whose PoP is down when it
@@ -19,20 +20,22 @@
 #include "sim/metrics/histogram.h"
 #include "sim/node/cluster.h"
 #include "sim/workload/key_chooser.h"
+#include "sim/workload/op_generator.h"
 #include "sim/workload/workload_spec.h"
 
 namespace edgesim {
 
-class KvWorkload final : public CompletionSink, public EventHandler {
+class ClientWorkload final : public CompletionSink, public EventHandler {
  public:
-  KvWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology, ServiceId service,
+  ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology, ServiceId service,
              const WorkloadSpec& spec, const Prng& prng, Instant stop);
 
   const History& history() const { return history_; }
   History take_history() { return std::move(history_); }
-  // Latency (ns) of completed ops, by f.
+  // Latency (ns) of completed ops: reads, and everything else (updates).
   const Histogram& read_latency() const { return read_latency_; }
   const Histogram& write_latency() const { return write_latency_; }
+  DataType type() const { return spec_.type; }
   // The last time an op reached a PoP (after it, no client op can change replica state).
   Instant last_arrival() const { return last_arrival_; }
   NodeId client_pop(uint32_t client) const { return clients_.at(client).pop; }
@@ -45,11 +48,13 @@ class KvWorkload final : public CompletionSink, public EventHandler {
     NodeId pop = 0;
     uint64_t proc = 0;
     Prng prng;
+    OpGenerator generator;
     bool busy = false;
   };
   struct InFlight {
     uint32_t client = 0;
     bool open = true;  // neither answered nor timed out yet
+    GeneratedOp op;
     Result result;
   };
   void tick(uint32_t client);

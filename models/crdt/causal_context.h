@@ -1,0 +1,59 @@
+#pragma once
+// Version vectors and causal contexts for dot-based CRDTs (Almeida, Shoker, Baquero: "Delta State
+// Replicated Data Types", 2018).
+//
+// A Dot names one event: (replica, counter). A CausalContext is the set of dots a replica has
+// seen, kept as a compact version vector plus a "cloud" of dots beyond it (seen out of order);
+// compact() folds the cloud into the vector as gaps fill, so its size stays O(replicas) whenever
+// delivery catches up.
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "sim/engine/value.h"
+
+namespace edgesim::models {
+
+using ReplicaId = uint32_t;
+using Dot = std::pair<ReplicaId, uint64_t>;
+
+// Per-replica counters; missing entries are 0.
+class VersionVector {
+ public:
+  uint64_t get(ReplicaId replica) const;
+  void set(ReplicaId replica, uint64_t counter);
+  void merge(const VersionVector& other);  // pointwise max
+  // Pointwise min with `other` (replicas missing from either count as 0).
+  VersionVector meet(const VersionVector& other) const;
+  bool dominates(const VersionVector& other) const;  // this >= other pointwise
+  const std::map<ReplicaId, uint64_t>& entries() const { return counters_; }
+  Value to_json() const;
+  static VersionVector from_json(const Value& json);
+  bool operator==(const VersionVector&) const = default;
+
+ private:
+  std::map<ReplicaId, uint64_t> counters_;
+};
+
+class CausalContext {
+ public:
+  bool contains(const Dot& dot) const;
+  // A fresh dot for `replica`: one past the highest it has seen. Records it.
+  Dot next_dot(ReplicaId replica);
+  void insert(const Dot& dot);
+  void merge(const CausalContext& other);
+  void compact();
+  size_t cloud_size() const { return cloud_.size(); }
+  const VersionVector& vector() const { return vector_; }
+  Value to_json() const;
+  static CausalContext from_json(const Value& json);
+  bool operator==(const CausalContext&) const = default;
+
+ private:
+  VersionVector vector_;
+  std::set<Dot> cloud_;
+};
+
+}  // namespace edgesim::models

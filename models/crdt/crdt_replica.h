@@ -1,0 +1,344 @@
+#pragma once
+// CrdtReplica<T>: a replica of a keyed CRDT store, with the sync modes of sync_options.h, causal
+// stability tracking and crash recovery. Header-only because it is a template over the type.
+//
+// Causal stability: every message carries the sender's version vector (how many ops of each
+// replica its state includes). The pointwise minimum over this replica and the last vector heard
+// from every peer is the stable frontier: ops below it have reached everyone. That alone does not
+// make a delete's tombstone collectible: an op concurrent with the delete (an insert after the
+// deleted character, an older write) may still be on its way to someone. Every such op was issued
+// before its replica saw the delete, so it is covered by the join of all replicas' vectors at the
+// moment the delete became stable (the horizon). Hence the two-phase rule: each sync round records
+// (stable, horizon); once the stable frontier passes a recorded horizon, everything that was stable
+// at that round is collectible, and values compact against that frontier. A silent peer holds it
+// back; that is the price of never resurrecting a delete.
+//
+// Durability: each local op is appended to a write-ahead log in the durable store before it is
+// acknowledged; every `snapshot_every` records (and on quiet sync rounds after remote merges) the
+// whole state is snapshotted and the log truncated. Restart = snapshot + log replay. Remote
+// merges that were not yet snapshotted are recovered by sync: every restart begins a new
+// incarnation (persisted), carried in every message, and peers that see a new incarnation forget
+// what it had acknowledged, so they send it full state again. Delta sequence numbers carry the
+// incarnation in their high bits, so an acknowledgement from before a crash cannot pass for one
+// of a later delta.
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "models/crdt/keyed_crdt.h"
+#include "models/crdt/sync_options.h"
+#include "sim/core/assert.h"
+#include "sim/engine/registry.h"
+
+namespace edgesim::models {
+
+std::string to_msgpack_bytes(const Value& value);
+Value from_msgpack_bytes(std::string_view bytes);
+Value hlc_json(const HlcTimestamp& hlc);
+HlcTimestamp hlc_from(const Value& json);
+
+template <CrdtType T>
+class CrdtReplica final : public Replica {
+ public:
+  explicit CrdtReplica(const SyncOptions& options) : options_(options) {}
+
+  void on_start(NodeContext& context) override {
+    recover(context);
+    const std::optional<std::string> stored = context.durable().get("incarnation");
+    incarnation_ = stored ? std::stoull(*stored) + 1 : 1;
+    context.durable().put("incarnation", std::to_string(incarnation_));
+    last_seq_ = incarnation_ << 32;
+    buffer_start_ = last_seq_ + 1;
+    sync_timer_ = context.start_timer(options_.interval);
+  }
+
+  void on_op(NodeContext& context, const Op& op) override {
+    if (op.f == "read") {
+      KeyedCrdt<T> unused;
+      context.complete(op.id, state_.apply(op, CrdtStamp{context.self(), vv_.get(context.self()), hlc_.last()}, unused));
+      return;
+    }
+    const CrdtStamp stamp{context.self(), vv_.get(context.self()) + 1, hlc_.now(context.now())};
+    KeyedCrdt<T> delta;
+    const Result result = state_.apply(op, stamp, delta);
+    if (result.ok) {
+      vv_.set(context.self(), stamp.counter);
+      log_local(context, delta, stamp);
+      buffer_.push_back(BufferedDelta{++last_seq_, std::move(delta)});
+      trim_buffer();
+    }
+    context.complete(op.id, result);
+  }
+
+  void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
+    const Value message = from_msgpack_bytes(payload);
+    const std::string& type = message.at("t").get_ref<const std::string&>();
+    const uint64_t incarnation = message.at("i").get<uint64_t>();
+    uint64_t& known = peer_incarnation_[from];
+    if (incarnation < known) return;  // from before the peer's last restart
+    if (incarnation > known) {
+      known = incarnation;
+      acks_.erase(from);  // it restarted: it may have lost what it acknowledged
+    }
+    if (message.contains("h")) hlc_.update(context.now(), hlc_from(message.at("h")));
+    peer_vv_[from] = VersionVector::from_json(message.at("vv"));
+    if (type == "digest") {
+      if (message.at("x").get<uint64_t>() != state_.digest()) send_state(context, from, /*reply=*/true);
+    } else if (type == "state" || type == "delta") {
+      receive(context, from, message);
+    } else if (type == "ack") {
+      uint64_t& acked = acks_[from];
+      acked = std::max(acked, message.at("seq").get<uint64_t>());
+    } else {
+      EDGESIM_ASSERT(type == "heartbeat", "unknown crdt message {}", type);
+    }
+  }
+
+  void on_timer(NodeContext& context, TimerId timer) override {
+    if (timer != sync_timer_) return;
+    compact(context);
+    for (uint32_t i = 0; i < options_.fanout; ++i) {
+      const std::vector<NodeId>& peers = context.peers();
+      const NodeId peer = peers[context.prng().uniform(peers.size())];
+      if (peer != context.self()) sync_with(context, peer);
+    }
+    if (dirty_ && ++quiet_rounds_ % 8 == 0) snapshot(context);
+    sync_timer_ = context.start_timer(options_.interval);
+  }
+
+  void on_crash() override {
+    state_ = KeyedCrdt<T>{};
+    vv_ = VersionVector{};
+    hlc_ = Hlc{};
+    buffer_.clear();
+    acks_.clear();
+    peer_vv_.clear();
+    peer_incarnation_.clear();
+    gc_epochs_.clear();
+    collectible_ = VersionVector{};
+    sync_timer_ = 0;
+  }
+
+  Value observe() const override { return state_.observe(); }
+
+  uint64_t metadata_bytes() const override {
+    uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
+    for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
+    for (const auto& [peer, vv] : peer_vv_) total += vv.entries().size() * 16;
+    for (const BufferedDelta& d : buffer_) total += d.delta.metadata_bytes();
+    return total;
+  }
+
+  const KeyedCrdt<T>& state() const { return state_; }
+
+ private:
+  struct BufferedDelta {
+    uint64_t seq;
+    KeyedCrdt<T> delta;
+  };
+  struct GcEpoch {
+    VersionVector stable;   // the stable frontier at a sync round
+    VersionVector horizon;  // the join of every replica's vector then
+  };
+  static constexpr size_t kMaxGcEpochs = 256;  // beyond it, collection just lags
+
+  Value header(const char* type) const {
+    return Value{{"t", type}, {"i", incarnation_}, {"vv", vv_.to_json()}, {"h", hlc_json(hlc_.last())}};
+  }
+
+  void send(NodeContext& context, NodeId to, const Value& message) { context.send(to, to_msgpack_bytes(message)); }
+
+  void send_state(NodeContext& context, NodeId to, bool reply) {
+    Value message = header("state");
+    message["d"] = state_.to_json();
+    message["seq"] = last_seq_;
+    message["reply"] = reply;
+    message["x"] = state_.digest();
+    send(context, to, message);
+  }
+
+  void sync_with(NodeContext& context, NodeId peer) {
+    switch (options_.mode) {
+      case SyncMode::kState:
+        send_state(context, peer, false);
+        return;
+      case SyncMode::kDigest: {
+        Value message = header("digest");
+        message["x"] = state_.digest();
+        send(context, peer, message);
+        return;
+      }
+      case SyncMode::kDelta:
+        send_deltas(context, peer);
+        return;
+    }
+  }
+
+  void send_deltas(NodeContext& context, NodeId peer) {
+    const uint64_t acked = acks_.count(peer) ? acks_.at(peer) : 0;
+    if (acked + 1 < buffer_start_) {
+      send_state(context, peer, false);  // the peer fell behind what the buffer still holds
+      return;
+    }
+    if (acked >= last_seq_) {
+      send(context, peer, header("heartbeat"));  // up to date: still share our version vector
+      return;
+    }
+    KeyedCrdt<T> group;
+    uint64_t last = acked;
+    uint32_t count = 0;
+    for (const BufferedDelta& d : buffer_) {
+      if (d.seq <= acked) continue;
+      if (count == options_.batch) break;
+      group.merge(d.delta);
+      last = d.seq;
+      ++count;
+    }
+    Value message = header("delta");
+    // Only a complete group brings the peer up to our version vector.
+    if (last != last_seq_) message["vv"] = Value::array();
+    message["d"] = group.to_json();
+    message["seq"] = last;
+    send(context, peer, message);
+  }
+
+  void receive(NodeContext& context, NodeId from, const Value& message) {
+    const KeyedCrdt<T> incoming = KeyedCrdt<T>::from_json(message.at("d"));
+    const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
+    KeyedCrdt<T> inflation = state_.merge(incoming);
+    vv_.merge(peer_vv_[from]);
+    if (!inflation.empty()) {
+      dirty_ = true;
+      if (options_.mode == SyncMode::kDelta) {
+        buffer_.push_back(BufferedDelta{++last_seq_, std::move(inflation)});  // relay onward
+        trim_buffer();
+      }
+    }
+    if (options_.mode == SyncMode::kDelta) {
+      Value ack = header("ack");
+      ack["seq"] = message.at("seq");
+      send(context, from, ack);
+    }
+    // Digest mode: answer back if we held something the other side lacked.
+    if (message.value("reply", false) && digest_before != message.at("x").get<uint64_t>() &&
+        state_.digest() != message.at("x").get<uint64_t>()) {
+      send_state(context, from, false);
+    }
+  }
+
+  void compact(NodeContext& context) {
+    VersionVector stable = vv_;
+    VersionVector horizon = vv_;
+    for (NodeId peer : context.peers()) {
+      if (peer == context.self()) continue;
+      auto it = peer_vv_.find(peer);
+      stable = it == peer_vv_.end() ? VersionVector{} : stable.meet(it->second);
+      if (it != peer_vv_.end()) horizon.merge(it->second);
+    }
+    if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) && gc_epochs_.size() < kMaxGcEpochs) {
+      gc_epochs_.push_back(GcEpoch{stable, horizon});
+    }
+    while (!gc_epochs_.empty() && stable.dominates(gc_epochs_.front().horizon)) {
+      collectible_ = gc_epochs_.front().stable;
+      gc_epochs_.pop_front();
+    }
+    state_.compact(collectible_);
+    // Deltas every peer acknowledged are no longer needed.
+    uint64_t all_acked = last_seq_;
+    for (NodeId peer : context.peers()) {
+      if (peer != context.self()) all_acked = std::min(all_acked, acks_.count(peer) ? acks_.at(peer) : 0);
+    }
+    while (!buffer_.empty() && buffer_.front().seq <= all_acked) buffer_.pop_front();
+    buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
+  }
+
+  void trim_buffer() {
+    while (buffer_.size() > options_.max_buffer) buffer_.pop_front();
+    buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
+  }
+
+  void log_local(NodeContext& context, const KeyedCrdt<T>& delta, const CrdtStamp& stamp) {
+    const Value record{{"d", delta.to_json()}, {"c", stamp.counter}, {"h", hlc_json(stamp.hlc)}};
+    context.durable().put(fmt::format("wal/{:020}", stamp.counter), to_msgpack_bytes(record));
+    if (++wal_records_ >= options_.snapshot_every) snapshot(context);
+  }
+
+  void snapshot(NodeContext& context) {
+    const Value snap{{"d", state_.to_json()}, {"vv", vv_.to_json()}, {"h", hlc_json(hlc_.last())}};
+    DurableStore& store = context.durable();
+    store.put("snapshot", to_msgpack_bytes(snap));
+    std::vector<std::string> logged;
+    for (const auto& [key, bytes] : store.entries()) {
+      if (key.rfind("wal/", 0) == 0) logged.push_back(key);
+    }
+    for (const std::string& key : logged) store.erase(key);
+    wal_records_ = 0;
+    dirty_ = false;
+  }
+
+  void recover(NodeContext& context) {
+    const DurableStore& store = context.durable();
+    if (auto snap = store.get("snapshot")) {
+      const Value json = from_msgpack_bytes(*snap);
+      state_ = KeyedCrdt<T>::from_json(json.at("d"));
+      vv_ = VersionVector::from_json(json.at("vv"));
+      hlc_.restore(hlc_from(json.at("h")));
+    }
+    wal_records_ = 0;
+    for (const auto& [key, bytes] : store.entries()) {
+      if (key.rfind("wal/", 0) != 0) continue;
+      const Value record = from_msgpack_bytes(bytes);
+      state_.merge(KeyedCrdt<T>::from_json(record.at("d")));
+      const uint64_t counter = record.at("c").get<uint64_t>();
+      if (counter > vv_.get(context.self())) vv_.set(context.self(), counter);
+      hlc_.update(Instant{0}, hlc_from(record.at("h")));
+      ++wal_records_;
+    }
+  }
+
+  SyncOptions options_;
+  KeyedCrdt<T> state_;
+  VersionVector vv_;
+  Hlc hlc_;
+  std::deque<BufferedDelta> buffer_;
+  uint64_t last_seq_ = 0;     // seq of the newest buffered delta
+  uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
+  std::map<NodeId, uint64_t> acks_;
+  std::map<NodeId, VersionVector> peer_vv_;
+  std::map<NodeId, uint64_t> peer_incarnation_;
+  std::deque<GcEpoch> gc_epochs_;
+  VersionVector collectible_;  // ops at or below it are stable past their horizon
+  uint64_t incarnation_ = 0;  // restarts of this replica, persisted
+  TimerId sync_timer_ = 0;
+  uint32_t wal_records_ = 0;
+  uint32_t quiet_rounds_ = 0;
+  bool dirty_ = false;  // remote merges not yet snapshotted
+};
+
+template <CrdtType T>
+class CrdtEngine final : public Engine {
+ public:
+  explicit CrdtEngine(const SyncOptions& options) : options_(options) {}
+  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<CrdtReplica<T>>(options_); }
+
+ private:
+  SyncOptions options_;
+};
+
+template <CrdtType T>
+EngineInfo crdt_engine_info(std::string name, std::string help) {
+  EngineInfo info;
+  info.name = std::move(name);
+  info.help = std::move(help);
+  info.params = sync_param_specs();
+  info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
+    return std::make_unique<CrdtEngine<T>>(sync_options_from(params));
+  };
+  return info;
+}
+
+}  // namespace edgesim::models

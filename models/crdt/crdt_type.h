@@ -1,0 +1,48 @@
+#pragma once
+// What a CRDT data type provides to CrdtReplica (models/crdt/crdt_replica.h). A type T is one
+// value of the replicated map (one key); it is a join-semilattice whose deltas are values of T.
+//
+//   Result apply(const Op& op, const CrdtStamp& stamp, T& delta);  // local op; fills delta (empty T)
+//   void merge(const T& other);                                       // join: commutative,
+//                                                                      // associative, idempotent
+//   Value to_json() const;  static T from_json(const Value&);
+//   Value observe() const;                                            // canonical: equal <=> same
+//   uint64_t metadata_bytes() const;                                  // replication metadata held
+//   void compact(const VersionVector& stable);                        // drop metadata of ops
+//                                                                      // that are collectible
+//                                                                      // (see crdt_replica.h)
+//   bool obsolete(const VersionVector& stable) const;                 // an incoming value all of
+//                                                                      // whose ops are stable and
+//                                                                      // that we lack was compacted
+//                                                                      // away: ignore it
+
+#include <cstdint>
+
+#include "models/crdt/causal_context.h"
+#include "sim/clock/hlc.h"
+#include "sim/engine/value.h"
+
+namespace edgesim::models {
+
+// Identifies a local op: the replica, its global op counter (a dot in the replica's version
+// vector), and its hybrid logical clock reading.
+struct CrdtStamp {
+  ReplicaId self = 0;
+  uint64_t counter = 0;
+  HlcTimestamp hlc;
+};
+
+template <typename T>
+concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stamp, const VersionVector& vv,
+                            const Value& json) {
+  { t.apply(op, stamp, t) } -> std::same_as<Result>;
+  t.merge(c);
+  { c.to_json() } -> std::same_as<Value>;
+  { T::from_json(json) } -> std::same_as<T>;
+  { c.observe() } -> std::same_as<Value>;
+  { c.metadata_bytes() } -> std::same_as<uint64_t>;
+  t.compact(vv);
+  { c.obsolete(vv) } -> std::same_as<bool>;
+};
+
+}  // namespace edgesim::models

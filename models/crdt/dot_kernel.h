@@ -1,0 +1,35 @@
+#pragma once
+// DotKernel: the core of dot-based CRDTs (Almeida et al.): a map from dots to values plus the
+// causal context of every dot ever seen. A value survives a merge if both sides have its dot, or
+// one side has it and the other side has never seen it; a dot seen and dropped by one side was
+// removed, and stays removed. Removal therefore needs no tombstones: the context remembers it,
+// compacted to a version vector. OR-Set and MV-Register are thin layers over it.
+
+#include <functional>
+#include <map>
+
+#include "models/crdt/causal_context.h"
+
+namespace edgesim::models {
+
+class DotKernel {
+ public:
+  // Adds `value` under a fresh dot of `self`; the delta records the dot and value.
+  void add(ReplicaId self, const Value& value, DotKernel& delta);
+  // Removes every value matching `match`; the delta's context records the removed dots.
+  void remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta);
+  void merge(const DotKernel& other);
+
+  const std::map<Dot, Value>& values() const { return values_; }
+  const CausalContext& context() const { return context_; }
+  Value to_json() const;
+  static DotKernel from_json(const Value& json);
+  uint64_t metadata_bytes() const;
+  bool operator==(const DotKernel&) const = default;
+
+ private:
+  std::map<Dot, Value> values_;
+  CausalContext context_;
+};
+
+}  // namespace edgesim::models

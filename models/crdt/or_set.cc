@@ -1,0 +1,57 @@
+#include "models/crdt/or_set.h"
+
+#include <set>
+
+namespace edgesim::models {
+namespace {
+
+// Distinct values in a canonical order (by their JSON text).
+Value sorted_values(const DotKernel& kernel) {
+  std::map<std::string, Value> distinct;
+  for (const auto& [dot, value] : kernel.values()) distinct.emplace(value.dump(), value);
+  Value result = Value::array();
+  for (const auto& [text, value] : distinct) result.push_back(value);
+  return result;
+}
+
+}  // namespace
+
+Result OrSet::apply(const Op& op, const CrdtStamp& stamp, OrSet& delta) {
+  if (op.f == "read") return Result::success(observe());
+  if (op.f == "add") {
+    kernel_.remove_if([&](const Value& v) { return v == op.arg; }, delta.kernel_);
+    kernel_.add(stamp.self, op.arg, delta.kernel_);
+    return Result::success();
+  }
+  if (op.f == "remove") {
+    kernel_.remove_if([&](const Value& v) { return v == op.arg; }, delta.kernel_);
+    return Result::success();
+  }
+  return Result::failure("a set supports add, remove and read, not " + op.f);
+}
+
+OrSet OrSet::from_json(const Value& json) {
+  OrSet set;
+  set.kernel_ = DotKernel::from_json(json);
+  return set;
+}
+
+Value OrSet::observe() const { return sorted_values(kernel_); }
+
+Result MvRegister::apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta) {
+  if (op.f == "read") return Result::success(observe());
+  if (op.f != "write") return Result::failure("a register supports write and read, not " + op.f);
+  kernel_.remove_if([](const Value&) { return true; }, delta.kernel_);
+  kernel_.add(stamp.self, op.arg, delta.kernel_);
+  return Result::success();
+}
+
+MvRegister MvRegister::from_json(const Value& json) {
+  MvRegister reg;
+  reg.kernel_ = DotKernel::from_json(json);
+  return reg;
+}
+
+Value MvRegister::observe() const { return sorted_values(kernel_); }
+
+}  // namespace edgesim::models

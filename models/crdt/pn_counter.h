@@ -1,0 +1,35 @@
+#pragma once
+// PN-Counter: per-replica increment and decrement totals, merged by pointwise max. Value =
+// sum(P) - sum(N). A delta is the changed replica's new totals. Metadata: 16 bytes per replica
+// that ever counted (bounded by the number of replicas). Ops: incr (arg = by, default 1), read.
+
+#include <map>
+
+#include "models/crdt/crdt_type.h"
+
+namespace edgesim::models {
+
+class PnCounter {
+ public:
+  Result apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta);
+  void merge(const PnCounter& other);
+  Value to_json() const;
+  static PnCounter from_json(const Value& json);
+  Value observe() const { return value(); }
+  int64_t value() const;
+  uint64_t metadata_bytes() const { return (increments_.size() + decrements_.size()) * 16; }
+  void compact(const VersionVector&) {}
+  bool obsolete(const VersionVector&) const { return false; }
+  bool operator==(const PnCounter&) const = default;
+
+  using Totals = std::map<ReplicaId, uint64_t>;
+  const Totals& increments() const { return increments_; }
+  const Totals& decrements() const { return decrements_; }
+  static PnCounter from_totals(Totals increments, Totals decrements);
+
+ private:
+  std::map<ReplicaId, uint64_t> increments_;
+  std::map<ReplicaId, uint64_t> decrements_;
+};
+
+}  // namespace edgesim::models

@@ -1,0 +1,74 @@
+#pragma once
+// RGA (Replicated Growable Array, Roh et al. 2011): a text sequence CRDT.
+//
+// Each character is an element with a unique id (Lamport counter, replica) and the id of the
+// element it was inserted after (its origin). A remote insert is placed right after its origin,
+// skipping any elements with greater ids (inserted concurrently, or later, after the same origin),
+// which orders concurrent inserts identically on every replica. Deletes only mark elements
+// (tombstones). A tombstone is garbage-collected once its delete is collectible (crdt_replica.h):
+// every replica has seen the delete and every insert concurrent with it, so no insert that refers
+// to it is still travelling, and no future insert can (clients insert only after visible text).
+// Incoming copies of collected elements are recognized by their collectible insert dots.
+//
+// Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
+// read (the text). Positions are clamped to the replica's current text.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/crdt/crdt_type.h"
+
+namespace edgesim::models {
+
+class Rga {
+ public:
+  struct Id {
+    uint64_t counter = 0;  // Lamport: greater than every id the inserter had seen
+    ReplicaId replica = 0;
+    auto operator<=>(const Id&) const = default;
+  };
+  struct Element {
+    Id id;
+    std::optional<Id> origin;  // nullopt: inserted at the head
+    char ch = 0;
+    Dot insert_dot;               // the inserting op's global dot (stability of the insert)
+    std::optional<Dot> delete_dot;  // the smallest dot of a delete that removed it
+    bool operator==(const Element&) const = default;
+  };
+
+  Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
+  void merge(const Rga& other);
+  Value to_json() const;
+  static Rga from_json(const Value& json);
+  Value observe() const { return text(); }
+  std::string text() const;
+  uint64_t metadata_bytes() const;
+  void compact(const VersionVector& stable);
+  bool obsolete(const VersionVector&) const { return false; }
+  bool operator==(const Rga& other) const {
+    return elements_ == other.elements_ && pending_ == other.pending_ && lamport_ == other.lamport_;
+  }
+
+  size_t tombstones() const;
+  const std::vector<Element>& elements() const { return elements_; }
+
+ private:
+  Result insert(const Value& arg, const CrdtStamp& stamp, Rga& delta);
+  Result erase(const Value& arg, const CrdtStamp& stamp, Rga& delta);
+  std::optional<size_t> find(const Id& id) const;
+  // Index of the element holding the visible character at `pos` (pos < visible length).
+  size_t visible_index(size_t pos) const;
+  // Places a new element after its origin; false if the origin is not here yet.
+  bool integrate(const Element& element);
+  void mark_deleted(size_t index, const Dot& dot);
+
+  std::vector<Element> elements_;  // document order, tombstones included
+  uint64_t lamport_ = 0;
+  std::vector<Element> pending_;  // received before their origin
+  // The last stability frontier seen by compact(): an incoming element we lack whose insert is
+  // stable was collected here. Local bookkeeping, not part of the replicated state.
+  VersionVector stable_;
+};
+
+}  // namespace edgesim::models

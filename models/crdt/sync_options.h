@@ -1,0 +1,31 @@
+#pragma once
+// How CRDT replicas exchange state (shared by every crdt.* engine).
+//   state:  every sync_interval, send the full state to `fanout` random peers.
+//   delta:  delta-state sync (Almeida et al., Algorithm 2): local ops and inflating remote deltas
+//           go into a delta buffer; each peer gets the join of the deltas it has not acked, or the
+//           full state if it fell behind the buffer; buffers shrink as every peer acks.
+//   digest: send a digest; only a peer whose digest differs answers with its state (and the
+//           first side answers back if it still differs): anti-entropy that is silent when in sync.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/engine/registry.h"
+
+namespace edgesim::models {
+
+enum class SyncMode { kState, kDelta, kDigest };
+
+struct SyncOptions {
+  SyncMode mode = SyncMode::kDelta;      // default delta
+  Duration interval{200'000'000};        // sync round period; default 200ms
+  uint32_t fanout = 1;                   // peers per round; default 1
+  uint32_t batch = 256;                  // max buffered deltas per message; default 256
+  uint32_t max_buffer = 4096;            // delta buffer bound (older peers get full state)
+  uint32_t snapshot_every = 64;          // write-ahead records between durable snapshots
+};
+
+std::vector<ParamSpec> sync_param_specs();
+SyncOptions sync_options_from(const EngineParams& params);
+
+}  // namespace edgesim::models

@@ -1,0 +1,135 @@
+#include "sim/check/no_lost_writes.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace edgesim {
+namespace {
+
+using OpsByKey = std::map<std::string, std::vector<const HistoryOp*>>;
+
+OpsByKey group_by_key(const History& history) {
+  OpsByKey groups;
+  for (const HistoryOp& op : history) {
+    if (op.status != OpStatus::kFail) groups[op.key].push_back(&op);
+  }
+  return groups;
+}
+
+Value final_of(const Value& final_values, const std::string& key) {
+  if (!final_values.is_object()) return nullptr;
+  auto it = final_values.find(key);
+  return it == final_values.end() ? Value(nullptr) : *it;
+}
+
+// `other` may have taken effect at or after `op` in some order consistent with real time.
+bool concurrent_or_later(const HistoryOp& other, const HistoryOp& op) {
+  return other.status == OpStatus::kInfo || *other.ret >= op.call;
+}
+
+void note(NoLostWritesResult& result, size_t max_examples, LostWrite lost) {
+  ++result.lost;
+  if (result.examples.size() < max_examples) result.examples.push_back(std::move(lost));
+}
+
+void check_counters(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+  for (const auto& [key, ops] : groups) {
+    int64_t acked = 0, unknown = 0;
+    bool updated = false;
+    for (const HistoryOp* op : ops) {
+      if (op->f != "incr") continue;
+      updated = true;
+      const int64_t by = op->arg.is_number_integer() ? op->arg.get<int64_t>() : 1;
+      (op->status == OpStatus::kOk ? acked : unknown) += by;
+    }
+    if (!updated) continue;
+    ++result.checked;
+    const Value final = final_of(final_values, key);
+    const int64_t value = final.is_number_integer() ? final.get<int64_t>() : 0;
+    if (value < acked || value > acked + unknown) {
+      note(result, max, LostWrite{0, key, fmt::format("final {} outside [{}, {}]", value, acked, acked + unknown)});
+    }
+  }
+}
+
+void check_sets(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+  for (const auto& [key, ops] : groups) {
+    const Value final = final_of(final_values, key);
+    for (const HistoryOp* add : ops) {
+      if (add->f != "add" || add->status != OpStatus::kOk) continue;
+      ++result.checked;
+      bool removed = false;
+      for (const HistoryOp* op : ops) removed = removed || (op->f == "remove" && op->arg == add->arg);
+      bool present = false;
+      if (final.is_array()) {
+        for (const Value& element : final) present = present || element == add->arg;
+      }
+      if (!present && !removed) note(result, max, LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
+    }
+  }
+}
+
+void check_registers(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+  for (const auto& [key, ops] : groups) {
+    const Value final = final_of(final_values, key);
+    for (const HistoryOp* write : ops) {
+      if (write->f != "write" || write->status != OpStatus::kOk) continue;
+      ++result.checked;
+      bool superseded = false;
+      for (const HistoryOp* op : ops) {
+        if (op == write || (op->f != "write" && op->f != "delete")) continue;
+        superseded = superseded || concurrent_or_later(*op, *write);
+      }
+      // A multi-value register keeps concurrent values side by side: membership is enough.
+      const bool holds = final.is_array() ? std::find(final.begin(), final.end(), write->arg) != final.end()
+                                          : final == write->arg;
+      if (!superseded && !holds) {
+        note(result, max, LostWrite{write->id, key, fmt::format("final {} instead of {}", final.dump(), write->arg.dump())});
+      }
+    }
+  }
+}
+
+void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+  for (const auto& [key, ops] : groups) {
+    const Value final = final_of(final_values, key);
+    const std::string text = final.is_string() ? final.get<std::string>() : "";
+    for (const HistoryOp* insert : ops) {
+      if (insert->f != "insert" || insert->status != OpStatus::kOk) continue;
+      ++result.checked;
+      const std::string token = insert->arg.value("text", "");
+      if (text.find(token) != std::string::npos) continue;
+      bool deleted = false;
+      for (const HistoryOp* op : ops) deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
+      if (!deleted) note(result, max, LostWrite{insert->id, key, fmt::format("inserted text {} missing", token)});
+    }
+  }
+}
+
+}  // namespace
+
+NoLostWritesResult find_lost_writes(DataType type, const History& history, const Value& final_values,
+                                    size_t max_examples) {
+  NoLostWritesResult result;
+  const OpsByKey groups = group_by_key(history);
+  switch (type) {
+    case DataType::kCounter:
+      check_counters(groups, final_values, max_examples, result);
+      break;
+    case DataType::kSet:
+      check_sets(groups, final_values, max_examples, result);
+      break;
+    case DataType::kKv:
+    case DataType::kMap:
+      check_registers(groups, final_values, max_examples, result);
+      break;
+    case DataType::kText:
+      check_texts(groups, final_values, max_examples, result);
+      break;
+  }
+  return result;
+}
+
+}  // namespace edgesim

@@ -1,0 +1,95 @@
+#include "sim/workload/op_generator.h"
+
+#include "sim/core/assert.h"
+
+namespace edgesim {
+
+const char* data_type_name(DataType type) {
+  switch (type) {
+    case DataType::kKv: return "kv";
+    case DataType::kCounter: return "counter";
+    case DataType::kSet: return "set";
+    case DataType::kMap: return "map";
+    case DataType::kText: return "text";
+  }
+  return "?";
+}
+
+std::map<std::string, double> default_mix(DataType type) {
+  switch (type) {
+    case DataType::kKv: return {{"read", 0.5}, {"write", 0.5}};
+    case DataType::kCounter: return {{"incr", 0.8}, {"read", 0.2}};
+    case DataType::kSet: return {{"add", 0.5}, {"remove", 0.2}, {"read", 0.3}};
+    case DataType::kMap: return {{"write", 0.5}, {"delete", 0.1}, {"read", 0.4}};
+    case DataType::kText: return {{"insert", 0.5}, {"delete", 0.2}, {"read", 0.3}};
+  }
+  return {};
+}
+
+OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix) : type_(type) {
+  double total = 0;
+  for (const auto& [f, weight] : mix) {
+    if (weight <= 0) continue;
+    total += weight;
+    weights_.emplace_back(f, total);
+  }
+  EDGESIM_ASSERT(total > 0, "an op mix needs a positive weight");
+  for (auto& [f, cumulative] : weights_) cumulative /= total;
+}
+
+std::string OpGenerator::choose_f(Prng& prng) const {
+  const double u = prng.unit();
+  for (const auto& [f, cumulative] : weights_) {
+    if (u < cumulative) return f;
+  }
+  return weights_.back().first;
+}
+
+std::string OpGenerator::text_token(uint64_t op_id) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), kDigits[op_id % 36]);
+    op_id /= 36;
+  } while (op_id > 0);
+  return "(" + digits + ")";
+}
+
+GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng) {
+  GeneratedOp op;
+  op.key = "k" + std::to_string(keys.next(prng));
+  op.f = choose_f(prng);
+  if (op.f == "write" || op.f == "add") {
+    op.arg = op_id;
+  } else if (op.f == "incr") {
+    op.arg = 1;
+  } else if (op.f == "remove") {
+    std::vector<Value>& added = added_[op.key];
+    if (added.empty()) {
+      op.f = "add";  // nothing this client knows of to remove yet
+      op.arg = op_id;
+    } else {
+      const size_t index = prng.uniform(added.size());
+      op.arg = added[index];
+      added.erase(added.begin() + static_cast<std::ptrdiff_t>(index));
+    }
+  } else if (op.f == "insert") {
+    const size_t length = text_length_[op.key];
+    op.arg = Value{{"pos", prng.uniform(length + 1)}, {"text", text_token(op_id)}};
+  } else if (op.f == "delete" && type_ == DataType::kText) {
+    const size_t length = text_length_[op.key];
+    op.arg = Value{{"pos", length == 0 ? 0 : prng.uniform(length)}, {"len", 1 + prng.uniform(3)}};
+  }
+  return op;
+}
+
+void OpGenerator::observe(const GeneratedOp& op, const Value& out) {
+  if (op.f == "add") added_[op.key].push_back(op.arg);
+  if (type_ != DataType::kText) return;
+  size_t& length = text_length_[op.key];
+  if (op.f == "read" && out.is_string()) length = out.get<std::string>().size();
+  if (op.f == "insert") length += op.arg.at("text").get<std::string>().size();
+  if (op.f == "delete" && out.is_string()) length -= std::min(length, out.get<std::string>().size());
+}
+
+}  // namespace edgesim
