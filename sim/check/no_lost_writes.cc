@@ -68,6 +68,15 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max, N
       }
       if (!present && !removed) note(result, max, LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
     }
+    // Elements are unique per add, and a client removes only an element it saw added: the remove
+    // follows its add, so once acknowledged it must stick (add-wins covers concurrent adds only).
+    for (const HistoryOp* remove : ops) {
+      if (remove->f != "remove" || remove->status != OpStatus::kOk || !final.is_array()) continue;
+      ++result.checked;
+      if (std::find(final.begin(), final.end(), remove->arg) != final.end()) {
+        note(result, max, LostWrite{remove->id, key, fmt::format("removed element {} is back", remove->arg.dump())});
+      }
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // No lost writes, per data type, judged against the converged final state (a live replica's
 // observe(): key -> value) and the history. Unique written values make every write attributable.
 //   counter: the final value lies in [sum of acked increments, that + sum of unknown ones];
-//   set:     every acked add(e) is present unless some remove(e) was attempted;
+//   set:     every acked add(e) is present unless some remove(e) was attempted, and every acked
+//            remove(e) holds (elements are unique per add and removed only after their add);
 //   kv, map: an acked write that nothing could have superseded (no other write or delete of the
 //            key that was concurrent with it or later, or of unknown outcome) is the final value;
 //   text:    every acked insert's unique text is present unless a delete of that key was

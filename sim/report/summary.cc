@@ -51,6 +51,17 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                                                                 e.at("key").get<std::string>(), e.at("what").get<std::string>());
     return text;
   }
+  if (name == "claims") {
+    std::vector<std::string> parts;
+    for (const char* claim : {"read_p99", "write_p99", "convergence"}) {
+      if (!d.contains(claim)) continue;
+      const Value& c = d.at(claim);
+      parts.push_back(fmt::format("{} < {}: {} (measured {})", claim, ms(c.at("claim_ns").get<int64_t>()),
+                                  c.at("met").get<bool>() ? "met" : "NOT met",
+                                  c.at("measured_ns").is_null() ? "never" : ms(c.at("measured_ns").get<int64_t>())));
+    }
+    return fmt::format("claims {}: {}{}", verdict, fmt::join(parts, "; "), d.at("enforce").get<bool>() ? "" : " (report only)");
+  }
   if (name == "staleness") {
     const std::string bound = d.at("max_p99_ns").is_null() ? "report only" : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
     return fmt::format("staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,

@@ -124,6 +124,7 @@ class Simulation final : public EventHandler {
       outcome.details["examples"] = std::move(examples);
     }
     if (checks.no_lost_writes) judge_lost_writes(result);
+    if (checks.claims) judge_claims(result, *checks.claims);
     if (checks.staleness) judge_staleness(result, *checks.staleness);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }
@@ -139,6 +140,27 @@ class Simulation final : public EventHandler {
     Value examples = Value::array();
     for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
     outcome.details["examples"] = std::move(examples);
+  }
+
+  // Runs after convergence was judged (it reads its time-to-converge).
+  void judge_claims(RunResult& result, const ClaimsSpec& spec) {
+    CheckOutcome& outcome = result.checks["claims"];
+    bool all_met = true;
+    auto claim = [&](const char* name, const std::optional<Duration>& bound, std::optional<int64_t> measured) {
+      if (!bound) return;
+      const bool met = measured && *measured <= bound->ns;
+      all_met = all_met && met;
+      outcome.details[name] = {{"claim_ns", bound->ns}, {"measured_ns", measured ? Value(*measured) : Value(nullptr)}, {"met", met}};
+    };
+    claim("read_p99", spec.read_p99, workload_->read_latency().percentile(99));
+    claim("write_p99", spec.write_p99, workload_->write_latency().percentile(99));
+    std::optional<int64_t> converged;
+    const Value& ttc = result.checks.at("convergence").details.at("time_to_converge_ns");
+    if (!ttc.is_null()) converged = ttc.get<int64_t>();
+    claim("convergence", spec.convergence, converged);
+    outcome.details["all_met"] = all_met;
+    outcome.details["enforce"] = spec.enforce;
+    outcome.ok = all_met || !spec.enforce;
   }
 
   void judge_staleness(RunResult& result, const StalenessCheckSpec& spec) {

@@ -71,7 +71,18 @@ struct StalenessCheckSpec {
   std::optional<Duration> max_p99;  // fail if the 99th percentile read staleness exceeds this
 };
 
+// Latency and convergence claims a pattern's advocates make ("local writes < 5 ms, global
+// convergence < 100 ms"): the run reports whether the simulated topology meets each one, and
+// fails only when `enforce` is set.
+struct ClaimsSpec {
+  std::optional<Duration> read_p99;
+  std::optional<Duration> write_p99;
+  std::optional<Duration> convergence;  // time-to-converge after the last heal/write
+  bool enforce = false;
+};
+
 struct ChecksSpec {
+  std::optional<ClaimsSpec> claims;
   std::optional<ConvergenceCheckSpec> convergence;
   std::optional<LostUpdatesCheckSpec> lost_updates;
   bool no_lost_writes = false;

@@ -172,6 +172,19 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     }
     scenario.checks.lost_updates = spec;
   }
+  if (const YAML::Node claims = node["claims"]) {
+    reader.expect_keys(claims, "checks.claims", "checks.claims");
+    ClaimsSpec spec;
+    const Duration zero{0};
+    if (claims["read_p99"]) spec.read_p99 = reader.duration(claims["read_p99"], "checks.claims.read_p99", zero);
+    if (claims["write_p99"]) spec.write_p99 = reader.duration(claims["write_p99"], "checks.claims.write_p99", zero);
+    if (claims["convergence"]) {
+      spec.convergence = reader.duration(claims["convergence"], "checks.claims.convergence", zero);
+      if (!scenario.checks.convergence) scenario.checks.convergence = ConvergenceCheckSpec{scenario.quiet};
+    }
+    if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
+    scenario.checks.claims = spec;
+  }
   if (const YAML::Node lost = node["no_lost_writes"]) {
     scenario.checks.no_lost_writes = lost.IsNull() || reader.boolean(lost, "checks.no_lost_writes");
   }
