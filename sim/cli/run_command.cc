@@ -151,6 +151,8 @@ int run_command(const RunCommandOptions& options) {
     std::fprintf(stderr, "edgesim: error: %s\n", e.what());
   } catch (const OutputError& e) {
     std::fprintf(stderr, "edgesim: error: %s\n", e.what());
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: error: %s\n", options.scenario_path.c_str(), e.what());
   }
   return kExitBadInput;
 }

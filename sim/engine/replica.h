@@ -63,6 +63,9 @@ class Replica {
   virtual Value observe() const = 0;
   // Bytes of replication metadata held (timestamps, version vectors, ...), for metrics.
   virtual uint64_t metadata_bytes() const { return 0; }
+  // Engine-specific counters (e.g. {"rejected_writes": 3}); numeric fields are summed over
+  // replicas into the run's metrics under "engine".
+  virtual Value stats() const { return Value::object(); }
 };
 
 }  // namespace edgesim

@@ -51,6 +51,12 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                                                                 e.at("key").get<std::string>(), e.at("what").get<std::string>());
     return text;
   }
+  if (name == "bounds") {
+    std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict, d.at("violations").get<uint64_t>(),
+                                   d.at("min").is_null() ? "-inf" : d.at("min").dump(), d.at("max").is_null() ? "+inf" : d.at("max").dump());
+    for (const Value& e : d.at("examples")) text += "; " + e.get<std::string>();
+    return text;
+  }
   if (name == "claims") {
     std::vector<std::string> parts;
     for (const char* claim : {"read_p99", "write_p99", "convergence"}) {
@@ -137,6 +143,11 @@ std::string describe_run(const RunResult& r) {
                       latency_line("read", m.at("latency_ns").at("read")),
                       latency_line("write", m.at("latency_ns").at("write")));
   const Value& n = m.at("network");
+  if (m.contains("engine") && !m.at("engine").empty()) {
+    std::vector<std::string> parts;
+    for (auto it = m.at("engine").begin(); it != m.at("engine").end(); ++it) parts.push_back(fmt::format("{} {}", it.key(), it.value().dump()));
+    text += fmt::format("  engine: {}\n", fmt::join(parts, ", "));
+  }
   text += fmt::format("  network: {} sent, {} delivered, {} duplicated; dropped: {} lost, {} partitioned, {} to down nodes; {} KiB sent\n",
                       n.at("sent").get<uint64_t>(), n.at("delivered").get<uint64_t>(), n.at("duplicated").get<uint64_t>(),
                       n.at("dropped_loss").get<uint64_t>(), n.at("dropped_partition").get<uint64_t>(),

@@ -1,6 +1,8 @@
 #include "sim/scenario/run.h"
 
 #include <memory>
+
+#include <fmt/format.h>
 #include <set>
 
 #include "sim/check/convergence.h"
@@ -125,6 +127,7 @@ class Simulation final : public EventHandler {
     }
     if (checks.no_lost_writes) judge_lost_writes(result);
     if (checks.claims) judge_claims(result, *checks.claims);
+    if (checks.bounds) judge_bounds(result, *checks.bounds);
     if (checks.staleness) judge_staleness(result, *checks.staleness);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }
@@ -140,6 +143,30 @@ class Simulation final : public EventHandler {
     Value examples = Value::array();
     for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
     outcome.details["examples"] = std::move(examples);
+  }
+
+  void judge_bounds(RunResult& result, const BoundsSpec& spec) {
+    CheckOutcome& outcome = result.checks["bounds"];
+    uint64_t violations = 0;
+    Value examples = Value::array();
+    auto judge = [&](const Value& value, const std::string& where) {
+      if (!value.is_number_integer()) return;
+      const int64_t v = value.get<int64_t>();
+      if ((spec.min && v < *spec.min) || (spec.max && v > *spec.max)) {
+        ++violations;
+        if (examples.size() < 5) examples.push_back(fmt::format("{}: {}", where, v));
+      }
+    };
+    for (const HistoryOp& op : workload_->history()) {
+      if (op.f == "read" && op.status == OpStatus::kOk) judge(op.out, fmt::format("read op {} of {}", op.id, op.key));
+    }
+    if (const Replica* replica = first_live_replica()) {
+      const Value final_values = replica->observe();
+      for (auto it = final_values.begin(); it != final_values.end(); ++it) judge(it.value(), "final " + it.key());
+    }
+    outcome.ok = violations == 0;
+    outcome.details = {{"violations", violations}, {"examples", std::move(examples)},
+                       {"min", spec.min ? Value(*spec.min) : Value(nullptr)}, {"max", spec.max ? Value(*spec.max) : Value(nullptr)}};
   }
 
   // Runs after convergence was judged (it reads its time-to-converge).

@@ -36,6 +36,17 @@ Value collect_metrics(const MetricsSources& sources) {
                         {"bytes_sent", net.bytes_sent},
                         {"bytes_delivered", net.bytes_delivered}};
 
+  Value engine = Value::object();
+  for (const auto& node : sources.cluster.nodes()) {
+    if (!node->hosts(sources.service)) continue;
+    const Value stats = node->replica(sources.service).stats();
+    for (auto it = stats.begin(); it != stats.end(); ++it) {
+      if (!it.value().is_number()) continue;
+      engine[it.key()] = engine.value(it.key(), int64_t{0}) + it.value().get<int64_t>();
+    }
+  }
+  metrics["engine"] = std::move(engine);
+
   uint64_t durable_writes = 0, durable_bytes = 0, metadata_bytes = 0;
   for (const auto& node : sources.cluster.nodes()) {
     if (!node->hosts(sources.service)) continue;

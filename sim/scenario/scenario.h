@@ -81,8 +81,16 @@ struct ClaimsSpec {
   bool enforce = false;
 };
 
+// An invariant on integer values (stock never oversold, balance never negative): every
+// acknowledged read and every final value must lie within [min, max].
+struct BoundsSpec {
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+};
+
 struct ChecksSpec {
   std::optional<ClaimsSpec> claims;
+  std::optional<BoundsSpec> bounds;
   std::optional<ConvergenceCheckSpec> convergence;
   std::optional<LostUpdatesCheckSpec> lost_updates;
   bool no_lost_writes = false;

@@ -119,6 +119,12 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   }
   if (node["rate"]) workload.think_time = reader.rate_interval(node["rate"], "workload.rate");
   if (node["read_ratio"]) workload.read_ratio = reader.ratio(node["read_ratio"], "workload.read_ratio");
+  if (const YAML::Node by = node["incr_by"]) {
+    reader.expect_keys(by, "workload.incr_by", "workload.incr_by");
+    if (by["min"]) workload.incr_min = reader.integer(by["min"], "workload.incr_by.min", -1'000'000, 1'000'000);
+    if (by["max"]) workload.incr_max = reader.integer(by["max"], "workload.incr_by.max", workload.incr_min, 1'000'000);
+    if (workload.incr_max < workload.incr_min) reader.fail(by, "workload.incr_by", "max must be >= min");
+  }
   if (node["keys"]) {
     workload.keys_count = uint32_t(reader.integer(node["keys"], "workload.keys", 1, 10'000'000));
   }
@@ -184,6 +190,14 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     }
     if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
     scenario.checks.claims = spec;
+  }
+  if (const YAML::Node bounds = node["bounds"]) {
+    reader.expect_keys(bounds, "checks.bounds", "checks.bounds");
+    BoundsSpec spec;
+    if (bounds["min"]) spec.min = reader.integer(bounds["min"], "checks.bounds.min", INT64_MIN, INT64_MAX);
+    if (bounds["max"]) spec.max = reader.integer(bounds["max"], "checks.bounds.max", INT64_MIN, INT64_MAX);
+    if (spec.min && spec.max && *spec.min > *spec.max) reader.fail(bounds, "checks.bounds", "min must be <= max");
+    scenario.checks.bounds = spec;
   }
   if (const YAML::Node lost = node["no_lost_writes"]) {
     scenario.checks.no_lost_writes = lost.IsNull() || reader.boolean(lost, "checks.no_lost_writes");

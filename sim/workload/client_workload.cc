@@ -25,7 +25,7 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
     const Region& region = regions[i % regions.size()];
     const NodeId pop = region.pops[(i / regions.size()) % region.pops.size()];
     const auto mix = spec.mix.empty() ? default_mix(spec.type) : spec.mix;
-    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix), false});
+    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix, spec.incr_min, spec.incr_max), false});
   }
   for (uint32_t i = 0; i < clients_.size(); ++i) {
     // Stagger the first ops so clients do not start in lockstep.

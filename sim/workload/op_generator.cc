@@ -26,7 +26,8 @@ std::map<std::string, double> default_mix(DataType type) {
   return {};
 }
 
-OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix) : type_(type) {
+OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min, int64_t incr_max)
+    : type_(type), incr_min_(incr_min), incr_max_(incr_max) {
   double total = 0;
   for (const auto& [f, weight] : mix) {
     if (weight <= 0) continue;
@@ -62,7 +63,7 @@ GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng
   if (op.f == "write" || op.f == "add") {
     op.arg = op_id;
   } else if (op.f == "incr") {
-    op.arg = 1;
+    op.arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
   } else if (op.f == "remove") {
     std::vector<Value>& added = added_[op.key];
     if (added.empty()) {

@@ -24,7 +24,7 @@ struct GeneratedOp {
 
 class OpGenerator {
  public:
-  OpGenerator(DataType type, const std::map<std::string, double>& mix);
+  OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min = 1, int64_t incr_max = 1);
 
   GeneratedOp next(uint64_t op_id, const KeyChooser& keys, Prng& prng);
   // Feeds back an acknowledged result, so later ops can aim at what the client saw.
@@ -37,6 +37,7 @@ class OpGenerator {
   std::string choose_f(Prng& prng) const;
 
   DataType type_;
+  int64_t incr_min_, incr_max_;
   std::vector<std::pair<std::string, double>> weights_;  // cumulative
   std::map<std::string, std::vector<Value>> added_;      // set: acknowledged adds per key
   std::map<std::string, size_t> text_length_;            // text: last known length per key

@@ -41,6 +41,8 @@ struct WorkloadSpec {
   Duration start{0};
   std::optional<Duration> stop;           // default: when the quiet phase starts
   std::vector<Burst> bursts;
+  int64_t incr_min = 1;                   // counter increments are uniform in [incr_min, incr_max]
+  int64_t incr_max = 1;
 };
 
 const char* data_type_name(DataType type);

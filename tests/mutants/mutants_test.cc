@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "models/crdt/crdt_replica.h"
+#include "models/delta_sync/delta_sync.h"
 #include "models/register_builtin.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/run.h"
@@ -25,6 +26,16 @@ class MutantTest : public ::testing::TestWithParam<MutantCase> {
     engines_.add(models::crdt_engine_info<mutants::AddingCounter>("mutant.adding_counter", "merge adds"));
     engines_.add(models::crdt_engine_info<mutants::ContextFreeOrSet>("mutant.context_free_or_set", "no causal context"));
     engines_.add(models::crdt_engine_info<mutants::ArrivalTieLww>("mutant.arrival_tie_lww", "ties by arrival"));
+    // delta_sync whose authority skips the version check: edges' read-modify-writes from stale
+    // caches overwrite each other.
+    EngineInfo unversioned = models::delta_sync_engine_info();
+    unversioned.name = "mutant.unversioned_delta_sync";
+    unversioned.factory = [](const EngineParams& params) {
+      models::DeltaSyncOptions options = models::delta_sync_options_from(params);
+      options.check_versions = false;
+      return models::make_delta_sync_engine(options);
+    };
+    engines_.add(std::move(unversioned));
   }
   Scenario load(const char* scenario, const char* engine) {
     return load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/" + scenario, engines_,
@@ -52,7 +63,8 @@ INSTANTIATE_TEST_SUITE_P(
     PlantedBugs, MutantTest,
     ::testing::Values(MutantCase{"mutant.adding_counter", "crdt.pn_counter", "leaderboard.yaml", "no_lost_writes"},
                       MutantCase{"mutant.context_free_or_set", "crdt.or_set", "shopping-cart.yaml", "no_lost_writes"},
-                      MutantCase{"mutant.arrival_tie_lww", "crdt.lww_map", "user-profiles.yaml", "convergence"}),
+                      MutantCase{"mutant.arrival_tie_lww", "crdt.lww_map", "user-profiles.yaml", "convergence"},
+                      MutantCase{"mutant.unversioned_delta_sync", "delta_sync", "inventory.yaml", "no_lost_writes"}),
     [](const auto& info) { return std::string(info.param.mutant_engine).substr(7); });
 
 }  // namespace
