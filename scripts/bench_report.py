@@ -1,11 +1,41 @@
-"""Turns Google Benchmark output of tests/bench/engine_bench.cc into reports/bench/engine.json.
+"""Turns Google Benchmark output into the reports under reports/bench/.
 
-For each (nodes, in_flight) size: simulator msgs/s, ns/message, bytes per pending event, the bare
-std::priority_queue loop's msgs/s from the same run, and their ratio. Prints a table.
+  bench_report.py engine RAW OUT   (tests/bench/engine_bench.cc) for each (nodes, in_flight):
+      simulator msgs/s, ns/message, bytes per pending event, the bare std::priority_queue loop's
+      msgs/s from the same run, and their ratio.
+  bench_report.py engines RAW OUT  (tests/bench/engines_bench.cc) per engine: simulated client ops
+      per wall second and replication metadata bytes per op.
+Prints a table either way.
 """
 import json
 import re
 import sys
+
+
+def engines_report(raw_path, out_path):
+    raw = json.load(open(raw_path))
+    rows = []
+    for bench in raw["benchmarks"]:
+        if bench.get("run_type") == "aggregate" and bench.get("aggregate_name") != "median":
+            continue
+        match = re.match(r"BM_Engine/([\w.]+)", bench["name"])
+        if match:
+            rows.append({"engine": match.group(1),
+                         "client_ops_per_wall_s": round(bench["client_ops_per_s"]),
+                         "metadata_bytes_per_op": round(bench["metadata_bytes_per_op"], 2)})
+    report = {
+        "benchmark": "9 PoPs (3 regions), 45 clients x 100 ops/s, 100 keys, 5 s simulated, no faults; "
+                     "each engine with its data type's default op mix and default parameters",
+        "command": "scripts/bench",
+        "engines": rows,
+    }
+    with open(out_path, "w") as out:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    print(f"{'engine':>18} {'client ops/s (wall)':>20} {'metadata B/op':>14}")
+    for r in rows:
+        print(f"{r['engine']:>18} {r['client_ops_per_wall_s']:>20,} {r['metadata_bytes_per_op']:>14}")
+    print(f"wrote {out_path}")
 
 
 def main(raw_path, out_path):
@@ -57,4 +87,5 @@ def main(raw_path, out_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    kind, raw, out = sys.argv[1:4]
+    (main if kind == "engine" else engines_report)(raw, out)

@@ -17,11 +17,16 @@ void VersionVector::set(ReplicaId replica, uint64_t counter) {
   }
 }
 
-void VersionVector::merge(const VersionVector& other) {
+bool VersionVector::merge(const VersionVector& other) {
+  bool changed = false;
   for (const auto& [replica, counter] : other.counters_) {
     uint64_t& mine = counters_[replica];
-    mine = std::max(mine, counter);
+    if (counter > mine) {
+      mine = counter;
+      changed = true;
+    }
   }
+  return changed;
 }
 
 VersionVector VersionVector::meet(const VersionVector& other) const {
@@ -65,12 +70,16 @@ void CausalContext::insert(const Dot& dot) {
   compact();
 }
 
-void CausalContext::merge(const CausalContext& other) {
-  vector_.merge(other.vector_);
+bool CausalContext::merge(const CausalContext& other) {
+  bool changed = vector_.merge(other.vector_);
   for (const Dot& dot : other.cloud_) {
-    if (!contains(dot)) cloud_.insert(dot);
+    if (!contains(dot)) {
+      cloud_.insert(dot);
+      changed = true;
+    }
   }
   compact();
+  return changed;
 }
 
 void CausalContext::compact() {

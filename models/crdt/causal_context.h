@@ -24,7 +24,7 @@ class VersionVector {
  public:
   uint64_t get(ReplicaId replica) const;
   void set(ReplicaId replica, uint64_t counter);
-  void merge(const VersionVector& other);  // pointwise max
+  bool merge(const VersionVector& other);  // pointwise max; true if this changed
   // Pointwise min with `other` (replicas missing from either count as 0).
   VersionVector meet(const VersionVector& other) const;
   bool dominates(const VersionVector& other) const;  // this >= other pointwise
@@ -43,7 +43,7 @@ class CausalContext {
   // A fresh dot for `replica`: one past the highest it has seen. Records it.
   Dot next_dot(ReplicaId replica);
   void insert(const Dot& dot);
-  void merge(const CausalContext& other);
+  bool merge(const CausalContext& other);  // true if this changed
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
   const VersionVector& vector() const { return vector_; }

@@ -3,8 +3,9 @@
 // value of the replicated map (one key); it is a join-semilattice whose deltas are values of T.
 //
 //   Result apply(const Op& op, const CrdtStamp& stamp, T& delta);  // local op; fills delta (empty T)
-//   void merge(const T& other);                                       // join: commutative,
-//                                                                      // associative, idempotent
+//   bool merge(const T& other);                                       // join (commutative,
+//                                                                      // associative, idempotent);
+//                                                                      // true if this changed
 //   Value to_json() const;  static T from_json(const Value&);
 //   Value observe() const;                                            // canonical: equal <=> same
 //   uint64_t metadata_bytes() const;                                  // replication metadata held
@@ -36,7 +37,7 @@ template <typename T>
 concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stamp, const VersionVector& vv,
                             const Value& json) {
   { t.apply(op, stamp, t) } -> std::same_as<Result>;
-  t.merge(c);
+  { t.merge(c) } -> std::same_as<bool>;
   { c.to_json() } -> std::same_as<Value>;
   { T::from_json(json) } -> std::same_as<T>;
   { c.observe() } -> std::same_as<Value>;

@@ -20,20 +20,25 @@ void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKer
   }
 }
 
-void DotKernel::merge(const DotKernel& other) {
+bool DotKernel::merge(const DotKernel& other) {
+  bool changed = false;
   // Drop our values whose dots the other side has seen but no longer holds (removed there).
   for (auto it = values_.begin(); it != values_.end();) {
     if (other.values_.count(it->first) == 0 && other.context_.contains(it->first)) {
       it = values_.erase(it);
+      changed = true;
     } else {
       ++it;
     }
   }
   // Take their values whose dots we have never seen.
   for (const auto& [dot, value] : other.values_) {
-    if (values_.count(dot) == 0 && !context_.contains(dot)) values_[dot] = value;
+    if (values_.count(dot) == 0 && !context_.contains(dot)) {
+      values_[dot] = value;
+      changed = true;
+    }
   }
-  context_.merge(other.context_);
+  return context_.merge(other.context_) || changed;
 }
 
 Value DotKernel::to_json() const {

@@ -18,7 +18,7 @@ class DotKernel {
   void add(ReplicaId self, const Value& value, DotKernel& delta);
   // Removes every value matching `match`; the delta's context records the removed dots.
   void remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta);
-  void merge(const DotKernel& other);
+  bool merge(const DotKernel& other);  // true if this changed
 
   const std::map<Dot, Value>& values() const { return values_; }
   const CausalContext& context() const { return context_; }

@@ -32,9 +32,7 @@ class KeyedCrdt {
         inflation.entries_.emplace(key, value);
         continue;
       }
-      const T before = it->second;
-      it->second.merge(value);
-      if (!(it->second == before)) inflation.entries_.emplace(key, value);
+      if (it->second.merge(value)) inflation.entries_.emplace(key, value);
     }
     return inflation;
   }

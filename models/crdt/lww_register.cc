@@ -14,9 +14,10 @@ Result LwwRegister::apply(const Op& op, const CrdtStamp& stamp, LwwRegister& del
   return Result::success();
 }
 
-void LwwRegister::merge(const LwwRegister& other) {
-  if (!other.set_) return;
-  if (!set_ || stamp_ < other.stamp_) *this = other;
+bool LwwRegister::merge(const LwwRegister& other) {
+  if (!other.set_ || (set_ && !(stamp_ < other.stamp_))) return false;
+  *this = other;
+  return true;
 }
 
 void LwwRegister::compact(const VersionVector& stable) {

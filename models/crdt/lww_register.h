@@ -14,7 +14,7 @@ namespace edgesim::models {
 class LwwRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, LwwRegister& delta);
-  void merge(const LwwRegister& other);
+  bool merge(const LwwRegister& other);
   Value to_json() const;
   static LwwRegister from_json(const Value& json);
   Value observe() const { return value_ ? *value_ : Value(nullptr); }

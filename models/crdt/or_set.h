@@ -12,7 +12,7 @@ namespace edgesim::models {
 class OrSet {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, OrSet& delta);
-  void merge(const OrSet& other) { kernel_.merge(other.kernel_); }
+  bool merge(const OrSet& other) { return kernel_.merge(other.kernel_); }
   Value to_json() const { return kernel_.to_json(); }
   static OrSet from_json(const Value& json);
   Value observe() const;
@@ -33,7 +33,7 @@ class OrSet {
 class MvRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta);
-  void merge(const MvRegister& other) { kernel_.merge(other.kernel_); }
+  bool merge(const MvRegister& other) { return kernel_.merge(other.kernel_); }
   Value to_json() const { return kernel_.to_json(); }
   static MvRegister from_json(const Value& json);
   Value observe() const;

@@ -5,11 +5,16 @@
 namespace edgesim::models {
 namespace {
 
-void join(std::map<ReplicaId, uint64_t>& mine, const std::map<ReplicaId, uint64_t>& theirs) {
+bool join(std::map<ReplicaId, uint64_t>& mine, const std::map<ReplicaId, uint64_t>& theirs) {
+  bool changed = false;
   for (const auto& [replica, total] : theirs) {
-    uint64_t& slot = mine[replica];
-    slot = std::max(slot, total);
+    auto [slot, inserted] = mine.try_emplace(replica, total);
+    if (inserted || total > slot->second) {
+      slot->second = total;
+      changed = true;
+    }
   }
+  return changed;
 }
 
 Value totals_json(const std::map<ReplicaId, uint64_t>& totals) {
@@ -46,9 +51,10 @@ Result PnCounter::apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta) 
   return Result::success();
 }
 
-void PnCounter::merge(const PnCounter& other) {
-  join(increments_, other.increments_);
-  join(decrements_, other.decrements_);
+bool PnCounter::merge(const PnCounter& other) {
+  const bool increments = join(increments_, other.increments_);
+  const bool decrements = join(decrements_, other.decrements_);
+  return increments || decrements;
 }
 
 int64_t PnCounter::value() const {

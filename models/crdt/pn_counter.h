@@ -12,7 +12,7 @@ namespace edgesim::models {
 class PnCounter {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta);
-  void merge(const PnCounter& other);
+  bool merge(const PnCounter& other);
   Value to_json() const;
   static PnCounter from_json(const Value& json);
   Value observe() const { return value(); }

@@ -74,9 +74,11 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   return Result::success(deleted);
 }
 
-void Rga::mark_deleted(size_t index, const Dot& dot) {
+bool Rga::mark_deleted(size_t index, const Dot& dot) {
   std::optional<Dot>& current = elements_[index].delete_dot;
-  if (!current || dot < *current) current = dot;
+  if (current && !(dot < *current)) return false;
+  current = dot;
+  return true;
 }
 
 bool Rga::integrate(const Element& element) {
@@ -92,7 +94,9 @@ bool Rga::integrate(const Element& element) {
   return true;
 }
 
-void Rga::merge(const Rga& other) {
+bool Rga::merge(const Rga& other) {
+  const size_t pending_before = pending_.size();
+  bool changed = false;
   std::vector<Element> incoming = other.elements_;
   incoming.insert(incoming.end(), other.pending_.begin(), other.pending_.end());
   incoming.insert(incoming.end(), pending_.begin(), pending_.end());
@@ -104,7 +108,7 @@ void Rga::merge(const Rga& other) {
     std::vector<Element> waiting;
     for (const Element& element : incoming) {
       if (const std::optional<size_t> index = find(element.id)) {
-        if (element.delete_dot) mark_deleted(*index, *element.delete_dot);
+        if (element.delete_dot) changed = mark_deleted(*index, *element.delete_dot) || changed;
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
         // Every replica has seen this insert, so we had it: missing means collected (its delete
@@ -112,6 +116,7 @@ void Rga::merge(const Rga& other) {
         progress = true;
       } else if (integrate(element)) {
         progress = true;
+        changed = true;
       } else {
         waiting.push_back(element);
       }
@@ -119,7 +124,9 @@ void Rga::merge(const Rga& other) {
     incoming = std::move(waiting);
   }
   pending_ = std::move(incoming);
+  changed = changed || pending_.size() != pending_before || other.lamport_ > lamport_;
   lamport_ = std::max(lamport_, other.lamport_);
+  return changed;
 }
 
 void Rga::compact(const VersionVector& stable) {

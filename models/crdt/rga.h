@@ -38,7 +38,7 @@ class Rga {
   };
 
   Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
-  void merge(const Rga& other);
+  bool merge(const Rga& other);
   Value to_json() const;
   static Rga from_json(const Value& json);
   Value observe() const { return text(); }
@@ -61,7 +61,7 @@ class Rga {
   size_t visible_index(size_t pos) const;
   // Places a new element after its origin; false if the origin is not here yet.
   bool integrate(const Element& element);
-  void mark_deleted(size_t index, const Dot& dot);
+  bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
 
   std::vector<Element> elements_;  // document order, tombstones included
   uint64_t lamport_ = 0;

@@ -128,3 +128,22 @@ def test_every_shipped_scenario_validates(edgesim):
     for path in scenarios:
         result = edgesim("validate", path)
         assert result.returncode == 0, result.stderr
+
+
+def test_inventory_local_first_counters_oversell(edgesim):
+    # delta_sync holds the stock bound through the partition; the CRDT counter takes every sale.
+    authoritative = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--json")
+    assert authoritative.returncode == 0, authoritative.stderr
+    seed = json.loads(authoritative.stdout)["seeds"][0]
+    assert seed["metrics"]["engine"]["refused_writes"] > 0  # sold out: refused, not oversold
+    local_first = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--set",
+                          "engine={name: crdt.pn_counter}")
+    assert local_first.returncode == 1
+    assert local_first.stdout.splitlines()[0].startswith("FAIL seed 1: bounds violated")
+
+
+def test_bad_engine_parameter_value_exits_2(edgesim):
+    result = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--set",
+                     "engine.params.authorities=x,1")
+    assert result.returncode == 2
+    assert "authorities" in result.stderr

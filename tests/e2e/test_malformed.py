@@ -21,7 +21,7 @@ CASES = {
     "quiet_too_long.yaml": ("3:8", "must be shorter than the duration"),
     "top_level_list.yaml": ("1:1", "a scenario is a YAML map"),
     "two_actions.yaml": ("11:37", "one action per entry"),
-    "unknown_engine.yaml": ("4:16", "allowed: lww"),
+    "unknown_engine.yaml": ("4:16", "`paxos` is not allowed (allowed: crdt.lww_map, crdt.mv_register"),
     "unknown_fault_target.yaml": ("12:14", "neither a region nor a PoP"),
     "unknown_latency_dist.yaml": ("4:21", "allowed: constant, uniform, normal, lognormal, pareto"),
     "unknown_top_key.yaml": ("9:1", "unknown key `worklaod`"),

@@ -31,11 +31,12 @@ class AddingCounter {
     delta.counter_ = PnCounter::from_totals(inc, dec);
     return result;
   }
-  void merge(const AddingCounter& other) {
+  bool merge(const AddingCounter& other) {
     PnCounter::Totals inc = counter_.increments(), dec = counter_.decrements();
     for (const auto& [r, n] : other.counter_.increments()) inc[r] += n;
     for (const auto& [r, n] : other.counter_.decrements()) dec[r] += n;
     counter_ = PnCounter::from_totals(inc, dec);
+    return !other.counter_.increments().empty() || !other.counter_.decrements().empty();
   }
   Value to_json() const { return counter_.to_json(); }
   static AddingCounter from_json(const Value& json) {
@@ -69,7 +70,11 @@ class ContextFreeOrSet {
     std::erase_if(tags_, [&](const auto& tag) { return tag.second == op.arg; });
     return Result::success();
   }
-  void merge(const ContextFreeOrSet& other) { tags_.insert(other.tags_.begin(), other.tags_.end()); }
+  bool merge(const ContextFreeOrSet& other) {
+    const size_t before = tags_.size();
+    tags_.insert(other.tags_.begin(), other.tags_.end());
+    return tags_.size() != before;
+  }
   Value to_json() const {
     Value list = Value::array();
     for (const auto& [dot, v] : tags_) list.push_back(Value::array({dot.first, dot.second, v}));
@@ -109,8 +114,10 @@ class ArrivalTieLww {
     delta = *this;
     return Result::success();
   }
-  void merge(const ArrivalTieLww& other) {
-    if (other.set_ && (!set_ || other.millis_ >= millis_)) *this = other;
+  bool merge(const ArrivalTieLww& other) {
+    if (!other.set_ || (set_ && other.millis_ < millis_) || *this == other) return false;
+    *this = other;
+    return true;
   }
   Value to_json() const { return Value{{"s", set_}, {"m", millis_}, {"v", value_ ? *value_ : Value()}, {"t", !value_}}; }
   static ArrivalTieLww from_json(const Value& json) {

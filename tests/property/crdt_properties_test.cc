@@ -119,8 +119,11 @@ void check_merge_laws(const std::vector<Step>& steps) {
   bc.merge(c);
   a_bc.merge(bc);
   RC_ASSERT(ab_c.observe() == a_bc.observe());  // associative
+  T a_then_b = a;
+  const bool changed = a_then_b.merge(b);
+  RC_ASSERT(changed == !(a_then_b == a));  // merge reports exactly whether it changed the state
   T aa = a;
-  aa.merge(a);
+  RC_ASSERT(!aa.merge(a));
   RC_ASSERT(aa.observe() == a.observe());  // idempotent
   RC_ASSERT(aa == a);
 }
