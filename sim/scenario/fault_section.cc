@@ -13,12 +13,9 @@ std::vector<std::string> checked_names(const YamlReader& reader, const YAML::Nod
                                        const std::string& path, const Scenario& scenario) {
   std::vector<std::string> names = reader.names(node, path);
   for (const std::string& name : names) {
-    bool known = false;
-    for (const RegionSpec& region : scenario.topology.regions) {
-      known = known || region.name == name;
-      for (uint32_t i = 0; i < region.pops_count && !known; ++i) known = pop_name(region, i) == name;
+    if (!is_topology_name(scenario.topology, name)) {
+      reader.fail(node, path, fmt::format("`{}` is neither a region nor a PoP", name));
     }
-    if (!known) reader.fail(node, path, fmt::format("`{}` is neither a region nor a PoP", name));
   }
   return names;
 }

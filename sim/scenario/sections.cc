@@ -24,6 +24,10 @@ std::string pop_name(const RegionSpec& region, uint32_t index) {
   return fmt::format("{}-{}", region.name, index + 1);
 }
 
+bool is_topology_name(const TopologySpec& topology, const std::string& name) {
+  return known_names(topology).count(name) != 0;
+}
+
 void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
   reader.expect_keys(node, "topology", "topology");
   TopologySpec& topology = scenario.topology;
@@ -55,7 +59,6 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
   }
   const YAML::Node links = node["links"];
   if (links) reader.expect_list(links, "topology.links");
-  const std::set<std::string> known = known_names(topology);
   for (size_t i = 0; links && i < links.size(); ++i) {
     const std::string path = item("topology.links", i);
     const YAML::Node l = links[i];
@@ -68,7 +71,7 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
     link.a = reader.string(between[0], path + ".between[0]");
     link.b = reader.string(between[1], path + ".between[1]");
     for (const auto& [end, index] : {std::pair{link.a, 0}, std::pair{link.b, 1}}) {
-      if (known.count(end) == 0) {
+      if (!is_topology_name(topology, end)) {
         reader.fail(between[index], path + ".between",
                     fmt::format("`{}` is neither a region nor a PoP of the topology", end));
       }

@@ -20,5 +20,7 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
 
 // The PoP names a topology spec produces: <region>-1 .. <region>-N.
 std::string pop_name(const RegionSpec& region, uint32_t index);
+// True if `name` is a region or a PoP of the topology.
+bool is_topology_name(const TopologySpec& topology, const std::string& name);
 
 }  // namespace edgesim
