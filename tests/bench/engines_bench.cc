@@ -47,7 +47,7 @@ void BM_Engine(benchmark::State& state, const std::string& engine, const std::st
 void register_benchmarks() {
   const std::pair<const char*, const char*> engines[] = {
       {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
-      {"crdt.lww_map", "map"}, {"crdt.rga", "text"},          {"delta_sync", "kv"},
+      {"crdt.lww_map", "map"}, {"crdt.rga", "text"},          {"delta_sync", "kv"},       {"hybrid", "counter"},
   };
   for (const auto& [engine, type] : engines) {
     benchmark::RegisterBenchmark((std::string("BM_Engine/") + engine).c_str(),
