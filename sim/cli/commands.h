@@ -26,7 +26,16 @@ struct RunCommandOptions {
   std::string shard;  // "I/N", 0-based I
 };
 
+struct CheckCommandOptions {
+  std::vector<std::string> files;  // "-" reads standard input
+  std::string model = "kv";        // kv | register
+  std::string init = "null";       // JSON: every key's initial value
+  double timeout_s = 60;           // per file; past it the verdict is unknown
+  bool json = false;
+};
+
 int run_command(const RunCommandOptions& options);
+int check_command(const CheckCommandOptions& options);
 int validate_command(const std::string& scenario_path, const std::vector<std::string>& overrides);
 int engines_command();
 

@@ -30,6 +30,17 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_path, "scenario YAML")->required();
   validate_cmd->add_option("--set", validate_overrides, "override a field: path=value (repeatable)");
 
+  CheckCommandOptions check;
+  CLI::App* check_cmd = app.add_subcommand("check", "check history files for linearizability");
+  check_cmd->add_option("histories", check.files, "history files (JSON Lines), or - for stdin")->required();
+  check_cmd->add_option("--model", check.model, "kv (per key) or register (one key)")
+      ->required()
+      ->check(CLI::IsMember({"kv", "register"}));
+  check_cmd->add_option("--init", check.init, "initial value of every key, as JSON (default null)");
+  check_cmd->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
+      ->check(CLI::PositiveNumber);
+  check_cmd->add_flag("--json", check.json, "print JSON (one object, or an array for several files)");
+
   CLI::App* engines_cmd = app.add_subcommand("engines", "list the registered engines and their parameters");
 
   try {
@@ -44,6 +55,7 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) return run_command(run);
   if (*validate_cmd) return validate_command(validate_path, validate_overrides);
+  if (*check_cmd) return check_command(check);
   if (*engines_cmd) return engines_command();
   std::fputs(app.help().c_str(), stderr);
   return kExitBadInput;

@@ -13,8 +13,8 @@ def edgesim():
     binary = os.environ.get("EDGESIM_BIN", str(ROOT / "build" / "release" / "edgesim"))
     assert pathlib.Path(binary).exists(), f"build edgesim first (scripts/build): {binary}"
 
-    def run(*args, cwd=ROOT):
+    def run(*args, cwd=ROOT, input=None):
         return subprocess.run([binary, *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                              timeout=300)
+                              timeout=300, input=input)
 
     return run

@@ -147,3 +147,43 @@ def test_bad_engine_parameter_value_exits_2(edgesim):
                      "engine.params.authorities=x,1")
     assert result.returncode == 2
     assert "authorities" in result.stderr
+
+
+KNOSSOS = ROOT.parent / "shared" / "data" / "histories" / "knossos"
+GOLDEN = ROOT / "tests" / "check" / "golden"
+
+
+def test_check_exit_codes_and_json(edgesim, tmp_path):
+    ok = edgesim("check", GOLDEN / "failed-cas-ok.jsonl", "--model", "kv", "--json")
+    assert ok.returncode == 0
+    report = json.loads(ok.stdout)
+    assert report["result"] == "ok" and report["ops"] == 4 and report["keys"] == 1
+    assert report["elapsed_ms"] >= 0
+    bad = edgesim("check", GOLDEN / "failed-cas-bad.jsonl", "--model", "kv")
+    assert bad.returncode == 1
+    assert "illegal" in bad.stdout and "longest linearizable prefix" in bad.stdout
+    both = edgesim("check", GOLDEN / "failed-cas-ok.jsonl", GOLDEN / "failed-cas-bad.jsonl",
+                   "--model", "kv", "--json")
+    assert both.returncode == 1  # the worst verdict decides
+    assert [r["result"] for r in json.loads(both.stdout)] == ["ok", "illegal"]
+
+
+def test_check_knossos_register_with_init(edgesim):
+    result = edgesim("check", KNOSSOS / "bad_cas-failure.jsonl", "--model", "register", "--init", "0")
+    assert result.returncode == 1
+    result = edgesim("check", KNOSSOS / "good_cas-register-bug.jsonl", "--model", "register", "--init", "0")
+    assert result.returncode == 0
+
+
+def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
+    text = (GOLDEN / "initial-read-ok.jsonl").read_text()
+    result = edgesim("check", "-", "--model", "kv", input=text)
+    assert result.returncode == 0 and "<stdin>" not in result.stderr
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(text + '{"id": 9, "proc": 1, "call": "soon"}\n')
+    result = edgesim("check", broken, "--model", "kv")
+    assert result.returncode == 2
+    assert f"{broken}:4:" in result.stderr
+    assert edgesim("check", broken, "--model", "paxos").returncode == 2
+    assert edgesim("check", GOLDEN / "initial-read-ok.jsonl", "--model", "kv", "--init", "{oops").returncode == 2
+
