@@ -51,6 +51,11 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                                                                 e.at("key").get<std::string>(), e.at("what").get<std::string>());
     return text;
   }
+  if (name == "linearizability") {
+    return fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
+                       d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
+                       d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
+  }
   if (name == "bounds") {
     std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict, d.at("violations").get<uint64_t>(),
                                    d.at("min").is_null() ? "-inf" : d.at("min").dump(), d.at("max").is_null() ? "+inf" : d.at("max").dump());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sim/check/convergence.h"
+#include "sim/check/linearizability.h"
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
 #include "sim/check/staleness.h"
@@ -130,6 +131,7 @@ class Simulation final : public EventHandler {
     if (checks.no_lost_writes) judge_lost_writes(result);
     if (checks.claims) judge_claims(result, *checks.claims);
     if (checks.bounds) judge_bounds(result, *checks.bounds);
+    if (checks.linearizability) judge_linearizability(result, *checks.linearizability);
     if (checks.staleness) judge_staleness(result, *checks.staleness);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }
@@ -145,6 +147,23 @@ class Simulation final : public EventHandler {
     Value examples = Value::array();
     for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
     outcome.details["examples"] = std::move(examples);
+  }
+
+  void judge_linearizability(RunResult& result, const LinearizabilityCheckSpec& spec) {
+    LinearizabilityOptions options;
+    uint64_t polls = 0;  // the search polls every 1024 steps; a step budget keeps runs deterministic
+    options.should_stop = [&] { return ++polls * 1024 > spec.budget_steps; };
+    const LinearizabilityResult lin = check_linearizability(workload_->history(), options);
+    uint64_t illegal = 0, unknown = 0;
+    Value keys = Value::array();
+    for (const KeyVerdict& k : lin.failures) {
+      (k.verdict == Verdict::kIllegal ? illegal : unknown) += 1;
+      if (keys.size() < 5) keys.push_back(k.key);
+    }
+    CheckOutcome& outcome = result.checks["linearizability"];
+    outcome.ok = lin.verdict == Verdict::kOk;
+    outcome.details = {{"result", verdict_name(lin.verdict)}, {"keys", lin.keys}, {"illegal_keys", illegal},
+                       {"unknown_keys", unknown}, {"failing_keys", std::move(keys)}};
   }
 
   void judge_bounds(RunResult& result, const BoundsSpec& spec) {

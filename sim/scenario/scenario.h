@@ -88,7 +88,14 @@ struct BoundsSpec {
   std::optional<int64_t> max;
 };
 
+// Linearizability of the recorded history (kv model, every key starting absent). Expected to
+// fail for eventually consistent engines; the result says by how much (illegal keys).
+struct LinearizabilityCheckSpec {
+  uint64_t budget_steps = 50'000'000;  // search steps before the verdict is unknown
+};
+
 struct ChecksSpec {
+  std::optional<LinearizabilityCheckSpec> linearizability;
   std::optional<ClaimsSpec> claims;
   std::optional<BoundsSpec> bounds;
   std::optional<ConvergenceCheckSpec> convergence;

@@ -191,6 +191,19 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
     scenario.checks.claims = spec;
   }
+  if (const YAML::Node linear = node["linearizability"]) {
+    LinearizabilityCheckSpec spec;
+    if (!linear.IsNull()) {
+      reader.expect_keys(linear, "checks.linearizability", "checks.linearizability");
+      if (linear["budget_steps"]) {
+        spec.budget_steps = uint64_t(reader.integer(linear["budget_steps"], "checks.linearizability.budget_steps", 1024, INT64_MAX));
+      }
+    }
+    if (scenario.workload.type != DataType::kKv) {
+      reader.fail(linear, "checks.linearizability", "linearizability is judged for kv workloads only");
+    }
+    scenario.checks.linearizability = spec;
+  }
   if (const YAML::Node bounds = node["bounds"]) {
     reader.expect_keys(bounds, "checks.bounds", "checks.bounds");
     BoundsSpec spec;

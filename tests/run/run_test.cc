@@ -96,3 +96,22 @@ TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
 
 }  // namespace
 }  // namespace edgesim
+
+namespace edgesim {
+namespace {
+
+TEST_F(RunTest, AuthorityReadsAreLinearizableAndLocalOnesAreNot) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const Scenario authority = quickstart({{"engine", "{name: delta_sync, params: {reads: authority}}"},
+                                           {"checks.linearizability", "null"}});
+    const RunResult strong = run_scenario(authority, seed, engines_);
+    EXPECT_TRUE(strong.checks.at("linearizability").ok) << strong.checks.at("linearizability").details.dump();
+    const Scenario eventual = quickstart({{"checks.linearizability", "null"}});
+    const RunResult weak = run_scenario(eventual, seed, engines_);
+    EXPECT_FALSE(weak.checks.at("linearizability").ok);
+    EXPECT_GT(weak.checks.at("linearizability").details.at("illegal_keys").get<uint64_t>(), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace edgesim
