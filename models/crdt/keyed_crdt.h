@@ -15,6 +15,10 @@ class KeyedCrdt {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, KeyedCrdt& delta) {
     T value_delta;
+    if (op.f == "read" && entries_.count(op.key) == 0) {
+      T absent;  // reading must not create the key
+      return absent.apply(op, stamp, value_delta);
+    }
     const Result result = entries_[op.key].apply(op, stamp, value_delta);
     if (result.ok && op.f != "read") delta.entries_[op.key].merge(value_delta);
     return result;
