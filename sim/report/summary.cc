@@ -51,6 +51,21 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                                                                 e.at("key").get<std::string>(), e.at("what").get<std::string>());
     return text;
   }
+  if (name == "session_guarantees") {
+    std::vector<std::string> counts;
+    for (auto it = d.at("violations").begin(); it != d.at("violations").end(); ++it) {
+      counts.push_back(fmt::format("{} {}", it.key(), it.value().get<uint64_t>()));
+    }
+    std::string text = fmt::format("session_guarantees {}: {} sessions; violations: {}", verdict,
+                                   d.at("sessions").get<uint64_t>(), fmt::join(counts, ", "));
+    if (!d.at("examples").empty()) {
+      const Value& e = d.at("examples")[0];
+      text += fmt::format("; e.g. {} in session {} on {}: ops {} at {}", e.at("guarantee").get<std::string>(),
+                          e.at("session").get<uint64_t>(), e.at("key").get<std::string>(), e.at("ops").dump(),
+                          e.at("nodes").dump());
+    }
+    return text;
+  }
   if (name == "linearizability") {
     return fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
                        d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),

@@ -9,6 +9,7 @@
 #include "sim/check/linearizability.h"
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
+#include "sim/check/session_guarantees.h"
 #include "sim/check/staleness.h"
 #include "sim/core/assert.h"
 #include "sim/node/cluster.h"
@@ -132,6 +133,7 @@ class Simulation final : public EventHandler {
     if (checks.claims) judge_claims(result, *checks.claims);
     if (checks.bounds) judge_bounds(result, *checks.bounds);
     if (checks.linearizability) judge_linearizability(result, *checks.linearizability);
+    if (checks.session_guarantees) judge_sessions(result);
     if (checks.staleness) judge_staleness(result, *checks.staleness);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }
@@ -146,6 +148,18 @@ class Simulation final : public EventHandler {
     outcome.details["checked"] = lost.checked;
     Value examples = Value::array();
     for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
+    outcome.details["examples"] = std::move(examples);
+  }
+
+  void judge_sessions(RunResult& result) {
+    const SessionGuaranteesResult sessions = check_session_guarantees(workload_->history());
+    CheckOutcome& outcome = result.checks["session_guarantees"];
+    outcome.ok = sessions.ok();
+    outcome.details = {{"sessions", sessions.sessions}, {"violations", sessions.violations}};
+    Value examples = Value::array();
+    for (const SessionViolation& v : sessions.examples) {
+      examples.push_back({{"guarantee", v.guarantee}, {"session", v.session}, {"key", v.key}, {"ops", v.ops}, {"nodes", v.nodes}});
+    }
     outcome.details["examples"] = std::move(examples);
   }
 

@@ -95,6 +95,7 @@ struct LinearizabilityCheckSpec {
 };
 
 struct ChecksSpec {
+  bool session_guarantees = false;
   std::optional<LinearizabilityCheckSpec> linearizability;
   std::optional<ClaimsSpec> claims;
   std::optional<BoundsSpec> bounds;

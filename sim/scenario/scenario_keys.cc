@@ -29,7 +29,7 @@ const std::map<std::string, std::vector<std::string>>& scenario_keys() {
       {"faults.random", {"rate", "kinds", "duration", "clock_step_max", "degrade_loss",
                          "degrade_extra_latency"}},
       {"faults.random.duration", {"min", "max"}},
-      {"checks", {"convergence", "lost_updates", "no_lost_writes", "staleness", "claims", "bounds", "linearizability"}},
+      {"checks", {"convergence", "lost_updates", "no_lost_writes", "staleness", "claims", "bounds", "linearizability", "session_guarantees"}},
       {"checks.linearizability", {"budget_steps"}},
       {"checks.claims", {"read_p99", "write_p99", "convergence", "enforce"}},
       {"checks.bounds", {"min", "max"}},

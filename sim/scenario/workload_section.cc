@@ -191,6 +191,12 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
     scenario.checks.claims = spec;
   }
+  if (const YAML::Node session = node["session_guarantees"]) {
+    scenario.checks.session_guarantees = session.IsNull() || reader.boolean(session, "checks.session_guarantees");
+    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
+      reader.fail(session, "checks.session_guarantees", "session guarantees are judged for kv and map workloads only");
+    }
+  }
   if (const YAML::Node linear = node["linearizability"]) {
     LinearizabilityCheckSpec spec;
     if (!linear.IsNull()) {

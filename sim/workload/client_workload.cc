@@ -73,6 +73,7 @@ void ClientWorkload::tick(uint32_t client_index) {
   op.key = generated.key;
   op.arg = generated.arg;
   op.extra["node"] = topology_.pop(client.pop).name;
+  op.extra["session"] = client_index;
   history_.push_back(std::move(op));
   loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
   ops_.push_back(InFlight{client_index, true, std::move(generated), {}});

@@ -1,0 +1,153 @@
+#include "sim/check/session_guarantees.h"
+
+#include <algorithm>
+
+namespace edgesim {
+namespace {
+
+constexpr const char* kReadYourWrites = "read_your_writes";
+constexpr const char* kMonotonicReads = "monotonic_reads";
+constexpr const char* kMonotonicWrites = "monotonic_writes";
+constexpr const char* kWritesFollowReads = "writes_follow_reads";
+
+uint64_t session_of(const HistoryOp& op) {
+  auto it = op.extra.find("session");
+  return it != op.extra.end() && it->is_number_unsigned() ? it->get<uint64_t>() : op.proc;
+}
+
+bool acked(const HistoryOp& op) { return op.status == OpStatus::kOk; }
+// `older` completed before `newer` began: real time says newer saw it, or should have.
+bool completed_before(const HistoryOp& older, const HistoryOp& newer) { return older.ret && *older.ret < newer.call; }
+
+class Checker {
+ public:
+  Checker(const History& history, size_t max_examples) : history_(history), max_examples_(max_examples) {
+    for (const HistoryOp& op : history) {
+      if (op.f == "write" && op.status != OpStatus::kFail) writer_[op.key + '\n' + op.arg.dump()] = &op;
+      if (op.f == "read" || op.f == "write") sessions_[session_of(op)].push_back(&op);
+    }
+    for (auto& [session, ops] : sessions_) {
+      std::stable_sort(ops.begin(), ops.end(), [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
+    }
+    for (const char* g : {kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads}) result_.violations[g] = 0;
+    result_.sessions = sessions_.size();
+    index_writes();
+  }
+
+  SessionGuaranteesResult run() {
+    for (const auto& [session, ops] : sessions_) check_session(session, ops);
+    return std::move(result_);
+  }
+
+ private:
+  struct Floor {  // the newest write a session's later reads of a key must not fall behind
+    const HistoryOp* write = nullptr;
+    const HistoryOp* shown_by = nullptr;  // the op that set it
+  };
+
+  // Which write produced a read's value; nullptr for the initial value or an unknown origin.
+  const HistoryOp* writer_of(const HistoryOp& read) const {
+    if (read.out.is_null()) return nullptr;
+    auto it = writer_.find(read.key + '\n' + read.out.dump());
+    return it == writer_.end() ? nullptr : it->second;
+  }
+
+  // Session order of each write among its session's writes of the same key, and what the session
+  // had read of that key just before it (writes-follow-reads dependencies).
+  void index_writes() {
+    for (const auto& [session, ops] : sessions_) {
+      std::map<std::string, uint64_t> count;
+      std::map<std::string, const HistoryOp*> last_read_writer;
+      for (const HistoryOp* op : ops) {
+        if (op->f == "read" && acked(*op)) {
+          if (const HistoryOp* w = writer_of(*op)) last_read_writer[op->key] = w;
+        } else if (op->f == "write") {
+          write_order_[index(op)] = count[op->key]++;
+          auto dep = last_read_writer.find(op->key);
+          if (dep != last_read_writer.end()) depends_on_[index(op)] = dep->second;
+        }
+      }
+    }
+  }
+
+  void report(const char* guarantee, uint64_t session, const std::string& key, std::vector<const HistoryOp*> ops) {
+    ++result_.violations[guarantee];
+    if (result_.examples.size() >= max_examples_) return;
+    SessionViolation v{guarantee, session, key, {}, {}};
+    for (const HistoryOp* op : ops) {
+      v.ops.push_back(op->id);
+      auto node = op->extra.find("node");
+      v.nodes.push_back(node != op->extra.end() && node->is_string() ? node->get<std::string>() : "");
+    }
+    result_.examples.push_back(std::move(v));
+  }
+
+  void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
+    std::map<std::string, const HistoryOp*> own_write;   // RYW floor
+    std::map<std::string, Floor> read_floor;             // MR floor
+    std::map<std::string, Floor> dependency_floor;       // WFR floor
+    std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, const HistoryOp*>> seen_order;  // MW
+    for (const HistoryOp* op : ops) {
+      if (op->f == "write") {
+        if (acked(*op)) own_write[op->key] = op;
+        continue;
+      }
+      if (!acked(*op)) continue;
+      const HistoryOp* source = writer_of(*op);
+      // A value from a write of unknown outcome has no completion time: never evidence of "behind".
+      auto behind = [&](const HistoryOp* floor) {
+        return op->out.is_null() || (source && completed_before(*source, *floor));
+      };
+      if (auto w = own_write.find(op->key); w != own_write.end() && completed_before(*w->second, *op) &&
+                                             source != w->second && behind(w->second)) {
+        report(kReadYourWrites, session, op->key, {w->second, op});
+      }
+      if (const Floor& f = read_floor[op->key]; f.write && source != f.write && behind(f.write)) {
+        report(kMonotonicReads, session, op->key, {f.shown_by, op});
+      }
+      if (const Floor& f = dependency_floor[op->key]; f.write && source != f.write && behind(f.write)) {
+        report(kWritesFollowReads, session, op->key, {f.shown_by, op});
+      }
+      if (!source) continue;
+      // Monotonic writes: a writer session's writes must be seen in its order.
+      const auto order = write_order_.find(index(source));
+      if (order != write_order_.end()) {
+        auto& seen = seen_order[{op->key, session_of(*source)}];
+        if (seen.second && order->second < seen.first) report(kMonotonicWrites, session, op->key, {seen.second, op});
+        if (!seen.second || order->second > seen.first) seen = {order->second, op};
+      }
+      Floor& rf = read_floor[op->key];
+      if (!rf.write || completed_before(*rf.write, *source)) rf = Floor{source, op};
+      if (auto dep = depends_on_.find(index(source)); dep != depends_on_.end()) {
+        Floor& df = dependency_floor[op->key];
+        if (!df.write || completed_before(*df.write, *dep->second)) df = Floor{dep->second, op};
+      }
+    }
+  }
+
+  // Ops are keyed by their position in the history (never by address).
+  size_t index(const HistoryOp* op) const { return static_cast<size_t>(op - history_.data()); }
+
+  const History& history_;
+  size_t max_examples_;
+  std::map<std::string, const HistoryOp*> writer_;
+  std::map<uint64_t, std::vector<const HistoryOp*>> sessions_;
+  std::map<size_t, uint64_t> write_order_;           // by index(write)
+  std::map<size_t, const HistoryOp*> depends_on_;    // by index(write)
+  SessionGuaranteesResult result_;
+};
+
+}  // namespace
+
+bool SessionGuaranteesResult::ok() const {
+  for (const auto& [guarantee, count] : violations) {
+    if (count > 0) return false;
+  }
+  return true;
+}
+
+SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples) {
+  return Checker(history, max_examples).run();
+}
+
+}  // namespace edgesim

@@ -1,0 +1,40 @@
+#pragma once
+// Session guarantees (Terry et al. 1994), judged against real time and unique written values, per
+// client session (the history's "session" field, else its process), across PoPs and migrations:
+//   read-your-writes:    after the session's acknowledged write w to k, a later read of k must not
+//                        return the initial value or a value whose write completed before w began;
+//   monotonic reads:     a later read of k must not return a value whose write completed before
+//                        the write of an earlier read's value began (nor the initial value);
+//   monotonic writes:    no session may read a session's later write of k and then its earlier one;
+//   writes-follow-reads: if a session read value v (written by W) and then wrote w to the same key,
+//                        whoever reads w must not later read a value whose write completed before
+//                        W began.
+// Writes of unknown outcome are never used as evidence. Reads and writes only (kv histories).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/check/history.h"
+
+namespace edgesim {
+
+struct SessionViolation {
+  std::string guarantee;
+  uint64_t session = 0;
+  std::string key;
+  std::vector<uint64_t> ops;       // the ops that show it, oldest first
+  std::vector<std::string> nodes;  // the PoPs that served them, when recorded
+};
+
+struct SessionGuaranteesResult {
+  std::map<std::string, uint64_t> violations;  // per guarantee (all four always present)
+  std::vector<SessionViolation> examples;      // the first few
+  uint64_t sessions = 0;
+  bool ok() const;
+};
+
+SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples = 5);
+
+}  // namespace edgesim
