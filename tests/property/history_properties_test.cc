@@ -1,0 +1,122 @@
+// Properties of the linearizability checker (rapidcheck):
+//   - a history produced by executing a sequential kv model at random linearization points inside
+//     random, overlapping real-time intervals is always ok (also with unknown-outcome ops);
+//   - corrupting one read of a fully sequential history makes it illegal.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "sim/check/linearizability.h"
+
+namespace edgesim {
+namespace {
+
+struct Planned {
+  std::string f;
+  std::string key;
+  Value arg;
+};
+
+rc::Gen<Planned> gen_planned() {
+  return rc::gen::map(rc::gen::tuple(rc::gen::inRange(0, 4), rc::gen::inRange(0, 2), rc::gen::inRange(0, 4)),
+                      [](auto t) {
+                        const auto [kind, key, value] = t;
+                        const std::string k = "k" + std::to_string(key);
+                        switch (kind) {
+                          case 0: return Planned{"read", k, nullptr};
+                          case 1: return Planned{"write", k, value};
+                          case 2: return Planned{"cas", k, Value::array({value, value + 1})};
+                          default: return Planned{"append", k, std::string(1, char('a' + value))};
+                        }
+                      });
+}
+
+// Executes `op` on the model state at its linearization point and fills in its output.
+void execute(HistoryOp& op, std::map<std::string, Value>& state) {
+  Value& current = state[op.key];
+  if (op.f == "read") {
+    op.out = current;
+  } else if (op.f == "write") {
+    current = op.arg;
+  } else if (op.f == "cas") {
+    op.out = current == op.arg[0];
+    if (op.out == true) current = op.arg[1];
+  } else {
+    if (!current.is_null() && !current.is_string()) {
+      op.f = "write";  // append needs a string value: fall back to a write
+      current = op.arg;
+      return;
+    }
+    current = (current.is_string() ? current.get<std::string>() : "") + op.arg.get<std::string>();
+  }
+}
+
+RC_GTEST_PROP(LinearizabilityProperties, ExecutionsOfTheModelAreLinearizable, ()) {
+  const int processes = *rc::gen::inRange(1, 5);
+  History history;
+  std::vector<std::pair<int64_t, size_t>> points;  // (linearization point, op index)
+  for (int p = 0; p < processes; ++p) {
+    const auto plan = *rc::gen::resize(12, rc::gen::container<std::vector<Planned>>(gen_planned()));
+    int64_t now = *rc::gen::inRange(0, 20);
+    for (const Planned& planned : plan) {
+      const int64_t call = now + *rc::gen::inRange(0, 10);
+      const int64_t ret = call + *rc::gen::inRange(0, 30);
+      HistoryOp op;
+      op.id = history.size();
+      op.proc = uint64_t(p);
+      op.call = call;
+      op.ret = ret;
+      op.status = OpStatus::kOk;
+      op.f = planned.f;
+      op.key = planned.key;
+      op.arg = planned.arg;
+      // Points are distinct (x4 plus the op index) and inside [call, ret].
+      points.emplace_back(4 * *rc::gen::inRange(call, ret + 1) * 1000 + int64_t(op.id), op.id);
+      history.push_back(op);
+      now = ret + 1;
+    }
+  }
+  std::sort(points.begin(), points.end());
+  std::map<std::string, Value> state;
+  for (const auto& [point, index] : points) execute(history[index], state);
+  // Some writes become unknown-outcome: they did take effect, the client just never heard.
+  for (HistoryOp& op : history) {
+    if (op.f == "write" && *rc::gen::inRange(0, 5) == 0) {
+      op.status = OpStatus::kInfo;
+      op.ret.reset();
+    }
+  }
+  RC_ASSERT(check_linearizability(history, LinearizabilityOptions{}).verdict == Verdict::kOk);
+}
+
+RC_GTEST_PROP(LinearizabilityProperties, ACorruptedReadInASequentialHistoryIsIllegal, ()) {
+  const auto plan = *rc::gen::resize(30, rc::gen::nonEmpty(rc::gen::container<std::vector<Planned>>(gen_planned())));
+  History history;
+  std::map<std::string, Value> state;
+  for (const Planned& planned : plan) {
+    HistoryOp op;
+    op.id = history.size();
+    op.call = int64_t(2 * history.size());
+    op.ret = op.call + 1;  // strictly sequential
+    op.status = OpStatus::kOk;
+    op.f = planned.f;
+    op.key = planned.key;
+    op.arg = planned.arg;
+    execute(op, state);
+    history.push_back(op);
+  }
+  std::vector<size_t> reads;
+  for (size_t i = 0; i < history.size(); ++i) {
+    if (history[i].f == "read") reads.push_back(i);
+  }
+  RC_PRE(!reads.empty());
+  const size_t victim = reads[*rc::gen::inRange<size_t>(0, reads.size())];
+  history[victim].out = 1'000'000;  // a value no op ever wrote
+  RC_ASSERT(check_linearizability(history, LinearizabilityOptions{}).verdict == Verdict::kIllegal);
+}
+
+}  // namespace
+}  // namespace edgesim
