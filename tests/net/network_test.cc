@@ -32,6 +32,14 @@ struct Inbox final : MessageSink {
   }
 };
 
+// A network over `topology` whose deliveries land in an Inbox.
+struct Harness {
+  Harness(const Topology& topology, uint64_t seed) : network(loop, topology, Prng(seed), inbox) { inbox.loop = &loop; }
+  EventLoop loop;
+  Inbox inbox;
+  Network network;
+};
+
 // Three regions of two PoPs: a <-> b 10 ms, b <-> c 10 ms, a <-> c 50 ms; 1 ms inside a region.
 Topology three_regions() {
   Topology topology;
@@ -64,10 +72,10 @@ TEST(Topology, ReportsUnreachableRegions) {
 
 TEST(Network, DeliversAfterTheRouteLatency) {
   const Topology topology = three_regions();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(1), inbox);
+  Harness h(topology, 1);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   network.send(1, 5, 0, "hello");
   loop.run_until(Instant{0} + 1_s);
   ASSERT_EQ(inbox.deliveries.size(), 1u);
@@ -83,10 +91,10 @@ TEST(Network, LossCompoundsAlongTheRoute) {
   }
   topology.add_link(0, 1, constant(5_ms, 0.1));
   topology.finalize();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(2), inbox);
+  Harness h(topology, 2);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   const int n = 50000;
   for (int i = 0; i < n; ++i) network.send(0, 1, 0, "x");
   loop.run_until(Instant{0} + 1_s);
@@ -102,10 +110,10 @@ TEST(Network, MeasuredLatencyPercentilesMatchTheDistribution) {
   topology.add_pop(region, "a-1");
   topology.add_pop(region, "a-2");
   topology.finalize();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(3), inbox);
+  Harness h(topology, 3);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   for (int i = 0; i < 20000; ++i) network.send(0, 1, 0, "x");
   loop.run_until(Instant{0} + 1_s);
   std::vector<int64_t> delays;
@@ -125,10 +133,10 @@ TEST(Network, DuplicatesArriveTwiceAndReorderingHappens) {
   topology.add_pop(region, "a-1");
   topology.add_pop(region, "a-2");
   topology.finalize();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(4), inbox);
+  Harness h(topology, 4);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   const int n = 10000;
   for (int i = 0; i < n; ++i) network.send(0, 1, 0, std::to_string(i));
   loop.run_until(Instant{0} + 1_s);
@@ -143,10 +151,10 @@ TEST(Network, DuplicatesArriveTwiceAndReorderingHappens) {
 
 TEST(Network, PartitionsBlockBothDirectionsOrOneAndHeal) {
   const Topology topology = three_regions();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(5), inbox);
+  Harness h(topology, 5);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   network.block(0, 4);  // one way: a-1 cannot reach c-1
   network.send(0, 4, 0, "blocked");
   network.send(4, 0, 0, "passes");
@@ -170,10 +178,10 @@ TEST(Network, PartitionsBlockBothDirectionsOrOneAndHeal) {
 
 TEST(Network, NonTransitivePartitionLeavesTheBridgeConnected) {
   const Topology topology = three_regions();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(6), inbox);
+  Harness h(topology, 6);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   network.block(0, 4);
   network.block(4, 0);
   for (NodeId to : {2u, 4u}) network.send(0, to, 0, "from a");
@@ -184,10 +192,10 @@ TEST(Network, NonTransitivePartitionLeavesTheBridgeConnected) {
 
 TEST(Network, DegradationAddsLossAndLatency) {
   const Topology topology = three_regions();
-  EventLoop loop;
-  Inbox inbox;
-  inbox.loop = &loop;
-  Network network(loop, topology, Prng(7), inbox);
+  Harness h(topology, 7);
+  EventLoop& loop = h.loop;
+  Inbox& inbox = h.inbox;
+  Network& network = h.network;
   network.degrade(1, Degradation{0.5, 100_ms});
   const int n = 10000;
   for (int i = 0; i < n; ++i) network.send(0, 1, 0, "x");
