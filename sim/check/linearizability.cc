@@ -88,11 +88,10 @@ class Search {
     });
     entries_ = std::move(events);
     return_of_.assign(ops_.size(), 0);
-    call_of_.assign(ops_.size(), 0);
     for (size_t i = 0; i < entries_.size(); ++i) {
       entries_[i].prev = int(i) - 1;
       entries_[i].next = i + 1 < entries_.size() ? int(i + 1) : -1;
-      (entries_[i].is_call ? call_of_ : return_of_)[entries_[i].op] = i;
+      if (!entries_[i].is_call) return_of_[entries_[i].op] = i;
     }
     head_ = entries_.empty() ? -1 : 0;
   }
@@ -166,7 +165,7 @@ class Search {
   Value initial_;
   const std::function<bool()>& should_stop_;
   std::vector<Entry> entries_;
-  std::vector<size_t> return_of_, call_of_;
+  std::vector<size_t> return_of_;  // op -> its return entry
   int head_ = -1;
   std::vector<size_t> longest_;
 };

@@ -70,7 +70,6 @@ class Network final : public EventHandler {
   void restore(NodeId node);
 
   const NetworkStats& stats() const { return stats_; }
-  size_t in_flight() const { return pool_.size() - free_slots_.size(); }
   // Bytes held by the payload pool (slots, not message contents), for memory accounting.
   size_t pool_bytes() const {
     return pool_.size() * sizeof(std::string) + free_slots_.capacity() * sizeof(uint32_t);

@@ -53,7 +53,6 @@ class Topology {
   const std::vector<PopInfo>& pops() const { return pops_; }
   const PopInfo& pop(NodeId id) const { return pops_.at(id); }
   const std::vector<LinkInfo>& links() const { return links_; }
-  LinkInfo& link(LinkIndex index) { return links_.at(index); }
   // -1 if unknown.
   int64_t find_pop(const std::string& name) const;
   int64_t find_region(const std::string& name) const;

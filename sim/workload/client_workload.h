@@ -38,7 +38,6 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   DataType type() const { return spec_.type; }
   // The last time an op reached a PoP (after it, no client op can change replica state).
   Instant last_arrival() const { return last_arrival_; }
-  NodeId client_pop(uint32_t client) const { return clients_.at(client).pop; }
 
   void on_complete(NodeId node, ServiceId service, OpId op, Result result) override;
   void on_event(const Event& event) override;
