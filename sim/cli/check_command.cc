@@ -1,5 +1,6 @@
 // `edgesim check`: linearizability of history files on their own.
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,18 +10,39 @@
 
 #include "sim/check/linearizability.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/output_file.h"
+#include "sim/report/timeline_html.h"
 
 namespace edgesim {
 namespace {
 
 Value failure_json(const KeyVerdict& k) {
-  return {{"key", k.key}, {"result", verdict_name(k.verdict)}, {"ops", k.ops},
-          {"longest_linearizable_prefix", k.longest_prefix}, {"involved", k.involved}};
+  return {{"key", k.key},         {"result", verdict_name(k.verdict)}, {"ops", k.ops},
+          {"method", k.method},   {"longest_linearizable_prefix", k.longest_prefix},
+          {"prefix_values", k.prefix_states}, {"involved", k.involved}};
 }
 
 std::string failure_text(const KeyVerdict& k) {
   return fmt::format("  key {:?}: {} ({} ops: {})\n  longest linearizable prefix: [{}]\n", k.key,
                      verdict_name(k.verdict), k.ops, fmt::join(k.involved, ", "), fmt::join(k.longest_prefix, ", "));
+}
+
+// DIR/<file name without .jsonl>.html; "stdin.html" for "-".
+std::string report_path(const std::string& dir, const std::string& file) {
+  if (file == "-") return dir + "/stdin.html";
+  std::string stem = std::filesystem::path(file).filename().string();
+  if (stem.size() > 6 && stem.ends_with(".jsonl")) stem.resize(stem.size() - 6);
+  return dir + "/" + stem + ".html";
+}
+
+void write_report(const CheckCommandOptions& options, const std::string& file, const History& history,
+                  const LinearizabilityResult& result, LinearizabilityModel model) {
+  if (options.report_dir.empty() || result.failures.empty()) return;
+  const KeyVerdict& smallest = result.failures.front();
+  std::filesystem::create_directories(options.report_dir);
+  write_file_atomically(report_path(options.report_dir, file),
+                        linearizability_timeline_html(ops_of_key(history, smallest.key, model), smallest,
+                                                      file + ": linearizability"));
 }
 
 }  // namespace
@@ -56,12 +78,19 @@ int check_command(const CheckCommandOptions& options) {
     const LinearizabilityResult result = check_linearizability(history, check);
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    try {
+      write_report(options, file, history, result, check.model);
+    } catch (const std::exception& e) {  // OutputError, or the directory cannot be created
+      std::fprintf(stderr, "edgesim: error: --report: %s\n", e.what());
+      bad_input = true;
+    }
     illegal = illegal || result.verdict == Verdict::kIllegal;
     unknown = unknown || result.verdict == Verdict::kUnknown;
     Value failures = Value::array();
     for (const KeyVerdict& k : result.failures) failures.push_back(failure_json(k));
     reports.push_back({{"file", file}, {"result", verdict_name(result.verdict)}, {"ops", result.ops},
-                       {"keys", result.keys}, {"elapsed_ms", elapsed_ms}, {"failures", std::move(failures)}});
+                       {"keys", result.keys}, {"keys_by_unique_values", result.keys_by_unique_values},
+                       {"elapsed_ms", elapsed_ms}, {"failures", std::move(failures)}});
     if (!options.json) {
       std::printf("%s: %s (%zu ops, %zu keys, %.2f ms)\n", file.c_str(), verdict_name(result.verdict), result.ops,
                   result.keys, elapsed_ms);

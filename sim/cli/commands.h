@@ -32,6 +32,7 @@ struct CheckCommandOptions {
   std::string init = "null";       // JSON: every key's initial value
   double timeout_s = 60;           // per file; past it the verdict is unknown
   bool json = false;
+  std::string report_dir;  // HTML timelines of failing keys, one page per history that is not ok
 };
 
 int run_command(const RunCommandOptions& options);

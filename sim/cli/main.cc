@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seeds", run.seeds, "run seeds A..B inclusive")->excludes(seed);
   run_cmd->add_option("--jobs,-j", run.jobs, "seeds to run in parallel")->check(CLI::Range(1u, 1024u));
   run_cmd->add_option("--set", run.overrides, "override a field: path=value (repeatable)");
-  run_cmd->add_option("--report", run.report_dir, "write summary.json and summary.txt into DIR");
+  run_cmd->add_option("--report", run.report_dir,
+                      "write summary.json, summary.txt and <check>-seed-N.html (failure timelines) into DIR");
   run_cmd->add_flag("--json", run.json, "print one machine-readable JSON summary");
   run_cmd->add_option("--history", run.history_path, "write the op history (JSON Lines) to FILE");
   run_cmd->add_option("--shard", run.shard, "run only shard I of N of the seeds (I/N, I from 0)");
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
       ->check(CLI::PositiveNumber);
   check_cmd->add_flag("--json", check.json, "print JSON (one object, or an array for several files)");
+  check_cmd->add_option("--report", check.report_dir,
+                        "write DIR/<history>.html for each file that is not ok: the failing key on a timeline");
 
   CLI::App* engines_cmd = app.add_subcommand("engines", "list the registered engines and their parameters");
 

@@ -126,6 +126,12 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario, const
     std::filesystem::create_directories(options.report_dir);
     write_file_atomically(options.report_dir + "/summary.json", summary.dump(2) + "\n");
     write_file_atomically(options.report_dir + "/summary.txt", text);
+    for (const RunResult& r : results) {
+      for (const auto& [name, check] : r.checks) {
+        if (check.report_html.empty()) continue;
+        write_file_atomically(fmt::format("{}/{}-seed-{}.html", options.report_dir, name, r.seed), check.report_html);
+      }
+    }
   }
   if (options.json) {
     print_failures(stderr, scenario, results, options);

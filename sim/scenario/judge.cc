@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/check/linearizability.h"
+#include "sim/report/timeline_html.h"
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
 #include "sim/check/session_guarantees.h"
@@ -77,7 +78,13 @@ void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec
   CheckOutcome& outcome = checks["linearizability"];
   outcome.ok = lin.verdict == Verdict::kOk;
   outcome.details = {{"result", verdict_name(lin.verdict)}, {"keys", lin.keys}, {"illegal_keys", illegal},
-                     {"unknown_keys", unknown}, {"failing_keys", std::move(keys)}};
+                     {"unknown_keys", unknown}, {"failing_keys", std::move(keys)},
+                     {"keys_by_unique_values", lin.keys_by_unique_values}};
+  if (!lin.failures.empty()) {
+    const KeyVerdict& smallest = lin.failures.front();
+    outcome.report_html = linearizability_timeline_html(ops_of_key(in.history, smallest.key, options.model), smallest,
+                                                        "linearizability of key " + smallest.key);
+  }
 }
 
 void judge_bounds(const JudgeInputs& in, const BoundsSpec& spec, Checks& checks) {

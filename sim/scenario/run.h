@@ -18,6 +18,7 @@ namespace edgesim {
 struct CheckOutcome {
   bool ok = true;
   Value details = Value::object();  // check-specific fields, JSON-ready
+  std::string report_html;          // a page explaining a failure (linearizability), for --report
 };
 
 struct RunResult {

@@ -187,3 +187,29 @@ def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
     assert edgesim("check", broken, "--model", "paxos").returncode == 2
     assert edgesim("check", GOLDEN / "initial-read-ok.jsonl", "--model", "kv", "--init", "{oops").returncode == 2
 
+
+
+def test_check_report_draws_the_failing_key(edgesim, tmp_path):
+    report = tmp_path / "report"
+    result = edgesim("check", KNOSSOS / "bad_bad-analysis.jsonl", KNOSSOS / "good_cas-register-bug.jsonl",
+                     "--model", "register", "--init", "0", "--report", report)
+    assert result.returncode == 1
+    assert sorted(p.name for p in report.iterdir()) == ["bad_bad-analysis.html"]  # ok files get none
+    page = (report / "bad_bad-analysis.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    # The longest prefix is w2 w4 r4 w0 r0 w1 (ops 0 2 3 4 5 6); reads of 3 and 2 (ops 7, 8) are stuck.
+    assert "no order places op(s) 7, 8." in page
+    assert page.count("class='blocked'") == 2
+    assert page.count("class='prefix") == 6
+    assert "#6 w 1" in page
+
+
+def test_run_report_includes_a_linearizability_timeline(edgesim, tmp_path):
+    report = tmp_path / "report"
+    result = edgesim("run", "scenarios/quickstart.yaml", "--seed", "1", "--set", "checks.linearizability=null",
+                     "--report", report)
+    assert result.returncode == 1  # lww with local reads is not linearizable
+    page = (report / "linearizability-seed-1.html").read_text()
+    assert "illegal" in page and "class='blocked'" in page
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["seeds"][0]["checks"]["linearizability"]["result"] == "illegal"

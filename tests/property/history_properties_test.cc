@@ -1,7 +1,9 @@
 // Properties of the linearizability checker (rapidcheck):
 //   - a history produced by executing a sequential kv model at random linearization points inside
 //     random, overlapping real-time intervals is always ok (also with unknown-outcome ops);
-//   - corrupting one read of a fully sequential history makes it illegal.
+//   - corrupting one read of a fully sequential history makes it illegal;
+//   - on histories with unique written values, the polynomial path and the general search agree
+//     (reads are drawn from any written value, so about half the histories are illegal).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/check/lin_unique.h"
 #include "sim/check/linearizability.h"
 
 namespace edgesim {
@@ -116,6 +119,79 @@ RC_GTEST_PROP(LinearizabilityProperties, ACorruptedReadInASequentialHistoryIsIll
   const size_t victim = reads[*rc::gen::inRange<size_t>(0, reads.size())];
   history[victim].out = 1'000'000;  // a value no op ever wrote
   RC_ASSERT(check_linearizability(history, LinearizabilityOptions{}).verdict == Verdict::kIllegal);
+}
+
+// One register, unique writes 1, 2, ...; times from a small range so calls and returns tie often.
+// Each read returns the value at a random point of its interval in some execution, or (one in
+// three) any value written anywhere, or the initial null. Some writes end unknown (info).
+History unique_writes_history() {
+  const int processes = *rc::gen::inRange(1, 5);
+  History history;
+  std::vector<std::pair<int64_t, size_t>> points;
+  int64_t next_value = 1;
+  for (int p = 0; p < processes; ++p) {
+    const int count = *rc::gen::inRange(0, 7);
+    int64_t now = *rc::gen::inRange(0, 6);
+    for (int i = 0; i < count; ++i) {
+      HistoryOp op;
+      op.id = history.size();
+      op.proc = uint64_t(p);
+      op.call = now + *rc::gen::inRange(0, 3);
+      op.ret = op.call + *rc::gen::inRange(0, 6);
+      op.status = OpStatus::kOk;
+      op.key = "r";
+      op.f = *rc::gen::inRange(0, 2) == 0 ? "write" : "read";
+      if (op.f == "write") op.arg = next_value++;
+      points.emplace_back(4 * *rc::gen::inRange(op.call, *op.ret + 1) * 1000 + int64_t(op.id), op.id);
+      now = *op.ret;  // the next op may touch this one's return
+      history.push_back(op);
+    }
+  }
+  std::sort(points.begin(), points.end());
+  Value current = nullptr;
+  for (const auto& [point, index] : points) {
+    HistoryOp& op = history[index];
+    if (op.f == "write") current = op.arg;
+    if (op.f == "read") op.out = current;
+  }
+  for (HistoryOp& op : history) {
+    if (op.f == "read" && *rc::gen::inRange(0, 3) == 0) {
+      const int64_t v = *rc::gen::inRange<int64_t>(0, next_value);
+      op.out = v == 0 ? Value(nullptr) : Value(v);
+    }
+    if (op.f == "write" && *rc::gen::inRange(0, 6) == 0) {
+      op.status = OpStatus::kInfo;
+      op.ret.reset();
+    }
+  }
+  return history;
+}
+
+// The polynomial path's own answer (check_linearizability re-runs the search on illegal keys).
+bool unique_values_linearizable_verdict(const History& history) {
+  StateTable states;
+  std::vector<LinOp> ops;
+  for (const HistoryOp& op : history) {
+    if (op.status == OpStatus::kInfo && op.f == "read") continue;
+    ops.push_back(compile_op(op, states));
+  }
+  const std::optional<bool> verdict = unique_values_linearizable(ops, states.intern(nullptr));
+  RC_ASSERT(verdict.has_value());
+  return *verdict;
+}
+
+RC_GTEST_PROP(LinearizabilityProperties, UniqueValuesPathAgreesWithTheSearch, ()) {
+  const History history = unique_writes_history();
+  LinearizabilityOptions fast;
+  LinearizabilityOptions search;
+  search.unique_values_fast_path = false;
+  const LinearizabilityResult by_zones = check_linearizability(history, fast);
+  const LinearizabilityResult by_search = check_linearizability(history, search);
+  RC_ASSERT(by_search.verdict != Verdict::kUnknown);
+  RC_ASSERT(by_zones.keys_by_unique_values == by_zones.keys);
+  RC_TAG(verdict_name(by_search.verdict));
+  RC_ASSERT(unique_values_linearizable_verdict(history) == (by_search.verdict == Verdict::kOk));
+  RC_ASSERT(by_zones.verdict == by_search.verdict);
 }
 
 }  // namespace

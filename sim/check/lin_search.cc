@@ -1,0 +1,233 @@
+#include "sim/check/lin_search.h"
+
+#include <algorithm>
+
+#include "sim/check/memo_set.h"
+#include "sim/core/prng.h"
+
+namespace edgesim {
+namespace {
+
+// The ops' calls and returns in time order, as a doubly linked list the search unlinks linearized
+// ops from (and relinks them on backtracking).
+class EventList {
+ public:
+  explicit EventList(const std::vector<LinOp>& ops) {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      entries_.push_back(Entry{ops[i].call, true, i});
+      entries_.push_back(Entry{ops[i].ret, false, i});
+    }
+    // Closed intervals: at equal times calls come first, so touching ops overlap.
+    std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+      if (a.time != b.time) return a.time < b.time;
+      return a.is_call && !b.is_call;
+    });
+    return_of_.assign(ops.size(), 0);
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      entries_[i].prev = int(i) - 1;
+      entries_[i].next = i + 1 < entries_.size() ? int(i + 1) : -1;
+      if (!entries_[i].is_call) return_of_[entries_[i].op] = i;
+    }
+    head_ = entries_.empty() ? -1 : 0;
+  }
+
+  int head() const { return head_; }
+  int next(int i) const { return entries_[i].next; }
+  bool is_call(int i) const { return entries_[i].is_call; }
+  size_t op(int i) const { return entries_[i].op; }
+
+  // Removes op `op` (whose call is entry `call`) from the list, or puts it back.
+  void lift(int call, size_t op) {
+    unlink(call);
+    unlink(int(return_of_[op]));
+  }
+  void restore(int call, size_t op) {
+    relink(int(return_of_[op]));
+    relink(call);
+  }
+
+ private:
+  struct Entry {
+    int64_t time;
+    bool is_call;
+    size_t op;
+    int prev = -1, next = -1;
+  };
+
+  void unlink(int i) {
+    Entry& e = entries_[i];
+    if (e.prev >= 0) entries_[e.prev].next = e.next; else head_ = e.next;
+    if (e.next >= 0) entries_[e.next].prev = e.prev;
+  }
+  void relink(int i) {
+    Entry& e = entries_[i];
+    if (e.prev >= 0) entries_[e.prev].next = i; else head_ = i;
+    if (e.next >= 0) entries_[e.next].prev = i;
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<size_t> return_of_;  // op -> its return entry
+  int head_ = -1;
+};
+
+uint64_t state_hash(StateId state) {
+  uint64_t mixed = uint64_t(state) + 0x51ed2701a2b3c4d5ULL;
+  return splitmix64(mixed);
+}
+
+}  // namespace
+
+SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
+                                   const SearchLimits& limits) {
+  SearchOutcome outcome;
+  EventList events(ops);
+  const size_t words = (ops.size() + 63) / 64;
+  std::vector<uint64_t> linearized(words, 0);
+  std::vector<uint64_t> op_hash(ops.size());
+  uint64_t hash_seed = 0x2545f4914f6cdd1dULL;
+  for (uint64_t& h : op_hash) h = splitmix64(hash_seed);
+  uint64_t bits_hash = 0;  // XOR of op_hash over the linearized ops
+  MemoSet seen(words);
+
+  // A frame per linearized op. A forced frame linearized a legal read-only op: its configuration
+  // has no alternatives, so backtracking passes through it.
+  struct Frame {
+    int call_entry;
+    StateId state_before;
+    bool forced;
+  };
+  std::vector<Frame> stack;
+  std::vector<size_t> order;          // ops linearized so far
+  std::vector<StateId> order_states;  // the state after each of them
+  bool order_is_longest = false;      // `order` is a new record not yet copied into the outcome
+  auto save_if_longest = [&] {
+    if (!order_is_longest) return;
+    outcome.longest = order;
+    outcome.longest_states = order_states;
+    order_is_longest = false;
+  };
+
+  StateId state = initial;
+  // Ops that must be linearized (info ops may never take effect).
+  size_t required = size_t(std::count_if(ops.begin(), ops.end(), [](const LinOp& o) { return !o.info; }));
+  // Tries to linearize the op whose call is `entry` next; false if illegal or already explored.
+  auto try_linearize = [&](int entry, bool forced) {
+    const size_t op = events.op(entry);
+    StateId next_state = state;
+    if (!apply_op(ops[op], next_state, states)) return false;
+    linearized[op / 64] |= uint64_t{1} << (op % 64);
+    if (!seen.insert(linearized.data(), next_state, bits_hash ^ op_hash[op] ^ state_hash(next_state))) {
+      linearized[op / 64] &= ~(uint64_t{1} << (op % 64));
+      return false;
+    }
+    bits_hash ^= op_hash[op];
+    stack.push_back(Frame{entry, state, forced});
+    order.push_back(op);
+    order_states.push_back(next_state);
+    if (order.size() > outcome.longest.size()) order_is_longest = true;
+    state = next_state;
+    if (!ops[op].info) --required;
+    events.lift(entry, op);
+    return true;
+  };
+  auto undo = [&]() {
+    save_if_longest();
+    const Frame frame = stack.back();
+    stack.pop_back();
+    const size_t op = order.back();
+    order.pop_back();
+    order_states.pop_back();
+    if (!ops[op].info) ++required;
+    linearized[op / 64] &= ~(uint64_t{1} << (op % 64));
+    bits_hash ^= op_hash[op];
+    events.restore(frame.call_entry, op);
+    state = frame.state_before;
+    return frame;
+  };
+
+  // Appends permute freely and each order is a distinct state the memo cannot merge, so a wrong
+  // order is otherwise refuted only when the search reaches the return of a read that shows it.
+  // This looks ahead instead: if some unlinearized read must return before any write or cas can be
+  // called, and its value cannot be built from the current state by appends, the configuration is
+  // dead. The look-ahead is bounded, so it costs O(1) per step.
+  std::vector<uint64_t> mark(ops.size(), 0);
+  uint64_t mark_round = 0;
+  auto appends_cannot_reach = [&](StateId target) {
+    if (target == state) return false;
+    const Value& want = states.value(target);
+    const Value& now = states.value(state);
+    if (!want.is_string()) return true;
+    if (!now.is_string()) return false;  // appends start from "" then
+    return !want.get_ref<const std::string&>().starts_with(now.get_ref<const std::string&>());
+  };
+  auto configuration_is_dead = [&] {
+    constexpr int kLookahead = 256;
+    ++mark_round;
+    int seen_entries = 0;
+    for (int e = events.head(); e >= 0 && seen_entries < kLookahead; e = events.next(e), ++seen_entries) {
+      const size_t op = events.op(e);
+      if (!events.is_call(e)) {
+        if (mark[op] == mark_round) return true;  // a read that can no longer be satisfied in time
+        continue;
+      }
+      const LinOp& candidate = ops[op];
+      if (candidate.kind == LinKind::kWrite || candidate.kind == LinKind::kCas) return false;
+      if (candidate.kind == LinKind::kRead && !candidate.info && appends_cannot_reach(candidate.a)) mark[op] = mark_round;
+    }
+    return false;
+  };
+
+  int current = -1;      // the next candidate to try in the current configuration
+  bool arrived = true;   // the current configuration is new: look for a forced op first
+  uint64_t steps = 0;
+  while (required > 0) {
+    if ((++steps & 1023) == 0) {
+      const bool stop = limits.should_stop && *limits.should_stop && (*limits.should_stop)();
+      if (stop || seen.bytes() > limits.max_memo_bytes) {
+        outcome.verdict = Verdict::kUnknown;
+        break;
+      }
+    }
+    if (arrived) {
+      arrived = false;
+      current = events.head();
+      bool forced = false, dead = false;
+      for (int e = events.head(); e >= 0 && events.is_call(e); e = events.next(e)) {
+        const LinOp& candidate = ops[events.op(e)];
+        if (!is_read_only(candidate)) continue;
+        StateId unchanged = state;
+        if (!apply_op(candidate, unchanged, states)) continue;
+        // Legal here, so every linearization from this configuration may start with it: if it was
+        // explored before (and failed), so was this configuration.
+        forced = try_linearize(e, true);
+        dead = !forced;
+        break;
+      }
+      if (forced) {
+        arrived = true;
+        continue;
+      }
+      if (dead || configuration_is_dead()) current = -1;  // fall through to backtracking
+    }
+    if (current >= 0 && events.is_call(current)) {
+      const int entry = current;
+      current = events.next(current);
+      // Read-only ops were tried by the forced pass: none of them is legal here.
+      if (!is_read_only(ops[events.op(entry)]) && try_linearize(entry, false)) arrived = true;
+      continue;
+    }
+    // A return of an op not yet linearized (or the end): backtrack past forced frames to the last
+    // choice, and try the next candidate there. Info returns sort last, so reaching one means every
+    // op still required had its chance.
+    while (!stack.empty() && stack.back().forced) undo();
+    if (stack.empty()) {
+      outcome.verdict = Verdict::kIllegal;
+      break;
+    }
+    current = events.next(undo().call_entry);
+  }
+  save_if_longest();
+  return outcome;
+}
+
+}  // namespace edgesim
