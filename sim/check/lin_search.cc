@@ -78,7 +78,7 @@ uint64_t state_hash(StateId state) {
 }  // namespace
 
 SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
-                                   const SearchLimits& limits) {
+                                   const SearchOptions& options) {
   SearchOutcome outcome;
   EventList events(ops);
   const size_t words = (ops.size() + 63) / 64;
@@ -147,34 +147,56 @@ SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initia
 
   // Appends permute freely and each order is a distinct state the memo cannot merge, so a wrong
   // order is otherwise refuted only when the search reaches the return of a read that shows it.
-  // This looks ahead instead: if some unlinearized read must return before any write or cas can be
-  // called, and its value cannot be built from the current state by appends, the configuration is
-  // dead. The look-ahead is bounded, so it costs O(1) per step.
+  // This looks ahead instead: a pending read must be linearized before it returns, from the current
+  // state or after a write or cas called before that return, followed by appends. If no such
+  // start can build the read's value, the configuration is dead. Bounded, so O(1) per step.
   std::vector<uint64_t> mark(ops.size(), 0);
   uint64_t mark_round = 0;
-  auto appends_cannot_reach = [&](StateId target) {
-    if (target == state) return false;
+  std::vector<StateId> producers;  // values that writes and cas callable so far could set
+  auto appends_can_build = [&](StateId from, StateId target) {
+    if (from == target) return true;
     const Value& want = states.value(target);
-    const Value& now = states.value(state);
-    if (!want.is_string()) return true;
-    if (!now.is_string()) return false;  // appends start from "" then
-    return !want.get_ref<const std::string&>().starts_with(now.get_ref<const std::string&>());
+    const Value& have = states.value(from);
+    if (!want.is_string()) return false;
+    if (!have.is_string()) return true;  // appends start from "" then
+    return want.get_ref<const std::string&>().starts_with(have.get_ref<const std::string&>());
   };
   auto configuration_is_dead = [&] {
-    constexpr int kLookahead = 256;
+    constexpr int kLookaheadEntries = 256;
+    constexpr size_t kLookaheadProducers = 8;
     ++mark_round;
-    int seen_entries = 0;
-    for (int e = events.head(); e >= 0 && seen_entries < kLookahead; e = events.next(e), ++seen_entries) {
-      const size_t op = events.op(e);
+    producers.clear();
+    int entries = 0;
+    for (int e = events.head(); e >= 0 && entries < kLookaheadEntries; e = events.next(e), ++entries) {
+      const LinOp& op = ops[events.op(e)];
       if (!events.is_call(e)) {
-        if (mark[op] == mark_round) return true;  // a read that can no longer be satisfied in time
+        if (mark[events.op(e)] != mark_round) continue;
+        const bool buildable = std::any_of(producers.begin(), producers.end(),
+                                           [&](StateId start) { return appends_can_build(start, op.a); });
+        if (!buildable) return true;  // a read that can no longer be satisfied in time
         continue;
       }
-      const LinOp& candidate = ops[op];
-      if (candidate.kind == LinKind::kWrite || candidate.kind == LinKind::kCas) return false;
-      if (candidate.kind == LinKind::kRead && !candidate.info && appends_cannot_reach(candidate.a)) mark[op] = mark_round;
+      if (op.kind == LinKind::kWrite || op.kind == LinKind::kCas) {
+        producers.push_back(op.kind == LinKind::kWrite ? op.a : op.b);
+        if (producers.size() > kLookaheadProducers) return false;
+      }
+      if (op.kind == LinKind::kRead && !op.info && !appends_can_build(state, op.a)) mark[events.op(e)] = mark_round;
     }
     return false;
+  };
+
+  // On arriving at a configuration: linearize a legal read-only candidate if there is one. Every
+  // linearization from here may start with it, so if that step was explored before (and failed),
+  // this configuration is dead too.
+  enum class Arrival { kForcedStep, kDead, kChoose };
+  auto take_forced_step = [&] {
+    for (int e = events.head(); e >= 0 && events.is_call(e); e = events.next(e)) {
+      const LinOp& candidate = ops[events.op(e)];
+      StateId unchanged = state;
+      if (!is_read_only(candidate) || !apply_op(candidate, unchanged, states)) continue;
+      return try_linearize(e, true) ? Arrival::kForcedStep : Arrival::kDead;
+    }
+    return options.lookahead && configuration_is_dead() ? Arrival::kDead : Arrival::kChoose;
   };
 
   int current = -1;      // the next candidate to try in the current configuration
@@ -182,8 +204,8 @@ SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initia
   uint64_t steps = 0;
   while (required > 0) {
     if ((++steps & 1023) == 0) {
-      const bool stop = limits.should_stop && *limits.should_stop && (*limits.should_stop)();
-      if (stop || seen.bytes() > limits.max_memo_bytes) {
+      const bool stop = options.should_stop && *options.should_stop && (*options.should_stop)();
+      if (stop || seen.bytes() > options.max_memo_bytes || steps > options.max_steps) {
         outcome.verdict = Verdict::kUnknown;
         break;
       }
@@ -191,29 +213,21 @@ SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initia
     if (arrived) {
       arrived = false;
       current = events.head();
-      bool forced = false, dead = false;
-      for (int e = events.head(); e >= 0 && events.is_call(e); e = events.next(e)) {
-        const LinOp& candidate = ops[events.op(e)];
-        if (!is_read_only(candidate)) continue;
-        StateId unchanged = state;
-        if (!apply_op(candidate, unchanged, states)) continue;
-        // Legal here, so every linearization from this configuration may start with it: if it was
-        // explored before (and failed), so was this configuration.
-        forced = try_linearize(e, true);
-        dead = !forced;
-        break;
+      if (options.prune) {
+        const Arrival arrival = take_forced_step();
+        if (arrival == Arrival::kForcedStep) {
+          arrived = true;
+          continue;
+        }
+        if (arrival == Arrival::kDead) current = -1;  // go straight to backtracking
       }
-      if (forced) {
-        arrived = true;
-        continue;
-      }
-      if (dead || configuration_is_dead()) current = -1;  // fall through to backtracking
     }
     if (current >= 0 && events.is_call(current)) {
       const int entry = current;
       current = events.next(current);
       // Read-only ops were tried by the forced pass: none of them is legal here.
-      if (!is_read_only(ops[events.op(entry)]) && try_linearize(entry, false)) arrived = true;
+      if (options.prune && is_read_only(ops[events.op(entry)])) continue;
+      if (try_linearize(entry, false)) arrived = true;
       continue;
     }
     // A return of an op not yet linearized (or the end): backtrack past forced frames to the last

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/check/lin_unique.h"
+#include "sim/core/assert.h"
 
 namespace edgesim {
 namespace {
@@ -24,17 +25,23 @@ KeyVerdict check_key(const std::string& key, KeyOps& input, const Linearizabilit
     verdict.method = "unique-values";
     return verdict;
   }
-  // The general search decides, and on an illegal key it also finds the longest linearizable
-  // prefix a report shows. If it runs out of budget on a key the fast path already proved
-  // illegal, the key stays illegal.
-  const SearchOutcome outcome =
-      search_linearization(input.ops, initial, input.states, SearchLimits{&options.should_stop, options.max_memo_bytes});
-  verdict.verdict = outcome.verdict;
+  SearchOptions search{&options.should_stop, options.max_memo_bytes};
+  search.prune = search.lookahead = options.search_pruning;
   if (fast == false) {
     verdict.method = "unique-values";
-    if (outcome.verdict == Verdict::kUnknown) verdict.verdict = Verdict::kIllegal;
+    verdict.verdict = Verdict::kIllegal;
+  } else {
+    verdict.verdict = search_linearization(input.ops, initial, input.states, search).verdict;
+    if (verdict.verdict == Verdict::kOk) return verdict;
   }
-  if (verdict.verdict == Verdict::kOk) return verdict;
+  // Not ok: search again for the longest linearizable prefix a report shows, without the
+  // look-ahead (it drops prefixes that cannot be completed, which are the ones to show) and within
+  // a step budget of its own.
+  search.lookahead = false;
+  search.max_steps = options.diagnostic_steps;
+  const SearchOutcome outcome = search_linearization(input.ops, initial, input.states, search);
+  EDGESIM_ASSERT(outcome.verdict != Verdict::kOk, "key {}: judged {} but the prefix search linearized it", key,
+                 verdict_name(verdict.verdict));
   for (size_t i : outcome.longest) verdict.longest_prefix.push_back(input.ops[i].source->id);
   for (StateId s : outcome.longest_states) verdict.prefix_states.push_back(input.states.value(s));
   for (const LinOp& op : input.ops) verdict.involved.push_back(op.source->id);

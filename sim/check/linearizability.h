@@ -31,6 +31,8 @@ struct LinearizabilityOptions {
   std::function<bool()> should_stop;    // polled; true = give up (verdict unknown)
   size_t max_memo_bytes = size_t{1} << 30;  // per key; the search's memo past it = unknown
   bool unique_values_fast_path = true;  // false: always the general search (benchmarks, tests)
+  bool search_pruning = true;           // false: the plain Wing-Gong/Lowe search (benchmark baseline)
+  uint64_t diagnostic_steps = 200'000;  // budget of the longest-prefix search on a key that is not ok
 };
 
 struct KeyVerdict {

@@ -23,6 +23,7 @@ Value collect_metrics(const MetricsSources& sources) {
     if (op.status == OpStatus::kInfo) ++info;
   }
   metrics["ops"] = {{"total", sources.workload.history().size()}, {"ok", ok}, {"fail", fail}, {"info", info}};
+  metrics["sessions"] = {{"moves", sources.workload.moves()}};
   metrics["latency_ns"] = {{"read", histogram_json(sources.workload.read_latency())},
                            {"write", histogram_json(sources.workload.write_latency())}};
 

@@ -141,6 +141,15 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   if (node["access_latency"]) {
     workload.access_latency = reader.latency(node["access_latency"], "workload.access_latency");
   }
+  if (const YAML::Node mobility = node["mobility"]) {
+    reader.expect_keys(mobility, "workload.mobility", "workload.mobility");
+    if (!mobility["every"]) reader.fail(mobility, "workload.mobility", "`every` (mean time between moves) is required");
+    workload.move_every = reader.duration(mobility["every"], "workload.mobility.every", Duration::millis(1));
+    if (mobility["within"]) {
+      workload.move_within_region =
+          reader.choice(mobility["within"], "workload.mobility.within", {"region", "anywhere"}) == "region";
+    }
+  }
   parse_mix(reader, node, workload);
   if (node["bursts"]) parse_bursts(reader, node["bursts"], scenario);
   const Duration zero{0};

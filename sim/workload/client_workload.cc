@@ -31,6 +31,9 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
     // Stagger the first ops so clients do not start in lockstep.
     schedule_tick(i, spec.start +
                          Duration{clients_[i].prng.uniform_int(0, spec.think_time.ns)});
+    if (spec.move_every) {
+      clients_[i].next_move = Instant{spec.start.ns} + Duration{int64_t(clients_[i].prng.exponential(double(spec.move_every->ns)))};
+    }
   }
 }
 
@@ -59,10 +62,25 @@ void ClientWorkload::on_event(const Event& event) {
   }
 }
 
+void ClientWorkload::move_if_due(Client& client) {
+  if (loop_.now() < client.next_move) return;
+  client.next_move = loop_.now() + Duration{int64_t(client.prng.exponential(double(spec_.move_every->ns)))};
+  std::vector<NodeId> destinations;
+  const uint32_t region = topology_.pop(client.pop).region;
+  for (NodeId pop = 0; pop < topology_.pops().size(); ++pop) {
+    if (pop == client.pop || (spec_.move_within_region && topology_.pop(pop).region != region)) continue;
+    destinations.push_back(pop);
+  }
+  if (destinations.empty()) return;  // a region with one PoP: nowhere to go
+  client.pop = destinations[client.prng.uniform(destinations.size())];
+  ++moves_;
+}
+
 void ClientWorkload::tick(uint32_t client_index) {
   Client& client = clients_[client_index];
   EDGESIM_ASSERT(!client.busy, "client {} issued while an op was outstanding", client_index);
   client.busy = true;
+  move_if_due(client);
   const OpId id = history_.size();
   HistoryOp op;
   op.id = id;
@@ -76,7 +94,7 @@ void ClientWorkload::tick(uint32_t client_index) {
   op.extra["session"] = client_index;
   history_.push_back(std::move(op));
   loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
-  ops_.push_back(InFlight{client_index, true, std::move(generated), {}});
+  ops_.push_back(InFlight{client_index, client.pop, true, std::move(generated), {}});
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, arrive_kind_, client_index, id);
 }
@@ -86,9 +104,7 @@ void ClientWorkload::arrive(OpId id) {
   last_arrival_ = loop_.now();
   const HistoryOp& record = history_[id];
   const Op op{id, record.f, record.key, record.arg};
-  if (!cluster_.node(clients_[flight.client].pop).submit(service_, op)) {
-    on_complete(clients_[flight.client].pop, service_, id, Result::failure("node down"));
-  }
+  if (!cluster_.node(flight.pop).submit(service_, op)) on_complete(flight.pop, service_, id, Result::failure("node down"));
 }
 
 void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result result) {
@@ -96,7 +112,7 @@ void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result
   EDGESIM_ASSERT(id < ops_.size(), "completion of unknown op {}", id);
   InFlight& flight = ops_[id];
   Client& client = clients_[flight.client];
-  EDGESIM_ASSERT(node == client.pop, "op {} answered by {} but sent to {}", id, node, client.pop);
+  EDGESIM_ASSERT(node == flight.pop, "op {} answered by {} but sent to {}", id, node, flight.pop);
   flight.result = std::move(result);
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, answer_kind_, flight.client, id);

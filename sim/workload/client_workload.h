@@ -38,6 +38,8 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   DataType type() const { return spec_.type; }
   // The last time an op reached a PoP (after it, no client op can change replica state).
   Instant last_arrival() const { return last_arrival_; }
+  // Session moves from one PoP to another (workload.mobility).
+  uint64_t moves() const { return moves_; }
 
   void on_complete(NodeId node, ServiceId service, OpId op, Result result) override;
   void on_event(const Event& event) override;
@@ -49,14 +51,17 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
     Prng prng;
     OpGenerator generator;
     bool busy = false;
+    Instant next_move{INT64_MAX};
   };
   struct InFlight {
     uint32_t client = 0;
+    NodeId pop = 0;    // where it was sent (the client may have moved since)
     bool open = true;  // neither answered nor timed out yet
     GeneratedOp op;
     Result result;
   };
   void tick(uint32_t client);
+  void move_if_due(Client& client);
   void arrive(OpId op);
   void answer(OpId op);
   void time_out(OpId op);
@@ -76,6 +81,7 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   std::vector<InFlight> ops_; // indexed by op id
   Histogram read_latency_, write_latency_;
   Instant last_arrival_{0};
+  uint64_t moves_ = 0;
 };
 
 }  // namespace edgesim

@@ -43,6 +43,11 @@ struct WorkloadSpec {
   std::vector<Burst> bursts;
   int64_t incr_min = 1;                   // counter increments are uniform in [incr_min, incr_max]
   int64_t incr_max = 1;
+  // Session mobility: each client moves to another PoP after exponentially distributed times of
+  // this mean (none if unset), within its current region or anywhere. A move takes effect at the
+  // client's next op, so an op is always answered by the PoP it was sent to.
+  std::optional<Duration> move_every;
+  bool move_within_region = false;
 };
 
 const char* data_type_name(DataType type);

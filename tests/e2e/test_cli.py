@@ -213,3 +213,18 @@ def test_run_report_includes_a_linearizability_timeline(edgesim, tmp_path):
     assert "illegal" in page and "class='blocked'" in page
     summary = json.loads((report / "summary.json").read_text())
     assert summary["seeds"][0]["checks"]["linearizability"]["result"] == "illegal"
+
+
+def test_session_guarantees_break_across_moves_with_local_reads(edgesim):
+    # Authority reads keep every guarantee while sessions roam (the scenario as shipped) ...
+    assert edgesim("run", "scenarios/roaming-sessions.yaml", "--seeds", "1..2").returncode == 0
+    # ... reads from the PoP's eventually consistent cache break them right after a move.
+    result = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--set", "engine={name: lww}", "--json")
+    assert result.returncode == 1
+    seed = json.loads(result.stdout)["seeds"][0]
+    assert seed["metrics"]["sessions"]["moves"] > 100
+    sessions = seed["checks"]["session_guarantees"]
+    assert not sessions["ok"] and sessions["violations"]["read_your_writes"] > 0
+    # The evidence names the ops and the two PoPs: the session's write and its read elsewhere.
+    moved = [v for v in sessions["examples"] if len(set(v["nodes"])) == 2]
+    assert moved and all(len(v["ops"]) == 2 for v in moved)

@@ -16,6 +16,8 @@ CASES = {
     "duration_without_unit.yaml": ("2:11", "with a unit"),
     "fault_in_quiet_phase.yaml": ("13:12", "out of range (allowed: 0ns to 7s)"),
     "loss_out_of_range.yaml": ("4:11", "1.5 is out of range"),
+    "mobility_bad_within.yaml": ("6:33", "allowed: region, anywhere"),
+    "mobility_without_every.yaml": ("6:13", "`every` (mean time between moves) is required"),
     "negative_pops.yaml": ("4:23", "-2 is out of range"),
     "no_regions.yaml": ("3:12", "non-empty list of regions"),
     "quiet_too_long.yaml": ("3:8", "must be shorter than the duration"),
