@@ -133,6 +133,15 @@ class CrdtReplica final : public Replica {
     return total;
   }
 
+  Value stats() const override {
+    uint64_t buffered_bytes = 0;
+    for (const BufferedDelta& d : buffer_) buffered_bytes += d.delta.metadata_bytes();
+    return Value{{"buffered_deltas", buffer_.size()},
+                 {"buffered_metadata_bytes", buffered_bytes},
+                 {"state_metadata_bytes", state_.metadata_bytes()},
+                 {"gc_epochs", gc_epochs_.size()}};
+  }
+
   const KeyedCrdt<T>& state() const { return state_; }
 
  private:

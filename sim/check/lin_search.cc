@@ -2,73 +2,13 @@
 
 #include <algorithm>
 
+#include "sim/check/lin_event_list.h"
+#include "sim/check/lin_lookahead.h"
 #include "sim/check/memo_set.h"
 #include "sim/core/prng.h"
 
 namespace edgesim {
 namespace {
-
-// The ops' calls and returns in time order, as a doubly linked list the search unlinks linearized
-// ops from (and relinks them on backtracking).
-class EventList {
- public:
-  explicit EventList(const std::vector<LinOp>& ops) {
-    for (size_t i = 0; i < ops.size(); ++i) {
-      entries_.push_back(Entry{ops[i].call, true, i});
-      entries_.push_back(Entry{ops[i].ret, false, i});
-    }
-    // Closed intervals: at equal times calls come first, so touching ops overlap.
-    std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-      if (a.time != b.time) return a.time < b.time;
-      return a.is_call && !b.is_call;
-    });
-    return_of_.assign(ops.size(), 0);
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      entries_[i].prev = int(i) - 1;
-      entries_[i].next = i + 1 < entries_.size() ? int(i + 1) : -1;
-      if (!entries_[i].is_call) return_of_[entries_[i].op] = i;
-    }
-    head_ = entries_.empty() ? -1 : 0;
-  }
-
-  int head() const { return head_; }
-  int next(int i) const { return entries_[i].next; }
-  bool is_call(int i) const { return entries_[i].is_call; }
-  size_t op(int i) const { return entries_[i].op; }
-
-  // Removes op `op` (whose call is entry `call`) from the list, or puts it back.
-  void lift(int call, size_t op) {
-    unlink(call);
-    unlink(int(return_of_[op]));
-  }
-  void restore(int call, size_t op) {
-    relink(int(return_of_[op]));
-    relink(call);
-  }
-
- private:
-  struct Entry {
-    int64_t time;
-    bool is_call;
-    size_t op;
-    int prev = -1, next = -1;
-  };
-
-  void unlink(int i) {
-    Entry& e = entries_[i];
-    if (e.prev >= 0) entries_[e.prev].next = e.next; else head_ = e.next;
-    if (e.next >= 0) entries_[e.next].prev = e.prev;
-  }
-  void relink(int i) {
-    Entry& e = entries_[i];
-    if (e.prev >= 0) entries_[e.prev].next = i; else head_ = i;
-    if (e.next >= 0) entries_[e.next].prev = i;
-  }
-
-  std::vector<Entry> entries_;
-  std::vector<size_t> return_of_;  // op -> its return entry
-  int head_ = -1;
-};
 
 uint64_t state_hash(StateId state) {
   uint64_t mixed = uint64_t(state) + 0x51ed2701a2b3c4d5ULL;
@@ -145,45 +85,7 @@ SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initia
     return frame;
   };
 
-  // Appends permute freely and each order is a distinct state the memo cannot merge, so a wrong
-  // order is otherwise refuted only when the search reaches the return of a read that shows it.
-  // This looks ahead instead: a pending read must be linearized before it returns, from the current
-  // state or after a write or cas called before that return, followed by appends. If no such
-  // start can build the read's value, the configuration is dead. Bounded, so O(1) per step.
-  std::vector<uint64_t> mark(ops.size(), 0);
-  uint64_t mark_round = 0;
-  std::vector<StateId> producers;  // values that writes and cas callable so far could set
-  auto appends_can_build = [&](StateId from, StateId target) {
-    if (from == target) return true;
-    const Value& want = states.value(target);
-    const Value& have = states.value(from);
-    if (!want.is_string()) return false;
-    if (!have.is_string()) return true;  // appends start from "" then
-    return want.get_ref<const std::string&>().starts_with(have.get_ref<const std::string&>());
-  };
-  auto configuration_is_dead = [&] {
-    constexpr int kLookaheadEntries = 256;
-    constexpr size_t kLookaheadProducers = 8;
-    ++mark_round;
-    producers.clear();
-    int entries = 0;
-    for (int e = events.head(); e >= 0 && entries < kLookaheadEntries; e = events.next(e), ++entries) {
-      const LinOp& op = ops[events.op(e)];
-      if (!events.is_call(e)) {
-        if (mark[events.op(e)] != mark_round) continue;
-        const bool buildable = std::any_of(producers.begin(), producers.end(),
-                                           [&](StateId start) { return appends_can_build(start, op.a); });
-        if (!buildable) return true;  // a read that can no longer be satisfied in time
-        continue;
-      }
-      if (op.kind == LinKind::kWrite || op.kind == LinKind::kCas) {
-        producers.push_back(op.kind == LinKind::kWrite ? op.a : op.b);
-        if (producers.size() > kLookaheadProducers) return false;
-      }
-      if (op.kind == LinKind::kRead && !op.info && !appends_can_build(state, op.a)) mark[events.op(e)] = mark_round;
-    }
-    return false;
-  };
+  ReadLookahead lookahead(ops, states);
 
   // On arriving at a configuration: linearize a legal read-only candidate if there is one. Every
   // linearization from here may start with it, so if that step was explored before (and failed),
@@ -196,7 +98,7 @@ SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initia
       if (!is_read_only(candidate) || !apply_op(candidate, unchanged, states)) continue;
       return try_linearize(e, true) ? Arrival::kForcedStep : Arrival::kDead;
     }
-    return options.lookahead && configuration_is_dead() ? Arrival::kDead : Arrival::kChoose;
+    return options.lookahead && lookahead.dead(events, state) ? Arrival::kDead : Arrival::kChoose;
   };
 
   int current = -1;      // the next candidate to try in the current configuration

@@ -26,7 +26,8 @@ class Simulation final : public EventHandler {
         topology_(build_topology(scenario)),
         cluster_(loop_, topology_),
         network_(loop_, topology_, root_, cluster_),
-        probe_kind_(loop_.register_kind("probe", this)) {
+        probe_kind_(loop_.register_kind("probe", this)),
+        metadata_kind_(loop_.register_kind("metadata_sample", this)) {
     const EngineInfo* info = engines.find(scenario.engine.name);
     EDGESIM_ASSERT(info != nullptr, "engine {} is not registered", scenario.engine.name);
     engine_ = info->factory(scenario.engine.params);
@@ -47,6 +48,9 @@ class Simulation final : public EventHandler {
                                          resolve_faults(scenario, topology_), scenario.random_faults,
                                          root_.fork("nemesis"), scenario.quiet_start());
     schedule_probes();
+    // 20 samples of replication metadata across the run show whether compaction keeps it bounded.
+    const Duration every{std::max<int64_t>(scenario.duration.ns / 20, 1)};
+    for (Instant at{every.ns}; at <= Instant{scenario.duration.ns}; at += every) loop_.schedule(at, metadata_kind_, 0, 0);
   }
 
   RunResult run(uint64_t seed, const RunOptions& options) {
@@ -57,12 +61,19 @@ class Simulation final : public EventHandler {
     result.trace_hash = loop_.trace().value();
     judge(result);
     result.metrics = collect_metrics(MetricsSources{loop_, network_, cluster_, *workload_, kDataService});
+    result.metrics["storage"]["metadata_bytes_samples"] = std::move(metadata_samples_);
     result.faults = nemesis_->log();
     if (options.keep_history) result.history = workload_->take_history();
     return result;
   }
 
-  void on_event(const Event&) override { probe(); }
+  void on_event(const Event& event) override {
+    if (event.kind == metadata_kind_) {
+      sample_metadata();
+    } else {
+      probe();
+    }
+  }
 
  private:
   void schedule_probes() {
@@ -85,6 +96,15 @@ class Simulation final : public EventHandler {
       distinct.insert(node->replica(kDataService).observe().dump());
     }
     convergence_.sample(loop_.now(), live, static_cast<uint32_t>(distinct.size()));
+  }
+
+  // Total metadata bytes over the live replicas, as [time_ns, bytes].
+  void sample_metadata() {
+    uint64_t bytes = 0;
+    for (const auto& node : cluster_.nodes()) {
+      if (node->up()) bytes += node->replica(kDataService).metadata_bytes();
+    }
+    metadata_samples_.push_back(Value::array({loop_.now().ns, bytes}));
   }
 
   const Replica* first_live_replica() const {
@@ -116,6 +136,8 @@ class Simulation final : public EventHandler {
   Cluster cluster_;
   Network network_;
   EventKind probe_kind_;
+  EventKind metadata_kind_;
+  Value metadata_samples_ = Value::array();
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
