@@ -2,10 +2,24 @@
 
 namespace edgesim::models {
 
+void DotKernel::put(const Dot& dot, const Value& value) {
+  const auto existing = values_.find(dot);
+  if (existing != values_.end()) erase(existing);
+  values_.emplace(dot, value);
+  dots_of_[value].insert(dot);
+}
+
+std::map<Dot, Value>::iterator DotKernel::erase(std::map<Dot, Value>::iterator it) {
+  const auto indexed = dots_of_.find(it->second);
+  indexed->second.erase(it->first);
+  if (indexed->second.empty()) dots_of_.erase(indexed);
+  return values_.erase(it);
+}
+
 void DotKernel::add(ReplicaId self, const Value& value, DotKernel& delta) {
   const Dot dot = context_.next_dot(self);
-  values_[dot] = value;
-  delta.values_[dot] = value;
+  put(dot, value);
+  delta.put(dot, value);
   delta.context_.insert(dot);
 }
 
@@ -13,10 +27,19 @@ void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKer
   for (auto it = values_.begin(); it != values_.end();) {
     if (match(it->second)) {
       delta.context_.insert(it->first);
-      it = values_.erase(it);
+      it = erase(it);
     } else {
       ++it;
     }
+  }
+}
+
+void DotKernel::remove_value(const Value& value, DotKernel& delta) {
+  const auto indexed = dots_of_.find(value);
+  if (indexed == dots_of_.end()) return;
+  for (const Dot& dot : std::set<Dot>(indexed->second)) {
+    delta.context_.insert(dot);
+    erase(values_.find(dot));
   }
 }
 
@@ -25,7 +48,7 @@ bool DotKernel::merge(const DotKernel& other) {
   // Drop our values whose dots the other side has seen but no longer holds (removed there).
   for (auto it = values_.begin(); it != values_.end();) {
     if (other.values_.count(it->first) == 0 && other.context_.contains(it->first)) {
-      it = values_.erase(it);
+      it = erase(it);
       changed = true;
     } else {
       ++it;
@@ -34,7 +57,7 @@ bool DotKernel::merge(const DotKernel& other) {
   // Take their values whose dots we have never seen.
   for (const auto& [dot, value] : other.values_) {
     if (values_.count(dot) == 0 && !context_.contains(dot)) {
-      values_[dot] = value;
+      put(dot, value);
       changed = true;
     }
   }
@@ -50,7 +73,7 @@ Value DotKernel::to_json() const {
 DotKernel DotKernel::from_json(const Value& json) {
   DotKernel kernel;
   for (const Value& item : json.at("values")) {
-    kernel.values_[Dot{item.at(0).get<ReplicaId>(), item.at(1).get<uint64_t>()}] = item.at(2);
+    kernel.put(Dot{item.at(0).get<ReplicaId>(), item.at(1).get<uint64_t>()}, item.at(2));
   }
   kernel.context_ = CausalContext::from_json(json.at("context"));
   return kernel;

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 #include "models/crdt/causal_context.h"
 
@@ -18,9 +19,12 @@ class DotKernel {
   void add(ReplicaId self, const Value& value, DotKernel& delta);
   // Removes every value matching `match`; the delta's context records the removed dots.
   void remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta);
+  // Removes every dot holding `value` (an index lookup, not a scan); recorded in the delta.
+  void remove_value(const Value& value, DotKernel& delta);
   bool merge(const DotKernel& other);  // true if this changed
 
   const std::map<Dot, Value>& values() const { return values_; }
+  const std::map<Value, std::set<Dot>>& dots_by_value() const { return dots_of_; }
   const CausalContext& context() const { return context_; }
   Value to_json() const;
   static DotKernel from_json(const Value& json);
@@ -28,7 +32,11 @@ class DotKernel {
   bool operator==(const DotKernel&) const = default;
 
  private:
+  void put(const Dot& dot, const Value& value);
+  std::map<Dot, Value>::iterator erase(std::map<Dot, Value>::iterator it);
+
   std::map<Dot, Value> values_;
+  std::map<Value, std::set<Dot>> dots_of_;  // index of values_ by value
   CausalContext context_;
 };
 

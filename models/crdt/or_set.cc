@@ -8,7 +8,7 @@ namespace {
 // Distinct values in a canonical order (by their JSON text).
 Value sorted_values(const DotKernel& kernel) {
   std::map<std::string, Value> distinct;
-  for (const auto& [dot, value] : kernel.values()) distinct.emplace(value.dump(), value);
+  for (const auto& [value, dots] : kernel.dots_by_value()) distinct.emplace(value.dump(), value);
   Value result = Value::array();
   for (const auto& [text, value] : distinct) result.push_back(value);
   return result;
@@ -19,12 +19,12 @@ Value sorted_values(const DotKernel& kernel) {
 Result OrSet::apply(const Op& op, const CrdtStamp& stamp, OrSet& delta) {
   if (op.f == "read") return Result::success(observe());
   if (op.f == "add") {
-    kernel_.remove_if([&](const Value& v) { return v == op.arg; }, delta.kernel_);
+    kernel_.remove_value(op.arg, delta.kernel_);
     kernel_.add(stamp.self, op.arg, delta.kernel_);
     return Result::success();
   }
   if (op.f == "remove") {
-    kernel_.remove_if([&](const Value& v) { return v == op.arg; }, delta.kernel_);
+    kernel_.remove_value(op.arg, delta.kernel_);
     return Result::success();
   }
   return Result::failure("a set supports add, remove and read, not " + op.f);

@@ -78,6 +78,7 @@ bool Rga::mark_deleted(size_t index, const Dot& dot) {
   std::optional<Dot>& current = elements_[index].delete_dot;
   if (current && !(dot < *current)) return false;
   current = dot;
+  known_[elements_[index].id] = dot;
   return true;
 }
 
@@ -90,6 +91,7 @@ bool Rga::integrate(const Element& element) {
   }
   while (position < elements_.size() && elements_[position].id > element.id) ++position;
   elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(position), element);
+  known_[element.id] = element.delete_dot;
   lamport_ = std::max(lamport_, element.id.counter);
   return true;
 }
@@ -107,8 +109,11 @@ bool Rga::merge(const Rga& other) {
     progress = false;
     std::vector<Element> waiting;
     for (const Element& element : incoming) {
-      if (const std::optional<size_t> index = find(element.id)) {
-        if (element.delete_dot) changed = mark_deleted(*index, *element.delete_dot) || changed;
+      if (const auto known = known_.find(element.id); known != known_.end()) {
+        const std::optional<Dot>& ours = known->second;
+        if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
+          changed = mark_deleted(*find(element.id), *element.delete_dot) || changed;
+        }
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
         // Every replica has seen this insert, so we had it: missing means collected (its delete
@@ -134,6 +139,9 @@ void Rga::compact(const VersionVector& stable) {
     return e.delete_dot && stable.get(e.delete_dot->first) >= e.delete_dot->second;
   };
   stable_ = stable;
+  for (const Element& e : elements_) {
+    if (stable_delete(e)) known_.erase(e.id);
+  }
   elements_.erase(std::remove_if(elements_.begin(), elements_.end(), stable_delete), elements_.end());
 }
 
@@ -170,7 +178,10 @@ Rga Rga::from_json(const Value& json) {
     return e;
   };
   Rga rga;
-  for (const Value& item : json.at("e")) rga.elements_.push_back(element_from(item));
+  for (const Value& item : json.at("e")) {
+    rga.elements_.push_back(element_from(item));
+    rga.known_[rga.elements_.back().id] = rga.elements_.back().delete_dot;
+  }
   for (const Value& item : json.at("p")) rga.pending_.push_back(element_from(item));
   rga.lamport_ = json.at("l").get<uint64_t>();
   return rga;

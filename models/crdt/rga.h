@@ -13,6 +13,7 @@
 // Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
 // read (the text). Positions are clamped to the replica's current text.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,9 @@ class Rga {
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is
   // stable was collected here. Local bookkeeping, not part of the replicated state.
   VersionVector stable_;
+  // Every element's id and delete dot, so merging a state (mostly elements we hold already) looks
+  // each one up in O(log n) and scans for its position only when its delete dot is news.
+  std::map<Id, std::optional<Dot>> known_;
 };
 
 }  // namespace edgesim::models

@@ -32,6 +32,7 @@ struct SearchOutcome {
   Verdict verdict = Verdict::kOk;
   std::vector<size_t> longest;          // op indices of the longest linearizable prefix found
   std::vector<StateId> longest_states;  // the model state after each op of `longest`
+  uint64_t steps = 0;                   // search steps taken
 };
 
 SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
