@@ -16,6 +16,12 @@
 //                                                                      // whose ops are stable and
 //                                                                      // that we lack was compacted
 //                                                                      // away: ignore it
+// Optionally (InflationReporting):
+//   bool merge(const T& other, T& inflation);  // merge, and put into `inflation` exactly the part
+//                                              // of `other` that changed this value. Without it,
+//                                              // delta sync relays the whole incoming value, which
+//                                              // for a large value received in a full state (a
+//                                              // document) makes every relayed delta that large.
 
 #include <cstdint>
 
@@ -44,6 +50,11 @@ concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stam
   { c.metadata_bytes() } -> std::same_as<uint64_t>;
   t.compact(vv);
   { c.obsolete(vv) } -> std::same_as<bool>;
+};
+
+template <typename T>
+concept InflationReporting = requires(T t, const T& c) {
+  { t.merge(c, t) } -> std::same_as<bool>;
 };
 
 }  // namespace edgesim::models

@@ -36,7 +36,12 @@ class KeyedCrdt {
         inflation.entries_.emplace(key, value);
         continue;
       }
-      if (it->second.merge(value)) inflation.entries_.emplace(key, value);
+      if constexpr (InflationReporting<T>) {
+        T changed;
+        if (it->second.merge(value, changed)) inflation.entries_.emplace(key, std::move(changed));
+      } else {
+        if (it->second.merge(value)) inflation.entries_.emplace(key, value);
+      }
     }
     return inflation;
   }

@@ -96,7 +96,7 @@ bool Rga::integrate(const Element& element) {
   return true;
 }
 
-bool Rga::merge(const Rga& other) {
+bool Rga::merge(const Rga& other, Rga& inflation) {
   const size_t pending_before = pending_.size();
   bool changed = false;
   std::vector<Element> incoming = other.elements_;
@@ -113,6 +113,7 @@ bool Rga::merge(const Rga& other) {
         const std::optional<Dot>& ours = known->second;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
           changed = mark_deleted(*find(element.id), *element.delete_dot) || changed;
+          inflation.elements_.push_back(element);
         }
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
@@ -122,6 +123,7 @@ bool Rga::merge(const Rga& other) {
       } else if (integrate(element)) {
         progress = true;
         changed = true;
+        inflation.elements_.push_back(element);
       } else {
         waiting.push_back(element);
       }
@@ -131,6 +133,8 @@ bool Rga::merge(const Rga& other) {
   pending_ = std::move(incoming);
   changed = changed || pending_.size() != pending_before || other.lamport_ > lamport_;
   lamport_ = std::max(lamport_, other.lamport_);
+  inflation.pending_ = pending_;
+  inflation.lamport_ = lamport_;
   return changed;
 }
 

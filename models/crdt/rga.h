@@ -39,7 +39,13 @@ class Rga {
   };
 
   Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
-  bool merge(const Rga& other);
+  bool merge(const Rga& other) {
+    Rga unused;
+    return merge(other, unused);
+  }
+  // Merges and collects into `inflation` the elements that were new here or newly deleted, the
+  // ones left pending, and the Lamport clock: what delta sync relays onward.
+  bool merge(const Rga& other, Rga& inflation);
   Value to_json() const;
   static Rga from_json(const Value& json);
   Value observe() const { return text(); }
