@@ -42,15 +42,10 @@ bool VersionVector::dominates(const VersionVector& other) const {
   return true;
 }
 
-Value VersionVector::to_json() const {
-  Value list = Value::array();
-  for (const auto& [replica, counter] : counters_) list.push_back(Value::array({replica, counter}));
-  return list;
-}
-
-VersionVector VersionVector::from_json(const Value& json) {
+VersionVector VersionVector::unpack(const WireObject& in) {
   VersionVector vv;
-  for (const Value& item : json) vv.set(item.at(0).get<ReplicaId>(), item.at(1).get<uint64_t>());
+  vv.counters_ = unpack_counters(in);
+  std::erase_if(vv.counters_, [](const auto& entry) { return entry.second == 0; });
   return vv;
 }
 
@@ -97,17 +92,22 @@ void CausalContext::compact() {
   }
 }
 
-Value CausalContext::to_json() const {
-  Value cloud = Value::array();
-  for (const Dot& dot : cloud_) cloud.push_back(Value::array({dot.first, dot.second}));
-  return Value{{"vv", vector_.to_json()}, {"cloud", std::move(cloud)}};
+void CausalContext::pack(Packer& out) const {
+  out.pack_array(2);
+  vector_.pack(out);
+  out.pack_array(static_cast<uint32_t>(cloud_.size() * 2));
+  for (const Dot& dot : cloud_) {
+    out.pack_uint32(dot.first);
+    out.pack_uint64(dot.second);
+  }
 }
 
-CausalContext CausalContext::from_json(const Value& json) {
+CausalContext CausalContext::unpack(const WireObject& in) {
   CausalContext context;
-  context.vector_ = VersionVector::from_json(json.at("vv"));
-  for (const Value& dot : json.at("cloud")) {
-    context.cloud_.insert(Dot{dot.at(0).get<ReplicaId>(), dot.at(1).get<uint64_t>()});
+  context.vector_ = VersionVector::unpack(wire_at(in, 0));
+  const WireObject& cloud = wire_at(in, 1);
+  for (uint32_t i = 0; i + 1 < wire_size(cloud); i += 2) {
+    context.cloud_.insert(Dot{static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))), wire_u64(wire_at(cloud, i + 1))});
   }
   return context;
 }

@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "models/wire/msgpack_wire.h"
 #include "sim/engine/value.h"
 
 namespace edgesim::models {
@@ -29,8 +30,8 @@ class VersionVector {
   VersionVector meet(const VersionVector& other) const;
   bool dominates(const VersionVector& other) const;  // this >= other pointwise
   const std::map<ReplicaId, uint64_t>& entries() const { return counters_; }
-  Value to_json() const;
-  static VersionVector from_json(const Value& json);
+  void pack(Packer& out) const { pack_counters(out, counters_); }
+  static VersionVector unpack(const WireObject& in);
   bool operator==(const VersionVector&) const = default;
 
  private:
@@ -47,8 +48,8 @@ class CausalContext {
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
   const VersionVector& vector() const { return vector_; }
-  Value to_json() const;
-  static CausalContext from_json(const Value& json);
+  void pack(Packer& out) const;  // [vector, cloud as flat pairs]
+  static CausalContext unpack(const WireObject& in);
   bool operator==(const CausalContext&) const = default;
 
  private:

@@ -36,10 +36,15 @@
 
 namespace edgesim::models {
 
-std::string to_msgpack_bytes(const Value& value);
-Value from_msgpack_bytes(std::string_view bytes);
-Value hlc_json(const HlcTimestamp& hlc);
-HlcTimestamp hlc_from(const Value& json);
+// Every CRDT message is a MessagePack array: [type, incarnation, version vector, hlc wall,
+// hlc logical, body...]. Bodies: digest [digest]; state [state, seq, reply, digest];
+// delta [deltas, seq]; ack [seq]; heartbeat []. A delta group that does not bring the peer up to
+// the sender's vector carries an empty vector.
+enum class CrdtMessage : uint8_t { kDigest, kState, kDelta, kAck, kHeartbeat };
+constexpr uint32_t kCrdtBody = 5;  // index of the first body field
+
+void pack_hlc(Packer& out, const HlcTimestamp& hlc);      // two fields: wall, logical
+HlcTimestamp unpack_hlc(const WireObject& array, uint32_t at);
 
 template <CrdtType T>
 class CrdtReplica final : public Replica {
@@ -48,6 +53,7 @@ class CrdtReplica final : public Replica {
 
   void on_start(NodeContext& context) override {
     recover(context);
+    ++version_;
     const std::optional<std::string> stored = context.durable().get("incarnation");
     incarnation_ = stored ? std::stoull(*stored) + 1 : 1;
     context.durable().put("incarnation", std::to_string(incarnation_));
@@ -67,6 +73,7 @@ class CrdtReplica final : public Replica {
     const Result result = state_.apply(op, stamp, delta);
     if (result.ok) {
       vv_.set(context.self(), stamp.counter);
+      ++version_;
       log_local(context, delta, stamp);
       buffer_.push_back(BufferedDelta{++last_seq_, std::move(delta)});
       trim_buffer();
@@ -75,27 +82,35 @@ class CrdtReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const Value message = from_msgpack_bytes(payload);
-    const std::string& type = message.at("t").get_ref<const std::string&>();
-    const uint64_t incarnation = message.at("i").get<uint64_t>();
+    const WireMessage parsed(payload);
+    const WireObject& message = parsed.root();
+    const auto type = static_cast<CrdtMessage>(wire_u64(wire_at(message, 0)));
+    const uint64_t incarnation = wire_u64(wire_at(message, 1));
     uint64_t& known = peer_incarnation_[from];
     if (incarnation < known) return;  // from before the peer's last restart
     if (incarnation > known) {
       known = incarnation;
       acks_.erase(from);  // it restarted: it may have lost what it acknowledged
     }
-    if (message.contains("h")) hlc_.update(context.now(), hlc_from(message.at("h")));
-    peer_vv_[from] = VersionVector::from_json(message.at("vv"));
-    if (type == "digest") {
-      if (message.at("x").get<uint64_t>() != state_.digest()) send_state(context, from, /*reply=*/true);
-    } else if (type == "state" || type == "delta") {
-      receive(context, from, message);
-    } else if (type == "ack") {
-      uint64_t& acked = acks_[from];
-      acked = std::max(acked, message.at("seq").get<uint64_t>());
-    } else {
-      EDGESIM_ASSERT(type == "heartbeat", "unknown crdt message {}", type);
+    hlc_.update(context.now(), unpack_hlc(message, 3));
+    peer_vv_[from] = VersionVector::unpack(wire_at(message, 2));
+    switch (type) {
+      case CrdtMessage::kDigest:
+        if (wire_u64(wire_at(message, kCrdtBody)) != state_.digest()) send_state(context, from, /*reply=*/true);
+        return;
+      case CrdtMessage::kState:
+      case CrdtMessage::kDelta:
+        receive(context, from, type, message);
+        return;
+      case CrdtMessage::kAck: {
+        uint64_t& acked = acks_[from];
+        acked = std::max(acked, wire_u64(wire_at(message, kCrdtBody)));
+        return;
+      }
+      case CrdtMessage::kHeartbeat:
+        return;
     }
+    EDGESIM_ASSERT(false, "unknown crdt message type {}", static_cast<int>(type));
   }
 
   void on_timer(NodeContext& context, TimerId timer) override {
@@ -121,9 +136,11 @@ class CrdtReplica final : public Replica {
     gc_epochs_.clear();
     collectible_ = VersionVector{};
     sync_timer_ = 0;
+    ++version_;
   }
 
   Value observe() const override { return state_.observe(); }
+  std::optional<uint64_t> observe_version() const override { return version_; }
 
   uint64_t metadata_bytes() const override {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
@@ -155,19 +172,28 @@ class CrdtReplica final : public Replica {
   };
   static constexpr size_t kMaxGcEpochs = 256;  // beyond it, collection just lags
 
-  Value header(const char* type) const {
-    return Value{{"t", type}, {"i", incarnation_}, {"vv", vv_.to_json()}, {"h", hlc_json(hlc_.last())}};
+  // Sends [header..., body...]; `body(packer)` writes `body_fields` fields. `with_vector` false
+  // sends an empty version vector.
+  template <typename Body>
+  void send(NodeContext& context, NodeId to, CrdtMessage type, uint32_t body_fields, Body&& body,
+            bool with_vector = true) {
+    context.send(to, wire_encode([&](Packer& out) {
+      out.pack_array(kCrdtBody + body_fields);
+      out.pack_uint8(static_cast<uint8_t>(type));
+      out.pack_uint64(incarnation_);
+      with_vector ? vv_.pack(out) : VersionVector{}.pack(out);
+      pack_hlc(out, hlc_.last());
+      body(out);
+    }));
   }
 
-  void send(NodeContext& context, NodeId to, const Value& message) { context.send(to, to_msgpack_bytes(message)); }
-
   void send_state(NodeContext& context, NodeId to, bool reply) {
-    Value message = header("state");
-    message["d"] = state_.to_json();
-    message["seq"] = last_seq_;
-    message["reply"] = reply;
-    message["x"] = state_.digest();
-    send(context, to, message);
+    send(context, to, CrdtMessage::kState, 4, [&](Packer& out) {
+      state_.pack(out);
+      out.pack_uint64(last_seq_);
+      out.pack(reply);
+      out.pack_uint64(state_.digest());
+    });
   }
 
   void sync_with(NodeContext& context, NodeId peer) {
@@ -175,12 +201,9 @@ class CrdtReplica final : public Replica {
       case SyncMode::kState:
         send_state(context, peer, false);
         return;
-      case SyncMode::kDigest: {
-        Value message = header("digest");
-        message["x"] = state_.digest();
-        send(context, peer, message);
+      case SyncMode::kDigest:
+        send(context, peer, CrdtMessage::kDigest, 1, [&](Packer& out) { out.pack_uint64(state_.digest()); });
         return;
-      }
       case SyncMode::kDelta:
         send_deltas(context, peer);
         return;
@@ -194,7 +217,8 @@ class CrdtReplica final : public Replica {
       return;
     }
     if (acked >= last_seq_) {
-      send(context, peer, header("heartbeat"));  // up to date: still share our version vector
+      // Up to date: still share our version vector.
+      send(context, peer, CrdtMessage::kHeartbeat, 0, [](Packer&) {});
       return;
     }
     KeyedCrdt<T> group;
@@ -207,36 +231,38 @@ class CrdtReplica final : public Replica {
       last = d.seq;
       ++count;
     }
-    Value message = header("delta");
     // Only a complete group brings the peer up to our version vector.
-    if (last != last_seq_) message["vv"] = Value::array();
-    message["d"] = group.to_json();
-    message["seq"] = last;
-    send(context, peer, message);
+    send(
+        context, peer, CrdtMessage::kDelta, 2,
+        [&](Packer& out) {
+          group.pack(out);
+          out.pack_uint64(last);
+        },
+        /*with_vector=*/last == last_seq_);
   }
 
-  void receive(NodeContext& context, NodeId from, const Value& message) {
-    const KeyedCrdt<T> incoming = KeyedCrdt<T>::from_json(message.at("d"));
+  void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
+    const KeyedCrdt<T> incoming = KeyedCrdt<T>::unpack(wire_at(message, kCrdtBody));
+    const uint64_t seq = wire_u64(wire_at(message, kCrdtBody + 1));
     const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
     KeyedCrdt<T> inflation = state_.merge(incoming);
     vv_.merge(peer_vv_[from]);
     if (!inflation.empty()) {
       dirty_ = true;
+      ++version_;
       if (options_.mode == SyncMode::kDelta) {
         buffer_.push_back(BufferedDelta{++last_seq_, std::move(inflation)});  // relay onward
         trim_buffer();
       }
     }
     if (options_.mode == SyncMode::kDelta) {
-      Value ack = header("ack");
-      ack["seq"] = message.at("seq");
-      send(context, from, ack);
+      send(context, from, CrdtMessage::kAck, 1, [&](Packer& out) { out.pack_uint64(seq); });
     }
+    if (type != CrdtMessage::kState) return;
     // Digest mode: answer back if we held something the other side lacked.
-    if (message.value("reply", false) && digest_before != message.at("x").get<uint64_t>() &&
-        state_.digest() != message.at("x").get<uint64_t>()) {
-      send_state(context, from, false);
-    }
+    const bool reply = wire_bool(wire_at(message, kCrdtBody + 2));
+    const uint64_t their_digest = wire_u64(wire_at(message, kCrdtBody + 3));
+    if (reply && digest_before != their_digest && state_.digest() != their_digest) send_state(context, from, false);
   }
 
   void compact(NodeContext& context) {
@@ -271,15 +297,25 @@ class CrdtReplica final : public Replica {
   }
 
   void log_local(NodeContext& context, const KeyedCrdt<T>& delta, const CrdtStamp& stamp) {
-    const Value record{{"d", delta.to_json()}, {"c", stamp.counter}, {"h", hlc_json(stamp.hlc)}};
-    context.durable().put(fmt::format("wal/{:020}", stamp.counter), to_msgpack_bytes(record));
+    // A log record: [delta, counter, hlc wall, hlc logical].
+    context.durable().put(fmt::format("wal/{:020}", stamp.counter), wire_encode([&](Packer& out) {
+                            out.pack_array(4);
+                            delta.pack(out);
+                            out.pack_uint64(stamp.counter);
+                            pack_hlc(out, stamp.hlc);
+                          }));
     if (++wal_records_ >= options_.snapshot_every) snapshot(context);
   }
 
   void snapshot(NodeContext& context) {
-    const Value snap{{"d", state_.to_json()}, {"vv", vv_.to_json()}, {"h", hlc_json(hlc_.last())}};
     DurableStore& store = context.durable();
-    store.put("snapshot", to_msgpack_bytes(snap));
+    // A snapshot: [state, version vector, hlc wall, hlc logical].
+    store.put("snapshot", wire_encode([&](Packer& out) {
+                out.pack_array(4);
+                state_.pack(out);
+                vv_.pack(out);
+                pack_hlc(out, hlc_.last());
+              }));
     std::vector<std::string> logged;
     for (const auto& [key, bytes] : store.entries()) {
       if (key.rfind("wal/", 0) == 0) logged.push_back(key);
@@ -292,19 +328,20 @@ class CrdtReplica final : public Replica {
   void recover(NodeContext& context) {
     const DurableStore& store = context.durable();
     if (auto snap = store.get("snapshot")) {
-      const Value json = from_msgpack_bytes(*snap);
-      state_ = KeyedCrdt<T>::from_json(json.at("d"));
-      vv_ = VersionVector::from_json(json.at("vv"));
-      hlc_.restore(hlc_from(json.at("h")));
+      const WireMessage parsed(*snap);
+      state_ = KeyedCrdt<T>::unpack(wire_at(parsed.root(), 0));
+      vv_ = VersionVector::unpack(wire_at(parsed.root(), 1));
+      hlc_.restore(unpack_hlc(parsed.root(), 2));
     }
     wal_records_ = 0;
     for (const auto& [key, bytes] : store.entries()) {
       if (key.rfind("wal/", 0) != 0) continue;
-      const Value record = from_msgpack_bytes(bytes);
-      state_.merge(KeyedCrdt<T>::from_json(record.at("d")));
-      const uint64_t counter = record.at("c").get<uint64_t>();
+      const WireMessage parsed(bytes);
+      const WireObject& record = parsed.root();
+      state_.merge(KeyedCrdt<T>::unpack(wire_at(record, 0)));
+      const uint64_t counter = wire_u64(wire_at(record, 1));
       if (counter > vv_.get(context.self())) vv_.set(context.self(), counter);
-      hlc_.update(Instant{0}, hlc_from(record.at("h")));
+      hlc_.update(Instant{0}, unpack_hlc(record, 2));
       ++wal_records_;
     }
   }
@@ -326,6 +363,7 @@ class CrdtReplica final : public Replica {
   uint32_t wal_records_ = 0;
   uint32_t quiet_rounds_ = 0;
   bool dirty_ = false;  // remote merges not yet snapshotted
+  uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };
 
 template <CrdtType T>

@@ -6,7 +6,7 @@
 //   bool merge(const T& other);                                       // join (commutative,
 //                                                                      // associative, idempotent);
 //                                                                      // true if this changed
-//   Value to_json() const;  static T from_json(const Value&);
+//   void pack(Packer&) const;  static T unpack(const WireObject&);  // MessagePack (wire + disk)
 //   Value observe() const;                                            // canonical: equal <=> same
 //   uint64_t metadata_bytes() const;                                  // replication metadata held
 //   void compact(const VersionVector& stable);                        // drop metadata of ops
@@ -41,11 +41,11 @@ struct CrdtStamp {
 
 template <typename T>
 concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stamp, const VersionVector& vv,
-                            const Value& json) {
+                            Packer& out, const WireObject& in) {
   { t.apply(op, stamp, t) } -> std::same_as<Result>;
   { t.merge(c) } -> std::same_as<bool>;
-  { c.to_json() } -> std::same_as<Value>;
-  { T::from_json(json) } -> std::same_as<T>;
+  c.pack(out);
+  { T::unpack(in) } -> std::same_as<T>;
   { c.observe() } -> std::same_as<Value>;
   { c.metadata_bytes() } -> std::same_as<uint64_t>;
   t.compact(vv);

@@ -64,18 +64,25 @@ bool DotKernel::merge(const DotKernel& other) {
   return context_.merge(other.context_) || changed;
 }
 
-Value DotKernel::to_json() const {
-  Value values = Value::array();
-  for (const auto& [dot, value] : values_) values.push_back(Value::array({dot.first, dot.second, value}));
-  return Value{{"values", std::move(values)}, {"context", context_.to_json()}};
+void DotKernel::pack(Packer& out) const {
+  out.pack_array(2);
+  out.pack_array(static_cast<uint32_t>(values_.size() * 3));
+  for (const auto& [dot, value] : values_) {
+    out.pack_uint32(dot.first);
+    out.pack_uint64(dot.second);
+    pack_value(out, value);
+  }
+  context_.pack(out);
 }
 
-DotKernel DotKernel::from_json(const Value& json) {
+DotKernel DotKernel::unpack(const WireObject& in) {
   DotKernel kernel;
-  for (const Value& item : json.at("values")) {
-    kernel.put(Dot{item.at(0).get<ReplicaId>(), item.at(1).get<uint64_t>()}, item.at(2));
+  const WireObject& values = wire_at(in, 0);
+  for (uint32_t i = 0; i + 2 < wire_size(values); i += 3) {
+    const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(values, i))), wire_u64(wire_at(values, i + 1))};
+    kernel.put(dot, unpack_value(wire_at(values, i + 2)));
   }
-  kernel.context_ = CausalContext::from_json(json.at("context"));
+  kernel.context_ = CausalContext::unpack(wire_at(in, 1));
   return kernel;
 }
 

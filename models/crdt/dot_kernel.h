@@ -26,8 +26,8 @@ class DotKernel {
   const std::map<Dot, Value>& values() const { return values_; }
   const std::map<Value, std::set<Dot>>& dots_by_value() const { return dots_of_; }
   const CausalContext& context() const { return context_; }
-  Value to_json() const;
-  static DotKernel from_json(const Value& json);
+  void pack(Packer& out) const;  // [values as flat (replica, counter, value) triples, context]
+  static DotKernel unpack(const WireObject& in);
   uint64_t metadata_bytes() const;
   bool operator==(const DotKernel&) const = default;
 

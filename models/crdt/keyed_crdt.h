@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/crdt/crdt_type.h"
+#include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
 
 namespace edgesim::models {
@@ -64,15 +65,23 @@ class KeyedCrdt {
     return result;
   }
 
-  Value to_json() const {
-    Value result = Value::object();
-    for (const auto& [key, value] : entries_) result[key] = value.to_json();
-    return result;
+  // A map from key to packed value, in key order.
+  void pack(Packer& out) const {
+    out.pack_map(static_cast<uint32_t>(entries_.size()));
+    for (const auto& [key, value] : entries_) {
+      out.pack_str(static_cast<uint32_t>(key.size()));
+      out.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+      value.pack(out);
+    }
   }
 
-  static KeyedCrdt from_json(const Value& json) {
+  static KeyedCrdt unpack(const WireObject& in) {
+    EDGESIM_ASSERT(in.type == msgpack::type::MAP, "expected a map of keyed CRDT values");
     KeyedCrdt keyed;
-    for (auto it = json.begin(); it != json.end(); ++it) keyed.entries_.emplace(it.key(), T::from_json(it.value()));
+    for (uint32_t i = 0; i < in.via.map.size; ++i) {
+      const msgpack::object_kv& entry = in.via.map.ptr[i];
+      keyed.entries_.emplace_hint(keyed.entries_.end(), std::string(wire_str(entry.key)), T::unpack(entry.val));
+    }
     return keyed;
   }
 
@@ -82,7 +91,9 @@ class KeyedCrdt {
     return total;
   }
 
-  uint64_t digest() const { return TraceHash::digest(to_json().dump()); }
+  uint64_t digest() const {
+    return TraceHash::digest(wire_encode([this](Packer& out) { pack(out); }));
+  }
   bool empty() const { return entries_.empty(); }
   const std::map<std::string, T>& entries() const { return entries_; }
 

@@ -28,21 +28,31 @@ bool LwwRegister::obsolete(const VersionVector& stable) const {
   return set_ && stable.get(stamp_.replica) >= stamp_.counter;
 }
 
-Value LwwRegister::to_json() const {
-  if (!set_) return nullptr;
-  return Value{{"v", value_ ? *value_ : Value(nullptr)},
-               {"tomb", !value_.has_value()},
-               {"t", Value::array({stamp_.hlc.wall_ns, stamp_.hlc.logical, stamp_.replica, stamp_.counter})}};
+void LwwRegister::pack(Packer& out) const {
+  if (!set_) {
+    out.pack_nil();
+    return;
+  }
+  out.pack_array(6);
+  if (value_) {
+    pack_value(out, *value_);
+  } else {
+    out.pack_nil();
+  }
+  out.pack(!value_.has_value());
+  out.pack_int64(stamp_.hlc.wall_ns);
+  out.pack_uint32(stamp_.hlc.logical);
+  out.pack_uint32(stamp_.replica);
+  out.pack_uint64(stamp_.counter);
 }
 
-LwwRegister LwwRegister::from_json(const Value& json) {
+LwwRegister LwwRegister::unpack(const WireObject& in) {
   LwwRegister reg;
-  if (json.is_null()) return reg;
+  if (in.is_nil()) return reg;
   reg.set_ = true;
-  if (!json.at("tomb").get<bool>()) reg.value_ = json.at("v");
-  const Value& t = json.at("t");
-  reg.stamp_ = Stamp{HlcTimestamp{t.at(0).get<int64_t>(), t.at(1).get<uint32_t>()}, t.at(2).get<ReplicaId>(),
-                     t.at(3).get<uint64_t>()};
+  if (!wire_bool(wire_at(in, 1))) reg.value_ = unpack_value(wire_at(in, 0));
+  reg.stamp_ = Stamp{HlcTimestamp{wire_i64(wire_at(in, 2)), static_cast<uint32_t>(wire_u64(wire_at(in, 3)))},
+                     static_cast<ReplicaId>(wire_u64(wire_at(in, 4))), wire_u64(wire_at(in, 5))};
   return reg;
 }
 

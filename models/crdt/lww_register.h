@@ -15,8 +15,8 @@ class LwwRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, LwwRegister& delta);
   bool merge(const LwwRegister& other);
-  Value to_json() const;
-  static LwwRegister from_json(const Value& json);
+  void pack(Packer& out) const;  // nil, or [value or nil, tombstone, wall, logical, replica, counter]
+  static LwwRegister unpack(const WireObject& in);
   Value observe() const { return value_ ? *value_ : Value(nullptr); }
   uint64_t metadata_bytes() const { return set_ ? 32 : 0; }
   // A stable tombstone is dropped: the register becomes empty (and the map erases it).

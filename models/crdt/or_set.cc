@@ -30,9 +30,9 @@ Result OrSet::apply(const Op& op, const CrdtStamp& stamp, OrSet& delta) {
   return Result::failure("a set supports add, remove and read, not " + op.f);
 }
 
-OrSet OrSet::from_json(const Value& json) {
+OrSet OrSet::unpack(const WireObject& in) {
   OrSet set;
-  set.kernel_ = DotKernel::from_json(json);
+  set.kernel_ = DotKernel::unpack(in);
   return set;
 }
 
@@ -46,9 +46,9 @@ Result MvRegister::apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta
   return Result::success();
 }
 
-MvRegister MvRegister::from_json(const Value& json) {
+MvRegister MvRegister::unpack(const WireObject& in) {
   MvRegister reg;
-  reg.kernel_ = DotKernel::from_json(json);
+  reg.kernel_ = DotKernel::unpack(in);
   return reg;
 }
 

@@ -13,8 +13,8 @@ class OrSet {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, OrSet& delta);
   bool merge(const OrSet& other) { return kernel_.merge(other.kernel_); }
-  Value to_json() const { return kernel_.to_json(); }
-  static OrSet from_json(const Value& json);
+  void pack(Packer& out) const { kernel_.pack(out); }
+  static OrSet unpack(const WireObject& in);
   Value observe() const;
   uint64_t metadata_bytes() const { return kernel_.metadata_bytes(); }
   void compact(const VersionVector&) {}
@@ -34,8 +34,8 @@ class MvRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta);
   bool merge(const MvRegister& other) { return kernel_.merge(other.kernel_); }
-  Value to_json() const { return kernel_.to_json(); }
-  static MvRegister from_json(const Value& json);
+  void pack(Packer& out) const { kernel_.pack(out); }
+  static MvRegister unpack(const WireObject& in);
   Value observe() const;
   uint64_t metadata_bytes() const { return kernel_.metadata_bytes(); }
   void compact(const VersionVector&) {}

@@ -17,18 +17,6 @@ bool join(std::map<ReplicaId, uint64_t>& mine, const std::map<ReplicaId, uint64_
   return changed;
 }
 
-Value totals_json(const std::map<ReplicaId, uint64_t>& totals) {
-  Value list = Value::array();
-  for (const auto& [replica, total] : totals) list.push_back(Value::array({replica, total}));
-  return list;
-}
-
-std::map<ReplicaId, uint64_t> totals_from(const Value& json) {
-  std::map<ReplicaId, uint64_t> totals;
-  for (const Value& item : json) totals[item.at(0).get<ReplicaId>()] = item.at(1).get<uint64_t>();
-  return totals;
-}
-
 }  // namespace
 
 PnCounter PnCounter::from_totals(Totals increments, Totals decrements) {
@@ -64,14 +52,16 @@ int64_t PnCounter::value() const {
   return total;
 }
 
-Value PnCounter::to_json() const {
-  return Value{{"p", totals_json(increments_)}, {"n", totals_json(decrements_)}};
+void PnCounter::pack(Packer& out) const {
+  out.pack_array(2);
+  pack_counters(out, increments_);
+  pack_counters(out, decrements_);
 }
 
-PnCounter PnCounter::from_json(const Value& json) {
+PnCounter PnCounter::unpack(const WireObject& in) {
   PnCounter counter;
-  counter.increments_ = totals_from(json.at("p"));
-  counter.decrements_ = totals_from(json.at("n"));
+  counter.increments_ = unpack_counters(wire_at(in, 0));
+  counter.decrements_ = unpack_counters(wire_at(in, 1));
   return counter;
 }
 

@@ -13,8 +13,8 @@ class PnCounter {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta);
   bool merge(const PnCounter& other);
-  Value to_json() const;
-  static PnCounter from_json(const Value& json);
+  void pack(Packer& out) const;  // [increments, decrements], each as flat (replica, total) pairs
+  static PnCounter unpack(const WireObject& in);
   Value observe() const { return value(); }
   int64_t value() const;
   uint64_t metadata_bytes() const { return (increments_.size() + decrements_.size()) * 16; }

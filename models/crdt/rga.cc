@@ -2,11 +2,57 @@
 
 #include <algorithm>
 
+#include "sim/core/assert.h"
+
 namespace edgesim::models {
 namespace {
 
-Value id_json(const Rga::Id& id) { return Value::array({id.counter, id.replica}); }
-Rga::Id id_from(const Value& json) { return Rga::Id{json.at(0).get<uint64_t>(), json.at(1).get<ReplicaId>()}; }
+// An element on the wire: id counter, id replica, origin counter, origin replica (both nil at
+// the head), character, insert dot replica and counter, delete dot replica and counter (nil, nil
+// while visible).
+constexpr uint32_t kElementFields = 9;
+
+void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t second) {
+  if (!present) {
+    out.pack_nil();
+    out.pack_nil();
+    return;
+  }
+  out.pack_uint64(first);
+  out.pack_uint64(second);
+}
+
+void pack_elements(Packer& out, const std::vector<Rga::Element>& elements) {
+  out.pack_array(static_cast<uint32_t>(elements.size() * kElementFields));
+  for (const Rga::Element& e : elements) {
+    out.pack_uint64(e.id.counter);
+    out.pack_uint32(e.id.replica);
+    pack_optional_pair(out, e.origin.has_value(), e.origin ? e.origin->counter : 0, e.origin ? e.origin->replica : 0);
+    out.pack_uint8(static_cast<uint8_t>(e.ch));
+    out.pack_uint32(e.insert_dot.first);
+    out.pack_uint64(e.insert_dot.second);
+    pack_optional_pair(out, e.delete_dot.has_value(), e.delete_dot ? e.delete_dot->first : 0,
+                       e.delete_dot ? e.delete_dot->second : 0);
+  }
+}
+
+std::vector<Rga::Element> unpack_elements(const WireObject& in) {
+  const uint32_t size = wire_size(in);
+  EDGESIM_ASSERT(size % kElementFields == 0, "an RGA element list has a partial element");
+  auto u64 = [&](uint32_t i) { return wire_u64(wire_at(in, i)); };
+  std::vector<Rga::Element> elements;
+  elements.reserve(size / kElementFields);
+  for (uint32_t at = 0; at < size; at += kElementFields) {
+    Rga::Element e;
+    e.id = Rga::Id{u64(at), static_cast<ReplicaId>(u64(at + 1))};
+    if (!wire_at(in, at + 2).is_nil()) e.origin = Rga::Id{u64(at + 2), static_cast<ReplicaId>(u64(at + 3))};
+    e.ch = static_cast<char>(u64(at + 4));
+    e.insert_dot = Dot{static_cast<ReplicaId>(u64(at + 5)), u64(at + 6)};
+    if (!wire_at(in, at + 7).is_nil()) e.delete_dot = Dot{static_cast<ReplicaId>(u64(at + 7)), u64(at + 8)};
+    elements.push_back(e);
+  }
+  return elements;
+}
 
 }  // namespace
 
@@ -158,36 +204,19 @@ uint64_t Rga::metadata_bytes() const {
   return (elements_.size() + pending_.size()) * sizeof(Element);
 }
 
-Value Rga::to_json() const {
-  auto element_json = [](const Element& e) {
-    return Value::array({id_json(e.id), e.origin ? id_json(*e.origin) : Value(nullptr), std::string(1, e.ch),
-                         Value::array({e.insert_dot.first, e.insert_dot.second}),
-                         e.delete_dot ? Value::array({e.delete_dot->first, e.delete_dot->second}) : Value(nullptr)});
-  };
-  Value elements = Value::array();
-  for (const Element& e : elements_) elements.push_back(element_json(e));
-  Value pending = Value::array();
-  for (const Element& e : pending_) pending.push_back(element_json(e));
-  return Value{{"e", std::move(elements)}, {"p", std::move(pending)}, {"l", lamport_}};
+void Rga::pack(Packer& out) const {
+  out.pack_array(3);
+  pack_elements(out, elements_);
+  pack_elements(out, pending_);
+  out.pack_uint64(lamport_);
 }
 
-Rga Rga::from_json(const Value& json) {
-  auto element_from = [](const Value& item) {
-    Element e;
-    e.id = id_from(item.at(0));
-    if (!item.at(1).is_null()) e.origin = id_from(item.at(1));
-    e.ch = item.at(2).get<std::string>().at(0);
-    e.insert_dot = Dot{item.at(3).at(0).get<ReplicaId>(), item.at(3).at(1).get<uint64_t>()};
-    if (!item.at(4).is_null()) e.delete_dot = Dot{item.at(4).at(0).get<ReplicaId>(), item.at(4).at(1).get<uint64_t>()};
-    return e;
-  };
+Rga Rga::unpack(const WireObject& in) {
   Rga rga;
-  for (const Value& item : json.at("e")) {
-    rga.elements_.push_back(element_from(item));
-    rga.known_[rga.elements_.back().id] = rga.elements_.back().delete_dot;
-  }
-  for (const Value& item : json.at("p")) rga.pending_.push_back(element_from(item));
-  rga.lamport_ = json.at("l").get<uint64_t>();
+  rga.elements_ = unpack_elements(wire_at(in, 0));
+  for (const Element& e : rga.elements_) rga.known_[e.id] = e.delete_dot;
+  rga.pending_ = unpack_elements(wire_at(in, 1));
+  rga.lamport_ = wire_u64(wire_at(in, 2));
   return rga;
 }
 

@@ -46,8 +46,9 @@ class Rga {
   // Merges and collects into `inflation` the elements that were new here or newly deleted, the
   // ones left pending, and the Lamport clock: what delta sync relays onward.
   bool merge(const Rga& other, Rga& inflation);
-  Value to_json() const;
-  static Rga from_json(const Value& json);
+  // [elements, pending, lamport]; an element is 9 flat fields (see rga.cc).
+  void pack(Packer& out) const;
+  static Rga unpack(const WireObject& in);
   Value observe() const { return text(); }
   std::string text() const;
   uint64_t metadata_bytes() const;

@@ -3,15 +3,13 @@
 
 namespace edgesim::models {
 
-std::string to_msgpack_bytes(const Value& value) {
-  const std::vector<uint8_t> bytes = Value::to_msgpack(value);
-  return std::string(bytes.begin(), bytes.end());
+void pack_hlc(Packer& out, const HlcTimestamp& hlc) {
+  out.pack_int64(hlc.wall_ns);
+  out.pack_uint32(hlc.logical);
 }
 
-Value from_msgpack_bytes(std::string_view bytes) { return Value::from_msgpack(bytes.begin(), bytes.end()); }
-
-Value hlc_json(const HlcTimestamp& hlc) { return Value::array({hlc.wall_ns, hlc.logical}); }
-
-HlcTimestamp hlc_from(const Value& json) { return HlcTimestamp{json.at(0).get<int64_t>(), json.at(1).get<uint32_t>()}; }
+HlcTimestamp unpack_hlc(const WireObject& array, uint32_t at) {
+  return HlcTimestamp{wire_i64(wire_at(array, at)), static_cast<uint32_t>(wire_u64(wire_at(array, at + 1)))};
+}
 
 }  // namespace edgesim::models

@@ -2,16 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
 
 namespace edgesim::models {
 namespace {
 
-std::string encode(const Value& message) {
-  const std::vector<uint8_t> bytes = Value::to_msgpack(message);
-  return std::string(bytes.begin(), bytes.end());
-}
+std::string encode(const Value& message) { return encode_value(message); }
 
 struct Entry {
   uint64_t version = 0;
@@ -27,7 +25,7 @@ class DeltaSyncReplica final : public Replica {
   void on_start(NodeContext& context) override {
     for (const auto& [key, bytes] : context.durable().entries()) {
       if (key.rfind("k/", 0) != 0) continue;
-      const Value e = Value::from_msgpack(bytes);
+      const Value e = decode_value(bytes);
       truth_[key.substr(2)] = Entry{e.at(0).get<uint64_t>(), e.at(1)};
     }
     push_timer_ = context.start_timer(options_.batch_interval);
@@ -46,7 +44,7 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const Value m = Value::from_msgpack(payload.begin(), payload.end());
+    const Value m = decode_value(payload);
     const std::string& t = m.at("t").get_ref<const std::string&>();
     if (t == "propose") {
       on_propose(context, from, m);

@@ -70,7 +70,7 @@ class HybridReplica final : public Replica {
       local_.on_message(inner, from, payload.substr(1));
       return;
     }
-    const Value m = from_msgpack_bytes(payload.substr(1));
+    const Value m = decode_value(payload.substr(1));
     const std::string& t = m.at("t").get_ref<const std::string&>();
     if (t == "events") {
       append(context, from, m.at("e"));
@@ -132,12 +132,12 @@ class HybridReplica final : public Replica {
   NodeId authority(NodeContext& context) const {
     return context.peers()[options_.authority % context.peers().size()];
   }
-  static std::string tagged(const Value& message) { return "h" + to_msgpack_bytes(message); }
+  static std::string tagged(const Value& message) { return "h" + encode_value(message); }
 
   void record(NodeContext& context, const std::string& key, int64_t by) {
     const uint64_t seq = ++last_event_;
     outbox_[seq] = Event{key, by};
-    context.durable().put(fmt::format("hybrid/event/{:020}", seq), to_msgpack_bytes(Value::array({key, by})));
+    context.durable().put(fmt::format("hybrid/event/{:020}", seq), encode_value(Value::array({key, by})));
     context.durable().put("hybrid/seq", std::to_string(last_event_));
   }
 
@@ -151,8 +151,8 @@ class HybridReplica final : public Replica {
       totals_[e.at(1).get<std::string>()] += e.at(2).get<int64_t>();
       ++logged_;
     }
-    context.durable().put(fmt::format("hybrid/log/{}", origin), to_msgpack_bytes(Value{{"applied", applied}}));
-    context.durable().put("hybrid/totals", to_msgpack_bytes(Value(totals_)));
+    context.durable().put(fmt::format("hybrid/log/{}", origin), encode_value(Value{{"applied", applied}}));
+    context.durable().put("hybrid/totals", encode_value(Value(totals_)));
   }
 
   void acknowledge(NodeContext& context, uint64_t seq) {
@@ -184,15 +184,15 @@ class HybridReplica final : public Replica {
     const DurableStore& store = context.durable();
     if (auto seq = store.get("hybrid/seq")) last_event_ = std::stoull(*seq);
     if (auto bytes = store.get("hybrid/totals")) {
-      const Value totals = from_msgpack_bytes(*bytes);
+      const Value totals = decode_value(*bytes);
       for (auto it = totals.begin(); it != totals.end(); ++it) totals_[it.key()] = it.value().get<int64_t>();
     }
     for (const auto& [key, bytes] : store.entries()) {
       if (key.rfind("hybrid/event/", 0) == 0) {
-        const Value e = from_msgpack_bytes(bytes);
+        const Value e = decode_value(bytes);
         outbox_[std::stoull(key.substr(13))] = Event{e.at(0).get<std::string>(), e.at(1).get<int64_t>()};
       } else if (key.rfind("hybrid/log/", 0) == 0) {
-        applied_[static_cast<NodeId>(std::stoul(key.substr(11)))] = from_msgpack_bytes(bytes).at("applied").get<uint64_t>();
+        applied_[static_cast<NodeId>(std::stoul(key.substr(11)))] = decode_value(bytes).at("applied").get<uint64_t>();
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "models/lww/lww_map.h"
 
+#include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
 
@@ -9,28 +10,43 @@ namespace {
 const std::string kClockKey = "clock";
 const std::string kEntryPrefix = "e/";
 
-Value stamp_json(const LwwStamp& stamp) { return Value::array({stamp.time, stamp.logical, stamp.node}); }
+// Messages are MessagePack arrays: [kDigest, digest] | [kPush or kState, reply, entries], where
+// entries is flat (key, value, time, logical, node) quintuples. Durable records: an entry is
+// [value, time, logical, node]; the clock is [time, logical, node].
+enum class LwwMessage : uint8_t { kDigest, kPush, kState };
+constexpr uint32_t kEntryFields = 5;
 
-std::string msgpack_bytes(const Value& value) {
-  const std::vector<uint8_t> bytes = Value::to_msgpack(value);
-  return std::string(bytes.begin(), bytes.end());
+void pack_stamp(Packer& out, const LwwStamp& stamp) {
+  out.pack_int64(stamp.time);
+  out.pack_uint32(stamp.logical);
+  out.pack_uint32(stamp.node);
 }
 
-LwwStamp stamp_from(const Value& json) {
-  return LwwStamp{json.at(0).get<int64_t>(), json.at(1).get<uint32_t>(), json.at(2).get<uint32_t>()};
+LwwStamp unpack_stamp(const WireObject& array, uint32_t at) {
+  return LwwStamp{wire_i64(wire_at(array, at)), static_cast<uint32_t>(wire_u64(wire_at(array, at + 1))),
+                  static_cast<uint32_t>(wire_u64(wire_at(array, at + 2)))};
+}
+
+void pack_entry(Packer& out, const std::string& key, const Value& value, const LwwStamp& stamp) {
+  out.pack_str(static_cast<uint32_t>(key.size()));
+  out.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+  pack_value(out, value);
+  pack_stamp(out, stamp);
 }
 
 }  // namespace
 
 void LwwMapReplica::on_start(NodeContext& context) {
   entries_.clear();
+  ++version_;
   for (const auto& [key, bytes] : context.durable().entries()) {
     if (key.rfind(kEntryPrefix, 0) != 0) continue;
-    const Value entry = Value::from_msgpack(bytes);
-    entries_[key.substr(kEntryPrefix.size())] = Entry{entry.at(0), stamp_from(entry.at(1))};
+    const WireMessage entry(bytes);
+    entries_[key.substr(kEntryPrefix.size())] = Entry{unpack_value(wire_at(entry.root(), 0)), unpack_stamp(entry.root(), 1)};
   }
   if (auto clock = context.durable().get(kClockKey)) {
-    const LwwStamp last = stamp_from(Value::from_msgpack(*clock));
+    const WireMessage parsed(*clock);
+    const LwwStamp last = unpack_stamp(parsed.root(), 0);
     hlc_.restore(HlcTimestamp{last.time, last.logical});
     lamport_.restore(static_cast<uint64_t>(last.time));
   }
@@ -60,14 +76,22 @@ void LwwMapReplica::persist_clock(NodeContext& context) {
   LwwStamp last{0, 0, context.self()};
   if (options_.clock == LwwClock::kHlc) last = LwwStamp{hlc_.last().wall_ns, hlc_.last().logical, 0};
   if (options_.clock == LwwClock::kLamport) last = LwwStamp{int64_t(lamport_.last()), 0, 0};
-  context.durable().put(kClockKey, msgpack_bytes(stamp_json(last)));
+  context.durable().put(kClockKey, wire_encode([&](Packer& out) {
+                          out.pack_array(3);
+                          pack_stamp(out, last);
+                        }));
 }
 
 bool LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
   auto it = entries_.find(key);
   if (it != entries_.end() && !(it->second.stamp < entry.stamp)) return false;
   entries_[key] = entry;
-  context.durable().put(kEntryPrefix + key, msgpack_bytes(Value::array({entry.value, stamp_json(entry.stamp)})));
+  ++version_;
+  context.durable().put(kEntryPrefix + key, wire_encode([&](Packer& out) {
+                          out.pack_array(4);
+                          pack_value(out, entry.value);
+                          pack_stamp(out, entry.stamp);
+                        }));
   return true;
 }
 
@@ -85,16 +109,38 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   merge(context, op.key, entry);
   persist_clock(context);
   if (options_.push) {
-    const Value message = {{"t", "push"}, {"e", Value::array({Value::array({op.key, entry.value, stamp_json(entry.stamp)})})}};
+    const std::string message = wire_encode([&](Packer& out) {
+      out.pack_array(3);
+      out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
+      out.pack_false();
+      out.pack_array(kEntryFields);
+      pack_entry(out, op.key, entry.value, entry.stamp);
+    });
     for (NodeId peer : context.peers()) {
-      if (peer != context.self()) send(context, peer, message);
+      if (peer != context.self()) context.send(peer, message);
     }
   }
   context.complete(op.id, Result::success());
 }
 
-void LwwMapReplica::send(NodeContext& context, NodeId to, const Value& message) {
-  context.send(to, msgpack_bytes(message));
+void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
+                               const std::map<std::string, LwwStamp>* newer_than) const {
+  std::vector<const std::pair<const std::string, Entry>*> chosen;
+  for (const auto& item : entries_) {
+    if (newer_than != nullptr) {
+      auto theirs = newer_than->find(item.first);
+      if (theirs != newer_than->end() && !(theirs->second < item.second.stamp)) continue;
+    }
+    chosen.push_back(&item);
+  }
+  if (newer_than != nullptr && chosen.empty()) return;
+  context.send(to, wire_encode([&](Packer& out) {
+    out.pack_array(3);
+    out.pack_uint8(static_cast<uint8_t>(LwwMessage::kState));
+    out.pack(reply);
+    out.pack_array(static_cast<uint32_t>(chosen.size() * kEntryFields));
+    for (const auto* item : chosen) pack_entry(out, item->first, item->second.value, item->second.stamp);
+  }));
 }
 
 uint64_t LwwMapReplica::digest() const {
@@ -107,53 +153,43 @@ uint64_t LwwMapReplica::digest() const {
   return hash.value();
 }
 
-Value LwwMapReplica::encode_entries(const std::map<std::string, LwwStamp>* newer_than) const {
-  Value list = Value::array();
-  for (const auto& [key, entry] : entries_) {
-    if (newer_than != nullptr) {
-      auto theirs = newer_than->find(key);
-      if (theirs != newer_than->end() && !(theirs->second < entry.stamp)) continue;
-    }
-    list.push_back(Value::array({key, entry.value, stamp_json(entry.stamp)}));
-  }
-  return list;
-}
-
 void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_view payload) {
-  const Value message = Value::from_msgpack(payload.begin(), payload.end());
-  const std::string& type = message.at("t").get_ref<const std::string&>();
-  if (type == "digest") {
-    if (message.at("d").get<uint64_t>() != digest()) {
-      send(context, from, {{"t", "state"}, {"reply", true}, {"e", encode_entries(nullptr)}});
-    }
+  const WireMessage parsed(payload);
+  const WireObject& message = parsed.root();
+  const auto type = static_cast<LwwMessage>(wire_u64(wire_at(message, 0)));
+  if (type == LwwMessage::kDigest) {
+    if (wire_u64(wire_at(message, 1)) != digest()) send_state(context, from, /*reply=*/true, nullptr);
     return;
   }
-  EDGESIM_ASSERT(type == "push" || type == "state", "unknown lww message {}", type);
+  EDGESIM_ASSERT(type == LwwMessage::kPush || type == LwwMessage::kState, "unknown lww message {}", int(type));
+  const bool reply = wire_bool(wire_at(message, 1));
+  const WireObject& items = wire_at(message, 2);
   std::map<std::string, LwwStamp> theirs;
   bool changed = false;
-  for (const Value& item : message.at("e")) {
-    const std::string key = item.at(0).get<std::string>();
-    const Entry entry{item.at(1), stamp_from(item.at(2))};
+  for (uint32_t at = 0; at + kEntryFields <= wire_size(items); at += kEntryFields) {
+    std::string key(wire_str(wire_at(items, at)));
+    const Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
     witness(context, entry.stamp);
-    theirs[key] = entry.stamp;
+    if (reply) theirs[key] = entry.stamp;
     changed = merge(context, key, entry) || changed;
   }
   if (changed) persist_clock(context);
-  if (type == "state" && message.value("reply", false)) {
-    const Value newer = encode_entries(&theirs);
-    if (!newer.empty()) send(context, from, {{"t", "state"}, {"e", newer}});
-  }
+  if (reply) send_state(context, from, /*reply=*/false, &theirs);
 }
 
 void LwwMapReplica::on_timer(NodeContext& context, TimerId timer) {
   if (timer != sync_timer_) return;
   const std::vector<NodeId>& peers = context.peers();
   if (peers.size() > 1) {
-    const Value message = {{"t", "digest"}, {"d", digest()}};
+    const std::string message = wire_encode([&](Packer& out) {
+      out.pack_array(2);
+      out.pack_uint8(static_cast<uint8_t>(LwwMessage::kDigest));
+      out.pack_uint64(digest());
+    });
     for (uint32_t i = 0; i < options_.fanout; ++i) {
       NodeId peer = peers[context.prng().uniform(peers.size())];
       if (peer == context.self()) continue;
-      send(context, peer, message);
+      context.send(peer, message);
     }
   }
   sync_timer_ = context.start_timer(options_.sync_interval);
@@ -164,6 +200,7 @@ void LwwMapReplica::on_crash() {
   hlc_ = Hlc{};
   lamport_ = Lamport{};
   sync_timer_ = 0;
+  ++version_;
 }
 
 Value LwwMapReplica::observe() const {

@@ -48,6 +48,7 @@ class LwwMapReplica final : public Replica {
   void on_timer(NodeContext& context, TimerId timer) override;
   void on_crash() override;
   Value observe() const override;
+  std::optional<uint64_t> observe_version() const override { return version_; }
   uint64_t metadata_bytes() const override;
 
  private:
@@ -60,8 +61,8 @@ class LwwMapReplica final : public Replica {
   // Applies an entry if its stamp is newer; true if it changed the map.
   bool merge(NodeContext& context, const std::string& key, const Entry& entry);
   uint64_t digest() const;
-  Value encode_entries(const std::map<std::string, LwwStamp>* newer_than) const;
-  void send(NodeContext& context, NodeId to, const Value& message);
+  // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
+  void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
   void persist_clock(NodeContext& context);
 
   LwwOptions options_;
@@ -69,6 +70,7 @@ class LwwMapReplica final : public Replica {
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
+  uint64_t version_ = 0;  // changes to entries_ (observe_version)
 };
 
 std::unique_ptr<Engine> make_lww_engine(const EngineParams& params);

@@ -61,6 +61,10 @@ class Replica {
   virtual void on_crash() = 0;  // drop volatile state; the next call is on_start
   // Canonical value of the replica's data; equal values <=> converged.
   virtual Value observe() const = 0;
+  // Optional: a number that moves whenever observe() may return something new (a count of state
+  // changes, never reset, not even by a crash), so the harness can skip re-observing an unchanged
+  // replica. nullopt, the default, means "unknown: observe every time".
+  virtual std::optional<uint64_t> observe_version() const { return std::nullopt; }
   // Bytes of replication metadata held (timestamps, version vectors, ...), for metrics.
   virtual uint64_t metadata_bytes() const { return 0; }
   // Engine-specific counters (e.g. {"rejected_writes": 3}); numeric fields are summed over

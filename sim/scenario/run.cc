@@ -1,8 +1,10 @@
 #include "sim/scenario/run.h"
 
+#include <map>
 #include <memory>
-
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "sim/check/convergence.h"
 #include "sim/core/assert.h"
@@ -88,14 +90,25 @@ class Simulation final : public EventHandler {
   }
 
   void probe() {
-    std::set<std::string> distinct;
+    std::set<std::string_view> distinct;
     uint32_t live = 0;
     for (const auto& node : cluster_.nodes()) {
       if (!node->up()) continue;
       ++live;
-      distinct.insert(node->replica(kDataService).observe().dump());
+      distinct.insert(observed_dump(node->id(), node->replica(kDataService)));
     }
     convergence_.sample(loop_.now(), live, static_cast<uint32_t>(distinct.size()));
+  }
+
+  // The replica's observed value as canonical JSON text, re-observed only if it may have changed.
+  const std::string& observed_dump(NodeId node, const Replica& replica) {
+    const std::optional<uint64_t> version = replica.observe_version();
+    ObservedValue& cached = observed_[node];
+    if (!version || !cached.version || *cached.version != *version || cached.dump.empty()) {
+      cached.dump = replica.observe().dump();
+      cached.version = version;
+    }
+    return cached.dump;
   }
 
   // Total metadata bytes over the live replicas, as [time_ns, bytes].
@@ -142,6 +155,11 @@ class Simulation final : public EventHandler {
   std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
   ConvergenceTracker convergence_;
+  struct ObservedValue {
+    std::optional<uint64_t> version;
+    std::string dump;
+  };
+  std::map<NodeId, ObservedValue> observed_;
 };
 
 }  // namespace

@@ -38,10 +38,10 @@ class AddingCounter {
     counter_ = PnCounter::from_totals(inc, dec);
     return !other.counter_.increments().empty() || !other.counter_.decrements().empty();
   }
-  Value to_json() const { return counter_.to_json(); }
-  static AddingCounter from_json(const Value& json) {
+  void pack(models::Packer& out) const { counter_.pack(out); }
+  static AddingCounter unpack(const models::WireObject& in) {
     AddingCounter c;
-    c.counter_ = PnCounter::from_json(json);
+    c.counter_ = PnCounter::unpack(in);
     return c;
   }
   Value observe() const { return counter_.observe(); }
@@ -75,6 +75,9 @@ class ContextFreeOrSet {
     tags_.insert(other.tags_.begin(), other.tags_.end());
     return tags_.size() != before;
   }
+  // On the wire as a JSON document: these types are small and only tests use them.
+  void pack(models::Packer& out) const { models::pack_value(out, to_json()); }
+  static ContextFreeOrSet unpack(const models::WireObject& in) { return from_json(models::unpack_value(in)); }
   Value to_json() const {
     Value list = Value::array();
     for (const auto& [dot, v] : tags_) list.push_back(Value::array({dot.first, dot.second, v}));
@@ -119,6 +122,8 @@ class ArrivalTieLww {
     *this = other;
     return true;
   }
+  void pack(models::Packer& out) const { models::pack_value(out, to_json()); }
+  static ArrivalTieLww unpack(const models::WireObject& in) { return from_json(models::unpack_value(in)); }
   Value to_json() const { return Value{{"s", set_}, {"m", millis_}, {"v", value_ ? *value_ : Value()}, {"t", !value_}}; }
   static ArrivalTieLww from_json(const Value& json) {
     ArrivalTieLww r;

@@ -1,0 +1,76 @@
+#pragma once
+// MessagePack for replica messages and durable records, written straight from an engine's
+// structures by msgpack-cxx's packer and read back from its zone-allocated object tree.
+//
+// Why not nlohmann's to_msgpack/from_msgpack: that route builds a JSON document on both sides,
+// and every node of a document is a heap allocation; building, encoding, parsing and freeing
+// those documents was over half of a simulated run. Records are positional arrays (the engine
+// that wrote a record is the one that reads it), so no field names travel either.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <msgpack.hpp>
+
+#include "sim/engine/value.h"
+
+namespace edgesim::models {
+
+// The packer's sink: appends to a string.
+class WireBuffer {
+ public:
+  void write(const char* data, size_t size) { bytes_.append(data, size); }
+  std::string take() { return std::move(bytes_); }
+
+ private:
+  std::string bytes_;
+};
+
+using Packer = msgpack::packer<WireBuffer>;
+using WireObject = msgpack::object;
+
+// Runs `fill(packer)` and returns the bytes it wrote.
+template <typename Fill>
+std::string wire_encode(Fill&& fill) {
+  WireBuffer buffer;
+  Packer packer(buffer);
+  fill(packer);
+  return buffer.take();
+}
+
+// A JSON value as MessagePack, and back (maps must have string keys; positive integers come
+// back unsigned, which compares equal to the signed original).
+void pack_value(Packer& out, const Value& value);
+Value unpack_value(const WireObject& in);
+
+// A whole JSON value as MessagePack bytes, and back (for small messages where a document is
+// the natural shape).
+std::string encode_value(const Value& value);
+Value decode_value(std::string_view bytes);
+
+// A parsed message or record. Owns the object tree.
+class WireMessage {
+ public:
+  explicit WireMessage(std::string_view bytes);
+  const WireObject& root() const { return handle_.get(); }
+
+ private:
+  msgpack::object_handle handle_;
+};
+
+// Per-replica counters as a flat array [replica, counter, replica, counter, ...].
+void pack_counters(Packer& out, const std::map<uint32_t, uint64_t>& counters);
+std::map<uint32_t, uint64_t> unpack_counters(const WireObject& in);
+
+// Checked reads. These are our own engines' messages and records, so a mismatch is a bug: it
+// fails loudly (EDGESIM_ASSERT) with what was expected rather than reading garbage.
+uint32_t wire_size(const WireObject& array);
+const WireObject& wire_at(const WireObject& array, uint32_t index);
+uint64_t wire_u64(const WireObject& object);
+int64_t wire_i64(const WireObject& object);
+bool wire_bool(const WireObject& object);
+std::string_view wire_str(const WireObject& object);
+
+}  // namespace edgesim::models
