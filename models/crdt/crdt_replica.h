@@ -227,7 +227,7 @@ class CrdtReplica final : public Replica {
     for (const BufferedDelta& d : buffer_) {
       if (d.seq <= acked) continue;
       if (count == options_.batch) break;
-      group.merge(d.delta);
+      group.absorb(d.delta);
       last = d.seq;
       ++count;
     }

@@ -52,6 +52,14 @@ concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stam
   { c.obsolete(vv) } -> std::same_as<bool>;
 };
 
+// Optionally (DeltaGrouping):
+//   void absorb(const T& delta);  // fold a delta into a group that is only sent: the group must
+//                                 // merge at the receiver like the deltas one by one, but need
+//                                 // not be normalized (RGA: a bag of elements, not a document,
+//                                 // which saves integrating every delta into the group)
+template <typename T>
+concept DeltaGrouping = requires(T t, const T& c) { t.absorb(c); };
+
 template <typename T>
 concept InflationReporting = requires(T t, const T& c) {
   { t.merge(c, t) } -> std::same_as<bool>;

@@ -33,9 +33,8 @@ class KeyedCrdt {
       auto it = entries_.find(key);
       if (it == entries_.end()) {
         if (value.obsolete(stable_)) continue;  // compacted away here already
-        entries_.emplace(key, value);
-        inflation.entries_.emplace(key, value);
-        continue;
+        // Merged into an empty value rather than adopted: a delta group need not be normalized.
+        it = entries_.emplace(key, T{}).first;
       }
       if constexpr (InflationReporting<T>) {
         T changed;
@@ -45,6 +44,17 @@ class KeyedCrdt {
       }
     }
     return inflation;
+  }
+
+  // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
+  void absorb(const KeyedCrdt& delta) {
+    for (const auto& [key, value] : delta.entries_) {
+      if constexpr (DeltaGrouping<T>) {
+        entries_[key].absorb(value);
+      } else {
+        entries_[key].merge(value);
+      }
+    }
   }
 
   // Lets every value drop what all replicas have seen; erases values that became empty.

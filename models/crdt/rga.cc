@@ -57,6 +57,11 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 }  // namespace
 
 std::optional<size_t> Rga::find(const Id& id) const {
+  // Runs of characters arrive together, each one's origin the one before: look next to the last
+  // element placed before scanning the document.
+  for (size_t i = last_placed_; i < elements_.size() && i < last_placed_ + 2; ++i) {
+    if (elements_[i].id == id) return i;
+  }
   for (size_t i = 0; i < elements_.size(); ++i) {
     if (elements_[i].id == id) return i;
   }
@@ -70,6 +75,11 @@ size_t Rga::visible_index(size_t pos) const {
     --pos;
   }
   return elements_.size();
+}
+
+size_t Rga::visible_length() const {
+  return static_cast<size_t>(
+      std::count_if(elements_.begin(), elements_.end(), [](const Element& e) { return !e.delete_dot; }));
 }
 
 std::string Rga::text() const {
@@ -91,8 +101,7 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   if (!arg.is_object() || !arg.contains("text") || !arg["text"].is_string()) {
     return Result::failure("insert needs {\"pos\": N, \"text\": \"...\"}");
   }
-  const std::string visible = text();
-  const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), visible.size());
+  const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), visible_length());
   std::optional<Id> origin;
   if (pos > 0) origin = elements_[visible_index(pos - 1)].id;
   for (char ch : arg["text"].get<std::string>()) {
@@ -107,7 +116,7 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
 
 Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   if (!arg.is_object() || !arg.contains("pos")) return Result::failure("delete needs {\"pos\": N, \"len\": N}");
-  const size_t length = text().size();
+  const size_t length = visible_length();
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), length);
   const size_t count = std::min<size_t>(arg.value("len", size_t{1}), length - pos);
   std::string deleted;
@@ -137,6 +146,7 @@ bool Rga::integrate(const Element& element) {
   }
   while (position < elements_.size() && elements_[position].id > element.id) ++position;
   elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(position), element);
+  last_placed_ = position;
   known_[element.id] = element.delete_dot;
   lamport_ = std::max(lamport_, element.id.counter);
   return true;
@@ -182,6 +192,12 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
   inflation.pending_ = pending_;
   inflation.lamport_ = lamport_;
   return changed;
+}
+
+void Rga::absorb(const Rga& delta) {
+  elements_.insert(elements_.end(), delta.elements_.begin(), delta.elements_.end());
+  pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
+  lamport_ = std::max(lamport_, delta.lamport_);
 }
 
 void Rga::compact(const VersionVector& stable) {

@@ -47,10 +47,13 @@ class Rga {
   // ones left pending, and the Lamport clock: what delta sync relays onward.
   bool merge(const Rga& other, Rga& inflation);
   // [elements, pending, lamport]; an element is 9 flat fields (see rga.cc).
+  // Delta grouping: appends the delta's elements (a group is a bag that merges like its parts).
+  void absorb(const Rga& delta);
   void pack(Packer& out) const;
   static Rga unpack(const WireObject& in);
   Value observe() const { return text(); }
   std::string text() const;
+  size_t visible_length() const;
   uint64_t metadata_bytes() const;
   void compact(const VersionVector& stable);
   bool obsolete(const VersionVector&) const { return false; }
@@ -80,6 +83,7 @@ class Rga {
   // Every element's id and delete dot, so merging a state (mostly elements we hold already) looks
   // each one up in O(log n) and scans for its position only when its delete dot is news.
   std::map<Id, std::optional<Dot>> known_;
+  size_t last_placed_ = 0;  // where integrate() last put an element: a hint for find()
 };
 
 }  // namespace edgesim::models
