@@ -78,17 +78,18 @@ bool CausalContext::merge(const CausalContext& other) {
 }
 
 void CausalContext::compact() {
-  // Cloud dots are ordered by (replica, counter): fold each run that continues the vector.
+  // Cloud dots are ordered by (replica, counter): per replica, fold the run that continues the
+  // vector, then skip to the next replica (the rest of its dots stay beyond a gap). This keeps a
+  // merge O(replicas) when the cloud holds many dots waiting for a gap to fill.
   for (auto it = cloud_.begin(); it != cloud_.end();) {
-    const uint64_t known = vector_.get(it->first);
-    if (it->second == known + 1) {
-      vector_.set(it->first, it->second);
+    const ReplicaId replica = it->first;
+    uint64_t known = vector_.get(replica);
+    while (it != cloud_.end() && it->first == replica && it->second <= known + 1) {
+      known = std::max(known, it->second);
       it = cloud_.erase(it);
-    } else if (it->second <= known) {
-      it = cloud_.erase(it);
-    } else {
-      ++it;
     }
+    vector_.set(replica, known);
+    if (it != cloud_.end() && it->first == replica) it = cloud_.lower_bound(Dot{replica + 1, 0});
   }
 }
 

@@ -47,6 +47,7 @@ class CausalContext {
   bool merge(const CausalContext& other);  // true if this changed
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
+  const std::set<Dot>& cloud() const { return cloud_; }
   const VersionVector& vector() const { return vector_; }
   void pack(Packer& out) const;  // [vector, cloud as flat pairs]
   static CausalContext unpack(const WireObject& in);

@@ -75,8 +75,7 @@ class CrdtReplica final : public Replica {
       vv_.set(context.self(), stamp.counter);
       ++version_;
       log_local(context, delta, stamp);
-      buffer_.push_back(BufferedDelta{++last_seq_, std::move(delta)});
-      trim_buffer();
+      buffer_delta(std::move(delta));
     }
     context.complete(op.id, result);
   }
@@ -130,6 +129,7 @@ class CrdtReplica final : public Replica {
     vv_ = VersionVector{};
     hlc_ = Hlc{};
     buffer_.clear();
+    buffered_bytes_ = 0;
     acks_.clear();
     peer_vv_.clear();
     peer_incarnation_.clear();
@@ -146,15 +146,12 @@ class CrdtReplica final : public Replica {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
     for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
     for (const auto& [peer, vv] : peer_vv_) total += vv.entries().size() * 16;
-    for (const BufferedDelta& d : buffer_) total += d.delta.metadata_bytes();
-    return total;
+    return total + buffered_bytes_;
   }
 
   Value stats() const override {
-    uint64_t buffered_bytes = 0;
-    for (const BufferedDelta& d : buffer_) buffered_bytes += d.delta.metadata_bytes();
     return Value{{"buffered_deltas", buffer_.size()},
-                 {"buffered_metadata_bytes", buffered_bytes},
+                 {"buffered_metadata_bytes", buffered_bytes_},
                  {"state_metadata_bytes", state_.metadata_bytes()},
                  {"gc_epochs", gc_epochs_.size()}};
   }
@@ -164,6 +161,7 @@ class CrdtReplica final : public Replica {
  private:
   struct BufferedDelta {
     uint64_t seq;
+    uint64_t metadata_bytes;
     KeyedCrdt<T> delta;
   };
   struct GcEpoch {
@@ -251,8 +249,7 @@ class CrdtReplica final : public Replica {
       dirty_ = true;
       ++version_;
       if (options_.mode == SyncMode::kDelta) {
-        buffer_.push_back(BufferedDelta{++last_seq_, std::move(inflation)});  // relay onward
-        trim_buffer();
+        buffer_delta(std::move(inflation));  // relay onward
       }
     }
     if (options_.mode == SyncMode::kDelta) {
@@ -287,12 +284,24 @@ class CrdtReplica final : public Replica {
     for (NodeId peer : context.peers()) {
       if (peer != context.self()) all_acked = std::min(all_acked, acks_.count(peer) ? acks_.at(peer) : 0);
     }
-    while (!buffer_.empty() && buffer_.front().seq <= all_acked) buffer_.pop_front();
+    while (!buffer_.empty() && buffer_.front().seq <= all_acked) pop_delta();
     buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
   }
 
+  void buffer_delta(KeyedCrdt<T>&& delta) {
+    const uint64_t bytes = delta.metadata_bytes();
+    buffer_.push_back(BufferedDelta{++last_seq_, bytes, std::move(delta)});
+    buffered_bytes_ += bytes;
+    trim_buffer();
+  }
+
+  void pop_delta() {
+    buffered_bytes_ -= buffer_.front().metadata_bytes;
+    buffer_.pop_front();
+  }
+
   void trim_buffer() {
-    while (buffer_.size() > options_.max_buffer) buffer_.pop_front();
+    while (buffer_.size() > options_.max_buffer) pop_delta();
     buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
   }
 
@@ -351,6 +360,7 @@ class CrdtReplica final : public Replica {
   VersionVector vv_;
   Hlc hlc_;
   std::deque<BufferedDelta> buffer_;
+  uint64_t buffered_bytes_ = 0;  // metadata bytes of the deltas in buffer_
   uint64_t last_seq_ = 0;     // seq of the newest buffered delta
   uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
   std::map<NodeId, uint64_t> acks_;

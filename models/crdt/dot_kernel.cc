@@ -45,13 +45,25 @@ void DotKernel::remove_value(const Value& value, DotKernel& delta) {
 
 bool DotKernel::merge(const DotKernel& other) {
   bool changed = false;
-  // Drop our values whose dots the other side has seen but no longer holds (removed there).
-  for (auto it = values_.begin(); it != values_.end();) {
-    if (other.values_.count(it->first) == 0 && other.context_.contains(it->first)) {
-      it = erase(it);
+  // Drop our values whose dots the other side has seen but no longer holds (removed there). Only
+  // dots in its context qualify, so visit those (a delta's context is a few dots) rather than all
+  // of our values: per replica the range its vector covers, then the cloud.
+  for (const auto& [replica, counter] : other.context_.vector().entries()) {
+    for (auto it = values_.lower_bound(Dot{replica, 0}); it != values_.end() && it->first.first == replica &&
+                                                         it->first.second <= counter;) {
+      if (other.values_.count(it->first) == 0) {
+        it = erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const Dot& dot : other.context_.cloud()) {
+    const auto it = values_.find(dot);
+    if (it != values_.end() && other.values_.count(dot) == 0) {
+      erase(it);
       changed = true;
-    } else {
-      ++it;
     }
   }
   // Take their values whose dots we have never seen.

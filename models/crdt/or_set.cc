@@ -5,12 +5,12 @@
 namespace edgesim::models {
 namespace {
 
-// Distinct values in a canonical order (by their JSON text).
+// Distinct values in a canonical order: the value index's (JSON ordering: by type, then numbers
+// numerically and strings lexicographically).
 Value sorted_values(const DotKernel& kernel) {
-  std::map<std::string, Value> distinct;
-  for (const auto& [value, dots] : kernel.dots_by_value()) distinct.emplace(value.dump(), value);
   Value result = Value::array();
-  for (const auto& [text, value] : distinct) result.push_back(value);
+  result.get_ref<Value::array_t&>().reserve(kernel.dots_by_value().size());
+  for (const auto& [value, dots] : kernel.dots_by_value()) result.push_back(value);
   return result;
 }
 

@@ -146,6 +146,20 @@ void EventQueue::sort_current() {
   // order). Reversing then puts the earliest, first-inserted entry at the back for pop().
   static_assert(kBucketWidthLog2 <= 2 * kRadixBits, "two radix passes must cover a bucket");
   const size_t n = current_.size();
+  if (n <= kInsertionSortMax) {
+    // Few entries (the common case outside message storms): a stable insertion sort, which costs
+    // less than the radix passes' fixed work of clearing and summing 2 x 512 counters.
+    for (size_t i = 0; i < n; ++i) {
+      const QueueEntry entry = current_[i];
+      EDGESIM_ASSERT(static_cast<uint64_t>(entry.at - base_) < static_cast<uint64_t>(kBucketWidthNs),
+                     "entry outside its bucket");
+      size_t j = i;
+      for (; j > 0 && current_[j - 1].at > entry.at; --j) current_[j] = current_[j - 1];
+      current_[j] = entry;
+    }
+    std::reverse(current_.begin(), current_.end());
+    return;
+  }
   scratch_.resize(n);
   std::array<uint32_t, kRadixSize> low{}, high{};
   for (const QueueEntry& e : current_) {

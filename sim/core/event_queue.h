@@ -39,6 +39,7 @@ class EventQueue {
   static constexpr uint32_t kChunkEntries = 16;
   static constexpr int kRadixBits = 9;
   static constexpr uint32_t kRadixSize = 1u << kRadixBits;
+  static constexpr size_t kInsertionSortMax = 48;  // buckets this small skip the radix sort
 
   EventQueue();
   ~EventQueue();
