@@ -73,7 +73,13 @@ HistoryOp parse_op(const Value& line, const std::string& where) {
   if (auto arg = line.find("arg"); arg != line.end()) op.arg = *arg;
   if (auto out = line.find("out"); out != line.end()) op.out = *out;
   for (auto it = line.begin(); it != line.end(); ++it) {
-    if (!is_standard(it.key())) op.extra[it.key()] = it.value();
+    if (it.key() == "node" && it->is_string()) {
+      op.node = it->get<std::string>();
+    } else if (it.key() == "session" && it->is_number_unsigned()) {
+      op.session = it->get<uint64_t>();
+    } else if (!is_standard(it.key())) {
+      op.extra[it.key()] = it.value();
+    }
   }
   return op;
 }
@@ -105,7 +111,11 @@ void write_history(std::ostream& out, const History& history) {
     line["key"] = op.key;
     line["arg"] = op.arg;
     line["out"] = op.out;
-    for (auto it = op.extra.begin(); it != op.extra.end(); ++it) line[it.key()] = it.value();
+    if (!op.node.empty()) line["node"] = op.node;
+    if (op.session) line["session"] = *op.session;
+    if (op.extra.is_object()) {
+      for (auto it = op.extra.begin(); it != op.extra.end(); ++it) line[it.key()] = it.value();
+    }
     out << line.dump() << '\n';
   }
 }

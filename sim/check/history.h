@@ -3,7 +3,8 @@
 // Lines format of DESIGN.md:
 //   {"id":13,"proc":1,"call":26,"ret":28,"status":"ok","f":"cas","key":"r","arg":[0,3],"out":false}
 // status: ok (out is the result), fail (definitely no effect), info (unknown; ret is null).
-// Extra fields are kept when reading and written back (edgesim adds "node", the PoP that served).
+// edgesim adds "node" (the PoP that served the op) and "session" (the client session, which may
+// span processes); any other extra fields are kept when reading and written back.
 
 #include <cstdint>
 #include <iosfwd>
@@ -28,7 +29,9 @@ struct HistoryOp {
   std::string key;
   Value arg;
   Value out;
-  Value extra = Value::object();  // fields beyond the standard ones, e.g. "node"
+  std::string node = {};                 // "node": the PoP that served it ("" = not recorded)
+  std::optional<uint64_t> session = {};  // "session": the client session (nullopt = not recorded)
+  Value extra = nullptr;                 // other fields beyond the standard ones (an object, or null)
 };
 
 using History = std::vector<HistoryOp>;

@@ -10,10 +10,7 @@ constexpr const char* kMonotonicReads = "monotonic_reads";
 constexpr const char* kMonotonicWrites = "monotonic_writes";
 constexpr const char* kWritesFollowReads = "writes_follow_reads";
 
-uint64_t session_of(const HistoryOp& op) {
-  auto it = op.extra.find("session");
-  return it != op.extra.end() && it->is_number_unsigned() ? it->get<uint64_t>() : op.proc;
-}
+uint64_t session_of(const HistoryOp& op) { return op.session.value_or(op.proc); }
 
 bool acked(const HistoryOp& op) { return op.status == OpStatus::kOk; }
 // `older` completed before `newer` began: real time says newer saw it, or should have.
@@ -76,8 +73,7 @@ class Checker {
     SessionViolation v{guarantee, session, key, {}, {}};
     for (const HistoryOp* op : ops) {
       v.ops.push_back(op->id);
-      auto node = op->extra.find("node");
-      v.nodes.push_back(node != op->extra.end() && node->is_string() ? node->get<std::string>() : "");
+      v.nodes.push_back(op->node);
     }
     result_.examples.push_back(std::move(v));
   }

@@ -58,7 +58,8 @@ void ClientWorkload::on_event(const Event& event) {
     answer(event.payload);
   } else {
     EDGESIM_ASSERT(event.kind == timeout_kind_);
-    time_out(event.payload);
+    timeout_pending_ = false;
+    expire_timeouts();
   }
 }
 
@@ -87,14 +88,15 @@ void ClientWorkload::tick(uint32_t client_index) {
   op.proc = client.proc;
   op.call = loop_.now().ns;
   GeneratedOp generated = client.generator.next(id, keys_, client.prng);
-  op.f = generated.f;
-  op.key = generated.key;
-  op.arg = generated.arg;
-  op.extra["node"] = topology_.pop(client.pop).name;
-  op.extra["session"] = client_index;
+  op.f = std::move(generated.f);
+  op.key = std::move(generated.key);
+  op.arg = std::move(generated.arg);
+  op.node = topology_.pop(client.pop).name;
+  op.session = client_index;
   history_.push_back(std::move(op));
-  loop_.schedule(loop_.now() + spec_.timeout, timeout_kind_, client_index, id);
-  ops_.push_back(InFlight{client_index, client.pop, true, std::move(generated), {}});
+  ops_.push_back(InFlight{client_index, client.pop, true, {}});
+  deadlines_.push_back(id);
+  schedule_next_timeout();
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, arrive_kind_, client_index, id);
 }
@@ -128,18 +130,34 @@ void ClientWorkload::answer(OpId id) {
   Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
   if (flight.result.ok) {
     latency.record(*op.ret - op.call);
-    clients_[flight.client].generator.observe(flight.op, op.out);
+    clients_[flight.client].generator.observe(op.f, op.key, op.arg, op.out);
   }
   finish(id);
 }
 
-void ClientWorkload::time_out(OpId id) {
-  InFlight& flight = ops_[id];
-  if (!flight.open) return;  // answered in time: this timeout no longer applies
-  history_[id].status = OpStatus::kInfo;
-  // A hung client is replaced by a fresh process, so each process has one op outstanding.
-  clients_[flight.client].proc += clients_.size();
-  finish(id);
+void ClientWorkload::expire_timeouts() {
+  while (!deadlines_.empty()) {
+    const OpId id = deadlines_.front();
+    InFlight& flight = ops_[id];
+    if (flight.open) {
+      if (Instant{history_[id].call} + spec_.timeout > loop_.now()) break;  // the oldest open op's time is not up
+      history_[id].status = OpStatus::kInfo;
+      // A hung client is replaced by a fresh process, so each process has one op outstanding.
+      clients_[flight.client].proc += clients_.size();
+      finish(id);
+    }
+    deadlines_.pop_front();
+  }
+  schedule_next_timeout();
+}
+
+void ClientWorkload::schedule_next_timeout() {
+  if (timeout_pending_) return;
+  // Ops answered already need no timeout: drop them from the front.
+  while (!deadlines_.empty() && !ops_[deadlines_.front()].open) deadlines_.pop_front();
+  if (deadlines_.empty()) return;
+  loop_.schedule(Instant{history_[deadlines_.front()].call} + spec_.timeout, timeout_kind_, 0, 0);
+  timeout_pending_ = true;
 }
 
 void ClientWorkload::finish(OpId id) {

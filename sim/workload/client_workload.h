@@ -13,6 +13,7 @@
 // client continues as a new process, as in Jepsen.
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "sim/check/history.h"
@@ -57,14 +58,14 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
     uint32_t client = 0;
     NodeId pop = 0;    // where it was sent (the client may have moved since)
     bool open = true;  // neither answered nor timed out yet
-    GeneratedOp op;
     Result result;
   };
   void tick(uint32_t client);
   void move_if_due(Client& client);
   void arrive(OpId op);
   void answer(OpId op);
-  void time_out(OpId op);
+  void expire_timeouts();
+  void schedule_next_timeout();
   void finish(OpId op);
   void schedule_tick(uint32_t client, Duration after);
 
@@ -79,6 +80,11 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   std::vector<Client> clients_;
   History history_;           // indexed by op id
   std::vector<InFlight> ops_; // indexed by op id
+  // Op timeouts. Every op's deadline is its call time plus the same timeout, so deadlines come in
+  // issue order: a FIFO of op ids, with one pending event, for the oldest op still open, instead of
+  // an event per op (most ops are answered long before their deadline).
+  std::deque<OpId> deadlines_;
+  bool timeout_pending_ = false;
   Histogram read_latency_, write_latency_;
   Instant last_arrival_{0};
   uint64_t moves_ = 0;

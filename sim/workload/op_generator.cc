@@ -84,13 +84,13 @@ GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng
   return op;
 }
 
-void OpGenerator::observe(const GeneratedOp& op, const Value& out) {
-  if (op.f == "add") added_[op.key].push_back(op.arg);
+void OpGenerator::observe(const std::string& f, const std::string& key, const Value& arg, const Value& out) {
+  if (f == "add") added_[key].push_back(arg);
   if (type_ != DataType::kText) return;
-  size_t& length = text_length_[op.key];
-  if (op.f == "read" && out.is_string()) length = out.get<std::string>().size();
-  if (op.f == "insert") length += op.arg.at("text").get<std::string>().size();
-  if (op.f == "delete" && out.is_string()) length -= std::min(length, out.get<std::string>().size());
+  size_t& length = text_length_[key];
+  if (f == "read" && out.is_string()) length = out.get<std::string>().size();
+  if (f == "insert") length += arg.at("text").get<std::string>().size();
+  if (f == "delete" && out.is_string()) length -= std::min(length, out.get<std::string>().size());
 }
 
 }  // namespace edgesim

@@ -28,7 +28,7 @@ class OpGenerator {
 
   GeneratedOp next(uint64_t op_id, const KeyChooser& keys, Prng& prng);
   // Feeds back an acknowledged result, so later ops can aim at what the client saw.
-  void observe(const GeneratedOp& op, const Value& out);
+  void observe(const std::string& f, const std::string& key, const Value& arg, const Value& out);
 
   // The unique text an insert op writes: "(" + base-36 id + ")".
   static std::string text_token(uint64_t op_id);

@@ -1,8 +1,14 @@
 // Per-engine throughput: simulated client ops per wall-clock second in a fixed 9-PoP scenario
 // (3 regions x 3 PoPs, 45 clients at 100 ops/s each, 5 s simulated, no faults), and replication
 // metadata bytes per op at the end of the run. scripts/bench writes reports/bench/engines.json.
+//
+// Baseline, in the same run: `bench.noop`, an engine that answers every op at once and never
+// replicates. Its rate is what the harness alone (workload, history, events, checks) allows, the
+// ceiling for every real engine; the report gives each engine's ratio to it.
 #include <benchmark/benchmark.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "models/register_builtin.h"
@@ -11,6 +17,30 @@
 
 namespace edgesim {
 namespace {
+
+class NoopReplica final : public Replica {
+ public:
+  void on_start(NodeContext&) override {}
+  void on_op(NodeContext& context, const Op& op) override { context.complete(op.id, Result::success()); }
+  void on_message(NodeContext&, NodeId, std::string_view) override {}
+  void on_timer(NodeContext&, TimerId) override {}
+  void on_crash() override {}
+  Value observe() const override { return Value::object(); }
+  std::optional<uint64_t> observe_version() const override { return 0; }
+};
+
+class NoopEngine final : public Engine {
+ public:
+  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<NoopReplica>(); }
+};
+
+void register_noop_engine(EngineRegistry& engines) {
+  EngineInfo info;
+  info.name = "bench.noop";
+  info.help = "answers every op at once, never replicates (the harness-only baseline)";
+  info.factory = [](const EngineParams&) -> std::unique_ptr<Engine> { return std::make_unique<NoopEngine>(); };
+  engines.add(std::move(info));
+}
 
 std::string scenario_text(const std::string& engine, const std::string& type) {
   return R"(name: engines-bench
@@ -30,6 +60,7 @@ workload: {type: )" + type + R"(, clients: 45, rate: 100/s, keys: 100, timeout: 
 void BM_Engine(benchmark::State& state, const std::string& engine, const std::string& type) {
   EngineRegistry engines;
   register_builtin_engines(engines);
+  register_noop_engine(engines);
   const Scenario scenario = load_scenario_text(scenario_text(engine, type), "engines-bench", engines);
   uint64_t ops = 0;
   double metadata_per_op = 0;
@@ -46,7 +77,7 @@ void BM_Engine(benchmark::State& state, const std::string& engine, const std::st
 
 void register_benchmarks() {
   const std::pair<const char*, const char*> engines[] = {
-      {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
+      {"bench.noop", "kv"},      {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
       {"crdt.lww_map", "map"}, {"crdt.rga", "text"},          {"delta_sync", "kv"},       {"hybrid", "counter"},
   };
   for (const auto& [engine, type] : engines) {

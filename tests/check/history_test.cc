@@ -10,7 +10,7 @@ namespace {
 TEST(History, RoundTripsTheDesignFormat) {
   const std::string text =
       "{\"id\":13,\"proc\":1,\"call\":26,\"ret\":28,\"status\":\"ok\",\"f\":\"cas\",\"key\":\"r\",\"arg\":[0,3],\"out\":false}\n"
-      "{\"id\":27,\"proc\":4,\"call\":53,\"ret\":null,\"status\":\"info\",\"f\":\"write\",\"key\":\"r\",\"arg\":1,\"out\":null,\"node\":\"us-east-1\"}\n";
+      "{\"id\":27,\"proc\":4,\"call\":53,\"ret\":null,\"status\":\"info\",\"f\":\"write\",\"key\":\"r\",\"arg\":1,\"out\":null,\"node\":\"us-east-1\",\"session\":4,\"zone\":\"b\"}\n";
   std::istringstream in(text);
   const History history = read_history(in, "h.jsonl");
   ASSERT_EQ(history.size(), 2u);
@@ -19,7 +19,10 @@ TEST(History, RoundTripsTheDesignFormat) {
   EXPECT_EQ(history[0].out, false);
   EXPECT_EQ(history[1].status, OpStatus::kInfo);
   EXPECT_FALSE(history[1].ret.has_value());
-  EXPECT_EQ(history[1].extra["node"], "us-east-1");
+  EXPECT_EQ(history[1].node, "us-east-1");
+  EXPECT_EQ(history[1].session, 4u);
+  EXPECT_EQ(history[1].extra["zone"], "b");
+  EXPECT_FALSE(history[0].session.has_value());
   std::ostringstream out;
   write_history(out, history);
   EXPECT_EQ(out.str(), text);
