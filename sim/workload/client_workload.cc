@@ -1,5 +1,7 @@
 #include "sim/workload/client_workload.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/core/assert.h"
@@ -26,6 +28,13 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
     const NodeId pop = region.pops[(i / regions.size()) % region.pops.size()];
     const auto mix = spec.mix.empty() ? default_mix(spec.type) : spec.mix;
     clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix, spec.incr_min, spec.incr_max), false});
+  }
+  // Room for the expected number of ops up front: growing these vectors moved every op again.
+  if (spec.think_time.ns > 0 && stop > Instant{spec.start.ns}) {
+    const double per_client = double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time.ns) + 1;
+    const auto expected = static_cast<size_t>(std::min(per_client * spec.clients_count, 1e7));
+    history_.reserve(expected);
+    ops_.reserve(expected);
   }
   for (uint32_t i = 0; i < clients_.size(); ++i) {
     // Stagger the first ops so clients do not start in lockstep.
