@@ -44,8 +44,8 @@ bool VersionVector::dominates(const VersionVector& other) const {
 
 VersionVector VersionVector::unpack(const WireObject& in) {
   VersionVector vv;
-  vv.counters_ = unpack_counters(in);
-  std::erase_if(vv.counters_, [](const auto& entry) { return entry.second == 0; });
+  vv.counters_ = unpack_counters<ReplicaCounters>(in);
+  for (auto it = vv.counters_.begin(); it != vv.counters_.end();) it = it->second == 0 ? vv.counters_.erase(it) : it + 1;
   return vv;
 }
 

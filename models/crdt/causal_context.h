@@ -12,6 +12,8 @@
 #include <set>
 #include <utility>
 
+#include <boost/container/flat_map.hpp>
+
 #include "models/wire/msgpack_wire.h"
 #include "sim/engine/value.h"
 
@@ -19,6 +21,9 @@ namespace edgesim::models {
 
 using ReplicaId = uint32_t;
 using Dot = std::pair<ReplicaId, uint64_t>;
+// Per-replica counters in replica order. A flat (sorted vector) map: these are small (one entry
+// per replica), copied and merged on every message, and a node-based map allocated per entry.
+using ReplicaCounters = boost::container::flat_map<ReplicaId, uint64_t>;
 
 // Per-replica counters; missing entries are 0.
 class VersionVector {
@@ -29,13 +34,13 @@ class VersionVector {
   // Pointwise min with `other` (replicas missing from either count as 0).
   VersionVector meet(const VersionVector& other) const;
   bool dominates(const VersionVector& other) const;  // this >= other pointwise
-  const std::map<ReplicaId, uint64_t>& entries() const { return counters_; }
+  const ReplicaCounters& entries() const { return counters_; }
   void pack(Packer& out) const { pack_counters(out, counters_); }
   static VersionVector unpack(const WireObject& in);
   bool operator==(const VersionVector&) const = default;
 
  private:
-  std::map<ReplicaId, uint64_t> counters_;
+  ReplicaCounters counters_;
 };
 
 class CausalContext {

@@ -5,7 +5,7 @@
 namespace edgesim::models {
 namespace {
 
-bool join(std::map<ReplicaId, uint64_t>& mine, const std::map<ReplicaId, uint64_t>& theirs) {
+bool join(PnCounter::Totals& mine, const PnCounter::Totals& theirs) {
   bool changed = false;
   for (const auto& [replica, total] : theirs) {
     auto [slot, inserted] = mine.try_emplace(replica, total);
@@ -60,8 +60,8 @@ void PnCounter::pack(Packer& out) const {
 
 PnCounter PnCounter::unpack(const WireObject& in) {
   PnCounter counter;
-  counter.increments_ = unpack_counters(wire_at(in, 0));
-  counter.decrements_ = unpack_counters(wire_at(in, 1));
+  counter.increments_ = unpack_counters<Totals>(wire_at(in, 0));
+  counter.decrements_ = unpack_counters<Totals>(wire_at(in, 1));
   return counter;
 }
 

@@ -22,14 +22,14 @@ class PnCounter {
   bool obsolete(const VersionVector&) const { return false; }
   bool operator==(const PnCounter&) const = default;
 
-  using Totals = std::map<ReplicaId, uint64_t>;
+  using Totals = ReplicaCounters;
   const Totals& increments() const { return increments_; }
   const Totals& decrements() const { return decrements_; }
   static PnCounter from_totals(Totals increments, Totals decrements);
 
  private:
-  std::map<ReplicaId, uint64_t> increments_;
-  std::map<ReplicaId, uint64_t> decrements_;
+  Totals increments_;
+  Totals decrements_;
 };
 
 }  // namespace edgesim::models

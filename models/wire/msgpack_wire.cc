@@ -87,24 +87,6 @@ Value unpack_value(const WireObject& in) {
   return nullptr;
 }
 
-void pack_counters(Packer& out, const std::map<uint32_t, uint64_t>& counters) {
-  out.pack_array(static_cast<uint32_t>(counters.size() * 2));
-  for (const auto& [replica, counter] : counters) {
-    out.pack_uint32(replica);
-    out.pack_uint64(counter);
-  }
-}
-
-std::map<uint32_t, uint64_t> unpack_counters(const WireObject& in) {
-  const uint32_t size = wire_size(in);
-  EDGESIM_ASSERT(size % 2 == 0, "a counters array has an odd length");
-  std::map<uint32_t, uint64_t> counters;
-  for (uint32_t i = 0; i < size; i += 2) {
-    counters.emplace_hint(counters.end(), static_cast<uint32_t>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
-  }
-  return counters;
-}
-
 std::string encode_value(const Value& value) {
   return wire_encode([&](Packer& out) { pack_value(out, value); });
 }

@@ -60,9 +60,12 @@ class WireMessage {
   msgpack::object_handle handle_;
 };
 
-// Per-replica counters as a flat array [replica, counter, replica, counter, ...].
-void pack_counters(Packer& out, const std::map<uint32_t, uint64_t>& counters);
-std::map<uint32_t, uint64_t> unpack_counters(const WireObject& in);
+// Per-replica counters (an ordered map from uint32 to uint64) as a flat array
+// [replica, counter, replica, counter, ...].
+template <typename Map>
+void pack_counters(Packer& out, const Map& counters);
+template <typename Map>
+Map unpack_counters(const WireObject& in);
 
 // Checked reads. These are our own engines' messages and records, so a mismatch is a bug: it
 // fails loudly (EDGESIM_ASSERT) with what was expected rather than reading garbage.
@@ -72,5 +75,24 @@ uint64_t wire_u64(const WireObject& object);
 int64_t wire_i64(const WireObject& object);
 bool wire_bool(const WireObject& object);
 std::string_view wire_str(const WireObject& object);
+
+template <typename Map>
+void pack_counters(Packer& out, const Map& counters) {
+  out.pack_array(static_cast<uint32_t>(counters.size() * 2));
+  for (const auto& [replica, counter] : counters) {
+    out.pack_uint32(replica);
+    out.pack_uint64(counter);
+  }
+}
+
+template <typename Map>
+Map unpack_counters(const WireObject& in) {
+  const uint32_t size = wire_size(in);
+  Map counters;
+  for (uint32_t i = 0; i + 1 < size; i += 2) {
+    counters.emplace_hint(counters.end(), static_cast<uint32_t>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
+  }
+  return counters;
+}
 
 }  // namespace edgesim::models
