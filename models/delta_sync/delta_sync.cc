@@ -9,24 +9,50 @@
 namespace edgesim::models {
 namespace {
 
-std::string encode(const Value& message) { return encode_value(message); }
-
 struct Entry {
   uint64_t version = 0;
   Value value;
 };
 
-Value entry_json(const std::string& key, const Entry& e) { return Value::array({key, e.version, e.value}); }
+// Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
+//   propose  [req, key, base version, value, f]      read    [req, key]
+//   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
+//   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
+// The durable record of a key (authority only) is [version, value].
+enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
+constexpr uint32_t kEntryFields = 3;
+
+void pack_str(Packer& out, std::string_view text) {
+  out.pack_str(static_cast<uint32_t>(text.size()));
+  out.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
+}
+
+void pack_entry(Packer& out, const std::string& key, const Entry& e) {
+  pack_str(out, key);
+  out.pack_uint64(e.version);
+  pack_value(out, e.value);
+}
+
+// A message [type, req, entry]: an answer carrying what the authority holds for the key.
+std::string entry_answer(DsMessage type, uint64_t req, const std::string& key, const Entry& e) {
+  return wire_encode([&](Packer& out) {
+    out.pack_array(2 + kEntryFields);
+    out.pack_uint8(static_cast<uint8_t>(type));
+    out.pack_uint64(req);
+    pack_entry(out, key, e);
+  });
+}
 
 class DeltaSyncReplica final : public Replica {
  public:
   explicit DeltaSyncReplica(const DeltaSyncOptions& options) : options_(options) {}
 
   void on_start(NodeContext& context) override {
+    ++version_;
     for (const auto& [key, bytes] : context.durable().entries()) {
       if (key.rfind("k/", 0) != 0) continue;
-      const Value e = decode_value(bytes);
-      truth_[key.substr(2)] = Entry{e.at(0).get<uint64_t>(), e.at(1)};
+      const WireMessage record(bytes);
+      truth_[key.substr(2)] = Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
     }
     push_timer_ = context.start_timer(options_.batch_interval);
     resync_timer_ = context.start_timer(options_.resync_interval);
@@ -44,20 +70,34 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const Value m = decode_value(payload);
-    const std::string& t = m.at("t").get_ref<const std::string&>();
-    if (t == "propose") {
-      on_propose(context, from, m);
-    } else if (t == "read") {
-      const Entry& e = truth_[m.at("key").get<std::string>()];
-      context.send(from, encode({{"t", "read_ok"}, {"req", m.at("req")}, {"e", entry_json(m.at("key"), e)}}));
-    } else if (t == "sync") {
-      on_sync(context, from, m);
-    } else if (t == "push") {
-      for (const Value& e : m.at("e")) learn(e);
-    } else {
-      on_answer(context, t, m);
+    const WireMessage parsed(payload);
+    const WireObject& m = parsed.root();
+    const auto type = static_cast<DsMessage>(wire_u64(wire_at(m, 0)));
+    switch (type) {
+      case DsMessage::kPropose:
+        on_propose(context, from, m);
+        return;
+      case DsMessage::kRead: {
+        const std::string key(wire_str(wire_at(m, 2)));
+        context.send(from, entry_answer(DsMessage::kReadOk, wire_u64(wire_at(m, 1)), key, lookup(truth_, key)));
+        return;
+      }
+      case DsMessage::kSync:
+        on_sync(context, from, wire_at(m, 1));
+        return;
+      case DsMessage::kPush: {
+        const WireObject& entries = wire_at(m, 1);
+        for (uint32_t at = 0; at + kEntryFields <= wire_size(entries); at += kEntryFields) learn(entries, at);
+        return;
+      }
+      case DsMessage::kAccepted:
+      case DsMessage::kReject:
+      case DsMessage::kReadOk:
+      case DsMessage::kRefuse:
+        on_answer(context, type, m);
+        return;
     }
+    EDGESIM_ASSERT(false, "unknown delta_sync message type {}", static_cast<int>(type));
   }
 
   void on_timer(NodeContext& context, TimerId timer) override {
@@ -79,6 +119,7 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_crash() override {
+    ++version_;
     truth_.clear();
     cache_.clear();
     unpushed_.clear();
@@ -98,6 +139,8 @@ class DeltaSyncReplica final : public Replica {
     }
     return view;
   }
+
+  std::optional<uint64_t> observe_version() const override { return version_; }
 
   uint64_t metadata_bytes() const override { return (truth_.size() + cache_.size()) * sizeof(uint64_t); }
 
@@ -119,9 +162,15 @@ class DeltaSyncReplica final : public Replica {
     return peers[options_.authorities[range] % peers.size()];
   }
 
+  static const Entry& lookup(const std::map<std::string, Entry>& entries, const std::string& key) {
+    static const Entry kAbsent;
+    const auto it = entries.find(key);
+    return it == entries.end() ? kAbsent : it->second;
+  }
+
   // What this node believes about a key: the truth if it is the authority, else its cache.
-  Entry& view(NodeContext& context, const std::string& key) {
-    return authority(context, key) == context.self() ? truth_[key] : cache_[key];
+  const Entry& view(NodeContext& context, const std::string& key) const {
+    return lookup(authority(context, key) == context.self() ? truth_ : cache_, key);
   }
 
   void read(NodeContext& context, const Op& op) {
@@ -131,7 +180,12 @@ class DeltaSyncReplica final : public Replica {
     }
     const uint64_t id = ++last_request_;
     requests_[id] = Request{op, 0, context.start_timer(options_.request_timeout)};
-    context.send(authority(context, op.key), encode({{"t", "read"}, {"req", id}, {"key", op.key}}));
+    context.send(authority(context, op.key), wire_encode([&](Packer& out) {
+                   out.pack_array(3);
+                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kRead));
+                   out.pack_uint64(id);
+                   pack_str(out, op.key);
+                 }));
   }
 
   // The value `op` proposes, computed from the current view (the read in read-modify-write).
@@ -152,13 +206,20 @@ class DeltaSyncReplica final : public Replica {
       return;
     }
     request.timer = context.start_timer(options_.request_timeout);
-    context.send(owner, encode({{"t", "propose"}, {"req", id}, {"key", op.key}, {"base", current.version},
-                                {"value", proposal(op, current)}, {"f", op.f}}));
+    context.send(owner, wire_encode([&](Packer& out) {
+                   out.pack_array(6);
+                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kPropose));
+                   out.pack_uint64(id);
+                   pack_str(out, op.key);
+                   out.pack_uint64(current.version);
+                   pack_value(out, proposal(op, current));
+                   pack_str(out, op.f);
+                 }));
     requests_[id] = std::move(request);
   }
 
-  // The authority's decision on a proposal; ok results carry the new entry.
-  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value, const std::string& f) {
+  // The authority's decision on a proposal.
+  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value, std::string_view f) {
     Entry& truth = truth_[key];
     if (options_.check_versions && base != truth.version) return Result::failure("version mismatch");
     if (f == "incr" && options_.max_value && value.is_number_integer() && value.get<int64_t>() > *options_.max_value) {
@@ -166,39 +227,49 @@ class DeltaSyncReplica final : public Replica {
       return Result::failure(fmt::format("would exceed {}", *options_.max_value));
     }
     truth = Entry{truth.version + 1, value};
-    context.durable().put("k/" + key, encode(Value::array({truth.version, truth.value})));
+    ++version_;
+    context.durable().put("k/" + key, wire_encode([&](Packer& out) {
+                            out.pack_array(2);
+                            out.pack_uint64(truth.version);
+                            pack_value(out, truth.value);
+                          }));
     unpushed_[key] = truth;
     ++accepted_;
-    return Result::success(entry_json(key, truth));
+    return Result::success();
   }
 
-  void on_propose(NodeContext& context, NodeId from, const Value& m) {
-    const std::string key = m.at("key").get<std::string>();
-    const Result result = decide(context, key, m.at("base").get<uint64_t>(), m.at("value"), m.at("f").get<std::string>());
-    if (result.ok) {
-      context.send(from, encode({{"t", "accepted"}, {"req", m.at("req")}, {"e", result.value}}));
-    } else if (result.error == "version mismatch") {
-      context.send(from, encode({{"t", "reject"}, {"req", m.at("req")}, {"e", entry_json(key, truth_[key])}}));
-    } else {
-      context.send(from, encode({{"t", "refuse"}, {"req", m.at("req")}, {"why", result.error}}));
+  void on_propose(NodeContext& context, NodeId from, const WireObject& m) {
+    const uint64_t req = wire_u64(wire_at(m, 1));
+    const std::string key(wire_str(wire_at(m, 2)));
+    const Result result =
+        decide(context, key, wire_u64(wire_at(m, 3)), unpack_value(wire_at(m, 4)), wire_str(wire_at(m, 5)));
+    if (result.ok || result.error == "version mismatch") {
+      const DsMessage type = result.ok ? DsMessage::kAccepted : DsMessage::kReject;
+      context.send(from, entry_answer(type, req, key, lookup(truth_, key)));
+      return;
     }
+    context.send(from, wire_encode([&](Packer& out) {
+                   out.pack_array(3);
+                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kRefuse));
+                   out.pack_uint64(req);
+                   pack_str(out, result.error);
+                 }));
   }
 
-  void on_answer(NodeContext& context, const std::string& t, const Value& m) {
-    if (m.contains("e")) learn(m.at("e"));
-    auto it = requests_.find(m.at("req").get<uint64_t>());
+  void on_answer(NodeContext& context, DsMessage type, const WireObject& m) {
+    if (type != DsMessage::kRefuse) learn(m, 2);
+    auto it = requests_.find(wire_u64(wire_at(m, 1)));
     if (it == requests_.end()) return;  // timed out, or a duplicate answer
     Request request = std::move(it->second);
     requests_.erase(it);
     context.cancel_timer(request.timer);
-    if (t == "accepted") {
+    if (type == DsMessage::kAccepted) {
       context.complete(request.op.id, Result::success());
-    } else if (t == "read_ok") {
-      context.complete(request.op.id, Result::success(m.at("e").at(2)));
-    } else if (t == "refuse") {
-      context.complete(request.op.id, Result::failure(m.at("why").get<std::string>()));
+    } else if (type == DsMessage::kReadOk) {
+      context.complete(request.op.id, Result::success(unpack_value(wire_at(m, 4))));
+    } else if (type == DsMessage::kRefuse) {
+      context.complete(request.op.id, Result::failure(std::string(wire_str(wire_at(m, 2)))));
     } else {
-      EDGESIM_ASSERT(t == "reject", "unknown delta_sync message {}", t);
       ++rejected_;
       if (++request.attempts > options_.max_retries) {
         context.complete(request.op.id, Result::failure("rejected: too much contention"));
@@ -209,45 +280,75 @@ class DeltaSyncReplica final : public Replica {
     }
   }
 
-  // Takes a (key, version, value) entry if it is newer than what the cache holds.
-  void learn(const Value& e) {
-    Entry& cached = cache_[e.at(0).get<std::string>()];
-    const uint64_t version = e.at(1).get<uint64_t>();
-    if (version > cached.version) cached = Entry{version, e.at(2)};
+  // Takes the (key, version, value) entry at `fields[at]` if it is newer than what the cache holds.
+  void learn(const WireObject& fields, uint32_t at) {
+    Entry& cached = cache_[std::string(wire_str(wire_at(fields, at)))];
+    const uint64_t version = wire_u64(wire_at(fields, at + 1));
+    if (version > cached.version) {
+      cached = Entry{version, unpack_value(wire_at(fields, at + 2))};
+      ++version_;
+    }
   }
 
   void push(NodeContext& context) {
     if (unpushed_.empty()) return;
-    Value entries = Value::array();
-    for (const auto& [key, e] : unpushed_) entries.push_back(entry_json(key, e));
+    const std::string message = push_message(unpushed_, [](const std::string&, const Entry&) { return true; });
     unpushed_.clear();
-    const std::string message = encode({{"t", "push"}, {"e", entries}});
     for (NodeId peer : context.peers()) {
       if (peer != context.self()) context.send(peer, message);
     }
   }
 
   void resync(NodeContext& context) {
-    std::map<NodeId, Value> versions;  // per authority: the versions this edge holds
+    // Per authority: the (key, version) pairs this edge holds of its keys.
+    std::map<NodeId, std::vector<const std::pair<const std::string, Entry>*>> held;
     for (NodeId peer : context.peers()) {
-      if (peer != context.self()) versions[peer] = Value::object();
+      if (peer != context.self()) held[peer];
     }
-    for (const auto& [key, e] : cache_) {
-      const NodeId owner = authority(context, key);
-      if (owner != context.self()) versions[owner][key] = e.version;
+    for (const auto& item : cache_) {
+      const NodeId owner = authority(context, item.first);
+      if (owner != context.self()) held[owner].push_back(&item);
     }
-    for (const auto& [owner, held] : versions) {
-      context.send(owner, encode({{"t", "sync"}, {"v", held}}));
+    for (const auto& [owner, items] : held) {
+      context.send(owner, wire_encode([&](Packer& out) {
+                     out.pack_array(2);
+                     out.pack_uint8(static_cast<uint8_t>(DsMessage::kSync));
+                     out.pack_array(static_cast<uint32_t>(items.size() * 2));
+                     for (const auto* item : items) {
+                       pack_str(out, item->first);
+                       out.pack_uint64(item->second.version);
+                     }
+                   }));
     }
   }
 
-  void on_sync(NodeContext& context, NodeId from, const Value& m) {
-    const Value& held = m.at("v");
-    Value newer = Value::array();
-    for (const auto& [key, e] : truth_) {
-      if (e.version > held.value(key, uint64_t{0})) newer.push_back(entry_json(key, e));
+  void on_sync(NodeContext& context, NodeId from, const WireObject& pairs) {
+    std::map<std::string_view, uint64_t> held;
+    for (uint32_t at = 0; at + 2 <= wire_size(pairs); at += 2) {
+      held[wire_str(wire_at(pairs, at))] = wire_u64(wire_at(pairs, at + 1));
     }
-    if (!newer.empty()) context.send(from, encode({{"t", "push"}, {"e", newer}}));
+    auto newer = [&](const std::string& key, const Entry& e) {
+      const auto it = held.find(key);
+      return e.version > (it == held.end() ? 0 : it->second);
+    };
+    bool any = false;
+    for (const auto& [key, e] : truth_) any = any || newer(key, e);
+    if (any) context.send(from, push_message(truth_, [&](const std::string& key, const Entry& e) { return newer(key, e); }));
+  }
+
+  // A push of the entries of `entries` that `wanted(key, entry)` selects.
+  template <typename Wanted>
+  static std::string push_message(const std::map<std::string, Entry>& entries, Wanted&& wanted) {
+    uint32_t count = 0;
+    for (const auto& [key, e] : entries) count += wanted(key, e) ? 1 : 0;
+    return wire_encode([&](Packer& out) {
+      out.pack_array(2);
+      out.pack_uint8(static_cast<uint8_t>(DsMessage::kPush));
+      out.pack_array(count * kEntryFields);
+      for (const auto& [key, e] : entries) {
+        if (wanted(key, e)) pack_entry(out, key, e);
+      }
+    });
   }
 
   DeltaSyncOptions options_;
@@ -258,6 +359,7 @@ class DeltaSyncReplica final : public Replica {
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0;
+  uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
 };
 
 class DeltaSyncEngine final : public Engine {
