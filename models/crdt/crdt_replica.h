@@ -221,13 +221,13 @@ class CrdtReplica final : public Replica {
     }
     KeyedCrdt<T> group;
     uint64_t last = acked;
-    uint32_t count = 0;
-    for (const BufferedDelta& d : buffer_) {
-      if (d.seq <= acked) continue;
-      if (count == options_.batch) break;
-      group.absorb(d.delta);
-      last = d.seq;
-      ++count;
+    // Sequence numbers in the buffer are consecutive, so the first unacknowledged delta is found
+    // by arithmetic rather than a scan past everything this peer has acknowledged.
+    const size_t first = acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
+    for (size_t i = first; i < buffer_.size() && i - first < options_.batch; ++i) {
+      EDGESIM_ASSERT(buffer_[i].seq == buffer_.front().seq + i, "delta buffer sequence has a gap");
+      group.absorb(buffer_[i].delta);
+      last = buffer_[i].seq;
     }
     // Only a complete group brings the peer up to our version vector.
     send(
