@@ -13,6 +13,7 @@
 #include <utility>
 
 #include <boost/container/flat_map.hpp>
+#include <boost/container/flat_set.hpp>
 
 #include "models/wire/msgpack_wire.h"
 #include "sim/engine/value.h"
@@ -24,6 +25,7 @@ using Dot = std::pair<ReplicaId, uint64_t>;
 // Per-replica counters in replica order. A flat (sorted vector) map: these are small (one entry
 // per replica), copied and merged on every message, and a node-based map allocated per entry.
 using ReplicaCounters = boost::container::flat_map<ReplicaId, uint64_t>;
+using DotSet = boost::container::flat_set<Dot>;  // flat for the same reason: usually a few dots
 
 // Per-replica counters; missing entries are 0.
 class VersionVector {
@@ -52,7 +54,7 @@ class CausalContext {
   bool merge(const CausalContext& other);  // true if this changed
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
-  const std::set<Dot>& cloud() const { return cloud_; }
+  const DotSet& cloud() const { return cloud_; }
   const VersionVector& vector() const { return vector_; }
   void pack(Packer& out) const;  // [vector, cloud as flat pairs]
   static CausalContext unpack(const WireObject& in);
@@ -60,7 +62,7 @@ class CausalContext {
 
  private:
   VersionVector vector_;
-  std::set<Dot> cloud_;
+  DotSet cloud_;
 };
 
 }  // namespace edgesim::models

@@ -9,7 +9,7 @@ void DotKernel::put(const Dot& dot, const Value& value) {
   dots_of_[value].insert(dot);
 }
 
-std::map<Dot, Value>::iterator DotKernel::erase(std::map<Dot, Value>::iterator it) {
+DotKernel::Values::iterator DotKernel::erase(Values::iterator it) {
   const auto indexed = dots_of_.find(it->second);
   indexed->second.erase(it->first);
   if (indexed->second.empty()) dots_of_.erase(indexed);
@@ -37,7 +37,7 @@ void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKer
 void DotKernel::remove_value(const Value& value, DotKernel& delta) {
   const auto indexed = dots_of_.find(value);
   if (indexed == dots_of_.end()) return;
-  for (const Dot& dot : std::set<Dot>(indexed->second)) {
+  for (const Dot& dot : DotSet(indexed->second)) {
     delta.context_.insert(dot);
     erase(values_.find(dot));
   }

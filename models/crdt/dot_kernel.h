@@ -23,8 +23,12 @@ class DotKernel {
   void remove_value(const Value& value, DotKernel& delta);
   bool merge(const DotKernel& other);  // true if this changed
 
-  const std::map<Dot, Value>& values() const { return values_; }
-  const std::map<Value, std::set<Dot>>& dots_by_value() const { return dots_of_; }
+  // Flat (sorted vector) maps: a register holds a value or two, a set a few hundred at most, and
+  // node-based maps cost an allocation per entry on every delta and merge.
+  using Values = boost::container::flat_map<Dot, Value>;
+  using ValueIndex = boost::container::flat_map<Value, DotSet>;
+  const Values& values() const { return values_; }
+  const ValueIndex& dots_by_value() const { return dots_of_; }
   const CausalContext& context() const { return context_; }
   void pack(Packer& out) const;  // [values as flat (replica, counter, value) triples, context]
   static DotKernel unpack(const WireObject& in);
@@ -33,10 +37,10 @@ class DotKernel {
 
  private:
   void put(const Dot& dot, const Value& value);
-  std::map<Dot, Value>::iterator erase(std::map<Dot, Value>::iterator it);
+  Values::iterator erase(Values::iterator it);
 
-  std::map<Dot, Value> values_;
-  std::map<Value, std::set<Dot>> dots_of_;  // index of values_ by value
+  Values values_;
+  ValueIndex dots_of_;  // index of values_ by value
   CausalContext context_;
 };
 
