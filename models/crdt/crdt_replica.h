@@ -81,7 +81,7 @@ class CrdtReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const WireMessage parsed(payload);
+    const WireMessage parsed(payload, zone_);
     const WireObject& message = parsed.root();
     const auto type = static_cast<CrdtMessage>(wire_u64(wire_at(message, 0)));
     const uint64_t incarnation = wire_u64(wire_at(message, 1));
@@ -373,6 +373,7 @@ class CrdtReplica final : public Replica {
   uint32_t wal_records_ = 0;
   uint32_t quiet_rounds_ = 0;
   bool dirty_ = false;  // remote merges not yet snapshotted
+  msgpack::zone zone_;  // where received messages are parsed (reused)
   uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };
 

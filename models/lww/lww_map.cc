@@ -83,9 +83,13 @@ void LwwMapReplica::persist_clock(NodeContext& context) {
 }
 
 bool LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
-  auto it = entries_.find(key);
-  if (it != entries_.end() && !(it->second.stamp < entry.stamp)) return false;
-  entries_[key] = entry;
+  auto it = entries_.lower_bound(key);
+  if (it != entries_.end() && it->first == key) {
+    if (!(it->second.stamp < entry.stamp)) return false;
+    it->second = entry;
+  } else {
+    entries_.emplace_hint(it, key, entry);
+  }
   ++version_;
   context.durable().put(kEntryPrefix + key, wire_encode([&](Packer& out) {
                           out.pack_array(4);
@@ -154,7 +158,7 @@ uint64_t LwwMapReplica::digest() const {
 }
 
 void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_view payload) {
-  const WireMessage parsed(payload);
+  const WireMessage parsed(payload, zone_);
   const WireObject& message = parsed.root();
   const auto type = static_cast<LwwMessage>(wire_u64(wire_at(message, 0)));
   if (type == LwwMessage::kDigest) {

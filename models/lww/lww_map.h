@@ -17,6 +17,7 @@
 #include <string>
 
 #include "sim/clock/hlc.h"
+#include "models/wire/msgpack_wire.h"
 #include "sim/engine/registry.h"
 
 namespace edgesim::models {
@@ -71,6 +72,7 @@ class LwwMapReplica final : public Replica {
   Lamport lamport_;
   TimerId sync_timer_ = 0;
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
+  msgpack::zone zone_;    // where received messages are parsed (reused)
 };
 
 std::unique_ptr<Engine> make_lww_engine(const EngineParams& params);

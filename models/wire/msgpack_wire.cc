@@ -99,6 +99,16 @@ Value decode_value(std::string_view bytes) {
 WireMessage::WireMessage(std::string_view bytes) {
   try {
     handle_ = msgpack::unpack(bytes.data(), bytes.size());
+    root_ = handle_.get();
+  } catch (const std::exception& error) {
+    EDGESIM_ASSERT(false, "malformed engine message or record: {}", error.what());
+  }
+}
+
+WireMessage::WireMessage(std::string_view bytes, msgpack::zone& reuse) {
+  reuse.clear();
+  try {
+    root_ = msgpack::unpack(reuse, bytes.data(), bytes.size());
   } catch (const std::exception& error) {
     EDGESIM_ASSERT(false, "malformed engine message or record: {}", error.what());
   }

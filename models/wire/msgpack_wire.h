@@ -50,14 +50,19 @@ Value unpack_value(const WireObject& in);
 std::string encode_value(const Value& value);
 Value decode_value(std::string_view bytes);
 
-// A parsed message or record. Owns the object tree.
+// A parsed message or record.
 class WireMessage {
  public:
+  // Owns the object tree (one allocation for the zone it lives in).
   explicit WireMessage(std::string_view bytes);
-  const WireObject& root() const { return handle_.get(); }
+  // Parses into `reuse`, cleared first: once the zone has grown to a message's size, parsing
+  // allocates nothing. For a replica's hot path; the message dies before the zone's next use.
+  WireMessage(std::string_view bytes, msgpack::zone& reuse);
+  const WireObject& root() const { return root_; }
 
  private:
   msgpack::object_handle handle_;
+  WireObject root_;
 };
 
 // Per-replica counters (an ordered map from uint32 to uint64) as a flat array
