@@ -22,9 +22,12 @@ void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t seco
   out.pack_uint64(second);
 }
 
-void pack_elements(Packer& out, const std::vector<Rga::Element>& elements) {
-  out.pack_array(static_cast<uint32_t>(elements.size() * kElementFields));
-  for (const Rga::Element& e : elements) {
+// Packs `count` elements, the i-th being `element(i)`.
+template <typename ElementAt>
+void pack_elements(Packer& out, size_t count, ElementAt&& element) {
+  out.pack_array(static_cast<uint32_t>(count * kElementFields));
+  for (size_t i = 0; i < count; ++i) {
+    const Rga::Element& e = element(i);
     out.pack_uint64(e.id.counter);
     out.pack_uint32(e.id.replica);
     pack_optional_pair(out, e.origin.has_value(), e.origin ? e.origin->counter : 0, e.origin ? e.origin->replica : 0);
@@ -56,41 +59,61 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 
 }  // namespace
 
+void Rga::index_if_needed() {
+  if (known_.size() == pool_.size()) return;  // a document's ids are unique: indexed already
+  known_.clear();
+  for (uint32_t i = 0; i < pool_.size(); ++i) known_.emplace(pool_[i].id, i);
+}
+
+void Rga::append(const Element& element) {
+  order_.push_back(static_cast<uint32_t>(pool_.size()));
+  pool_.push_back(element);
+}
+
+std::vector<Rga::Element> Rga::elements() const {
+  std::vector<Element> result;
+  result.reserve(order_.size());
+  for (uint32_t index : order_) result.push_back(pool_[index]);
+  return result;
+}
+
 std::optional<size_t> Rga::find(const Id& id) const {
+  const auto known = known_.find(id);
+  if (known == known_.end()) return std::nullopt;
+  const uint32_t index = known->second;
   // Runs of characters arrive together, each one's origin the one before: look next to the last
-  // element placed before scanning the document.
-  for (size_t i = last_placed_; i < elements_.size() && i < last_placed_ + 2; ++i) {
-    if (elements_[i].id == id) return i;
+  // element placed before searching the document.
+  for (size_t i = last_placed_; i < order_.size() && i < last_placed_ + 2; ++i) {
+    if (order_[i] == index) return i;
   }
-  for (size_t i = 0; i < elements_.size(); ++i) {
-    if (elements_[i].id == id) return i;
-  }
-  return std::nullopt;
+  const auto it = std::find(order_.begin(), order_.end(), index);
+  EDGESIM_ASSERT(it != order_.end(), "an RGA element is indexed but not in the document");
+  return static_cast<size_t>(it - order_.begin());
 }
 
 size_t Rga::visible_index(size_t pos) const {
-  for (size_t i = 0; i < elements_.size(); ++i) {
-    if (elements_[i].delete_dot) continue;
+  for (size_t i = 0; i < order_.size(); ++i) {
+    if (at(i).delete_dot) continue;
     if (pos == 0) return i;
     --pos;
   }
-  return elements_.size();
+  return order_.size();
 }
 
 size_t Rga::visible_length() const {
-  return static_cast<size_t>(
-      std::count_if(elements_.begin(), elements_.end(), [](const Element& e) { return !e.delete_dot; }));
+  return static_cast<size_t>(std::count_if(pool_.begin(), pool_.end(), [](const Element& e) { return !e.delete_dot; }));
 }
 
 std::string Rga::text() const {
   std::string result;
-  for (const Element& e : elements_) {
-    if (!e.delete_dot) result.push_back(e.ch);
+  for (uint32_t index : order_) {
+    if (!pool_[index].delete_dot) result.push_back(pool_[index].ch);
   }
   return result;
 }
 
 Result Rga::apply(const Op& op, const CrdtStamp& stamp, Rga& delta) {
+  index_if_needed();
   if (op.f == "read") return Result::success(text());
   if (op.f == "insert") return insert(op.arg, stamp, delta);
   if (op.f == "delete") return erase(op.arg, stamp, delta);
@@ -103,11 +126,11 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   }
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), visible_length());
   std::optional<Id> origin;
-  if (pos > 0) origin = elements_[visible_index(pos - 1)].id;
+  if (pos > 0) origin = at(visible_index(pos - 1)).id;
   for (char ch : arg["text"].get<std::string>()) {
     const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter}, std::nullopt};
     integrate(element);
-    delta.elements_.push_back(element);
+    delta.append(element);
     origin = element.id;
   }
   delta.lamport_ = lamport_;
@@ -123,17 +146,16 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   for (size_t k = 0; k < count; ++k) {
     const size_t index = visible_index(pos);  // the next visible one shifts into `pos`
     mark_deleted(index, Dot{stamp.self, stamp.counter});
-    deleted.push_back(elements_[index].ch);
-    delta.elements_.push_back(elements_[index]);
+    deleted.push_back(at(index).ch);
+    delta.append(at(index));
   }
   return Result::success(deleted);
 }
 
 bool Rga::mark_deleted(size_t index, const Dot& dot) {
-  std::optional<Dot>& current = elements_[index].delete_dot;
+  std::optional<Dot>& current = at(index).delete_dot;
   if (current && !(dot < *current)) return false;
   current = dot;
-  known_[elements_[index].id] = dot;
   return true;
 }
 
@@ -144,18 +166,21 @@ bool Rga::integrate(const Element& element) {
     if (!origin) return false;
     position = *origin + 1;
   }
-  while (position < elements_.size() && elements_[position].id > element.id) ++position;
-  elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(position), element);
+  while (position < order_.size() && at(position).id > element.id) ++position;
+  const auto index = static_cast<uint32_t>(pool_.size());
+  pool_.push_back(element);
+  order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), index);
   last_placed_ = position;
-  known_[element.id] = element.delete_dot;
+  known_.emplace(element.id, index);
   lamport_ = std::max(lamport_, element.id.counter);
   return true;
 }
 
 bool Rga::merge(const Rga& other, Rga& inflation) {
+  index_if_needed();
   const size_t pending_before = pending_.size();
   bool changed = false;
-  std::vector<Element> incoming = other.elements_;
+  std::vector<Element> incoming = other.elements();
   incoming.insert(incoming.end(), other.pending_.begin(), other.pending_.end());
   incoming.insert(incoming.end(), pending_.begin(), pending_.end());
   pending_.clear();
@@ -166,10 +191,10 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
     std::vector<Element> waiting;
     for (const Element& element : incoming) {
       if (const auto known = known_.find(element.id); known != known_.end()) {
-        const std::optional<Dot>& ours = known->second;
+        const std::optional<Dot>& ours = pool_[known->second].delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
           changed = mark_deleted(*find(element.id), *element.delete_dot) || changed;
-          inflation.elements_.push_back(element);
+          inflation.append(element);
         }
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
@@ -179,7 +204,7 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
       } else if (integrate(element)) {
         progress = true;
         changed = true;
-        inflation.elements_.push_back(element);
+        inflation.append(element);
       } else {
         waiting.push_back(element);
       }
@@ -195,7 +220,7 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
 }
 
 void Rga::absorb(const Rga& delta) {
-  elements_.insert(elements_.end(), delta.elements_.begin(), delta.elements_.end());
+  for (uint32_t index : delta.order_) append(delta.pool_[index]);
   pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
   lamport_ = std::max(lamport_, delta.lamport_);
 }
@@ -205,32 +230,52 @@ void Rga::compact(const VersionVector& stable) {
     return e.delete_dot && stable.get(e.delete_dot->first) >= e.delete_dot->second;
   };
   stable_ = stable;
-  for (const Element& e : elements_) {
-    if (stable_delete(e)) known_.erase(e.id);
+  index_if_needed();
+  if (std::none_of(pool_.begin(), pool_.end(), stable_delete)) return;
+  // Rebuild the pool in document order without the collected elements; renumber the index.
+  std::vector<Element> pool;
+  std::vector<uint32_t> renumbered(pool_.size(), UINT32_MAX);
+  for (uint32_t index : order_) {
+    if (stable_delete(pool_[index])) continue;
+    renumbered[index] = static_cast<uint32_t>(pool.size());
+    pool.push_back(pool_[index]);
   }
-  elements_.erase(std::remove_if(elements_.begin(), elements_.end(), stable_delete), elements_.end());
+  for (auto it = known_.begin(); it != known_.end();) {
+    const uint32_t index = renumbered[it->second];
+    if (index == UINT32_MAX) {
+      it = known_.erase(it);
+    } else {
+      it->second = index;
+      ++it;
+    }
+  }
+  pool_ = std::move(pool);
+  order_.resize(pool_.size());
+  for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  last_placed_ = 0;
 }
 
 size_t Rga::tombstones() const {
-  return static_cast<size_t>(std::count_if(elements_.begin(), elements_.end(),
+  return static_cast<size_t>(std::count_if(pool_.begin(), pool_.end(),
                                            [](const Element& e) { return e.delete_dot.has_value(); }));
 }
 
 uint64_t Rga::metadata_bytes() const {
-  return (elements_.size() + pending_.size()) * sizeof(Element);
+  return (pool_.size() + pending_.size()) * sizeof(Element) + order_.size() * sizeof(uint32_t);
 }
 
 void Rga::pack(Packer& out) const {
   out.pack_array(3);
-  pack_elements(out, elements_);
-  pack_elements(out, pending_);
+  pack_elements(out, order_.size(), [this](size_t i) -> const Element& { return at(i); });
+  pack_elements(out, pending_.size(), [this](size_t i) -> const Element& { return pending_[i]; });
   out.pack_uint64(lamport_);
 }
 
 Rga Rga::unpack(const WireObject& in) {
   Rga rga;
-  rga.elements_ = unpack_elements(wire_at(in, 0));
-  for (const Element& e : rga.elements_) rga.known_[e.id] = e.delete_dot;
+  // The id index is built when this value is first merged into or edited (index_if_needed):
+  // most unpacked values are received deltas that are only merged from.
+  for (const Element& e : unpack_elements(wire_at(in, 0))) rga.append(e);
   rga.pending_ = unpack_elements(wire_at(in, 1));
   rga.lamport_ = wire_u64(wire_at(in, 2));
   return rga;

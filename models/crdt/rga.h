@@ -58,31 +58,42 @@ class Rga {
   void compact(const VersionVector& stable);
   bool obsolete(const VersionVector&) const { return false; }
   bool operator==(const Rga& other) const {
-    return elements_ == other.elements_ && pending_ == other.pending_ && lamport_ == other.lamport_;
+    return elements() == other.elements() && pending_ == other.pending_ && lamport_ == other.lamport_;
   }
 
   size_t tombstones() const;
-  const std::vector<Element>& elements() const { return elements_; }
+  std::vector<Element> elements() const;  // in document order, tombstones included
 
  private:
   Result insert(const Value& arg, const CrdtStamp& stamp, Rga& delta);
   Result erase(const Value& arg, const CrdtStamp& stamp, Rga& delta);
-  std::optional<size_t> find(const Id& id) const;
-  // Index of the element holding the visible character at `pos` (pos < visible length).
+  // The element at document position `index`.
+  const Element& at(size_t index) const { return pool_[order_[index]]; }
+  Element& at(size_t index) { return pool_[order_[index]]; }
+  // Adds an element at the end of the document, unindexed (deltas and delta groups are built
+  // this way; index_if_needed() indexes a value that is then merged into or edited).
+  void append(const Element& element);
+  void index_if_needed();
+  std::optional<size_t> find(const Id& id) const;  // document position
+  // Position of the element holding the visible character at `pos` (pos < visible length).
   size_t visible_index(size_t pos) const;
   // Places a new element after its origin; false if the origin is not here yet.
   bool integrate(const Element& element);
   bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
 
-  std::vector<Element> elements_;  // document order, tombstones included
+  // The document: elements live in `pool_` (appended, never moved until compaction) and
+  // `order_` lists their pool indices in document order. An insert shifts 4-byte indices rather
+  // than whole elements, which was most of the cost of integrating into a long document.
+  std::vector<Element> pool_;
+  std::vector<uint32_t> order_;
   uint64_t lamport_ = 0;
   std::vector<Element> pending_;  // received before their origin
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is
   // stable was collected here. Local bookkeeping, not part of the replicated state.
   VersionVector stable_;
-  // Every element's id and delete dot, so merging a state (mostly elements we hold already) looks
-  // each one up in O(log n) and scans for its position only when its delete dot is news.
-  std::map<Id, std::optional<Dot>> known_;
+  // Every element's id -> its pool index, so merging a state (mostly elements we hold already)
+  // looks each one up in O(log n) and searches for its position only when its delete dot is news.
+  std::map<Id, uint32_t> known_;
   size_t last_placed_ = 0;  // where integrate() last put an element: a hint for find()
 };
 

@@ -7,7 +7,9 @@
 // those documents was over half of a simulated run. Records are positional arrays (the engine
 // that wrote a record is the one that reads it), so no field names travel either.
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -18,14 +20,24 @@
 
 namespace edgesim::models {
 
-// The packer's sink: appends to a string.
+// The packer's sink: appends to a string. The packer writes a few bytes at a time, so this grows
+// the string geometrically itself and copies inline, instead of a library append per field.
 class WireBuffer {
  public:
-  void write(const char* data, size_t size) { bytes_.append(data, size); }
-  std::string take() { return std::move(bytes_); }
+  void write(const char* data, size_t size) {
+    if (used_ + size > bytes_.size()) bytes_.resize(std::max(2 * bytes_.size(), used_ + size + 64));
+    std::memcpy(bytes_.data() + used_, data, size);
+    used_ += size;
+  }
+  std::string take() {
+    bytes_.resize(used_);
+    used_ = 0;
+    return std::move(bytes_);
+  }
 
  private:
   std::string bytes_;
+  size_t used_ = 0;
 };
 
 using Packer = msgpack::packer<WireBuffer>;
