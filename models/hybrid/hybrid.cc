@@ -80,6 +80,7 @@ class HybridReplica final : public Replica {
     } else {
       EDGESIM_ASSERT(t == "published", "unknown hybrid message {}", t);
       for (auto it = m.at("totals").begin(); it != m.at("totals").end(); ++it) published_[it.key()] = it.value().get<int64_t>();
+      ++version_;
     }
   }
 
@@ -94,6 +95,7 @@ class HybridReplica final : public Replica {
   }
 
   void on_crash() override {
+    ++version_;
     local_.on_crash();
     outbox_.clear();
     totals_.clear();
@@ -112,6 +114,9 @@ class HybridReplica final : public Replica {
     }
     return view;
   }
+
+  // Both counts only grow, so their sum moves exactly when either does.
+  std::optional<uint64_t> observe_version() const override { return *local_.observe_version() + version_; }
 
   uint64_t metadata_bytes() const override {
     return local_.metadata_bytes() + outbox_.size() * 24 + applied_.size() * 16;
@@ -150,6 +155,7 @@ class HybridReplica final : public Replica {
       applied = seq;
       totals_[e.at(1).get<std::string>()] += e.at(2).get<int64_t>();
       ++logged_;
+      ++version_;
     }
     context.durable().put(fmt::format("hybrid/log/{}", origin), encode_value(Value{{"applied", applied}}));
     context.durable().put("hybrid/totals", encode_value(Value(totals_)));
@@ -181,6 +187,7 @@ class HybridReplica final : public Replica {
   }
 
   void load(NodeContext& context) {
+    ++version_;
     const DurableStore& store = context.durable();
     if (auto seq = store.get("hybrid/seq")) last_event_ = std::stoull(*seq);
     if (auto bytes = store.get("hybrid/totals")) {
@@ -206,6 +213,7 @@ class HybridReplica final : public Replica {
   std::map<NodeId, uint64_t> applied_;      // authority: last event applied per origin, persisted
   std::map<std::string, int64_t> published_;  // the last totals the authority published
   uint64_t logged_ = 0;
+  uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
 };
 
 class HybridEngine final : public Engine {
