@@ -1,5 +1,7 @@
 #include "sim/node/node.h"
 
+#include <boost/container/flat_set.hpp>
+
 #include "sim/core/assert.h"
 
 namespace edgesim {
@@ -71,8 +73,9 @@ class Node::Slot final : public NodeContext {
   Prng prng_;
   DurableStore durable_;
   TimerId last_timer_ = 0;  // never reset, so timers from before a crash cannot be confused
-  std::set<TimerId> timers_;  // armed timers
-  std::set<OpId> pending_ops_;
+  // Flat sets: a node has a handful of timers and ops in flight, and these change on every op.
+  boost::container::flat_set<TimerId> timers_;  // armed timers
+  boost::container::flat_set<OpId> pending_ops_;
 };
 
 Node::Node(NodeId id, std::string name, NodeClock clock, NodeEnvironment env)
