@@ -31,7 +31,8 @@ class KeyedCrdt {
     KeyedCrdt inflation;
     for (const auto& [key, value] : other.entries_) {
       auto it = entries_.find(key);
-      if (it == entries_.end()) {
+      const bool new_key = it == entries_.end();
+      if (new_key) {
         if (value.obsolete(stable_)) continue;  // compacted away here already
         // Merged into an empty value rather than adopted: a delta group need not be normalized.
         it = entries_.emplace(key, T{}).first;
@@ -42,6 +43,8 @@ class KeyedCrdt {
       } else {
         if (it->second.merge(value)) inflation.entries_.emplace(key, value);
       }
+      // A new key is news even when its value is empty (an empty set still observes as []).
+      if (new_key) inflation.entries_.try_emplace(key);
     }
     return inflation;
   }

@@ -183,6 +183,18 @@ void check_delta_groups(const std::vector<Step>& steps) {
   RC_ASSERT(receiver.observe().dump() == expected.dump());
 }
 
+TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
+  // Removing an element the replica never saw leaves its key holding an empty set. A replica that
+  // receives that delta must hold the key too and relay it, or replicas observe different maps.
+  KeyedCrdt<OrSet> origin, delta;
+  ASSERT_TRUE(origin.apply(Op{1, "remove", "k", Value(5)}, CrdtStamp{0, 1, {}}, delta).ok);
+  KeyedCrdt<OrSet> receiver;
+  const KeyedCrdt<OrSet> inflation = receiver.merge(wire_round_trip(delta));
+  EXPECT_FALSE(inflation.empty());
+  EXPECT_EQ(receiver.observe().dump(), origin.observe().dump());
+  EXPECT_EQ(origin.observe().dump(), R"({"k":[]})");
+}
+
 #define CRDT_PROPERTIES(Type)                                                                       \
   RC_GTEST_PROP(Type##Properties, MergeIsCommutativeAssociativeIdempotent, ()) {                   \
     check_merge_laws<Type>(*gen_steps<Type>());                                                     \
