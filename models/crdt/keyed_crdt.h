@@ -82,8 +82,7 @@ class KeyedCrdt {
   void pack(Packer& out) const {
     out.pack_map(static_cast<uint32_t>(entries_.size()));
     for (const auto& [key, value] : entries_) {
-      out.pack_str(static_cast<uint32_t>(key.size()));
-      out.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+      pack_string(out, key);
       value.pack(out);
     }
   }

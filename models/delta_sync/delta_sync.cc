@@ -22,13 +22,8 @@ struct Entry {
 enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
 constexpr uint32_t kEntryFields = 3;
 
-void pack_str(Packer& out, std::string_view text) {
-  out.pack_str(static_cast<uint32_t>(text.size()));
-  out.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
-}
-
 void pack_entry(Packer& out, const std::string& key, const Entry& e) {
-  pack_str(out, key);
+  pack_string(out, key);
   out.pack_uint64(e.version);
   pack_value(out, e.value);
 }
@@ -184,7 +179,7 @@ class DeltaSyncReplica final : public Replica {
                    out.pack_array(3);
                    out.pack_uint8(static_cast<uint8_t>(DsMessage::kRead));
                    out.pack_uint64(id);
-                   pack_str(out, op.key);
+                   pack_string(out, op.key);
                  }));
   }
 
@@ -210,10 +205,10 @@ class DeltaSyncReplica final : public Replica {
                    out.pack_array(6);
                    out.pack_uint8(static_cast<uint8_t>(DsMessage::kPropose));
                    out.pack_uint64(id);
-                   pack_str(out, op.key);
+                   pack_string(out, op.key);
                    out.pack_uint64(current.version);
                    pack_value(out, proposal(op, current));
-                   pack_str(out, op.f);
+                   pack_string(out, op.f);
                  }));
     requests_[id] = std::move(request);
   }
@@ -252,7 +247,7 @@ class DeltaSyncReplica final : public Replica {
                    out.pack_array(3);
                    out.pack_uint8(static_cast<uint8_t>(DsMessage::kRefuse));
                    out.pack_uint64(req);
-                   pack_str(out, result.error);
+                   pack_string(out, result.error);
                  }));
   }
 
@@ -315,7 +310,7 @@ class DeltaSyncReplica final : public Replica {
                      out.pack_uint8(static_cast<uint8_t>(DsMessage::kSync));
                      out.pack_array(static_cast<uint32_t>(items.size() * 2));
                      for (const auto* item : items) {
-                       pack_str(out, item->first);
+                       pack_string(out, item->first);
                        out.pack_uint64(item->second.version);
                      }
                    }));

@@ -28,8 +28,7 @@ LwwStamp unpack_stamp(const WireObject& array, uint32_t at) {
 }
 
 void pack_entry(Packer& out, const std::string& key, const Value& value, const LwwStamp& stamp) {
-  out.pack_str(static_cast<uint32_t>(key.size()));
-  out.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+  pack_string(out, key);
   pack_value(out, value);
   pack_stamp(out, stamp);
 }

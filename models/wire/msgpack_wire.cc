@@ -22,12 +22,9 @@ void pack_value(Packer& out, const Value& value) {
     case Value::value_t::number_float:
       out.pack_double(value.get<double>());
       return;
-    case Value::value_t::string: {
-      const std::string& text = value.get_ref<const std::string&>();
-      out.pack_str(static_cast<uint32_t>(text.size()));
-      out.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
+    case Value::value_t::string:
+      pack_string(out, value.get_ref<const std::string&>());
       return;
-    }
     case Value::value_t::binary: {
       const auto& bytes = value.get_binary();
       out.pack_bin(static_cast<uint32_t>(bytes.size()));
@@ -41,8 +38,7 @@ void pack_value(Packer& out, const Value& value) {
     case Value::value_t::object:
       out.pack_map(static_cast<uint32_t>(value.size()));
       for (auto it = value.begin(); it != value.end(); ++it) {
-        out.pack_str(static_cast<uint32_t>(it.key().size()));
-        out.pack_str_body(it.key().data(), static_cast<uint32_t>(it.key().size()));
+        pack_string(out, it.key());
         pack_value(out, it.value());
       }
       return;

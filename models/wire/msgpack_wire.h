@@ -52,6 +52,12 @@ std::string wire_encode(Fill&& fill) {
   return buffer.take();
 }
 
+// A MessagePack string.
+inline void pack_string(Packer& out, std::string_view text) {
+  out.pack_str(static_cast<uint32_t>(text.size()));
+  out.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
+}
+
 // A JSON value as MessagePack, and back (maps must have string keys; positive integers come
 // back unsigned, which compares equal to the signed original).
 void pack_value(Packer& out, const Value& value);
