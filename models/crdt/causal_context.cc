@@ -107,7 +107,8 @@ CausalContext CausalContext::unpack(const WireObject& in) {
   CausalContext context;
   context.vector_ = VersionVector::unpack(wire_at(in, 0));
   const WireObject& cloud = wire_at(in, 1);
-  for (uint32_t i = 0; i + 1 < wire_size(cloud); i += 2) {
+  const uint32_t cloud_size = wire_tuples_size(cloud, 2);
+  for (uint32_t i = 0; i < cloud_size; i += 2) {
     context.cloud_.insert(Dot{static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))), wire_u64(wire_at(cloud, i + 1))});
   }
   return context;

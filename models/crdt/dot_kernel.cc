@@ -90,7 +90,8 @@ void DotKernel::pack(Packer& out) const {
 DotKernel DotKernel::unpack(const WireObject& in) {
   DotKernel kernel;
   const WireObject& values = wire_at(in, 0);
-  for (uint32_t i = 0; i + 2 < wire_size(values); i += 3) {
+  const uint32_t values_size = wire_tuples_size(values, 3);
+  for (uint32_t i = 0; i < values_size; i += 3) {
     const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(values, i))), wire_u64(wire_at(values, i + 1))};
     kernel.put(dot, unpack_value(wire_at(values, i + 2)));
   }

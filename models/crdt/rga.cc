@@ -40,8 +40,7 @@ void pack_elements(Packer& out, size_t count, ElementAt&& element) {
 }
 
 std::vector<Rga::Element> unpack_elements(const WireObject& in) {
-  const uint32_t size = wire_size(in);
-  EDGESIM_ASSERT(size % kElementFields == 0, "an RGA element list has a partial element");
+  const uint32_t size = wire_tuples_size(in, kElementFields);
   auto u64 = [&](uint32_t i) { return wire_u64(wire_at(in, i)); };
   std::vector<Rga::Element> elements;
   elements.reserve(size / kElementFields);

@@ -82,7 +82,8 @@ class DeltaSyncReplica final : public Replica {
         return;
       case DsMessage::kPush: {
         const WireObject& entries = wire_at(m, 1);
-        for (uint32_t at = 0; at + kEntryFields <= wire_size(entries); at += kEntryFields) learn(entries, at);
+        const uint32_t entries_size = wire_tuples_size(entries, kEntryFields);
+        for (uint32_t at = 0; at < entries_size; at += kEntryFields) learn(entries, at);
         return;
       }
       case DsMessage::kAccepted:
@@ -319,7 +320,8 @@ class DeltaSyncReplica final : public Replica {
 
   void on_sync(NodeContext& context, NodeId from, const WireObject& pairs) {
     std::map<std::string_view, uint64_t> held;
-    for (uint32_t at = 0; at + 2 <= wire_size(pairs); at += 2) {
+    const uint32_t pairs_size = wire_tuples_size(pairs, 2);
+    for (uint32_t at = 0; at < pairs_size; at += 2) {
       held[wire_str(wire_at(pairs, at))] = wire_u64(wire_at(pairs, at + 1));
     }
     auto newer = [&](const std::string& key, const Entry& e) {

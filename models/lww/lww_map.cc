@@ -169,7 +169,8 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
   const WireObject& items = wire_at(message, 2);
   std::map<std::string, LwwStamp> theirs;
   bool changed = false;
-  for (uint32_t at = 0; at + kEntryFields <= wire_size(items); at += kEntryFields) {
+  const uint32_t items_size = wire_tuples_size(items, kEntryFields);
+  for (uint32_t at = 0; at < items_size; at += kEntryFields) {
     std::string key(wire_str(wire_at(items, at)));
     const Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
     witness(context, entry.stamp);

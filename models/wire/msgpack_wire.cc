@@ -115,6 +115,12 @@ uint32_t wire_size(const WireObject& array) {
   return array.via.array.size;
 }
 
+uint32_t wire_tuples_size(const WireObject& array, uint32_t fields) {
+  const uint32_t size = wire_size(array);
+  EDGESIM_ASSERT(size % fields == 0, "an engine message array of {}-field tuples has {} fields", fields, size);
+  return size;
+}
+
 const WireObject& wire_at(const WireObject& array, uint32_t index) {
   EDGESIM_ASSERT(index < wire_size(array), "engine message field {} is missing", index);
   return array.via.array.ptr[index];

@@ -16,6 +16,7 @@
 
 #include <msgpack.hpp>
 
+#include "sim/core/assert.h"
 #include "sim/engine/value.h"
 
 namespace edgesim::models {
@@ -93,6 +94,8 @@ Map unpack_counters(const WireObject& in);
 // Checked reads. These are our own engines' messages and records, so a mismatch is a bug: it
 // fails loudly (EDGESIM_ASSERT) with what was expected rather than reading garbage.
 uint32_t wire_size(const WireObject& array);
+// The size of a flat array of `fields`-field tuples (asserts it holds whole tuples).
+uint32_t wire_tuples_size(const WireObject& array, uint32_t fields);
 const WireObject& wire_at(const WireObject& array, uint32_t index);
 uint64_t wire_u64(const WireObject& object);
 int64_t wire_i64(const WireObject& object);
@@ -110,9 +113,9 @@ void pack_counters(Packer& out, const Map& counters) {
 
 template <typename Map>
 Map unpack_counters(const WireObject& in) {
-  const uint32_t size = wire_size(in);
+  const uint32_t size = wire_tuples_size(in, 2);
   Map counters;
-  for (uint32_t i = 0; i + 1 < size; i += 2) {
+  for (uint32_t i = 0; i < size; i += 2) {
     counters.emplace_hint(counters.end(), static_cast<uint32_t>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
   }
   return counters;

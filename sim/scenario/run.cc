@@ -104,7 +104,7 @@ class Simulation final : public EventHandler {
   const std::string& observed_dump(NodeId node, const Replica& replica) {
     const std::optional<uint64_t> version = replica.observe_version();
     ObservedValue& cached = observed_[node];
-    if (!version || !cached.version || *cached.version != *version || cached.dump.empty()) {
+    if (!version || cached.version != version) {
       cached.dump = replica.observe().dump();
       cached.version = version;
     }
