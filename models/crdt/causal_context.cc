@@ -77,6 +77,26 @@ bool CausalContext::merge(const CausalContext& other) {
   return changed;
 }
 
+void CausalContext::append_unseen(const CausalContext& other, std::vector<Dot>& out) const {
+  for (const auto& [replica, counter] : other.vector_.entries()) {
+    for (uint64_t c = vector_.get(replica) + 1; c <= counter; ++c) {
+      if (cloud_.count(Dot{replica, c}) == 0) out.push_back(Dot{replica, c});
+    }
+  }
+  for (const Dot& dot : other.cloud_) {
+    if (!contains(dot)) out.push_back(dot);
+  }
+}
+
+CausalContext CausalContext::of_dots(std::vector<Dot> dots) {
+  std::sort(dots.begin(), dots.end());
+  dots.erase(std::unique(dots.begin(), dots.end()), dots.end());
+  CausalContext context;
+  context.cloud_ = DotSet(boost::container::ordered_unique_range, dots.begin(), dots.end());
+  context.compact();
+  return context;
+}
+
 void CausalContext::compact() {
   // Cloud dots are ordered by (replica, counter): per replica, fold the run that continues the
   // vector, then skip to the next replica (the rest of its dots stay beyond a gap). This keeps a

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include <boost/container/flat_map.hpp>
 #include <boost/container/flat_set.hpp>
@@ -52,6 +53,10 @@ class CausalContext {
   Dot next_dot(ReplicaId replica);
   void insert(const Dot& dot);
   bool merge(const CausalContext& other);  // true if this changed
+  // Appends every dot of `other` this context has not seen (in no particular order).
+  void append_unseen(const CausalContext& other, std::vector<Dot>& out) const;
+  // The context of exactly `dots` (any order, duplicates allowed), compacted.
+  static CausalContext of_dots(std::vector<Dot> dots);
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
   const DotSet& cloud() const { return cloud_; }

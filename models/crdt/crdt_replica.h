@@ -18,13 +18,16 @@
 // whole state is snapshotted and the log truncated. Restart = snapshot + log replay. Remote
 // merges that were not yet snapshotted are recovered by sync: every restart begins a new
 // incarnation (persisted), carried in every message, and peers that see a new incarnation forget
-// what it had acknowledged, so they send it full state again. Delta sequence numbers carry the
-// incarnation in their high bits, so an acknowledgement from before a crash cannot pass for one
-// of a later delta.
+// what it had acknowledged, so they send it full state again. A delta group names the ack it
+// builds on, and a replica acknowledges only groups built on what it merged in this incarnation:
+// otherwise its ack of a group sent before the sender heard of the restart would stand in for
+// the full state. Delta sequence numbers carry the incarnation in their high bits, so an
+// acknowledgement from before a crash cannot pass for one of a later delta.
 
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -38,8 +41,9 @@ namespace edgesim::models {
 
 // Every CRDT message is a MessagePack array: [type, incarnation, version vector, hlc wall,
 // hlc logical, body...]. Bodies: digest [digest]; state [state, seq, reply, digest];
-// delta [deltas, seq]; ack [seq]; heartbeat []. A delta group that does not bring the peer up to
-// the sender's vector carries an empty vector.
+// delta [group, seq of its last delta, base: the seq acknowledged before it]; ack [seq];
+// heartbeat []. A delta group that does not bring the peer up to the sender's vector carries an
+// empty vector.
 enum class CrdtMessage : uint8_t { kDigest, kState, kDelta, kAck, kHeartbeat };
 constexpr uint32_t kCrdtBody = 5;  // index of the first body field
 
@@ -75,7 +79,7 @@ class CrdtReplica final : public Replica {
       vv_.set(context.self(), stamp.counter);
       ++version_;
       log_local(context, delta, stamp);
-      buffer_delta(std::move(delta));
+      if (options_.mode == SyncMode::kDelta) open_.absorb(delta);
     }
     context.complete(op.id, result);
   }
@@ -90,6 +94,7 @@ class CrdtReplica final : public Replica {
     if (incarnation > known) {
       known = incarnation;
       acks_.erase(from);  // it restarted: it may have lost what it acknowledged
+      received_.erase(from);  // and numbers its deltas afresh
     }
     hlc_.update(context.now(), unpack_hlc(message, 3));
     peer_vv_[from] = VersionVector::unpack(wire_at(message, 2));
@@ -115,10 +120,15 @@ class CrdtReplica final : public Replica {
   void on_timer(NodeContext& context, TimerId timer) override {
     if (timer != sync_timer_) return;
     compact(context);
-    for (uint32_t i = 0; i < options_.fanout; ++i) {
-      const std::vector<NodeId>& peers = context.peers();
-      const NodeId peer = peers[context.prng().uniform(peers.size())];
-      if (peer != context.self()) sync_with(context, peer);
+    seal_open_group();
+    const std::vector<NodeId>& peers = context.peers();
+    if (options_.mode == SyncMode::kDelta && !options_.relay) {
+      push_own_deltas(context, peers);
+    } else {
+      for (uint32_t i = 0; i < options_.fanout; ++i) {
+        const NodeId peer = peers[context.prng().uniform(peers.size())];
+        if (peer != context.self()) sync_with(context, peer);
+      }
     }
     if (dirty_ && ++quiet_rounds_ % 8 == 0) snapshot(context);
     sync_timer_ = context.start_timer(options_.interval);
@@ -126,16 +136,19 @@ class CrdtReplica final : public Replica {
 
   void on_crash() override {
     state_ = KeyedCrdt<T>{};
+    open_ = KeyedCrdt<T>{};
     vv_ = VersionVector{};
     hlc_ = Hlc{};
     buffer_.clear();
     buffered_bytes_ = 0;
     acks_.clear();
+    received_.clear();
     peer_vv_.clear();
     peer_incarnation_.clear();
     gc_epochs_.clear();
     collectible_ = VersionVector{};
     sync_timer_ = 0;
+    turn_.reset();
     ++version_;
   }
 
@@ -146,11 +159,12 @@ class CrdtReplica final : public Replica {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
     for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
     for (const auto& [peer, vv] : peer_vv_) total += vv.entries().size() * 16;
-    return total + buffered_bytes_;
+    return total + buffered_bytes_ + open_.metadata_bytes();
   }
 
   Value stats() const override {
-    return Value{{"buffered_deltas", buffer_.size()},
+    return Value{{"buffered_groups", buffer_.size()},
+                 {"open_group_keys", open_.entries().size()},
                  {"buffered_metadata_bytes", buffered_bytes_},
                  {"state_metadata_bytes", state_.metadata_bytes()},
                  {"gc_epochs", gc_epochs_.size()}};
@@ -159,10 +173,10 @@ class CrdtReplica final : public Replica {
   const KeyedCrdt<T>& state() const { return state_; }
 
  private:
-  struct BufferedDelta {
+  struct BufferedGroup {
     uint64_t seq;
     uint64_t metadata_bytes;
-    KeyedCrdt<T> delta;
+    KeyedCrdt<T> group;
   };
   struct GcEpoch {
     VersionVector stable;   // the stable frontier at a sync round
@@ -194,6 +208,26 @@ class CrdtReplica final : public Replica {
     });
   }
 
+  // Unrelayed deltas reach a peer only from their origin, so every peer still missing some of
+  // this replica's groups gets them each round (a peer that already has them costs nothing), and
+  // `fanout` up-to-date peers in turn get a heartbeat with our vector, for causal stability.
+  void push_own_deltas(NodeContext& context, const std::vector<NodeId>& peers) {
+    for (NodeId peer : peers) {
+      if (peer != context.self() && acked_by(peer) < last_seq_) send_deltas(context, peer);
+    }
+    if (!turn_) turn_ = context.prng().uniform(peers.size());
+    for (uint32_t i = 0; i < options_.fanout && i + 1 < peers.size(); ++i) {
+      NodeId peer = peers[(*turn_)++ % peers.size()];
+      if (peer == context.self()) peer = peers[(*turn_)++ % peers.size()];
+      if (acked_by(peer) >= last_seq_) send_deltas(context, peer);
+    }
+  }
+
+  uint64_t acked_by(NodeId peer) const {
+    const auto it = acks_.find(peer);
+    return it == acks_.end() ? 0 : it->second;
+  }
+
   void sync_with(NodeContext& context, NodeId peer) {
     switch (options_.mode) {
       case SyncMode::kState:
@@ -209,7 +243,7 @@ class CrdtReplica final : public Replica {
   }
 
   void send_deltas(NodeContext& context, NodeId peer) {
-    const uint64_t acked = acks_.count(peer) ? acks_.at(peer) : 0;
+    const uint64_t acked = acked_by(peer);
     if (acked + 1 < buffer_start_) {
       send_state(context, peer, false);  // the peer fell behind what the buffer still holds
       return;
@@ -226,15 +260,16 @@ class CrdtReplica final : public Replica {
     const size_t first = acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
     for (size_t i = first; i < buffer_.size() && i - first < options_.batch; ++i) {
       EDGESIM_ASSERT(buffer_[i].seq == buffer_.front().seq + i, "delta buffer sequence has a gap");
-      group.absorb(buffer_[i].delta);
+      group.absorb(buffer_[i].group);
       last = buffer_[i].seq;
     }
     // Only a complete group brings the peer up to our version vector.
     send(
-        context, peer, CrdtMessage::kDelta, 2,
+        context, peer, CrdtMessage::kDelta, 3,
         [&](Packer& out) {
           group.pack(out);
           out.pack_uint64(last);
+          out.pack_uint64(acked);
         },
         /*with_vector=*/last == last_seq_);
   }
@@ -243,16 +278,23 @@ class CrdtReplica final : public Replica {
     const KeyedCrdt<T> incoming = KeyedCrdt<T>::unpack(wire_at(message, kCrdtBody));
     const uint64_t seq = wire_u64(wire_at(message, kCrdtBody + 1));
     const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
+    // A delta group is built on what the receiver acknowledged (`base`). If this replica has not
+    // merged everything up to it (it restarted since and lost unsnapshotted merges), the group is
+    // still merged but neither acknowledged nor trusted for its vector: the sender, learning the
+    // new incarnation, falls back to the full state.
+    uint64_t& received = received_[from];
+    const bool contiguous = type == CrdtMessage::kState || wire_u64(wire_at(message, kCrdtBody + 2)) <= received;
     KeyedCrdt<T> inflation = state_.merge(incoming);
-    vv_.merge(peer_vv_[from]);
+    if (contiguous) {
+      received = std::max(received, seq);
+      learn_vector(from, type);
+    }
     if (!inflation.empty()) {
       dirty_ = true;
       ++version_;
-      if (options_.mode == SyncMode::kDelta) {
-        buffer_delta(std::move(inflation));  // relay onward
-      }
+      if (options_.mode == SyncMode::kDelta && options_.relay) open_.absorb(inflation);
     }
-    if (options_.mode == SyncMode::kDelta) {
+    if (options_.mode == SyncMode::kDelta && contiguous) {
       send(context, from, CrdtMessage::kAck, 1, [&](Packer& out) { out.pack_uint64(seq); });
     }
     if (type != CrdtMessage::kState) return;
@@ -260,6 +302,18 @@ class CrdtReplica final : public Replica {
     const bool reply = wire_bool(wire_at(message, kCrdtBody + 2));
     const uint64_t their_digest = wire_u64(wire_at(message, kCrdtBody + 3));
     if (reply && digest_before != their_digest && state_.digest() != their_digest) send_state(context, from, false);
+  }
+
+  // What merging a state or a complete delta group from `from` brought this replica up to. A
+  // state carries everything its sender had; so does a delta group when deltas are relayed. An
+  // unrelayed group carries only its sender's own ops.
+  void learn_vector(NodeId from, CrdtMessage type) {
+    const VersionVector& theirs = peer_vv_[from];
+    if (type == CrdtMessage::kState || options_.relay) {
+      vv_.merge(theirs);
+    } else if (theirs.get(from) > vv_.get(from)) {
+      vv_.set(from, theirs.get(from));
+    }
   }
 
   void compact(NodeContext& context) {
@@ -282,15 +336,20 @@ class CrdtReplica final : public Replica {
     // Deltas every peer acknowledged are no longer needed.
     uint64_t all_acked = last_seq_;
     for (NodeId peer : context.peers()) {
-      if (peer != context.self()) all_acked = std::min(all_acked, acks_.count(peer) ? acks_.at(peer) : 0);
+      if (peer != context.self()) all_acked = std::min(all_acked, acked_by(peer));
     }
     while (!buffer_.empty() && buffer_.front().seq <= all_acked) pop_delta();
     buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
   }
 
-  void buffer_delta(KeyedCrdt<T>&& delta) {
-    const uint64_t bytes = delta.metadata_bytes();
-    buffer_.push_back(BufferedDelta{++last_seq_, bytes, std::move(delta)});
+  // Turns what accumulated since the last round into one numbered delta group. Sealing only at
+  // the start of a round keeps every group sent complete: nothing this replica's version vector
+  // covers is left behind in an open group when it sends.
+  void seal_open_group() {
+    if (open_.empty()) return;
+    const uint64_t bytes = open_.metadata_bytes();
+    buffer_.push_back(BufferedGroup{++last_seq_, bytes, std::move(open_)});
+    open_ = KeyedCrdt<T>{};
     buffered_bytes_ += bytes;
     trim_buffer();
   }
@@ -357,19 +416,22 @@ class CrdtReplica final : public Replica {
 
   SyncOptions options_;
   KeyedCrdt<T> state_;
+  KeyedCrdt<T> open_;  // delta mode: local deltas and inflations since the last sealed group
   VersionVector vv_;
   Hlc hlc_;
-  std::deque<BufferedDelta> buffer_;
-  uint64_t buffered_bytes_ = 0;  // metadata bytes of the deltas in buffer_
+  std::deque<BufferedGroup> buffer_;  // sealed delta groups, oldest first
+  uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
   uint64_t last_seq_ = 0;     // seq of the newest buffered delta
   uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
   std::map<NodeId, uint64_t> acks_;
+  std::map<NodeId, uint64_t> received_;  // per peer: its seq up to which all it sent is merged here
   std::map<NodeId, VersionVector> peer_vv_;
   std::map<NodeId, uint64_t> peer_incarnation_;
   std::deque<GcEpoch> gc_epochs_;
   VersionVector collectible_;  // ops at or below it are stable past their horizon
   uint64_t incarnation_ = 0;  // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
+  std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   uint32_t wal_records_ = 0;
   uint32_t quiet_rounds_ = 0;
   bool dirty_ = false;  // remote merges not yet snapshotted

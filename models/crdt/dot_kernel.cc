@@ -1,5 +1,8 @@
 #include "models/crdt/dot_kernel.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace edgesim::models {
 
 void DotKernel::put(const Dot& dot, const Value& value) {
@@ -43,37 +46,46 @@ void DotKernel::remove_value(const Value& value, DotKernel& delta) {
   }
 }
 
-bool DotKernel::merge(const DotKernel& other) {
-  bool changed = false;
+bool DotKernel::merge(const DotKernel& other) { return merge_into(other, nullptr); }
+
+bool DotKernel::merge(const DotKernel& other, DotKernel& changed) { return merge_into(other, &changed); }
+
+bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
+  // The inflation's context: dots of `other` not seen here, plus dots dropped below. Collected
+  // before our context absorbs `other`'s.
+  std::vector<Dot> inflation_dots;
+  if (changed) context_.append_unseen(other.context_, inflation_dots);
+  bool dropped = false;
+  auto drop = [&](Values::iterator it) {
+    if (changed) inflation_dots.push_back(it->first);
+    dropped = true;
+    return erase(it);
+  };
   // Drop our values whose dots the other side has seen but no longer holds (removed there). Only
   // dots in its context qualify, so visit those (a delta's context is a few dots) rather than all
   // of our values: per replica the range its vector covers, then the cloud.
   for (const auto& [replica, counter] : other.context_.vector().entries()) {
     for (auto it = values_.lower_bound(Dot{replica, 0}); it != values_.end() && it->first.first == replica &&
                                                          it->first.second <= counter;) {
-      if (other.values_.count(it->first) == 0) {
-        it = erase(it);
-        changed = true;
-      } else {
-        ++it;
-      }
+      it = other.values_.count(it->first) == 0 ? drop(it) : std::next(it);
     }
   }
   for (const Dot& dot : other.context_.cloud()) {
     const auto it = values_.find(dot);
-    if (it != values_.end() && other.values_.count(dot) == 0) {
-      erase(it);
-      changed = true;
-    }
+    if (it != values_.end() && other.values_.count(dot) == 0) drop(it);
   }
   // Take their values whose dots we have never seen.
+  bool taken = false;
   for (const auto& [dot, value] : other.values_) {
     if (values_.count(dot) == 0 && !context_.contains(dot)) {
       put(dot, value);
-      changed = true;
+      if (changed) changed->put(dot, value);
+      taken = true;
     }
   }
-  return context_.merge(other.context_) || changed;
+  const bool context_grew = context_.merge(other.context_);
+  if (changed && !inflation_dots.empty()) changed->context_ = CausalContext::of_dots(std::move(inflation_dots));
+  return context_grew || dropped || taken;
 }
 
 void DotKernel::pack(Packer& out) const {
@@ -88,15 +100,36 @@ void DotKernel::pack(Packer& out) const {
 }
 
 DotKernel DotKernel::unpack(const WireObject& in) {
+  // Built in bulk (one sort each for the values and their index) rather than by put(), which
+  // would shift both flat maps on every insert: a full state carries thousands of values.
   DotKernel kernel;
   const WireObject& values = wire_at(in, 0);
   const uint32_t values_size = wire_tuples_size(values, 3);
+  Values::sequence_type entries;
+  entries.reserve(values_size / 3);
   for (uint32_t i = 0; i < values_size; i += 3) {
     const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(values, i))), wire_u64(wire_at(values, i + 1))};
-    kernel.put(dot, unpack_value(wire_at(values, i + 2)));
+    entries.emplace_back(dot, unpack_value(wire_at(values, i + 2)));
   }
+  kernel.values_.adopt_sequence(std::move(entries));  // sorts; a repeated dot keeps one value
+  kernel.index_values();
   kernel.context_ = CausalContext::unpack(wire_at(in, 1));
   return kernel;
+}
+
+void DotKernel::index_values() {
+  std::vector<std::pair<const Value*, Dot>> by_value;
+  by_value.reserve(values_.size());
+  for (const auto& [dot, value] : values_) by_value.emplace_back(&value, dot);
+  std::sort(by_value.begin(), by_value.end(), [](const auto& a, const auto& b) {
+    return *a.first < *b.first || (!(*b.first < *a.first) && a.second < b.second);
+  });
+  ValueIndex::sequence_type index;
+  for (const auto& [value, dot] : by_value) {
+    if (index.empty() || index.back().first != *value) index.emplace_back(*value, DotSet{});
+    index.back().second.insert(index.back().second.end(), dot);  // dots arrive in order
+  }
+  dots_of_.adopt_sequence(boost::container::ordered_unique_range, std::move(index));
 }
 
 uint64_t DotKernel::metadata_bytes() const {

@@ -22,6 +22,10 @@ class DotKernel {
   // Removes every dot holding `value` (an index lookup, not a scan); recorded in the delta.
   void remove_value(const Value& value, DotKernel& delta);
   bool merge(const DotKernel& other);  // true if this changed
+  // Merges and puts into `changed` exactly what inflated this: the values taken, and as context
+  // the dots newly seen plus the dots of values dropped. Merged anywhere that already holds what
+  // this replica held before, it has the same effect as `other` (what delta sync relays onward).
+  bool merge(const DotKernel& other, DotKernel& changed);
 
   // Flat (sorted vector) maps: a register holds a value or two, a set a few hundred at most, and
   // node-based maps cost an allocation per entry on every delta and merge.
@@ -38,6 +42,9 @@ class DotKernel {
  private:
   void put(const Dot& dot, const Value& value);
   Values::iterator erase(Values::iterator it);
+  void index_values();  // rebuilds dots_of_ from values_
+  // `changed` (may be null) collects the inflation as in merge(other, changed).
+  bool merge_into(const DotKernel& other, DotKernel* changed);
 
   Values values_;
   ValueIndex dots_of_;  // index of values_ by value

@@ -8,7 +8,9 @@ std::vector<ParamSpec> sync_param_specs() {
        "state: full states; delta: delta-state with acks; digest: digest-gated anti-entropy"},
       {"sync_interval", ParamType::kDuration, int64_t{200'000'000}, {}, 1'000'000, INT64_MAX, "sync round period"},
       {"fanout", ParamType::kInt, 1, {}, 1, 64, "peers per sync round"},
-      {"batch", ParamType::kInt, 256, {}, 1, 1'000'000, "max deltas per message"},
+      {"batch", ParamType::kInt, 256, {}, 1, 1'000'000, "max delta groups per message"},
+      {"relay", ParamType::kBool, false, {}, INT64_MIN, INT64_MAX,
+       "delta: also pass on what others' deltas brought (epidemic), not only this replica's own"},
       {"max_buffer", ParamType::kInt, 4096, {}, 1, 10'000'000, "delta buffer bound"},
       {"snapshot_every", ParamType::kInt, 64, {}, 1, 1'000'000, "write-ahead records between snapshots"},
   };
@@ -21,6 +23,7 @@ SyncOptions sync_options_from(const EngineParams& params) {
   options.interval = params.duration("sync_interval");
   options.fanout = static_cast<uint32_t>(params.integer("fanout"));
   options.batch = static_cast<uint32_t>(params.integer("batch"));
+  options.relay = params.flag("relay");
   options.max_buffer = static_cast<uint32_t>(params.integer("max_buffer"));
   options.snapshot_every = static_cast<uint32_t>(params.integer("snapshot_every"));
   return options;

@@ -4,6 +4,7 @@
 //   - delta-state and state-based propagation reach the same value;
 //   - a delta group, as delta sync batches and sends it (through the wire format, into a replica
 //     that lacks the key), merges like its deltas one by one;
+//   - the inflation a merge reports, relayed instead of the incoming value, has the same effect;
 //   - on one replica, the type behaves like its sequential reference model.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -183,6 +184,28 @@ void check_delta_groups(const std::vector<Step>& steps) {
   RC_ASSERT(receiver.observe().dump() == expected.dump());
 }
 
+// Delta sync relays what a merge reports as inflation instead of the incoming value. At any
+// replica that holds what the relaying one held before the merge, the two must have the same effect.
+template <typename T>
+void check_relayed_inflation(const std::vector<Step>& steps) {
+  const Execution<T> run = execute<T>(steps);
+  const KeyedCrdt<T> before = keyed_via_wire(run.states[0]);
+  const KeyedCrdt<T> incoming = keyed_via_wire(run.states[1]);
+  KeyedCrdt<T> relaying = before;
+  const KeyedCrdt<T> inflation = wire_round_trip(relaying.merge(incoming));
+  KeyedCrdt<T> third = keyed_via_wire(run.states[2]);
+  third.merge(before);
+  KeyedCrdt<T> given_incoming = third;
+  third.merge(inflation);
+  given_incoming.merge(incoming);
+  RC_ASSERT(third.observe().dump() == given_incoming.observe().dump());
+  RC_ASSERT(third.observe().dump() == [&] {
+    KeyedCrdt<T> everything = given_incoming;
+    everything.merge(relaying);
+    return everything.observe().dump();
+  }());
+}
+
 TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   // Removing an element the replica never saw leaves its key holding an empty set. A replica that
   // receives that delta must hold the key too and relay it, or replicas observe different maps.
@@ -204,6 +227,9 @@ TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   }                                                                                                 \
   RC_GTEST_PROP(Type##Properties, DeltaGroupsMergeLikeTheirDeltas, ()) {                           \
     check_delta_groups<Type>(*gen_steps<Type>());                                                   \
+  }                                                                                                 \
+  RC_GTEST_PROP(Type##Properties, RelayedInflationActsLikeTheIncomingValue, ()) {                   \
+    check_relayed_inflation<Type>(*gen_steps<Type>());                                              \
   }
 
 CRDT_PROPERTIES(PnCounter)
