@@ -177,6 +177,7 @@ class CrdtReplica final : public Replica {
     uint64_t seq;
     uint64_t metadata_bytes;
     KeyedCrdt<T> group;
+    std::string packed = {};  // see packed()
   };
   struct GcEpoch {
     VersionVector stable;   // the stable frontier at a sync round
@@ -253,25 +254,33 @@ class CrdtReplica final : public Replica {
       send(context, peer, CrdtMessage::kHeartbeat, 0, [](Packer&) {});
       return;
     }
-    KeyedCrdt<T> group;
-    uint64_t last = acked;
-    // Sequence numbers in the buffer are consecutive, so the first unacknowledged delta is found
+    // Sequence numbers in the buffer are consecutive, so the first unacknowledged group is found
     // by arithmetic rather than a scan past everything this peer has acknowledged.
     const size_t first = acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
-    for (size_t i = first; i < buffer_.size() && i - first < options_.batch; ++i) {
-      EDGESIM_ASSERT(buffer_[i].seq == buffer_.front().seq + i, "delta buffer sequence has a gap");
-      group.absorb(buffer_[i].group);
-      last = buffer_[i].seq;
-    }
+    const size_t end = std::min<size_t>(buffer_.size(), first + options_.batch);
+    EDGESIM_ASSERT(buffer_[end - 1].seq == buffer_.front().seq + (end - 1), "delta buffer sequence has a gap");
+    const uint64_t last = buffer_[end - 1].seq;
     // Only a complete group brings the peer up to our version vector.
     send(
         context, peer, CrdtMessage::kDelta, 3,
         [&](Packer& out) {
-          group.pack(out);
+          if (end - first == 1) {
+            pack_packed(out, packed(buffer_[first]));  // the usual case: only the newest group
+          } else {
+            KeyedCrdt<T> group;
+            for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
+            group.pack(out);
+          }
           out.pack_uint64(last);
           out.pack_uint64(acked);
         },
         /*with_vector=*/last == last_seq_);
+  }
+
+  // A group's bytes, packed on first use: most rounds send the same newest group to every peer.
+  static const std::string& packed(BufferedGroup& buffered) {
+    if (buffered.packed.empty()) buffered.packed = wire_encode([&](Packer& out) { buffered.group.pack(out); });
+    return buffered.packed;
   }
 
   void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {

@@ -59,6 +59,11 @@ inline void pack_string(Packer& out, std::string_view text) {
   out.pack_str_body(text.data(), static_cast<uint32_t>(text.size()));
 }
 
+// Appends `packed`, which is already one whole MessagePack object (packed once, sent many times).
+inline void pack_packed(Packer& out, std::string_view packed) {
+  out.pack_str_body(packed.data(), static_cast<uint32_t>(packed.size()));  // raw bytes, no header
+}
+
 // A JSON value as MessagePack, and back (maps must have string keys; positive integers come
 // back unsigned, which compares equal to the signed original).
 void pack_value(Packer& out, const Value& value);
