@@ -77,24 +77,33 @@ bool CausalContext::merge(const CausalContext& other) {
   return changed;
 }
 
-void CausalContext::append_unseen(const CausalContext& other, std::vector<Dot>& out) const {
+CausalContext CausalContext::unseen_in(const CausalContext& other) const {
+  CausalContext unseen;
+  std::vector<Dot> dots;
   for (const auto& [replica, counter] : other.vector_.entries()) {
-    for (uint64_t c = vector_.get(replica) + 1; c <= counter; ++c) {
-      if (cloud_.count(Dot{replica, c}) == 0) out.push_back(Dot{replica, c});
+    const uint64_t known = vector_.get(replica);
+    const auto beyond = cloud_.lower_bound(Dot{replica, 0});
+    if (known == 0 && (beyond == cloud_.end() || beyond->first != replica)) {
+      unseen.vector_.set(replica, counter);  // nothing of this replica seen: the whole range
+      continue;
+    }
+    for (uint64_t c = known + 1; c <= counter; ++c) {
+      if (cloud_.count(Dot{replica, c}) == 0) dots.push_back(Dot{replica, c});
     }
   }
   for (const Dot& dot : other.cloud_) {
-    if (!contains(dot)) out.push_back(dot);
+    if (!contains(dot)) dots.push_back(dot);
   }
+  unseen.insert_all(std::move(dots));
+  return unseen;
 }
 
-CausalContext CausalContext::of_dots(std::vector<Dot> dots) {
+void CausalContext::insert_all(std::vector<Dot> dots) {
   std::sort(dots.begin(), dots.end());
   dots.erase(std::unique(dots.begin(), dots.end()), dots.end());
-  CausalContext context;
-  context.cloud_ = DotSet(boost::container::ordered_unique_range, dots.begin(), dots.end());
-  context.compact();
-  return context;
+  std::erase_if(dots, [this](const Dot& dot) { return contains(dot); });
+  cloud_.insert(boost::container::ordered_unique_range, dots.begin(), dots.end());
+  compact();
 }
 
 void CausalContext::compact() {

@@ -53,10 +53,10 @@ class CausalContext {
   Dot next_dot(ReplicaId replica);
   void insert(const Dot& dot);
   bool merge(const CausalContext& other);  // true if this changed
-  // Appends every dot of `other` this context has not seen (in no particular order).
-  void append_unseen(const CausalContext& other, std::vector<Dot>& out) const;
-  // The context of exactly `dots` (any order, duplicates allowed), compacted.
-  static CausalContext of_dots(std::vector<Dot> dots);
+  // The dots of `other` this context has not seen.
+  CausalContext unseen_in(const CausalContext& other) const;
+  // Inserts `dots` (any order, duplicates allowed) and compacts once.
+  void insert_all(std::vector<Dot> dots);
   void compact();
   size_t cloud_size() const { return cloud_.size(); }
   const DotSet& cloud() const { return cloud_; }

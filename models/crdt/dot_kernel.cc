@@ -51,13 +51,13 @@ bool DotKernel::merge(const DotKernel& other) { return merge_into(other, nullptr
 bool DotKernel::merge(const DotKernel& other, DotKernel& changed) { return merge_into(other, &changed); }
 
 bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
-  // The inflation's context: dots of `other` not seen here, plus dots dropped below. Collected
-  // before our context absorbs `other`'s.
-  std::vector<Dot> inflation_dots;
-  if (changed) context_.append_unseen(other.context_, inflation_dots);
+  // The inflation's context: dots of `other` not seen here (taken before our context absorbs
+  // `other`'s), plus the dots of values dropped below.
+  if (changed) changed->context_ = context_.unseen_in(other.context_);
+  std::vector<Dot> dropped_dots;
   bool dropped = false;
   auto drop = [&](Values::iterator it) {
-    if (changed) inflation_dots.push_back(it->first);
+    if (changed) dropped_dots.push_back(it->first);
     dropped = true;
     return erase(it);
   };
@@ -84,7 +84,7 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
     }
   }
   const bool context_grew = context_.merge(other.context_);
-  if (changed && !inflation_dots.empty()) changed->context_ = CausalContext::of_dots(std::move(inflation_dots));
+  if (changed) changed->context_.insert_all(std::move(dropped_dots));
   return context_grew || dropped || taken;
 }
 
