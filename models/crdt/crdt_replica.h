@@ -13,10 +13,10 @@
 // at that round is collectible, and values compact against that frontier. A silent peer holds it
 // back; that is the price of never resurrecting a delete.
 //
-// Durability: each local op is appended to a write-ahead log in the durable store before it is
-// acknowledged; every `snapshot_every` records (and on quiet sync rounds after remote merges) the
-// whole state is snapshotted and the log truncated. Restart = snapshot + log replay. Remote
-// merges that were not yet snapshotted are recovered by sync: every restart begins a new
+// Durability (crdt_journal.h): each local op is appended to a write-ahead log in the durable store
+// before it is acknowledged; every `snapshot_every` records (and on quiet sync rounds after remote
+// merges) the whole state is snapshotted and the log truncated. Restart = snapshot + log replay.
+// Remote merges that were not yet snapshotted are recovered by sync: every restart begins a new
 // incarnation (persisted), carried in every message, and peers that see a new incarnation forget
 // what it had acknowledged, so they send it full state again. A delta group names the ack it
 // builds on, and a replica acknowledges only groups built on what it merged in this incarnation:
@@ -30,8 +30,7 @@
 #include <optional>
 #include <string>
 
-#include <fmt/format.h>
-
+#include "models/crdt/crdt_journal.h"
 #include "models/crdt/keyed_crdt.h"
 #include "models/crdt/sync_options.h"
 #include "sim/core/assert.h"
@@ -47,16 +46,13 @@ namespace edgesim::models {
 enum class CrdtMessage : uint8_t { kDigest, kState, kDelta, kAck, kHeartbeat };
 constexpr uint32_t kCrdtBody = 5;  // index of the first body field
 
-void pack_hlc(Packer& out, const HlcTimestamp& hlc);      // two fields: wall, logical
-HlcTimestamp unpack_hlc(const WireObject& array, uint32_t at);
-
 template <CrdtType T>
 class CrdtReplica final : public Replica {
  public:
-  explicit CrdtReplica(const SyncOptions& options) : options_(options) {}
+  explicit CrdtReplica(const SyncOptions& options) : options_(options), journal_(options.snapshot_every) {}
 
   void on_start(NodeContext& context) override {
-    recover(context);
+    journal_.recover(context.durable(), context.self(), state_, vv_, hlc_);
     ++version_;
     const std::optional<std::string> stored = context.durable().get("incarnation");
     incarnation_ = stored ? std::stoull(*stored) + 1 : 1;
@@ -78,7 +74,7 @@ class CrdtReplica final : public Replica {
     if (result.ok) {
       vv_.set(context.self(), stamp.counter);
       ++version_;
-      log_local(context, delta, stamp);
+      if (journal_.log(context.durable(), delta, stamp)) snapshot(context);
       if (options_.mode == SyncMode::kDelta) open_.absorb(delta);
     }
     context.complete(op.id, result);
@@ -130,7 +126,7 @@ class CrdtReplica final : public Replica {
         if (peer != context.self()) sync_with(context, peer);
       }
     }
-    if (dirty_ && ++quiet_rounds_ % 8 == 0) snapshot(context);
+    if (journal_.has_unsnapshotted_merges() && ++quiet_rounds_ % 8 == 0) snapshot(context);
     sync_timer_ = context.start_timer(options_.interval);
   }
 
@@ -299,7 +295,7 @@ class CrdtReplica final : public Replica {
       learn_vector(from, type);
     }
     if (!inflation.empty()) {
-      dirty_ = true;
+      journal_.note_remote_merge();
       ++version_;
       if (options_.mode == SyncMode::kDelta && options_.relay) open_.absorb(inflation);
     }
@@ -373,55 +369,7 @@ class CrdtReplica final : public Replica {
     buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
   }
 
-  void log_local(NodeContext& context, const KeyedCrdt<T>& delta, const CrdtStamp& stamp) {
-    // A log record: [delta, counter, hlc wall, hlc logical].
-    context.durable().put(fmt::format("wal/{:020}", stamp.counter), wire_encode([&](Packer& out) {
-                            out.pack_array(4);
-                            delta.pack(out);
-                            out.pack_uint64(stamp.counter);
-                            pack_hlc(out, stamp.hlc);
-                          }));
-    if (++wal_records_ >= options_.snapshot_every) snapshot(context);
-  }
-
-  void snapshot(NodeContext& context) {
-    DurableStore& store = context.durable();
-    // A snapshot: [state, version vector, hlc wall, hlc logical].
-    store.put("snapshot", wire_encode([&](Packer& out) {
-                out.pack_array(4);
-                state_.pack(out);
-                vv_.pack(out);
-                pack_hlc(out, hlc_.last());
-              }));
-    std::vector<std::string> logged;
-    for (const auto& [key, bytes] : store.entries()) {
-      if (key.rfind("wal/", 0) == 0) logged.push_back(key);
-    }
-    for (const std::string& key : logged) store.erase(key);
-    wal_records_ = 0;
-    dirty_ = false;
-  }
-
-  void recover(NodeContext& context) {
-    const DurableStore& store = context.durable();
-    if (auto snap = store.get("snapshot")) {
-      const WireMessage parsed(*snap);
-      state_ = KeyedCrdt<T>::unpack(wire_at(parsed.root(), 0));
-      vv_ = VersionVector::unpack(wire_at(parsed.root(), 1));
-      hlc_.restore(unpack_hlc(parsed.root(), 2));
-    }
-    wal_records_ = 0;
-    for (const auto& [key, bytes] : store.entries()) {
-      if (key.rfind("wal/", 0) != 0) continue;
-      const WireMessage parsed(bytes);
-      const WireObject& record = parsed.root();
-      state_.merge(KeyedCrdt<T>::unpack(wire_at(record, 0)));
-      const uint64_t counter = wire_u64(wire_at(record, 1));
-      if (counter > vv_.get(context.self())) vv_.set(context.self(), counter);
-      hlc_.update(Instant{0}, unpack_hlc(record, 2));
-      ++wal_records_;
-    }
-  }
+  void snapshot(NodeContext& context) { journal_.snapshot(context.durable(), state_, vv_, hlc_.last()); }
 
   SyncOptions options_;
   KeyedCrdt<T> state_;
@@ -441,9 +389,8 @@ class CrdtReplica final : public Replica {
   uint64_t incarnation_ = 0;  // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
-  uint32_t wal_records_ = 0;
+  CrdtJournal<T> journal_;
   uint32_t quiet_rounds_ = 0;
-  bool dirty_ = false;  // remote merges not yet snapshotted
   msgpack::zone zone_;  // where received messages are parsed (reused)
   uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };

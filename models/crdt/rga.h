@@ -58,7 +58,9 @@ class Rga {
   void compact(const VersionVector& stable);
   bool obsolete(const VersionVector&) const { return false; }
   bool operator==(const Rga& other) const {
-    return elements() == other.elements() && pending_ == other.pending_ && lamport_ == other.lamport_;
+    // Sizes first: compaction compares every document with an empty one each round.
+    return order_.size() == other.order_.size() && pending_ == other.pending_ && lamport_ == other.lamport_ &&
+           elements() == other.elements();
   }
 
   size_t tombstones() const;
