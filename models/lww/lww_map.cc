@@ -7,12 +7,11 @@
 namespace edgesim::models {
 namespace {
 
-const std::string kClockKey = "clock";
 const std::string kEntryPrefix = "e/";
 
 // Messages are MessagePack arrays: [kDigest, digest] | [kPush or kState, reply, entries], where
 // entries is flat (key, value, time, logical, node) quintuples. Durable records: an entry is
-// [value, time, logical, node]; the clock is [time, logical, node].
+// [value, time, logical, node].
 enum class LwwMessage : uint8_t { kDigest, kPush, kState };
 constexpr uint32_t kEntryFields = 5;
 
@@ -38,17 +37,18 @@ void pack_entry(Packer& out, const std::string& key, const Value& value, const L
 void LwwMapReplica::on_start(NodeContext& context) {
   entries_.clear();
   ++version_;
-  for (const auto& [key, bytes] : context.durable().entries()) {
-    if (key.rfind(kEntryPrefix, 0) != 0) continue;
-    const WireMessage entry(bytes);
-    entries_[key.substr(kEntryPrefix.size())] = Entry{unpack_value(wire_at(entry.root(), 0)), unpack_stamp(entry.root(), 1)};
+  // The clock resumes from the greatest stored stamp, which is at least every stamp this replica
+  // issued (each was stored with its write, and only a greater stamp replaces it).
+  LwwStamp greatest;
+  const auto& stored = context.durable().entries();
+  for (auto it = stored.lower_bound(kEntryPrefix); it != stored.end() && it->first.starts_with(kEntryPrefix); ++it) {
+    const WireMessage entry(it->second);
+    const Entry& restored = entries_[it->first.substr(kEntryPrefix.size())] =
+        Entry{unpack_value(wire_at(entry.root(), 0)), unpack_stamp(entry.root(), 1)};
+    greatest = std::max(greatest, restored.stamp);
   }
-  if (auto clock = context.durable().get(kClockKey)) {
-    const WireMessage parsed(*clock);
-    const LwwStamp last = unpack_stamp(parsed.root(), 0);
-    hlc_.restore(HlcTimestamp{last.time, last.logical});
-    lamport_.restore(static_cast<uint64_t>(last.time));
-  }
+  hlc_.restore(HlcTimestamp{greatest.time, greatest.logical});
+  lamport_.restore(static_cast<uint64_t>(greatest.time));
   sync_timer_ = context.start_timer(options_.sync_interval);
 }
 
@@ -69,16 +69,6 @@ LwwStamp LwwMapReplica::next_stamp(NodeContext& context) {
 void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
   if (options_.clock == LwwClock::kHlc) hlc_.update(context.now(), HlcTimestamp{stamp.time, stamp.logical});
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
-}
-
-void LwwMapReplica::persist_clock(NodeContext& context) {
-  LwwStamp last{0, 0, context.self()};
-  if (options_.clock == LwwClock::kHlc) last = LwwStamp{hlc_.last().wall_ns, hlc_.last().logical, 0};
-  if (options_.clock == LwwClock::kLamport) last = LwwStamp{int64_t(lamport_.last()), 0, 0};
-  context.durable().put(kClockKey, wire_encode([&](Packer& out) {
-                          out.pack_array(3);
-                          pack_stamp(out, last);
-                        }));
 }
 
 bool LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
@@ -110,7 +100,6 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   }
   const Entry entry{op.arg, next_stamp(context)};
   merge(context, op.key, entry);
-  persist_clock(context);
   if (options_.push) {
     const std::string message = wire_encode([&](Packer& out) {
       out.pack_array(3);
@@ -168,16 +157,14 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
   const bool reply = wire_bool(wire_at(message, 1));
   const WireObject& items = wire_at(message, 2);
   std::map<std::string, LwwStamp> theirs;
-  bool changed = false;
   const uint32_t items_size = wire_tuples_size(items, kEntryFields);
   for (uint32_t at = 0; at < items_size; at += kEntryFields) {
     std::string key(wire_str(wire_at(items, at)));
     const Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
     witness(context, entry.stamp);
     if (reply) theirs[key] = entry.stamp;
-    changed = merge(context, key, entry) || changed;
+    merge(context, key, entry);
   }
-  if (changed) persist_clock(context);
   if (reply) send_state(context, from, /*reply=*/false, &theirs);
 }
 

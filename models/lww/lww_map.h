@@ -9,8 +9,8 @@
 // peers; a peer with a different digest answers with its entries, and the first side answers back
 // with the entries where it is newer, so one exchange repairs both directions.
 //
-// Every applied entry is written through to the durable store, with the clock's high-water mark,
-// so a restarted replica serves what it acknowledged and never reuses a stamp.
+// Every applied entry is written through to the durable store, so a restarted replica serves what
+// it acknowledged; its clock resumes past the greatest stored stamp, so it never reuses a stamp.
 
 #include <cstdint>
 #include <map>
@@ -64,7 +64,6 @@ class LwwMapReplica final : public Replica {
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
-  void persist_clock(NodeContext& context);
 
   LwwOptions options_;
   std::map<std::string, Entry> entries_;

@@ -126,6 +126,22 @@ TEST(Lww, AcknowledgedWritesSurviveACrash) {
   EXPECT_EQ(p.read(p.a, p.ca, 4), 43);
 }
 
+TEST(Lww, AfterACrashWritesStillFollowWhatWasSeenBefore) {
+  for (LwwClock clock : {LwwClock::kHlc, LwwClock::kLamport}) {
+    Pair p(clock);
+    p.cb.wall = Instant{5000};  // b's clock runs far ahead
+    p.write(p.b, p.cb, 1, 1);
+    p.flush();
+    p.a.on_crash();
+    p.ca.wall = Instant{10};
+    p.a.on_start(p.ca);
+    p.write(p.a, p.ca, 2, 2);  // causally after b's write: must win everywhere
+    p.flush();
+    EXPECT_EQ(p.read(p.a, p.ca, 3), 2);
+    EXPECT_EQ(p.read(p.b, p.cb, 4), 2);
+  }
+}
+
 TEST(Lww, UnsupportedOpsFailWithoutEffect) {
   Pair p(LwwClock::kHlc);
   p.a.on_op(p.ca, Op{1, "cas", "x", Value::array({1, 2})});
