@@ -4,7 +4,10 @@
 //
 // Baseline, in the same run: `bench.noop`, an engine that answers every op at once and never
 // replicates. Its rate is what the harness alone (workload, history, events, checks) allows, the
-// ceiling for every real engine; the report gives each engine's ratio to it.
+// ceiling for every real engine; the report gives each engine's ratio to it. A second reference,
+// `bench.broadcast`, also sends one small message per update to every peer and drops what it
+// receives: the harness plus the network, the ceiling for an engine that pushes each write to
+// every replica (lww) whatever the engine itself costs.
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -29,17 +32,46 @@ class NoopReplica final : public Replica {
   std::optional<uint64_t> observe_version() const override { return 0; }
 };
 
-class NoopEngine final : public Engine {
+class BroadcastReplica final : public Replica {
  public:
-  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<NoopReplica>(); }
+  void on_start(NodeContext&) override {}
+  void on_op(NodeContext& context, const Op& op) override {
+    if (op.f != "read") {
+      // About what an LWW push of one small entry weighs: key, op id, a stamp.
+      const std::string message = op.key + std::string(24, 'x');
+      for (NodeId peer : context.peers()) {
+        if (peer != context.self()) context.send(peer, message);
+      }
+    }
+    context.complete(op.id, Result::success());
+  }
+  void on_message(NodeContext&, NodeId, std::string_view) override {}
+  void on_timer(NodeContext&, TimerId) override {}
+  void on_crash() override {}
+  Value observe() const override { return Value::object(); }
+  std::optional<uint64_t> observe_version() const override { return 0; }
 };
 
-void register_noop_engine(EngineRegistry& engines) {
+template <typename R>
+class ReferenceEngine final : public Engine {
+ public:
+  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<R>(); }
+};
+
+template <typename R>
+void register_reference_engine(EngineRegistry& engines, std::string name, std::string help) {
   EngineInfo info;
-  info.name = "bench.noop";
-  info.help = "answers every op at once, never replicates (the harness-only baseline)";
-  info.factory = [](const EngineParams&) -> std::unique_ptr<Engine> { return std::make_unique<NoopEngine>(); };
+  info.name = std::move(name);
+  info.help = std::move(help);
+  info.factory = [](const EngineParams&) -> std::unique_ptr<Engine> { return std::make_unique<ReferenceEngine<R>>(); };
   engines.add(std::move(info));
+}
+
+void register_reference_engines(EngineRegistry& engines) {
+  register_reference_engine<NoopReplica>(engines, "bench.noop",
+                                         "answers every op at once, never replicates (the harness-only baseline)");
+  register_reference_engine<BroadcastReplica>(engines, "bench.broadcast",
+                                              "bench.noop plus one small message per update to every peer, dropped");
 }
 
 std::string scenario_text(const std::string& engine, const std::string& type) {
@@ -60,7 +92,7 @@ workload: {type: )" + type + R"(, clients: 45, rate: 100/s, keys: 100, timeout: 
 void BM_Engine(benchmark::State& state, const std::string& engine, const std::string& type) {
   EngineRegistry engines;
   register_builtin_engines(engines);
-  register_noop_engine(engines);
+  register_reference_engines(engines);
   const Scenario scenario = load_scenario_text(scenario_text(engine, type), "engines-bench", engines);
   uint64_t ops = 0;
   double metadata_per_op = 0;
@@ -77,7 +109,7 @@ void BM_Engine(benchmark::State& state, const std::string& engine, const std::st
 
 void register_benchmarks() {
   const std::pair<const char*, const char*> engines[] = {
-      {"bench.noop", "kv"},      {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
+      {"bench.noop", "kv"},      {"bench.broadcast", "kv"}, {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
       {"crdt.lww_map", "map"}, {"crdt.rga", "text"},          {"delta_sync", "kv"},       {"hybrid", "counter"},
   };
   for (const auto& [engine, type] : engines) {
