@@ -59,15 +59,27 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 }  // namespace
 
 void Rga::index_if_needed() {
-  if (known_.size() == pool_.size()) return;  // a document's ids are unique: indexed already
+  if (known_.size() == order_.size()) return;  // a document's ids are unique: indexed already
   known_.clear();
-  for (uint32_t i = 0; i < pool_.size(); ++i) known_.emplace(pool_[i].id, i);
+  tombstones_.clear();
+  for (uint32_t index : order_) {
+    known_.emplace(pool_[index].id, index);
+    if (pool_[index].delete_dot) tombstones_.push_back(index);
+  }
 }
 
-void Rga::append(const Element& element) {
-  order_.push_back(static_cast<uint32_t>(pool_.size()));
-  pool_.push_back(element);
+uint32_t Rga::place(const Element& element) {
+  if (free_.empty()) {
+    pool_.push_back(element);
+    return static_cast<uint32_t>(pool_.size() - 1);
+  }
+  const uint32_t index = free_.back();
+  free_.pop_back();
+  pool_[index] = element;
+  return index;
 }
+
+void Rga::append(const Element& element) { order_.push_back(place(element)); }
 
 std::vector<Rga::Element> Rga::elements() const {
   std::vector<Element> result;
@@ -100,7 +112,8 @@ size_t Rga::visible_index(size_t pos) const {
 }
 
 size_t Rga::visible_length() const {
-  return static_cast<size_t>(std::count_if(pool_.begin(), pool_.end(), [](const Element& e) { return !e.delete_dot; }));
+  return static_cast<size_t>(
+      std::count_if(order_.begin(), order_.end(), [this](uint32_t index) { return !pool_[index].delete_dot; }));
 }
 
 std::string Rga::text() const {
@@ -154,6 +167,7 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
 bool Rga::mark_deleted(size_t index, const Dot& dot) {
   std::optional<Dot>& current = at(index).delete_dot;
   if (current && !(dot < *current)) return false;
+  if (!current) tombstones_.push_back(order_[index]);
   current = dot;
   return true;
 }
@@ -166,8 +180,8 @@ bool Rga::integrate(const Element& element) {
     position = *origin + 1;
   }
   while (position < order_.size() && at(position).id > element.id) ++position;
-  const auto index = static_cast<uint32_t>(pool_.size());
-  pool_.push_back(element);
+  const uint32_t index = place(element);
+  if (element.delete_dot) tombstones_.push_back(index);
   order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), index);
   last_placed_ = position;
   known_.emplace(element.id, index);
@@ -225,42 +239,49 @@ void Rga::absorb(const Rga& delta) {
 }
 
 void Rga::compact(const VersionVector& stable) {
-  auto stable_delete = [&](const Element& e) {
-    return e.delete_dot && stable.get(e.delete_dot->first) >= e.delete_dot->second;
-  };
   stable_ = stable;
   index_if_needed();
-  if (std::none_of(pool_.begin(), pool_.end(), stable_delete)) return;
-  // Rebuild the pool in document order without the collected elements; renumber the index.
-  std::vector<Element> pool;
-  std::vector<uint32_t> renumbered(pool_.size(), UINT32_MAX);
-  for (uint32_t index : order_) {
-    if (stable_delete(pool_[index])) continue;
-    renumbered[index] = static_cast<uint32_t>(pool.size());
-    pool.push_back(pool_[index]);
+  // Only tombstones can be collected, so only they are looked at.
+  std::vector<uint32_t> collected;
+  std::erase_if(tombstones_, [&](uint32_t index) {
+    const Dot& deleted = *pool_[index].delete_dot;
+    if (stable.get(deleted.first) < deleted.second) return false;
+    collected.push_back(index);
+    return true;
+  });
+  if (collected.empty()) return;
+  std::vector<bool> gone(pool_.size(), false);
+  for (uint32_t index : collected) {
+    gone[index] = true;
+    known_.erase(pool_[index].id);
+    pool_[index] = Element{};
   }
-  for (auto it = known_.begin(); it != known_.end();) {
-    const uint32_t index = renumbered[it->second];
-    if (index == UINT32_MAX) {
-      it = known_.erase(it);
-    } else {
-      it->second = index;
-      ++it;
-    }
+  std::erase_if(order_, [&](uint32_t index) { return gone[index]; });
+  free_.insert(free_.end(), collected.begin(), collected.end());
+  last_placed_ = 0;
+  if (free_.size() > order_.size()) repack();  // a shrunken document gives its memory back
+}
+
+void Rga::repack() {
+  std::vector<Element> pool;
+  pool.reserve(order_.size());
+  for (uint32_t& index : order_) {
+    pool.push_back(pool_[index]);
+    index = static_cast<uint32_t>(pool.size() - 1);
   }
   pool_ = std::move(pool);
-  order_.resize(pool_.size());
-  for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  last_placed_ = 0;
+  free_.clear();
+  known_.clear();
+  index_if_needed();
 }
 
 size_t Rga::tombstones() const {
-  return static_cast<size_t>(std::count_if(pool_.begin(), pool_.end(),
-                                           [](const Element& e) { return e.delete_dot.has_value(); }));
+  return static_cast<size_t>(
+      std::count_if(order_.begin(), order_.end(), [this](uint32_t index) { return pool_[index].delete_dot.has_value(); }));
 }
 
 uint64_t Rga::metadata_bytes() const {
-  return (pool_.size() + pending_.size()) * sizeof(Element) + order_.size() * sizeof(uint32_t);
+  return (pool_.size() + pending_.size()) * sizeof(Element) + (order_.size() + free_.size()) * sizeof(uint32_t);
 }
 
 void Rga::pack(Packer& out) const {

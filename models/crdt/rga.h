@@ -76,6 +76,10 @@ class Rga {
   // this way; index_if_needed() indexes a value that is then merged into or edited).
   void append(const Element& element);
   void index_if_needed();
+  // Stores an element in a free pool slot (or a new one); returns its index.
+  uint32_t place(const Element& element);
+  // Moves the live elements into a pool of their own size, in document order (no free slots).
+  void repack();
   std::optional<size_t> find(const Id& id) const;  // document position
   // Position of the element holding the visible character at `pos` (pos < visible length).
   size_t visible_index(size_t pos) const;
@@ -83,11 +87,15 @@ class Rga {
   bool integrate(const Element& element);
   bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
 
-  // The document: elements live in `pool_` (appended, never moved until compaction) and
-  // `order_` lists their pool indices in document order. An insert shifts 4-byte indices rather
-  // than whole elements, which was most of the cost of integrating into a long document.
+  // The document: elements live in `pool_` (never moved) and `order_` lists their pool indices in
+  // document order. An insert shifts 4-byte indices rather than whole elements, which was most of
+  // the cost of integrating into a long document. Collected elements leave their slots to `free_`
+  // for later inserts, so compaction renumbers nothing.
   std::vector<Element> pool_;
   std::vector<uint32_t> order_;
+  std::vector<uint32_t> free_;
+  // Pool indices of the indexed document's tombstones: what compaction looks at.
+  std::vector<uint32_t> tombstones_;
   uint64_t lamport_ = 0;
   std::vector<Element> pending_;  // received before their origin
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is

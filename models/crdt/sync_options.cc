@@ -12,7 +12,9 @@ std::vector<ParamSpec> sync_param_specs() {
       {"relay", ParamType::kBool, false, {}, INT64_MIN, INT64_MAX,
        "delta: also pass on what others' deltas brought (epidemic), not only this replica's own"},
       {"max_buffer", ParamType::kInt, 4096, {}, 1, 10'000'000, "delta buffer bound"},
-      {"snapshot_every", ParamType::kInt, 64, {}, 1, 1'000'000, "write-ahead records between snapshots"},
+      {"snapshot_every", ParamType::kInt, 64, {}, 1, 1'000'000, "write-ahead records between snapshots (at least)"},
+      {"snapshot_log_percent", ParamType::kInt, 100, {}, 0, 1'000'000,
+       "a snapshot also waits until the log holds this % of the last snapshot's bytes (0: records alone)"},
   };
 }
 
@@ -26,6 +28,7 @@ SyncOptions sync_options_from(const EngineParams& params) {
   options.relay = params.flag("relay");
   options.max_buffer = static_cast<uint32_t>(params.integer("max_buffer"));
   options.snapshot_every = static_cast<uint32_t>(params.integer("snapshot_every"));
+  options.snapshot_log_percent = static_cast<uint32_t>(params.integer("snapshot_log_percent"));
   return options;
 }
 
