@@ -8,8 +8,10 @@ namespace edgesim::models {
 void DotKernel::put(const Dot& dot, const Value& value) {
   const auto existing = values_.find(dot);
   if (existing != values_.end()) erase(existing);
-  values_.emplace(dot, value);
-  dots_of_[value].insert(dot);
+  values_.emplace(dot, MovableValue(value));
+  auto indexed = dots_of_.find(value);
+  if (indexed == dots_of_.end()) indexed = dots_of_.emplace(MovableValue(value), DotSet{}).first;
+  indexed->second.insert(dot);
 }
 
 DotKernel::Values::iterator DotKernel::erase(Values::iterator it) {
@@ -28,7 +30,7 @@ void DotKernel::add(ReplicaId self, const Value& value, DotKernel& delta) {
 
 void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta) {
   for (auto it = values_.begin(); it != values_.end();) {
-    if (match(it->second)) {
+    if (match(it->second.value)) {
       delta.context_.insert(it->first);
       it = erase(it);
     } else {
@@ -78,8 +80,8 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
   bool taken = false;
   for (const auto& [dot, value] : other.values_) {
     if (values_.count(dot) == 0 && !context_.contains(dot)) {
-      put(dot, value);
-      if (changed) changed->put(dot, value);
+      put(dot, value.value);
+      if (changed) changed->put(dot, value.value);
       taken = true;
     }
   }
@@ -94,7 +96,7 @@ void DotKernel::pack(Packer& out) const {
   for (const auto& [dot, value] : values_) {
     out.pack_uint32(dot.first);
     out.pack_uint64(dot.second);
-    pack_value(out, value);
+    pack_value(out, value.value);
   }
   context_.pack(out);
 }
@@ -109,7 +111,7 @@ DotKernel DotKernel::unpack(const WireObject& in) {
   entries.reserve(values_size / 3);
   for (uint32_t i = 0; i < values_size; i += 3) {
     const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(values, i))), wire_u64(wire_at(values, i + 1))};
-    entries.emplace_back(dot, unpack_value(wire_at(values, i + 2)));
+    entries.emplace_back(dot, MovableValue(unpack_value(wire_at(values, i + 2))));
   }
   kernel.values_.adopt_sequence(std::move(entries));  // sorts; a repeated dot keeps one value
   kernel.index_values();
@@ -120,13 +122,13 @@ DotKernel DotKernel::unpack(const WireObject& in) {
 void DotKernel::index_values() {
   std::vector<std::pair<const Value*, Dot>> by_value;
   by_value.reserve(values_.size());
-  for (const auto& [dot, value] : values_) by_value.emplace_back(&value, dot);
+  for (const auto& [dot, held] : values_) by_value.emplace_back(&held.value, dot);
   std::sort(by_value.begin(), by_value.end(), [](const auto& a, const auto& b) {
     return *a.first < *b.first || (!(*b.first < *a.first) && a.second < b.second);
   });
   ValueIndex::sequence_type index;
   for (const auto& [value, dot] : by_value) {
-    if (index.empty() || index.back().first != *value) index.emplace_back(*value, DotSet{});
+    if (index.empty() || index.back().first.value != *value) index.emplace_back(MovableValue(*value), DotSet{});
     index.back().second.insert(index.back().second.end(), dot);  // dots arrive in order
   }
   dots_of_.adopt_sequence(boost::container::ordered_unique_range, std::move(index));

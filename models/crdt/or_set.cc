@@ -10,7 +10,7 @@ namespace {
 Value sorted_values(const DotKernel& kernel) {
   Value result = Value::array();
   result.get_ref<Value::array_t&>().reserve(kernel.dots_by_value().size());
-  for (const auto& [value, dots] : kernel.dots_by_value()) result.push_back(value);
+  for (const auto& [held, dots] : kernel.dots_by_value()) result.push_back(held.value);
   return result;
 }
 
