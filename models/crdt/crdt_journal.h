@@ -81,7 +81,7 @@ class CrdtJournal {
       log_bytes_ += bytes.size();
       const WireMessage parsed(bytes);
       const WireObject& record = parsed.root();
-      state.merge(KeyedCrdt<T>::unpack(wire_at(record, 0)));
+      state.join(KeyedCrdt<T>::unpack(wire_at(record, 0)));
       const uint64_t counter = wire_u64(wire_at(record, 1));
       if (counter > vv.get(self)) vv.set(self, counter);
       hlc.update(Instant{0}, unpack_hlc(record, 2));

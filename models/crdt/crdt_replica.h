@@ -290,15 +290,23 @@ class CrdtReplica final : public Replica {
     // new incarnation, falls back to the full state.
     uint64_t& received = received_[from];
     const bool contiguous = type == CrdtMessage::kState || wire_u64(wire_at(message, kCrdtBody + 2)) <= received;
-    KeyedCrdt<T> inflation = state_.merge(incoming);
+    // Only a relaying replica needs to know what exactly changed.
+    const bool relaying = options_.mode == SyncMode::kDelta && options_.relay;
+    bool changed = false;
+    if (relaying) {
+      KeyedCrdt<T> inflation = state_.merge(incoming);
+      changed = !inflation.empty();
+      if (changed) open_.absorb(inflation);
+    } else {
+      changed = state_.join(incoming);
+    }
     if (contiguous) {
       received = std::max(received, seq);
       learn_vector(from, type);
     }
-    if (!inflation.empty()) {
+    if (changed) {
       journal_.note_remote_merge();
       ++version_;
-      if (options_.mode == SyncMode::kDelta && options_.relay) open_.absorb(inflation);
     }
     if (options_.mode == SyncMode::kDelta && contiguous) {
       send(context, from, CrdtMessage::kAck, 1, [&](Packer& out) { out.pack_uint64(seq); });

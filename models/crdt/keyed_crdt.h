@@ -26,28 +26,15 @@ class KeyedCrdt {
   }
 
   // Joins `other` into this state. Returns the part of `other` that changed something here (what
-  // delta-state sync relays onward).
+  // delta sync relays onward).
   KeyedCrdt merge(const KeyedCrdt& other) {
     KeyedCrdt inflation;
-    for (const auto& [key, value] : other.entries_) {
-      auto it = entries_.find(key);
-      const bool new_key = it == entries_.end();
-      if (new_key) {
-        if (value.obsolete(stable_)) continue;  // compacted away here already
-        // Merged into an empty value rather than adopted: a delta group need not be normalized.
-        it = entries_.emplace(key, T{}).first;
-      }
-      if constexpr (InflationReporting<T>) {
-        T changed;
-        if (it->second.merge(value, changed)) inflation.entries_.emplace(key, std::move(changed));
-      } else {
-        if (it->second.merge(value)) inflation.entries_.emplace(key, value);
-      }
-      // A new key is news even when its value is empty (an empty set still observes as []).
-      if (new_key) inflation.entries_.try_emplace(key);
-    }
+    join_into(other, &inflation);
     return inflation;
   }
+  // Joins `other` into this state; true if that changed anything (exactly when merge() would
+  // return a non-empty inflation), without building the inflation.
+  bool join(const KeyedCrdt& other) { return join_into(other, nullptr); }
 
   // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
   void absorb(const KeyedCrdt& delta) {
@@ -110,6 +97,34 @@ class KeyedCrdt {
   const std::map<std::string, T>& entries() const { return entries_; }
 
  private:
+  bool join_into(const KeyedCrdt& other, KeyedCrdt* inflation) {
+    bool changed = false;
+    for (const auto& [key, value] : other.entries_) {
+      auto it = entries_.find(key);
+      const bool new_key = it == entries_.end();
+      if (new_key) {
+        if (value.obsolete(stable_)) continue;  // compacted away here already
+        // Merged into an empty value rather than adopted: a delta group need not be normalized.
+        it = entries_.emplace(key, T{}).first;
+      }
+      bool value_changed = false;
+      if (inflation == nullptr) {
+        value_changed = it->second.merge(value);
+      } else if constexpr (InflationReporting<T>) {
+        T part;
+        value_changed = it->second.merge(value, part);
+        if (value_changed) inflation->entries_.emplace(key, std::move(part));
+      } else {
+        value_changed = it->second.merge(value);
+        if (value_changed) inflation->entries_.emplace(key, value);
+      }
+      // A new key is news even when its value is empty (an empty set still observes as []).
+      if (new_key && inflation != nullptr) inflation->entries_.try_emplace(key);
+      changed = changed || value_changed || new_key;
+    }
+    return changed;
+  }
+
   std::map<std::string, T> entries_;
   VersionVector stable_;  // local: the last stability frontier (see T::obsolete)
 };

@@ -199,6 +199,10 @@ void check_relayed_inflation(const std::vector<Step>& steps) {
   third.merge(inflation);
   given_incoming.merge(incoming);
   RC_ASSERT(third.observe().dump() == given_incoming.observe().dump());
+  // join() reports a change exactly when merge() finds an inflation.
+  KeyedCrdt<T> joining = before;
+  RC_ASSERT(joining.join(incoming) == !inflation.empty());
+  RC_ASSERT(joining.observe().dump() == relaying.observe().dump());
   RC_ASSERT(third.observe().dump() == [&] {
     KeyedCrdt<T> everything = given_incoming;
     everything.merge(relaying);
@@ -216,6 +220,9 @@ TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   EXPECT_FALSE(inflation.empty());
   EXPECT_EQ(receiver.observe().dump(), origin.observe().dump());
   EXPECT_EQ(origin.observe().dump(), R"({"k":[]})");
+  KeyedCrdt<OrSet> joining;  // and a replica that does not relay sees a change (it must re-observe)
+  EXPECT_TRUE(joining.join(wire_round_trip(delta)));
+  EXPECT_EQ(joining.observe().dump(), origin.observe().dump());
 }
 
 #define CRDT_PROPERTIES(Type)                                                                       \
