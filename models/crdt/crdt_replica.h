@@ -14,9 +14,9 @@
 // back; that is the price of never resurrecting a delete.
 //
 // Durability (crdt_journal.h): each local op is appended to a write-ahead log in the durable store
-// before it is acknowledged; every `snapshot_every` records, once the log is `snapshot_log_percent`%
-// of the last snapshot's size (and on quiet sync rounds after remote merges), the whole state is
-// snapshotted and the log truncated. Restart = snapshot + log replay.
+// before it is acknowledged. When the log is long enough (`snapshot_every` records and
+// `snapshot_log_percent`% of the last snapshot's bytes), and on quiet sync rounds after remote
+// merges, the whole state is snapshotted and the log truncated. Restart = snapshot + log replay.
 // Remote merges that were not yet snapshotted are recovered by sync: every restart begins a new
 // incarnation (persisted), carried in every message, and peers that see a new incarnation forget
 // what it had acknowledged, so they send it full state again. A delta group names the ack it
@@ -50,7 +50,8 @@ constexpr uint32_t kCrdtBody = 5;  // index of the first body field
 template <CrdtType T>
 class CrdtReplica final : public Replica {
  public:
-  explicit CrdtReplica(const SyncOptions& options) : options_(options), journal_(options.snapshot_every, options.snapshot_log_percent) {}
+  explicit CrdtReplica(const SyncOptions& options)
+      : options_(options), journal_(options.snapshot_every, options.snapshot_log_percent) {}
 
   void on_start(NodeContext& context) override {
     journal_.recover(context.durable(), context.self(), state_, vv_, hlc_);

@@ -87,8 +87,8 @@ class Rga {
   bool integrate(const Element& element);
   bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
 
-  // The document: elements live in `pool_` (never moved) and `order_` lists their pool indices in
-  // document order. An insert shifts 4-byte indices rather than whole elements, which was most of
+  // The document: elements live in `pool_` (they stay put until repack()) and `order_` lists their
+  // pool indices in document order. An insert shifts 4-byte indices rather than whole elements, which was most of
   // the cost of integrating into a long document. Collected elements leave their slots to `free_`
   // for later inserts, so compaction renumbers nothing.
   std::vector<Element> pool_;
