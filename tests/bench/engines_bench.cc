@@ -1,6 +1,7 @@
 // Per-engine throughput: simulated client ops per wall-clock second in a fixed 9-PoP scenario
-// (3 regions x 3 PoPs, 45 clients at 100 ops/s each, 5 s simulated, no faults), and replication
-// metadata bytes per op at the end of the run. scripts/bench writes reports/bench/engines.json.
+// (engines-bench.yaml: 3 regions x 3 PoPs, 45 clients at 100 ops/s each, 5 s simulated, no
+// faults), and replication metadata bytes per op at the end of the run. scripts/bench writes
+// reports/bench/engines.json.
 //
 // Baseline, in the same run: `bench.noop`, an engine that answers every op at once and never
 // replicates. Its rate is what the harness alone (workload, history, events, checks) allows, the
@@ -74,26 +75,12 @@ void register_reference_engines(EngineRegistry& engines) {
                                               "bench.noop plus one small message per update to every peer, dropped");
 }
 
-std::string scenario_text(const std::string& engine, const std::string& type) {
-  return R"(name: engines-bench
-duration: 5s
-quiet: 1s
-topology:
-  intra_region: {latency: {dist: uniform, min: 1ms, max: 3ms}}
-  regions: [{name: a, pops: 3}, {name: b, pops: 3}, {name: c, pops: 3}]
-  links:
-    - {between: [a, b], latency: 40ms}
-    - {between: [b, c], latency: 60ms}
-engine: {name: )" + engine + R"(}
-workload: {type: )" + type + R"(, clients: 45, rate: 100/s, keys: 100, timeout: 2s}
-)";
-}
-
 void BM_Engine(benchmark::State& state, const std::string& engine, const std::string& type) {
   EngineRegistry engines;
   register_builtin_engines(engines);
   register_reference_engines(engines);
-  const Scenario scenario = load_scenario_text(scenario_text(engine, type), "engines-bench", engines);
+  const Scenario scenario = load_scenario_file(EDGESIM_SOURCE_DIR "/tests/bench/engines-bench.yaml", engines,
+                                              {{"engine.name", engine}, {"workload.type", type}});
   uint64_t ops = 0;
   double metadata_per_op = 0;
   uint64_t seed = 1;
