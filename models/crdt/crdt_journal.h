@@ -16,8 +16,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "models/crdt/keyed_crdt.h"
 #include "sim/engine/replica.h"
 
@@ -45,7 +43,7 @@ class CrdtJournal {
       pack_hlc(out, stamp.hlc);
     });
     log_bytes_ += record.size();
-    store.put(fmt::format("{}{:020}", kLogPrefix, stamp.counter), std::move(record));
+    store.put(log_key(stamp.counter), std::move(record));
     return ++log_records_ >= snapshot_every_ && log_bytes_ * 100 >= snapshot_bytes_ * snapshot_log_percent_;
   }
 
@@ -58,7 +56,7 @@ class CrdtJournal {
     });
     snapshot_bytes_ = snapshot.size();
     store.put(kSnapshotKey, std::move(snapshot));
-    for (const std::string& key : log_keys(store)) store.erase(key);
+    store.erase_prefix(kLogPrefix);
     log_records_ = 0;
     log_bytes_ = 0;
     unsnapshotted_merges_ = false;
@@ -93,7 +91,15 @@ class CrdtJournal {
   inline static const std::string kSnapshotKey = "snapshot";
   inline static const std::string kLogPrefix = "wal/";
 
-  // The log's keys, oldest first (the counter is zero-padded, so key order is log order).
+  // "wal/" and the counter in 20 digits, zero-padded, so key order is log order. (Written by hand:
+  // fmt::format was 1,100 instructions per op of a counter run.)
+  static std::string log_key(uint64_t counter) {
+    std::string key = kLogPrefix + std::string(20, '0');
+    for (size_t at = key.size(); counter > 0; counter /= 10) key[--at] = static_cast<char>('0' + counter % 10);
+    return key;
+  }
+
+  // The log's keys, oldest first.
   static std::vector<std::string> log_keys(const DurableStore& store) {
     std::vector<std::string> keys;
     const auto& entries = store.entries();
