@@ -6,9 +6,10 @@
 // snapshot + log replay. A snapshot is due once the log holds `snapshot_every` records and (as
 // with Redis's auto-aof-rewrite-percentage) `snapshot_log_percent`% of the last snapshot's bytes:
 // rewriting a large state (documents) after every few small deltas cost a quarter of an RGA run,
-// and this way snapshot bytes written stay proportional to log bytes written. (Per-key snapshot records, rewriting only the keys that changed, were
-// measured slower on the engines benchmark: with every replica merging everyone's ops, nearly
-// every key changes between snapshots, and a record per small value costs more than one record.)
+// and this way snapshot bytes written stay proportional to log bytes written. (Per-key snapshot
+// records, rewriting only the keys that changed, were measured slower on the engines benchmark:
+// with every replica merging everyone's ops, nearly every key changes between snapshots, and a
+// record per small value costs more than one record.)
 //
 // Records: "snapshot" = [state, version vector, hlc wall, hlc logical];
 // "wal/<counter, 20 digits>" = [delta, counter, hlc wall, hlc logical].
