@@ -72,14 +72,14 @@ class CrdtReplica final : public Replica {
     }
     const CrdtStamp stamp{context.self(), vv_.get(context.self()) + 1, hlc_.now(context.now())};
     KeyedCrdt<T> delta;
-    const Result result = state_.apply(op, stamp, delta);
+    Result result = state_.apply(op, stamp, delta);
     if (result.ok) {
       vv_.set(context.self(), stamp.counter);
       ++version_;
       if (journal_.log(context.durable(), delta, stamp)) snapshot(context);
       if (options_.mode == SyncMode::kDelta) open_.absorb(delta);
     }
-    context.complete(op.id, result);
+    context.complete(op.id, std::move(result));
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {

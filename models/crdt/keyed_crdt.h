@@ -20,7 +20,7 @@ class KeyedCrdt {
       T absent;  // reading must not create the key
       return absent.apply(op, stamp, value_delta);
     }
-    const Result result = entries_[op.key].apply(op, stamp, value_delta);
+    Result result = entries_[op.key].apply(op, stamp, value_delta);
     if (result.ok && op.f != "read") delta.entries_[op.key].merge(value_delta);
     return result;
   }

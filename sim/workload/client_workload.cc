@@ -135,7 +135,9 @@ void ClientWorkload::answer(OpId id) {
   HistoryOp& op = history_[id];
   op.ret = loop_.now().ns;
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
-  op.out = flight.result.ok ? flight.result.value : Value(flight.result.error);
+  // Moved, not copied: a read of a set or a document returns a large value, and the flight is done
+  // with it.
+  op.out = flight.result.ok ? std::move(flight.result.value) : Value(std::move(flight.result.error));
   Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
   if (flight.result.ok) {
     latency.record(*op.ret - op.call);
