@@ -60,12 +60,14 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 
 void Rga::index_if_needed() {
   if (known_.size() == order_.size()) return;  // a document's ids are unique: indexed already
-  known_.clear();
   tombstones_.clear();
+  Index::sequence_type ids;
+  ids.reserve(order_.size());
   for (uint32_t index : order_) {
-    known_.emplace(pool_[index].id, index);
+    ids.emplace_back(pool_[index].id, index);
     if (pool_[index].delete_dot) tombstones_.push_back(index);
   }
+  known_.adopt_sequence(std::move(ids));  // sorts by id
 }
 
 uint32_t Rga::place(const Element& element) {
@@ -189,7 +191,7 @@ bool Rga::integrate(const Element& element) {
   return true;
 }
 
-bool Rga::merge(const Rga& other, Rga& inflation) {
+bool Rga::merge(const Rga& other, Rga* inflation) {
   index_if_needed();
   const size_t pending_before = pending_.size();
   bool changed = false;
@@ -207,7 +209,7 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
         const std::optional<Dot>& ours = pool_[known->second].delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
           changed = mark_deleted(*find(element.id), *element.delete_dot) || changed;
-          inflation.append(element);
+          if (inflation) inflation->append(element);
         }
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
@@ -217,7 +219,7 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
       } else if (integrate(element)) {
         progress = true;
         changed = true;
-        inflation.append(element);
+        if (inflation) inflation->append(element);
       } else {
         waiting.push_back(element);
       }
@@ -227,8 +229,10 @@ bool Rga::merge(const Rga& other, Rga& inflation) {
   pending_ = std::move(incoming);
   changed = changed || pending_.size() != pending_before || other.lamport_ > lamport_;
   lamport_ = std::max(lamport_, other.lamport_);
-  inflation.pending_ = pending_;
-  inflation.lamport_ = lamport_;
+  if (inflation) {
+    inflation->pending_ = pending_;
+    inflation->lamport_ = lamport_;
+  }
   return changed;
 }
 
@@ -253,10 +257,12 @@ void Rga::compact(const VersionVector& stable) {
   std::vector<bool> gone(pool_.size(), false);
   for (uint32_t index : collected) {
     gone[index] = true;
-    known_.erase(pool_[index].id);
     pool_[index] = Element{};
   }
   std::erase_if(order_, [&](uint32_t index) { return gone[index]; });
+  Index::sequence_type ids = known_.extract_sequence();
+  ids.erase(std::remove_if(ids.begin(), ids.end(), [&](const auto& entry) { return gone[entry.second]; }), ids.end());
+  known_.adopt_sequence(boost::container::ordered_unique_range, std::move(ids));
   free_.insert(free_.end(), collected.begin(), collected.end());
   last_placed_ = 0;
   if (free_.size() > order_.size()) repack();  // a shrunken document gives its memory back

@@ -13,10 +13,11 @@
 // Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
 // read (the text). Positions are clamped to the replica's current text.
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/container/flat_map.hpp>
 
 #include "models/crdt/crdt_type.h"
 
@@ -39,13 +40,10 @@ class Rga {
   };
 
   Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
-  bool merge(const Rga& other) {
-    Rga unused;
-    return merge(other, unused);
-  }
+  bool merge(const Rga& other) { return merge(other, nullptr); }
   // Merges and collects into `inflation` the elements that were new here or newly deleted, the
   // ones left pending, and the Lamport clock: what delta sync relays onward.
-  bool merge(const Rga& other, Rga& inflation);
+  bool merge(const Rga& other, Rga& inflation) { return merge(other, &inflation); }
   // [elements, pending, lamport]; an element is 9 flat fields (see rga.cc).
   // Delta grouping: appends the delta's elements (a group is a bag that merges like its parts).
   void absorb(const Rga& delta);
@@ -86,6 +84,7 @@ class Rga {
   // Places a new element after its origin; false if the origin is not here yet.
   bool integrate(const Element& element);
   bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
+  bool merge(const Rga& other, Rga* inflation);  // inflation may be null
 
   // The document: elements live in `pool_` (they stay put until repack()) and `order_` lists their
   // pool indices in document order. An insert shifts 4-byte indices rather than whole elements, which was most of
@@ -103,7 +102,10 @@ class Rga {
   VersionVector stable_;
   // Every element's id -> its pool index, so merging a state (mostly elements we hold already)
   // looks each one up in O(log n) and searches for its position only when its delete dot is news.
-  std::map<Id, uint32_t> known_;
+  // Flat: new ids are Lamport-greater than those seen, so they land at or near the end (no node
+  // allocation per element, as a std::map had: a fifth of integrating one).
+  using Index = boost::container::flat_map<Id, uint32_t>;
+  Index known_;
   size_t last_placed_ = 0;  // where integrate() last put an element: a hint for find()
 };
 
