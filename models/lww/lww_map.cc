@@ -71,10 +71,10 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
 }
 
-bool LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
+void LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
   auto it = entries_.lower_bound(key);
   if (it != entries_.end() && it->first == key) {
-    if (!(it->second.stamp < entry.stamp)) return false;
+    if (!(it->second.stamp < entry.stamp)) return;
     it->second = entry;
   } else {
     entries_.emplace_hint(it, key, entry);
@@ -85,7 +85,6 @@ bool LwwMapReplica::merge(NodeContext& context, const std::string& key, const En
                           pack_value(out, entry.value);
                           pack_stamp(out, entry.stamp);
                         }));
-  return true;
 }
 
 void LwwMapReplica::on_op(NodeContext& context, const Op& op) {

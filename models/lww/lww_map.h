@@ -59,8 +59,8 @@ class LwwMapReplica final : public Replica {
   };
   LwwStamp next_stamp(NodeContext& context);
   void witness(NodeContext& context, const LwwStamp& stamp);
-  // Applies an entry if its stamp is newer; true if it changed the map.
-  bool merge(NodeContext& context, const std::string& key, const Entry& entry);
+  // Applies (and stores) an entry if its stamp is newer.
+  void merge(NodeContext& context, const std::string& key, const Entry& entry);
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
