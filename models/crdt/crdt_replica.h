@@ -416,10 +416,11 @@ class CrdtEngine final : public Engine {
 };
 
 template <CrdtType T>
-EngineInfo crdt_engine_info(std::string name, std::string help) {
+EngineInfo crdt_engine_info(std::string name, std::string help, std::vector<std::string> workloads = {}) {
   EngineInfo info;
   info.name = std::move(name);
   info.help = std::move(help);
+  info.workloads = std::move(workloads);
   info.params = sync_param_specs();
   info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
     return std::make_unique<CrdtEngine<T>>(sync_options_from(params));

@@ -379,9 +379,10 @@ EngineInfo delta_sync_engine_info() {
   EngineInfo info;
   info.name = "delta_sync";
   info.help = "server-authoritative: authority per key range, edge caches, versioned optimistic writes";
+  info.workloads = {"kv", "counter", "map"};
   info.params = {
-      {"authorities", ParamType::kString, "0", {}, INT64_MIN, INT64_MAX,
-       "comma-separated node indices (in PoP order) of the range authorities"},
+      {"authorities", ParamType::kNodes, Value::array({0}), {}, INT64_MIN, INT64_MAX,
+       "the key ranges' authorities, one range each (keys hash to ranges)"},
       {"reads", ParamType::kEnum, "local", {"local", "authority"}, INT64_MIN, INT64_MAX, "where reads are served"},
       {"batch_interval", ParamType::kDuration, int64_t{20'000'000}, {}, 1'000'000, INT64_MAX, "authority push period"},
       {"resync_interval", ParamType::kDuration, int64_t{500'000'000}, {}, 1'000'000, INT64_MAX, "edge read-repair period"},
@@ -397,20 +398,7 @@ EngineInfo delta_sync_engine_info() {
 
 DeltaSyncOptions delta_sync_options_from(const EngineParams& params) {
     DeltaSyncOptions options;
-    options.authorities.clear();
-    const std::string list = params.string("authorities");
-    size_t start = 0;
-    while (start <= list.size()) {
-      const size_t comma = list.find(',', start);
-      const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (item.empty() || item.size() > 6 || item.find_first_not_of("0123456789") != std::string::npos) {
-        throw std::invalid_argument("engine.params.authorities: expected node indices like \"0,3\", got \"" + list + "\"");
-      }
-      options.authorities.push_back(static_cast<uint32_t>(std::stoul(item)));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    if (options.authorities.empty()) options.authorities.push_back(0);
+    options.authorities = params.nodes("authorities");
     options.reads_at_authority = params.string("reads") == "authority";
     options.batch_interval = params.duration("batch_interval");
     options.resync_interval = params.duration("resync_interval");

@@ -229,6 +229,7 @@ std::unique_ptr<Engine> make_lww_engine(const EngineParams& params) {
 EngineInfo lww_engine_info() {
   EngineInfo info;
   info.name = "lww";
+  info.workloads = {"kv"};
   info.help = "last-writer-wins map; immediate push plus digest-gated anti-entropy";
   info.params = {
       {"timestamps", ParamType::kEnum, "hlc", {"wall", "hlc", "lamport"}, INT64_MIN, INT64_MAX,

@@ -1,7 +1,8 @@
 #pragma once
 // Convergence: all live replicas observe() equal within a bound after the last heal.
 //
-// The run samples the replicas periodically during the quiet phase and feeds each sample here.
+// The run samples the replicas periodically (sim/scenario/run.cc says when) and feeds each sample
+// here.
 // Converged-since is the first sample from which every later sample was equal; time-to-converge is
 // measured from the reference instant (the later of the last fault's end and the last client op
 // reaching a PoP). The check holds iff the replicas are equal at the end and converged within the
@@ -28,6 +29,9 @@ class ConvergenceTracker {
  public:
   // One sample: at `at`, `live` replicas were up and showed `distinct` different values.
   void sample(Instant at, uint32_t live, uint32_t distinct);
+  // The replicas may have changed since the last sample, unseen: equality seen so far says nothing
+  // about them now.
+  void forget() { equal_since_.reset(); }
   ConvergenceVerdict verdict(Instant reference, Duration within) const;
 
  private:

@@ -21,14 +21,18 @@ Duration EngineParams::duration(const std::string& name) const {
 int64_t EngineParams::integer(const std::string& name) const { return at(name).get<int64_t>(); }
 double EngineParams::real(const std::string& name) const { return at(name).get<double>(); }
 bool EngineParams::flag(const std::string& name) const { return at(name).get<bool>(); }
+std::vector<uint32_t> EngineParams::nodes(const std::string& name) const {
+  return at(name).get<std::vector<uint32_t>>();
+}
 
 std::vector<std::string> EngineParams::describe() const {
   std::vector<std::string> parts;
   for (const ParamSpec& spec : specs_) {
     const Value& value = at(spec.name);
-    const std::string text = spec.type == ParamType::kDuration ? format_duration(Duration{value.get<int64_t>()})
-                             : value.is_string()                ? value.get<std::string>()
-                                                                : value.dump();
+    std::string text = value.dump();
+    if (spec.type == ParamType::kDuration) text = format_duration(Duration{value.get<int64_t>()});
+    if (spec.type == ParamType::kNodes) text = fmt::format("{}", fmt::join(value.get<std::vector<uint32_t>>(), ","));
+    if (value.is_string()) text = value.get<std::string>();
     parts.push_back(spec.name + "=" + text);
   }
   return parts;
@@ -67,6 +71,10 @@ std::string describe_param(const ParamSpec& spec) {
       return "number";
     case ParamType::kBool:
       return "true | false";
+    case ParamType::kNode:
+      return "a PoP: its name (e.g. us-east-1) or index in PoP order";
+    case ParamType::kNodes:
+      return "PoPs: names or indices in PoP order, a list or comma-separated";
   }
   return "?";
 }

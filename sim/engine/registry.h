@@ -17,7 +17,10 @@
 
 namespace edgesim {
 
-enum class ParamType { kString, kEnum, kDuration, kInt, kDouble, kBool };
+// kNode and kNodes name PoPs of the scenario's topology, by name (us-east-1) or index in PoP order,
+// and are checked against it when the scenario loads; the engine receives indices (kNode: an
+// integer; kNodes: a non-empty list of distinct indices).
+enum class ParamType { kString, kEnum, kDuration, kInt, kDouble, kBool, kNode, kNodes };
 
 struct ParamSpec {
   std::string name;
@@ -40,6 +43,7 @@ class EngineParams {
   int64_t integer(const std::string& name) const;
   double real(const std::string& name) const;
   bool flag(const std::string& name) const;
+  std::vector<uint32_t> nodes(const std::string& name) const;
   const Value& json() const { return values_; }
   // "name=value" per parameter, durations with units, in declaration order.
   std::vector<std::string> describe() const;
@@ -61,6 +65,9 @@ struct EngineInfo {
   std::string name;
   std::string help;
   std::vector<ParamSpec> params;
+  // The workload types (data type names: kv, counter, set, map, text) the engine serves; a
+  // scenario pairing it with another is rejected at load. Empty: any (an engine that decides per op).
+  std::vector<std::string> workloads;
   std::function<std::unique_ptr<Engine>(const EngineParams&)> factory;
 };
 

@@ -105,6 +105,7 @@ Scenario parse_root(const YamlReader& reader, const YAML::Node& root, const Engi
   if (!root["engine"]) reader.fail(root, "engine", "missing: a scenario needs an engine");
   parse_engine(reader, root["engine"], engines, scenario);
   if (root["workload"]) parse_workload(reader, root["workload"], scenario);
+  check_engine_serves_workload(reader, root, engines, scenario);
   if (root["faults"]) parse_faults(reader, root["faults"], scenario);
   if (root["checks"]) parse_checks(reader, root["checks"], scenario);
   build_topology(scenario);  // rejects disconnected regions before anything runs

@@ -78,18 +78,34 @@ class Simulation final : public EventHandler {
   }
 
  private:
+  // Convergence probes run the whole run at one interval. From when client ops stop (or the quiet
+  // phase starts) every probe samples the replicas. Before that, a probe samples only if no op
+  // reached a PoP and no fault ended since the previous probe; otherwise it just tells the tracker
+  // that the replicas may have changed unseen. So a run whose last op or heal comes early (few
+  // clients, a sparse workload) is judged from that moment, not from the quiet phase, while a busy
+  // run pays almost nothing before its quiet phase (observe() is O(state)).
   void schedule_probes() {
-    // Sample from when client ops stop (or the quiet phase starts) to the end of the run.
-    const Instant from = std::min(scenario_.workload_stop(), scenario_.quiet_start());
+    sample_from_ = std::min(scenario_.workload_stop(), scenario_.quiet_start());
     const Instant end{scenario_.duration.ns};
-    // At most ~200 samples at >= 10 ms apart: observe() is O(state), and 10 ms resolves
-    // time-to-converge well below any link latency that matters.
-    const Duration interval{std::max<int64_t>(10'000'000, (end - from).ns / 200)};
-    for (Instant at = from; at < end; at += interval) loop_.schedule(at, probe_kind_, 0, 0);
+    // ~200 samples at >= 10 ms apart: 10 ms resolves time-to-converge well below any link latency
+    // that matters.
+    const Duration interval{std::max<int64_t>(10'000'000, (end - sample_from_).ns / 200)};
+    for (Instant at = sample_from_; at < end; at += interval) loop_.schedule(at, probe_kind_, 0, 0);
+    for (Instant at = sample_from_ - interval; at > Instant{0}; at = at - interval) loop_.schedule(at, probe_kind_, 0, 0);
     loop_.schedule(end, probe_kind_, 0, 0);
   }
 
+  // The latest moment client ops or faults changed the system (the convergence reference).
+  Instant last_disturbance() const { return std::max(nemesis_->last_recovery(), workload_->last_arrival()); }
+
   void probe() {
+    const Instant disturbance = last_disturbance();
+    const bool disturbed = disturbance != last_seen_disturbance_;
+    last_seen_disturbance_ = disturbance;
+    if (loop_.now() < sample_from_ && disturbed) {
+      convergence_.forget();
+      return;
+    }
     std::set<std::string_view> distinct;
     uint32_t live = 0;
     for (const auto& node : cluster_.nodes()) {
@@ -129,7 +145,7 @@ class Simulation final : public EventHandler {
 
   void judge(RunResult& result) {
     const ChecksSpec& checks = scenario_.checks;
-    const Instant reference = std::max(nemesis_->last_recovery(), workload_->last_arrival());
+    const Instant reference = last_disturbance();
     const Replica* replica = first_live_replica();
     const JudgeInputs inputs{checks,
                              workload_->history(),
@@ -155,6 +171,8 @@ class Simulation final : public EventHandler {
   std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
   ConvergenceTracker convergence_;
+  Instant sample_from_{0};              // probes from here on always sample
+  Instant last_seen_disturbance_{0};    // last_disturbance() at the previous probe
   struct ObservedValue {
     std::optional<uint64_t> version;
     std::string dump;

@@ -1,4 +1,6 @@
 // Engine, workload and checks sections of a scenario.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -7,9 +9,66 @@
 namespace edgesim {
 namespace {
 
+// The PoPs of the topology in PoP order (index = node id), by name.
+std::vector<std::string> pop_names(const TopologySpec& topology) {
+  std::vector<std::string> names;
+  for (const RegionSpec& region : topology.regions) {
+    for (uint32_t i = 0; i < region.pops_count; ++i) names.push_back(pop_name(region, i));
+  }
+  return names;
+}
+
+// One PoP named by `text`: a PoP name or an index in PoP order.
+uint32_t parse_pop(const YamlReader& reader, const YAML::Node& node, const std::string& path, const std::string& text,
+                   const std::vector<std::string>& pops) {
+  for (uint32_t i = 0; i < pops.size(); ++i) {
+    if (pops[i] == text) return i;
+  }
+  const bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && std::stoul(text) < pops.size()) return static_cast<uint32_t>(std::stoul(text));
+  reader.fail(node, path,
+              fmt::format("`{}` is not a PoP of this topology (allowed: a name of {} or an index 0 to {})", text,
+                          fmt::join(pops, ", "), pops.size() - 1));
+}
+
+Value parse_pops(const YamlReader& reader, const YAML::Node& node, const std::string& path,
+                 const std::vector<std::string>& pops) {
+  if (!node.IsSequence() && !node.IsScalar()) {
+    reader.fail(node, path, "expected PoPs: names or indices in PoP order, a list or comma-separated");
+  }
+  std::vector<std::string> items;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) items.push_back(reader.string(item, path + "[]"));
+  } else {
+    std::string list = reader.string(node, path);
+    for (size_t start = 0; start <= list.size();) {
+      const size_t comma = std::min(list.find(',', start), list.size());
+      std::string item = list.substr(start, comma - start);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      items.push_back(item);
+      start = comma + 1;
+    }
+  }
+  if (items.empty() || (items.size() == 1 && items[0].empty())) reader.fail(node, path, "expected at least one PoP");
+  std::vector<uint32_t> indices;
+  for (const std::string& item : items) {
+    const uint32_t index = parse_pop(reader, node, path, item, pops);
+    if (std::find(indices.begin(), indices.end(), index) != indices.end()) {
+      reader.fail(node, path, fmt::format("PoP `{}` is listed twice", pops[index]));
+    }
+    indices.push_back(index);
+  }
+  return indices;
+}
+
 Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::string& path,
-                  const ParamSpec& spec) {
+                  const ParamSpec& spec, const TopologySpec& topology) {
   switch (spec.type) {
+    case ParamType::kNode:
+      return parse_pop(reader, node, path, reader.string(node, path), pop_names(topology));
+    case ParamType::kNodes:
+      return parse_pops(reader, node, path, pop_names(topology));
     case ParamType::kString:
       return reader.string(node, path);
     case ParamType::kEnum:
@@ -96,7 +155,7 @@ void parse_engine(const YamlReader& reader, const YAML::Node& node, const Engine
                     fmt::format("engine `{}` has no parameter `{}` (allowed: {})", info.name, key,
                                 fmt::join(param_names(info), ", ")));
       }
-      values[key] = parse_param(reader, entry.second, path, *spec);
+      values[key] = parse_param(reader, entry.second, path, *spec, scenario.topology);
     }
   }
   for (const ParamSpec& spec : info.params) {
@@ -157,6 +216,18 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   if (node["stop"]) {
     workload.stop = reader.duration(node["stop"], "workload.stop", workload.start, scenario.duration);
   }
+}
+
+void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root, const EngineRegistry& engines,
+                                  const Scenario& scenario) {
+  const EngineInfo& info = *engines.find(scenario.engine.name);
+  const std::string type = data_type_name(scenario.workload.type);
+  if (info.workloads.empty() || std::count(info.workloads.begin(), info.workloads.end(), type) != 0) return;
+  const std::string message = fmt::format("engine `{}` serves {} workloads, not {} (set workload.type)", info.name,
+                                          fmt::join(info.workloads, " or "), type);
+  const YAML::Node workload = root["workload"];
+  if (workload && workload.IsMap() && workload["type"]) reader.fail(workload["type"], "workload.type", message);
+  reader.fail(root["engine"]["name"], "engine.name", message);
 }
 
 void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {

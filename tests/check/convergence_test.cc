@@ -37,5 +37,13 @@ TEST(Convergence, EqualBeforeTheReferenceCountsAsZero) {
   EXPECT_EQ(tracker.verdict(Instant{0} + 3_s, 1_s).time_to_converge, Duration{0});
 }
 
+TEST(Convergence, ForgettingDropsEqualitySeenBeforeAnUnseenChange) {
+  ConvergenceTracker tracker;
+  tracker.sample(Instant{0} + 1_s, 2, 1);
+  tracker.forget();  // an op arrived: the replicas may differ now
+  tracker.sample(Instant{0} + 4_s, 2, 1);
+  EXPECT_EQ(tracker.verdict(Instant{0} + 3_s, 2_s).time_to_converge, 1_s);
+}
+
 }  // namespace
 }  // namespace edgesim

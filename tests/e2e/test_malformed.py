@@ -7,6 +7,7 @@ MALFORMED = ROOT / "tests" / "e2e" / "malformed"
 
 # file -> (line:col, part of the message)
 CASES = {
+    "authority_not_a_pop.yaml": ("7:25", "`eu-3` is not a PoP of this topology"),
     "bad_engine_param.yaml": ("7:17", "allowed: wall, hlc, lamport"),
     "bad_rate.yaml": ("10:9", "expected a rate with a unit"),
     "bad_seeds.yaml": ("2:8", "A <= B"),
@@ -14,6 +15,7 @@ CASES = {
     "disconnected_regions.yaml": ("3:3", "several regions need links"),
     "duplicate_region.yaml": ("5:14", "defined twice"),
     "duration_without_unit.yaml": ("2:11", "with a unit"),
+    "engine_workload_mismatch.yaml": ("6:9", "engine `crdt.rga` serves text workloads, not counter"),
     "fault_in_quiet_phase.yaml": ("13:12", "out of range (allowed: 0ns to 7s)"),
     "loss_out_of_range.yaml": ("4:11", "1.5 is out of range"),
     "mobility_bad_within.yaml": ("6:33", "allowed: region, anywhere"),

@@ -83,6 +83,26 @@ TEST_F(RunTest, ConvergenceFailsWithoutAntiEntropy) {
   EXPECT_TRUE(repaired.checks.at("convergence").ok);
 }
 
+TEST_F(RunTest, ConvergenceIsMeasuredFromAnEarlyLastHeal) {
+  // No client ops, and the only fault heals at 2 s, long before the quiet phase: the replicas are
+  // equal from the heal on, which is what the check must report (not the 5 s until the quiet phase).
+  const Scenario s = load_scenario_text(R"(name: idle
+duration: 10s
+quiet: 3s
+topology: {regions: [{name: a, pops: 3}]}
+engine: {name: crdt.pn_counter}
+workload: {type: counter, clients: 0}
+faults: {schedule: [{at: 1s, partition: {groups: [[a-1]]}, for: 1s}]}
+checks: {convergence: {within: 500ms}}
+)",
+                                        "idle.yaml", engines_);
+  const RunResult r = run_scenario(s, 1, engines_);
+  const Value& details = r.checks.at("convergence").details;
+  EXPECT_TRUE(r.checks.at("convergence").ok) << details.dump();
+  EXPECT_EQ(details.at("reference_ns").get<int64_t>(), 2'000'000'000);
+  EXPECT_LE(details.at("time_to_converge_ns").get<int64_t>(), 40'000'000);
+}
+
 TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
   const Scenario s = quickstart({{"engine.params.timestamps", "hlc"},
                                  {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
