@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -101,18 +102,51 @@ void check_registers(const OpsByKey& groups, const Value& final_values, size_t m
   }
 }
 
+// The text an insert typed ("" if its argument has none).
+std::string inserted_text(const HistoryOp& op) {
+  if (!op.arg.is_object()) return "";
+  const auto it = op.arg.find("text");
+  return it != op.arg.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Cuts every insert's text out of `text`, latest call first, in passes until a pass finds none:
+// a text that a later (or concurrent) insert split in two is whole again once that one is out.
+// Returns the ids of the inserts found.
+std::set<uint64_t> peel_inserts(std::string text, const std::vector<const HistoryOp*>& ops) {
+  std::vector<const HistoryOp*> inserts;
+  for (const HistoryOp* op : ops) {
+    if (op->f == "insert" && !inserted_text(*op).empty()) inserts.push_back(op);
+  }
+  std::sort(inserts.begin(), inserts.end(), [](const HistoryOp* a, const HistoryOp* b) { return a->call > b->call; });
+  std::set<uint64_t> found;
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (const HistoryOp* insert : inserts) {
+      if (found.count(insert->id) != 0) continue;
+      const std::string token = inserted_text(*insert);
+      const size_t at = text.find(token);
+      if (at == std::string::npos) continue;
+      text.erase(at, token.size());
+      found.insert(insert->id);
+      progress = true;
+    }
+  }
+  return found;
+}
+
 void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
-    const std::string text = final.is_string() ? final.get<std::string>() : "";
+    const std::set<uint64_t> found = peel_inserts(final.is_string() ? final.get<std::string>() : "", ops);
     for (const HistoryOp* insert : ops) {
       if (insert->f != "insert" || insert->status != OpStatus::kOk) continue;
       ++result.checked;
-      const std::string token = insert->arg.value("text", "");
-      if (text.find(token) != std::string::npos) continue;
+      if (found.count(insert->id) != 0) continue;
       bool deleted = false;
       for (const HistoryOp* op : ops) deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
-      if (!deleted) note(result, max, LostWrite{insert->id, key, fmt::format("inserted text {} missing", token)});
+      if (!deleted) {
+        note(result, max, LostWrite{insert->id, key, fmt::format("inserted text {} missing", inserted_text(*insert))});
+      }
     }
   }
 }

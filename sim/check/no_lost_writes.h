@@ -7,7 +7,10 @@
 //   kv, map: an acked write that nothing could have superseded (no other write or delete of the
 //            key that was concurrent with it or later, or of unknown outcome) is the final value;
 //   text:    every acked insert's unique text is present unless a delete of that key was
-//            concurrent with it or later (or of unknown outcome).
+//            concurrent with it or later (or of unknown outcome). Present allows a text split by
+//            other inserts typed into its middle: inserts found whole are cut out of the text,
+//            latest first, until nothing more is found, and a text found after its splitters
+//            were cut out counts.
 // Ops that failed had no effect and are ignored.
 
 #include <cstdint>
