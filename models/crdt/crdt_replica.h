@@ -13,6 +13,13 @@
 // at that round is collectible, and values compact against that frontier. A silent peer holds it
 // back; that is the price of never resurrecting a delete.
 //
+// Stability counts only what every replica holds durably. A replica advertises, besides its
+// version vector, the vector of its durable state: its last snapshot's plus its own logged ops
+// (or nil: the same vector, when no remote merge changed the state since the snapshot). Were a
+// replica's merges counted before they are durable, a crash could lose a delete that peers then
+// collect as stable, and the restarted replica would keep the deleted element forever: the full
+// states it is sent no longer mention it.
+//
 // Durability (crdt_journal.h): each local op is appended to a write-ahead log in the durable store
 // before it is acknowledged. When the log is long enough (`snapshot_every` records and
 // `snapshot_log_percent`% of the last snapshot's bytes), and on quiet sync rounds after remote
@@ -39,13 +46,13 @@
 
 namespace edgesim::models {
 
-// Every CRDT message is a MessagePack array: [type, incarnation, version vector, hlc wall,
-// hlc logical, body...]. Bodies: digest [digest]; state [state, seq, reply, digest];
+// Every CRDT message is a MessagePack array: [type, incarnation, version vector, durable version
+// vector or nil (= the version vector), hlc wall, hlc logical, body...]. Bodies: digest [digest]; state [state, seq, reply, digest];
 // delta [group, seq of its last delta, base: the seq acknowledged before it]; ack [seq];
 // heartbeat []. A delta group that does not bring the peer up to the sender's vector carries an
 // empty vector.
 enum class CrdtMessage : uint8_t { kDigest, kState, kDelta, kAck, kHeartbeat };
-constexpr uint32_t kCrdtBody = 5;  // index of the first body field
+constexpr uint32_t kCrdtBody = 6;  // index of the first body field
 
 template <CrdtType T>
 class CrdtReplica final : public Replica {
@@ -55,6 +62,7 @@ class CrdtReplica final : public Replica {
 
   void on_start(NodeContext& context) override {
     journal_.recover(context.durable(), context.self(), state_, vv_, hlc_);
+    durable_vv_ = vv_;
     ++version_;
     const std::optional<std::string> stored = context.durable().get("incarnation");
     incarnation_ = stored ? std::stoull(*stored) + 1 : 1;
@@ -75,6 +83,7 @@ class CrdtReplica final : public Replica {
     Result result = state_.apply(op, stamp, delta);
     if (result.ok) {
       vv_.set(context.self(), stamp.counter);
+      durable_vv_.set(context.self(), stamp.counter);  // logged before it is acknowledged
       ++version_;
       if (journal_.log(context.durable(), delta, stamp)) snapshot(context);
       if (options_.mode == SyncMode::kDelta) open_.absorb(delta);
@@ -94,8 +103,11 @@ class CrdtReplica final : public Replica {
       acks_.erase(from);  // it restarted: it may have lost what it acknowledged
       received_.erase(from);  // and numbers its deltas afresh
     }
-    hlc_.update(context.now(), unpack_hlc(message, 3));
-    peer_vv_[from] = VersionVector::unpack(wire_at(message, 2));
+    hlc_.update(context.now(), unpack_hlc(message, 4));
+    PeerVectors& vectors = peer_vectors_[from];
+    vectors.vv = VersionVector::unpack(wire_at(message, 2));
+    const WireObject& durable = wire_at(message, 3);
+    vectors.durable = durable.is_nil() ? std::nullopt : std::optional(VersionVector::unpack(durable));
     switch (type) {
       case CrdtMessage::kDigest:
         if (wire_u64(wire_at(message, kCrdtBody)) != state_.digest()) send_state(context, from, /*reply=*/true);
@@ -136,12 +148,13 @@ class CrdtReplica final : public Replica {
     state_ = KeyedCrdt<T>{};
     open_ = KeyedCrdt<T>{};
     vv_ = VersionVector{};
+    durable_vv_ = VersionVector{};
     hlc_ = Hlc{};
     buffer_.clear();
     buffered_bytes_ = 0;
     acks_.clear();
     received_.clear();
-    peer_vv_.clear();
+    peer_vectors_.clear();
     peer_incarnation_.clear();
     gc_epochs_.clear();
     collectible_ = VersionVector{};
@@ -156,7 +169,9 @@ class CrdtReplica final : public Replica {
   uint64_t metadata_bytes() const override {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
     for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
-    for (const auto& [peer, vv] : peer_vv_) total += vv.entries().size() * 16;
+    for (const auto& [peer, vectors] : peer_vectors_) {
+      total += (vectors.vv.entries().size() + (vectors.durable ? vectors.durable->entries().size() : 0)) * 16;
+    }
     return total + buffered_bytes_ + open_.metadata_bytes();
   }
 
@@ -182,6 +197,12 @@ class CrdtReplica final : public Replica {
     VersionVector horizon;  // the join of every replica's vector then
   };
   static constexpr size_t kMaxGcEpochs = 256;  // beyond it, collection just lags
+  // The vectors a peer last sent: its version vector, and its durable one if different.
+  struct PeerVectors {
+    VersionVector vv;
+    std::optional<VersionVector> durable;
+    const VersionVector& durable_or_vv() const { return durable ? *durable : vv; }
+  };
 
   // Sends [header..., body...]; `body(packer)` writes `body_fields` fields. `with_vector` false
   // sends an empty version vector.
@@ -192,7 +213,17 @@ class CrdtReplica final : public Replica {
       out.pack_array(kCrdtBody + body_fields);
       out.pack_uint8(static_cast<uint8_t>(type));
       out.pack_uint64(incarnation_);
-      with_vector ? vv_.pack(out) : VersionVector{}.pack(out);
+      if (!with_vector) {
+        VersionVector{}.pack(out);
+        out.pack_nil();
+      } else {
+        vv_.pack(out);
+        if (journal_.has_unsnapshotted_merges()) {
+          durable_vv_.pack(out);
+        } else {
+          out.pack_nil();
+        }
+      }
       pack_hlc(out, hlc_.last());
       body(out);
     }));
@@ -301,13 +332,15 @@ class CrdtReplica final : public Replica {
     } else {
       changed = state_.join(incoming);
     }
+    if (changed) {
+      // The first merge since the snapshot: everything before it is durable.
+      if (!journal_.has_unsnapshotted_merges()) durable_vv_ = vv_;
+      journal_.note_remote_merge();
+      ++version_;
+    }
     if (contiguous) {
       received = std::max(received, seq);
       learn_vector(from, type);
-    }
-    if (changed) {
-      journal_.note_remote_merge();
-      ++version_;
     }
     if (options_.mode == SyncMode::kDelta && contiguous) {
       send(context, from, CrdtMessage::kAck, 1, [&](Packer& out) { out.pack_uint64(seq); });
@@ -323,7 +356,7 @@ class CrdtReplica final : public Replica {
   // state carries everything its sender had; so does a delta group when deltas are relayed. An
   // unrelayed group carries only its sender's own ops.
   void learn_vector(NodeId from, CrdtMessage type) {
-    const VersionVector& theirs = peer_vv_[from];
+    const VersionVector& theirs = peer_vectors_[from].vv;
     if (type == CrdtMessage::kState || options_.relay) {
       vv_.merge(theirs);
     } else if (theirs.get(from) > vv_.get(from)) {
@@ -332,13 +365,13 @@ class CrdtReplica final : public Replica {
   }
 
   void compact(NodeContext& context) {
-    VersionVector stable = vv_;
+    VersionVector stable = journal_.has_unsnapshotted_merges() ? durable_vv_ : vv_;
     VersionVector horizon = vv_;
     for (NodeId peer : context.peers()) {
       if (peer == context.self()) continue;
-      auto it = peer_vv_.find(peer);
-      stable = it == peer_vv_.end() ? VersionVector{} : stable.meet(it->second);
-      if (it != peer_vv_.end()) horizon.merge(it->second);
+      auto it = peer_vectors_.find(peer);
+      stable = it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
+      if (it != peer_vectors_.end()) horizon.merge(it->second.vv);
     }
     if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) && gc_epochs_.size() < kMaxGcEpochs) {
       gc_epochs_.push_back(GcEpoch{stable, horizon});
@@ -379,12 +412,18 @@ class CrdtReplica final : public Replica {
     buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
   }
 
-  void snapshot(NodeContext& context) { journal_.snapshot(context.durable(), state_, vv_, hlc_.last()); }
+  void snapshot(NodeContext& context) {
+    journal_.snapshot(context.durable(), state_, vv_, hlc_.last());
+    durable_vv_ = vv_;
+  }
 
   SyncOptions options_;
   KeyedCrdt<T> state_;
   KeyedCrdt<T> open_;  // delta mode: local deltas and inflations since the last sealed group
   VersionVector vv_;
+  // The vector of the durable state (snapshot + logged own ops); vv_ itself while
+  // !journal_.has_unsnapshotted_merges().
+  VersionVector durable_vv_;
   Hlc hlc_;
   std::deque<BufferedGroup> buffer_;  // sealed delta groups, oldest first
   uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
@@ -392,7 +431,7 @@ class CrdtReplica final : public Replica {
   uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
   std::map<NodeId, uint64_t> acks_;
   std::map<NodeId, uint64_t> received_;  // per peer: its seq up to which all it sent is merged here
-  std::map<NodeId, VersionVector> peer_vv_;
+  std::map<NodeId, PeerVectors> peer_vectors_;
   std::map<NodeId, uint64_t> peer_incarnation_;
   std::deque<GcEpoch> gc_epochs_;
   VersionVector collectible_;  // ops at or below it are stable past their horizon

@@ -62,6 +62,7 @@ class Rga {
   }
 
   size_t tombstones() const;
+  size_t pending() const { return pending_.size(); }
   std::vector<Element> elements() const;  // in document order, tombstones included
 
  private:

@@ -103,6 +103,28 @@ checks: {convergence: {within: 500ms}}
   EXPECT_LE(details.at("time_to_converge_ns").get<int64_t>(), 40'000'000);
 }
 
+TEST_F(RunTest, TombstonesCollectedWhileAReplicaIsDownStayDeletedAfterItsRestart) {
+  // Deletes a-2 merged but had not snapshotted when it crashed must not count as stable at its
+  // peers: they would collect the tombstones, and a-2 would keep the deleted text for good.
+  const Scenario s = load_scenario_text(R"(name: rga-crash
+duration: 8s
+quiet: 3s
+topology:
+  intra_region: {latency: {dist: uniform, min: 1ms, max: 3ms}}
+  regions: [{name: a, pops: 3}]
+engine: {name: crdt.rga, params: {sync: delta, snapshot_every: 1}}
+workload: {type: text, clients: 3, rate: 10/s, keys: 1, timeout: 1s}
+faults: {schedule: [{at: 2s, crash: a-2, for: 1s}]}
+checks: {convergence: {within: 2s}, no_lost_writes: true}
+)",
+                                        "rga-crash.yaml", engines_);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    const RunResult r = run_scenario(s, seed, engines_);
+    EXPECT_TRUE(r.checks.at("convergence").ok) << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
+    EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
+  }
+}
+
 TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
   const Scenario s = quickstart({{"engine.params.timestamps", "hlc"},
                                  {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
