@@ -1,5 +1,7 @@
 #include "models/delta_sync/delta_sync.h"
 
+#include <deque>
+
 #include <fmt/format.h>
 
 #include "models/wire/msgpack_wire.h"
@@ -14,11 +16,19 @@ struct Entry {
   Value value;
 };
 
+// An op the authority applied to a key, remembered so that another copy of its proposal (a
+// network duplicate, or the edge's retry after a reject that such a duplicate caused) is answered
+// as accepted rather than applied again.
+struct AppliedOp {
+  uint64_t op = 0;
+  Instant at{0};  // on the authority's monotonic clock
+};
+
 // Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
-//   propose  [req, key, base version, value, f]      read    [req, key]
+//   propose  [req, key, base version, value, f, op]  read    [req, key]
 //   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
 //   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
-// The durable record of a key (authority only) is [version, value].
+// The durable record of a key (authority only) is [version, value, applied ops (flat op, at pairs)].
 enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
 constexpr uint32_t kEntryFields = 3;
 
@@ -44,10 +54,16 @@ class DeltaSyncReplica final : public Replica {
 
   void on_start(NodeContext& context) override {
     ++version_;
-    for (const auto& [key, bytes] : context.durable().entries()) {
-      if (key.rfind("k/", 0) != 0) continue;
+    for (const auto& [record_key, bytes] : context.durable().entries()) {
+      if (record_key.rfind("k/", 0) != 0) continue;
       const WireMessage record(bytes);
-      truth_[key.substr(2)] = Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
+      const std::string key = record_key.substr(2);
+      truth_[key] = Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
+      const WireObject& applied = wire_at(record.root(), 2);
+      const uint32_t applied_size = wire_tuples_size(applied, 2);
+      for (uint32_t at = 0; at < applied_size; at += 2) {
+        applied_[key].push_back(AppliedOp{wire_u64(wire_at(applied, at)), Instant{wire_i64(wire_at(applied, at + 1))}});
+      }
     }
     push_timer_ = context.start_timer(options_.batch_interval);
     resync_timer_ = context.start_timer(options_.resync_interval);
@@ -117,6 +133,7 @@ class DeltaSyncReplica final : public Replica {
   void on_crash() override {
     ++version_;
     truth_.clear();
+    applied_.clear();
     cache_.clear();
     unpushed_.clear();
     requests_.clear();
@@ -138,11 +155,15 @@ class DeltaSyncReplica final : public Replica {
 
   std::optional<uint64_t> observe_version() const override { return version_; }
 
-  uint64_t metadata_bytes() const override { return (truth_.size() + cache_.size()) * sizeof(uint64_t); }
+  uint64_t metadata_bytes() const override {
+    uint64_t applied = 0;
+    for (const auto& [key, ops] : applied_) applied += ops.size() * sizeof(AppliedOp);
+    return (truth_.size() + cache_.size()) * sizeof(uint64_t) + applied;
+  }
 
   Value stats() const override {
     return {{"accepted_writes", accepted_}, {"rejected_writes", rejected_}, {"retries", retries_},
-            {"refused_writes", refused_}};
+            {"refused_writes", refused_}, {"duplicate_proposals", duplicates_}};
   }
 
  private:
@@ -197,37 +218,56 @@ class DeltaSyncReplica final : public Replica {
     const Entry& current = view(context, op.key);
     const NodeId owner = authority(context, op.key);
     if (owner == context.self()) {
-      const Result result = decide(context, op.key, current.version, proposal(op, current), op.f);
+      const Result result = decide(context, op.key, current.version, proposal(op, current), op.f, op.id);
       context.complete(op.id, result.ok ? Result::success() : result);
       return;
     }
     request.timer = context.start_timer(options_.request_timeout);
     context.send(owner, wire_encode([&](Packer& out) {
-                   out.pack_array(6);
+                   out.pack_array(7);
                    out.pack_uint8(static_cast<uint8_t>(DsMessage::kPropose));
                    out.pack_uint64(id);
                    pack_string(out, op.key);
                    out.pack_uint64(current.version);
                    pack_value(out, proposal(op, current));
                    pack_string(out, op.f);
+                   out.pack_uint64(op.id);
                  }));
     requests_[id] = std::move(request);
   }
 
-  // The authority's decision on a proposal.
-  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value, std::string_view f) {
+  // The authority's decision on a proposal of op `op_id`.
+  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value, std::string_view f,
+                uint64_t op_id) {
     Entry& truth = truth_[key];
+    std::deque<AppliedOp>& applied = applied_[key];
+    // Every copy of a proposal reaches the authority within this long of the op's first one: the
+    // edge retries only while it waits (request_timeout per attempt).
+    const Duration remembered = options_.request_timeout * int64_t{options_.max_retries + 2};
+    while (!applied.empty() && applied.front().at + remembered < context.monotonic()) applied.pop_front();
+    for (const AppliedOp& done : applied) {
+      if (done.op == op_id) {
+        ++duplicates_;
+        return Result::success();
+      }
+    }
     if (options_.check_versions && base != truth.version) return Result::failure("version mismatch");
     if (f == "incr" && options_.max_value && value.is_number_integer() && value.get<int64_t>() > *options_.max_value) {
       ++refused_;
       return Result::failure(fmt::format("would exceed {}", *options_.max_value));
     }
     truth = Entry{truth.version + 1, value};
+    applied.push_back(AppliedOp{op_id, context.monotonic()});
     ++version_;
     context.durable().put("k/" + key, wire_encode([&](Packer& out) {
-                            out.pack_array(2);
+                            out.pack_array(3);
                             out.pack_uint64(truth.version);
                             pack_value(out, truth.value);
+                            out.pack_array(static_cast<uint32_t>(applied.size() * 2));
+                            for (const AppliedOp& done : applied) {
+                              out.pack_uint64(done.op);
+                              out.pack_int64(done.at.ns);
+                            }
                           }));
     unpushed_[key] = truth;
     ++accepted_;
@@ -237,8 +277,8 @@ class DeltaSyncReplica final : public Replica {
   void on_propose(NodeContext& context, NodeId from, const WireObject& m) {
     const uint64_t req = wire_u64(wire_at(m, 1));
     const std::string key(wire_str(wire_at(m, 2)));
-    const Result result =
-        decide(context, key, wire_u64(wire_at(m, 3)), unpack_value(wire_at(m, 4)), wire_str(wire_at(m, 5)));
+    const Result result = decide(context, key, wire_u64(wire_at(m, 3)), unpack_value(wire_at(m, 4)),
+                                 wire_str(wire_at(m, 5)), wire_u64(wire_at(m, 6)));
     if (result.ok || result.error == "version mismatch") {
       const DsMessage type = result.ok ? DsMessage::kAccepted : DsMessage::kReject;
       context.send(from, entry_answer(type, req, key, lookup(truth_, key)));
@@ -350,12 +390,13 @@ class DeltaSyncReplica final : public Replica {
 
   DeltaSyncOptions options_;
   std::map<std::string, Entry> truth_;     // keys this node is the authority for
+  std::map<std::string, std::deque<AppliedOp>> applied_;  // per truth_ key, oldest first
   std::map<std::string, Entry> cache_;     // everything else it has heard of
   std::map<std::string, Entry> unpushed_;  // accepted since the last push
   std::map<uint64_t, Request> requests_;
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;
-  uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0;
+  uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
   uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
   msgpack::zone zone_;    // where received messages are parsed (reused)
 };

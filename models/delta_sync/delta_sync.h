@@ -10,7 +10,11 @@
 // Writes are optimistic: the edge sends the authority the new value together with the version it
 // was computed from; the authority applies it only if that is still the current version (and the
 // value respects `max_value`), otherwise it rejects with the current version and value, and the
-// edge retries from the refreshed cache, up to `max_retries` times. incr is a read-modify-write
+// edge retries from the refreshed cache, up to `max_retries` times. Each proposal carries its op's
+// id, and the authority remembers (durably, per key) the ops it applied for as long as copies of
+// their proposals can still arrive: a network duplicate of an applied proposal, or the retry the
+// edge makes when the duplicate's reject overtakes the accept, is answered as accepted instead of
+// being applied twice. incr is a read-modify-write
 // on the edge's cached value, so the version check is what prevents lost updates. Accepted
 // deltas are batched and pushed to every edge every `batch_interval`; edges also resync
 // (read-repair) every `resync_interval` by sending their versions and receiving newer entries,
