@@ -1,6 +1,7 @@
 #include "sim/check/history.h"
 
 #include <istream>
+#include <map>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -120,8 +121,9 @@ void write_history(std::ostream& out, const History& history) {
   }
 }
 
-History read_history(std::istream& in, const std::string& source) {
+History read_history(std::istream& in, const std::string& source, const OpValidator& validate) {
   History history;
+  std::map<uint64_t, size_t> line_of_id;
   std::string text;
   size_t line_number = 0;
   while (std::getline(in, text)) {
@@ -130,8 +132,14 @@ History read_history(std::istream& in, const std::string& source) {
     const std::string where = fmt::format("{}:{}", source, line_number);
     Value line = Value::parse(text, nullptr, false);
     if (line.is_discarded()) throw HistoryError(fmt::format("{}: not valid JSON", where));
-    history.push_back(parse_op(line, where));
+    HistoryOp op = parse_op(line, where);
+    if (const auto [seen, fresh] = line_of_id.emplace(op.id, line_number); !fresh) {
+      throw HistoryError(fmt::format("{}: id {} is used twice (also on line {})", where, op.id, seen->second));
+    }
+    if (validate) validate(op, where);
+    history.push_back(std::move(op));
   }
+  if (in.bad()) throw HistoryError(fmt::format("{}: cannot read the history file", source));
   return history;
 }
 

@@ -7,6 +7,7 @@
 // span processes); any other extra fields are kept when reading and written back.
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <stdexcept>
@@ -43,8 +44,13 @@ class HistoryError : public std::runtime_error {
 };
 
 void write_history(std::ostream& out, const History& history);
-// Reads JSON Lines; blank lines are skipped. Throws HistoryError naming `source:line`.
-History read_history(std::istream& in, const std::string& source);
+// Checks one parsed op against what a consumer accepts (a model's ops); throws HistoryError
+// starting with `where` ("file:line").
+using OpValidator = std::function<void(const HistoryOp& op, const std::string& where)>;
+
+// Reads JSON Lines; blank lines are skipped. Throws HistoryError naming `source:line`, also for an
+// id used twice and for an op `validate` rejects.
+History read_history(std::istream& in, const std::string& source, const OpValidator& validate = {});
 
 const char* status_name(OpStatus status);
 

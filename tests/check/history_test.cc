@@ -45,6 +45,26 @@ TEST(History, MalformedLinesNameFileAndLine) {
   EXPECT_NE(error_of("{\"id\":2,\"proc\":1,\"call\":5,\"status\":\"ok\",\"f\":\"read\"}").find("needs an integer \"ret\""), std::string::npos);
   EXPECT_NE(error_of("{\"proc\":1,\"call\":5,\"status\":\"ok\"}").find("missing field \"id\""), std::string::npos);
   EXPECT_NE(error_of("[1,2]").find("expected a JSON object"), std::string::npos);
+  EXPECT_EQ(error_of(ok + ok), "h.jsonl:2: id 1 is used twice (also on line 1)");
+}
+
+TEST(History, TheValidatorSeesEveryOpWithItsLine) {
+  std::istringstream in(
+      "{\"id\":1,\"proc\":1,\"call\":1,\"ret\":2,\"status\":\"ok\",\"f\":\"read\",\"key\":\"x\",\"out\":null}\n"
+      "{\"id\":2,\"proc\":1,\"call\":3,\"ret\":4,\"status\":\"ok\",\"f\":\"frob\",\"key\":\"x\"}\n");
+  auto no_frob = [](const HistoryOp& op, const std::string& where) {
+    if (op.f == "frob") throw HistoryError(where + ": no frob");
+  };
+  EXPECT_THROW(
+      {
+        try {
+          read_history(in, "h.jsonl", no_frob);
+        } catch (const HistoryError& e) {
+          EXPECT_STREQ(e.what(), "h.jsonl:2: no frob");
+          throw;
+        }
+      },
+      HistoryError);
 }
 
 }  // namespace

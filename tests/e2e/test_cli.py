@@ -188,6 +188,23 @@ def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
     assert edgesim("check", GOLDEN / "initial-read-ok.jsonl", "--model", "kv", "--init", "{oops").returncode == 2
 
 
+def test_check_reports_ops_outside_the_model_as_bad_input(edgesim, tmp_path):
+    op = '{{"id": {id}, "proc": 0, "call": {call}, "ret": {ret}, "status": "ok", "f": "{f}", "key": "x", "arg": {arg}, "out": {out}}}\n'
+    cases = {
+        "unknown-op": (op.format(id=1, call=1, ret=2, f="incr", arg=1, out="null"), ':1: f "incr" is not an op of the kv model'),
+        "cas-arg": (op.format(id=1, call=1, ret=2, f="cas", arg=5, out="true"), ':1: cas needs "arg": [from, to]'),
+        "duplicate-id": (op.format(id=3, call=1, ret=2, f="write", arg=1, out="null") * 2, ":2: id 3 is used twice"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(text)
+        result = edgesim("check", path, "--model", "kv")
+        assert result.returncode == 2, (name, result.stdout)
+        assert f"{path}{message}" in result.stderr, result.stderr
+    result = edgesim("check", tmp_path, "--model", "kv")
+    assert result.returncode == 2 and "is a directory" in result.stderr
+
+
 
 def test_check_report_draws_the_failing_key(edgesim, tmp_path):
     report = tmp_path / "report"
