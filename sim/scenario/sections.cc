@@ -40,6 +40,8 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
     reader.fail(regions ? regions : node, "topology.regions", "expected a non-empty list of regions");
   }
   std::set<std::string> names;
+  constexpr uint32_t kMaxPops = 2048;
+  uint64_t total_pops = 0;
   for (size_t i = 0; i < regions.size(); ++i) {
     const std::string path = item("topology.regions", i);
     const YAML::Node r = regions[i];
@@ -50,7 +52,13 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
     if (!names.insert(region.name).second) {
       reader.fail(r["name"], path + ".name", fmt::format("region `{}` is defined twice", region.name));
     }
-    if (r["pops"]) region.pops_count = uint32_t(reader.integer(r["pops"], path + ".pops", 1, 4096));
+    if (r["pops"]) region.pops_count = uint32_t(reader.integer(r["pops"], path + ".pops", 1, kMaxPops));
+    total_pops += region.pops_count;
+    if (total_pops > kMaxPops) {
+      // Routes between every pair of PoPs are precomputed: beyond this, loading alone takes long.
+      reader.fail(r["pops"] ? r["pops"] : r, path + ".pops",
+                  fmt::format("a topology has at most {} PoPs; these regions have {} so far", kMaxPops, total_pops));
+    }
     if (r["mesh"]) {
       reader.expect_keys(r["mesh"], path + ".mesh", "link");
       region.mesh = reader.link(r["mesh"], path + ".mesh", topology.intra_region);

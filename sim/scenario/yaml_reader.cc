@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -49,6 +50,16 @@ void YamlReader::fail(const YAML::Node& node, const std::string& path,
 
 void YamlReader::expect_map(const YAML::Node& node, const std::string& path) const {
   if (!node.IsMap()) fail(node, path, "expected a map of fields");
+  // yaml-cpp keeps one of two equal keys silently; a scenario that says a thing twice is a mistake.
+  std::map<std::string, int> first_line;
+  for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) fail(entry.first, path, "expected a field name, not a list or a map");
+    const std::string& key = entry.first.Scalar();
+    const std::string field = path.empty() ? key : path + "." + key;
+    if (const auto [first, fresh] = first_line.emplace(key, entry.first.Mark().line + 1); !fresh) {
+      fail(entry.first, field, fmt::format("`{}` is given twice (first on line {})", key, first->second));
+    }
+  }
 }
 
 void YamlReader::expect_list(const YAML::Node& node, const std::string& path) const {

@@ -13,6 +13,7 @@ CASES = {
     "bad_seeds.yaml": ("2:8", "A <= B"),
     "bad_syntax.yaml": ("4:1", "not valid YAML"),
     "disconnected_regions.yaml": ("3:3", "several regions need links"),
+    "duplicate_key.yaml": ("6:1", "`engine` is given twice (first on line 4)"),
     "duplicate_region.yaml": ("5:14", "defined twice"),
     "duration_without_unit.yaml": ("2:11", "with a unit"),
     "engine_workload_mismatch.yaml": ("6:9", "engine `crdt.rga` serves text workloads, not counter"),

@@ -114,6 +114,29 @@ TEST_F(LoaderTest, TheEngineMustServeTheWorkloadType) {
   EXPECT_NE(no_workload.find("serves set workloads, not kv"), std::string::npos) << no_workload;
 }
 
+TEST_F(LoaderTest, AFieldGivenTwiceIsAnError) {
+  const std::string error = error_of(std::string(kMinimal) + "engine: {name: lww, params: {push: true, push: false}}\n");
+  // The top-level `engine` repeats first (line 6), before its params are looked at.
+  EXPECT_NE(error.find("test.yaml:6:1: error: engine: `engine` is given twice (first on line 5)"), std::string::npos)
+      << error;
+  const std::string nested = error_of("name: x\ntopology: {regions: [{name: a, pops: 2, pops: 3}]}\nengine: {name: lww}\n");
+  EXPECT_NE(nested.find("test.yaml:2:41: error: topology.regions[0].pops: `pops` is given twice"), std::string::npos)
+      << nested;
+}
+
+TEST_F(LoaderTest, TopologiesHaveAtMost2048Pops) {
+  const char* big = R"(name: x
+topology:
+  regions: [{name: a, pops: 2000}, {name: b, pops: 49}]
+  links: [{between: [a, b], latency: 1ms}]
+engine: {name: lww}
+)";
+  const std::string error = error_of(big);
+  EXPECT_NE(error.find("test.yaml:3:48"), std::string::npos) << error;
+  EXPECT_NE(error.find("at most 2048 PoPs; these regions have 2049"), std::string::npos) << error;
+  EXPECT_EQ(load(big, {{"topology.regions.1.pops", "48"}}).topology.regions[1].pops_count, 48u);
+}
+
 TEST_F(LoaderTest, FaultTargetsMustExist) {
   const std::string error = error_of(std::string(kMinimal) + "faults:\n  schedule:\n    - {at: 1s, crash: b-1}\n");
   EXPECT_NE(error.find("`b-1` is neither a region nor a PoP"), std::string::npos) << error;
