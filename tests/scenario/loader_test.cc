@@ -132,7 +132,7 @@ topology:
 engine: {name: lww}
 )";
   const std::string error = error_of(big);
-  EXPECT_NE(error.find("test.yaml:3:48"), std::string::npos) << error;
+  EXPECT_NE(error.find("test.yaml:3:52"), std::string::npos) << error;
   EXPECT_NE(error.find("at most 2048 PoPs; these regions have 2049"), std::string::npos) << error;
   EXPECT_EQ(load(big, {{"topology.regions.1.pops", "48"}}).topology.regions[1].pops_count, 48u);
 }
