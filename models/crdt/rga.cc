@@ -81,7 +81,10 @@ uint32_t Rga::place(const Element& element) {
   return index;
 }
 
-void Rga::append(const Element& element) { order_.push_back(place(element)); }
+void Rga::append(const Element& element) {
+  order_.push_back(place(element));
+  if (!element.delete_dot) ++visible_;
+}
 
 std::vector<Rga::Element> Rga::elements() const {
   std::vector<Element> result;
@@ -113,13 +116,9 @@ size_t Rga::visible_index(size_t pos) const {
   return order_.size();
 }
 
-size_t Rga::visible_length() const {
-  return static_cast<size_t>(
-      std::count_if(order_.begin(), order_.end(), [this](uint32_t index) { return !pool_[index].delete_dot; }));
-}
-
 std::string Rga::text() const {
   std::string result;
+  result.reserve(visible_);
   for (uint32_t index : order_) {
     if (!pool_[index].delete_dot) result.push_back(pool_[index].ch);
   }
@@ -140,10 +139,15 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   }
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), visible_length());
   std::optional<Id> origin;
-  if (pos > 0) origin = at(visible_index(pos - 1)).id;
+  std::optional<size_t> origin_position;
+  if (pos > 0) {
+    origin_position = visible_index(pos - 1);
+    origin = at(*origin_position).id;
+  }
   for (char ch : arg["text"].get<std::string>()) {
     const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter}, std::nullopt};
-    integrate(element);
+    integrate(element, origin_position);
+    origin_position = last_placed_;
     delta.append(element);
     origin = element.id;
   }
@@ -159,31 +163,38 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   std::string deleted;
   for (size_t k = 0; k < count; ++k) {
     const size_t index = visible_index(pos);  // the next visible one shifts into `pos`
-    mark_deleted(index, Dot{stamp.self, stamp.counter});
+    mark_deleted(order_[index], Dot{stamp.self, stamp.counter});
     deleted.push_back(at(index).ch);
     delta.append(at(index));
   }
   return Result::success(deleted);
 }
 
-bool Rga::mark_deleted(size_t index, const Dot& dot) {
-  std::optional<Dot>& current = at(index).delete_dot;
+bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
+  std::optional<Dot>& current = pool_[slot].delete_dot;
   if (current && !(dot < *current)) return false;
-  if (!current) tombstones_.push_back(order_[index]);
+  if (!current) {
+    tombstones_.push_back(slot);
+    --visible_;
+  }
   current = dot;
   return true;
 }
 
-bool Rga::integrate(const Element& element) {
+bool Rga::integrate(const Element& element, std::optional<size_t> origin_position) {
   size_t position = 0;
   if (element.origin) {
-    const std::optional<size_t> origin = find(*element.origin);
-    if (!origin) return false;
-    position = *origin + 1;
+    if (!origin_position) origin_position = find(*element.origin);
+    if (!origin_position) return false;
+    position = *origin_position + 1;
   }
   while (position < order_.size() && at(position).id > element.id) ++position;
   const uint32_t index = place(element);
-  if (element.delete_dot) tombstones_.push_back(index);
+  if (element.delete_dot) {
+    tombstones_.push_back(index);
+  } else {
+    ++visible_;
+  }
   order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), index);
   last_placed_ = position;
   known_.emplace(element.id, index);
@@ -208,7 +219,7 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
       if (const auto known = known_.find(element.id); known != known_.end()) {
         const std::optional<Dot>& ours = pool_[known->second].delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
-          changed = mark_deleted(*find(element.id), *element.delete_dot) || changed;
+          changed = mark_deleted(known->second, *element.delete_dot) || changed;
           if (inflation) inflation->append(element);
         }
         progress = true;

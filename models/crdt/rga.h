@@ -51,7 +51,7 @@ class Rga {
   static Rga unpack(const WireObject& in);
   Value observe() const { return text(); }
   std::string text() const;
-  size_t visible_length() const;
+  size_t visible_length() const { return visible_; }
   uint64_t metadata_bytes() const;
   void compact(const VersionVector& stable);
   bool obsolete(const VersionVector&) const { return false; }
@@ -82,9 +82,11 @@ class Rga {
   std::optional<size_t> find(const Id& id) const;  // document position
   // Position of the element holding the visible character at `pos` (pos < visible length).
   size_t visible_index(size_t pos) const;
-  // Places a new element after its origin; false if the origin is not here yet.
-  bool integrate(const Element& element);
-  bool mark_deleted(size_t index, const Dot& dot);  // true if this changed the element
+  // Places a new element after its origin (at `origin_position` when the caller knows it); false if
+  // the origin is not here yet.
+  bool integrate(const Element& element, std::optional<size_t> origin_position = std::nullopt);
+  // Deletes the element in pool slot `slot` with `dot`; true if this changed the element.
+  bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
 
   // The document: elements live in `pool_` (they stay put until repack()) and `order_` lists their
@@ -108,6 +110,7 @@ class Rga {
   using Index = boost::container::flat_map<Id, uint32_t>;
   Index known_;
   size_t last_placed_ = 0;  // where integrate() last put an element: a hint for find()
+  size_t visible_ = 0;      // elements in order_ that are not deleted
 };
 
 }  // namespace edgesim::models
