@@ -73,26 +73,32 @@ class Simulation final : public EventHandler {
     if (event.kind == metadata_kind_) {
       sample_metadata();
     } else {
-      probe();
+      on_probe();
     }
   }
 
  private:
-  // Convergence probes run the whole run at one interval. From when client ops stop (or the quiet
-  // phase starts) every probe samples the replicas. Before that, a probe samples only if no op
-  // reached a PoP and no fault ended since the previous probe; otherwise it just tells the tracker
-  // that the replicas may have changed unseen. So a run whose last op or heal comes early (few
-  // clients, a sparse workload) is judged from that moment, not from the quiet phase, while a busy
-  // run pays almost nothing before its quiet phase (observe() is O(state)).
+  // Convergence probes run the whole run at one interval, one pending at a time (each schedules
+  // the next). From when client ops stop (or the quiet phase starts) every probe samples the
+  // replicas. Before that, a probe samples only if no op reached a PoP and no fault ended since
+  // the previous probe; otherwise it just tells the tracker that the replicas may have changed
+  // unseen. So a run whose last op or heal comes early (few clients, a sparse workload) is judged
+  // from that moment, not from the quiet phase, while a busy run pays almost nothing before its
+  // quiet phase (observe() is O(state)).
   void schedule_probes() {
     sample_from_ = std::min(scenario_.workload_stop(), scenario_.quiet_start());
+    // ~200 samples at >= 10 ms apart: 10 ms resolves time-to-converge well below any link
+    // latency that matters.
     const Instant end{scenario_.duration.ns};
-    // ~200 samples at >= 10 ms apart: 10 ms resolves time-to-converge well below any link latency
-    // that matters.
-    const Duration interval{std::max<int64_t>(10'000'000, (end - sample_from_).ns / 200)};
-    for (Instant at = sample_from_; at < end; at += interval) loop_.schedule(at, probe_kind_, 0, 0);
-    for (Instant at = sample_from_ - interval; at > Instant{0}; at = at - interval) loop_.schedule(at, probe_kind_, 0, 0);
-    loop_.schedule(end, probe_kind_, 0, 0);
+    probe_interval_ = Duration{std::max<int64_t>(10'000'000, (end - sample_from_).ns / 200)};
+    // Aligned so that one probe falls on sample_from_.
+    loop_.schedule(Instant{sample_from_.ns % probe_interval_.ns}, probe_kind_, 0, 0);
+  }
+
+  void on_probe() {
+    probe();
+    const Instant end{scenario_.duration.ns};
+    if (loop_.now() < end) loop_.schedule(std::min(loop_.now() + probe_interval_, end), probe_kind_, 0, 0);
   }
 
   // The latest moment client ops or faults changed the system (the convergence reference).
@@ -171,8 +177,9 @@ class Simulation final : public EventHandler {
   std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
   ConvergenceTracker convergence_;
-  Instant sample_from_{0};              // probes from here on always sample
-  Instant last_seen_disturbance_{0};    // last_disturbance() at the previous probe
+  Instant sample_from_{0};            // probes from here on always sample
+  Duration probe_interval_{0};
+  Instant last_seen_disturbance_{0};  // last_disturbance() at the previous probe
   struct ObservedValue {
     std::optional<uint64_t> version;
     std::string dump;
