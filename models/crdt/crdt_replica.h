@@ -47,10 +47,10 @@
 namespace edgesim::models {
 
 // Every CRDT message is a MessagePack array: [type, incarnation, version vector, durable version
-// vector or nil (= the version vector), hlc wall, hlc logical, body...]. Bodies: digest [digest]; state [state, seq, reply, digest];
-// delta [group, seq of its last delta, base: the seq acknowledged before it]; ack [seq];
-// heartbeat []. A delta group that does not bring the peer up to the sender's vector carries an
-// empty vector.
+// vector or nil (= the version vector), hlc wall, hlc logical, body...]. Bodies: digest [digest];
+// state [state, seq, reply, digest]; delta [group, seq of its last delta, base: the seq
+// acknowledged before it]; ack [seq]; heartbeat []. A delta group that does not bring the peer up
+// to the sender's vector carries an empty vector.
 enum class CrdtMessage : uint8_t { kDigest, kState, kDelta, kAck, kHeartbeat };
 constexpr uint32_t kCrdtBody = 6;  // index of the first body field
 
@@ -107,7 +107,8 @@ class CrdtReplica final : public Replica {
     PeerVectors& vectors = peer_vectors_[from];
     vectors.vv = VersionVector::unpack(wire_at(message, 2));
     const WireObject& durable = wire_at(message, 3);
-    vectors.durable = durable.is_nil() ? std::nullopt : std::optional(VersionVector::unpack(durable));
+    vectors.durable =
+        durable.is_nil() ? std::nullopt : std::optional(VersionVector::unpack(durable));
     switch (type) {
       case CrdtMessage::kDigest:
         if (wire_u64(wire_at(message, kCrdtBody)) != state_.digest()) send_state(context, from, /*reply=*/true);
@@ -170,7 +171,9 @@ class CrdtReplica final : public Replica {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
     for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
     for (const auto& [peer, vectors] : peer_vectors_) {
-      total += (vectors.vv.entries().size() + (vectors.durable ? vectors.durable->entries().size() : 0)) * 16;
+      total += (vectors.vv.entries().size() +
+                (vectors.durable ? vectors.durable->entries().size() : 0)) *
+               16;
     }
     return total + buffered_bytes_ + open_.metadata_bytes();
   }
@@ -370,7 +373,8 @@ class CrdtReplica final : public Replica {
     for (NodeId peer : context.peers()) {
       if (peer == context.self()) continue;
       auto it = peer_vectors_.find(peer);
-      stable = it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
+      stable =
+          it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
       if (it != peer_vectors_.end()) horizon.merge(it->second.vv);
     }
     if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) && gc_epochs_.size() < kMaxGcEpochs) {
@@ -455,7 +459,8 @@ class CrdtEngine final : public Engine {
 };
 
 template <CrdtType T>
-EngineInfo crdt_engine_info(std::string name, std::string help, std::vector<std::string> workloads = {}) {
+EngineInfo crdt_engine_info(std::string name, std::string help,
+                            std::vector<std::string> workloads = {}) {
   EngineInfo info;
   info.name = std::move(name);
   info.help = std::move(help);

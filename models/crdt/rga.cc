@@ -268,7 +268,9 @@ void Rga::compact(const VersionVector& stable) {
   // counts only durable state as seen): its origin is missing only because this replica collected
   // the element itself, and this copy is an old one that came back while the frontier was unknown
   // (after a restart).
-  std::erase_if(pending_, [&](const Element& e) { return stable.get(e.insert_dot.first) >= e.insert_dot.second; });
+  std::erase_if(pending_, [&](const Element& e) {
+    return stable.get(e.insert_dot.first) >= e.insert_dot.second;
+  });
   if (collected.empty()) return;
   std::vector<bool> gone(pool_.size(), false);
   for (uint32_t index : collected) {

@@ -28,7 +28,8 @@ struct AppliedOp {
 //   propose  [req, key, base version, value, f, op]  read    [req, key]
 //   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
 //   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
-// The durable record of a key (authority only) is [version, value, applied ops (flat op, at pairs)].
+// The durable record of a key (authority only) is [version, value, applied ops (flat op, at
+// pairs)].
 enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
 constexpr uint32_t kEntryFields = 3;
 
@@ -58,11 +59,13 @@ class DeltaSyncReplica final : public Replica {
       if (record_key.rfind("k/", 0) != 0) continue;
       const WireMessage record(bytes);
       const std::string key = record_key.substr(2);
-      truth_[key] = Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
+      truth_[key] =
+          Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
       const WireObject& applied = wire_at(record.root(), 2);
       const uint32_t applied_size = wire_tuples_size(applied, 2);
       for (uint32_t at = 0; at < applied_size; at += 2) {
-        applied_[key].push_back(AppliedOp{wire_u64(wire_at(applied, at)), Instant{wire_i64(wire_at(applied, at + 1))}});
+        applied_[key].push_back(
+            AppliedOp{wire_u64(wire_at(applied, at)), Instant{wire_i64(wire_at(applied, at + 1))}});
       }
     }
     push_timer_ = context.start_timer(options_.batch_interval);
@@ -162,8 +165,11 @@ class DeltaSyncReplica final : public Replica {
   }
 
   Value stats() const override {
-    return {{"accepted_writes", accepted_}, {"rejected_writes", rejected_}, {"retries", retries_},
-            {"refused_writes", refused_}, {"duplicate_proposals", duplicates_}};
+    return {{"accepted_writes", accepted_},
+            {"rejected_writes", rejected_},
+            {"retries", retries_},
+            {"refused_writes", refused_},
+            {"duplicate_proposals", duplicates_}};
   }
 
  private:
@@ -218,7 +224,8 @@ class DeltaSyncReplica final : public Replica {
     const Entry& current = view(context, op.key);
     const NodeId owner = authority(context, op.key);
     if (owner == context.self()) {
-      const Result result = decide(context, op.key, current.version, proposal(op, current), op.f, op.id);
+      const Result result =
+          decide(context, op.key, current.version, proposal(op, current), op.f, op.id);
       context.complete(op.id, result.ok ? Result::success() : result);
       return;
     }
@@ -237,14 +244,15 @@ class DeltaSyncReplica final : public Replica {
   }
 
   // The authority's decision on a proposal of op `op_id`.
-  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value, std::string_view f,
-                uint64_t op_id) {
+  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value,
+                std::string_view f, uint64_t op_id) {
     Entry& truth = truth_[key];
     std::deque<AppliedOp>& applied = applied_[key];
     // Every copy of a proposal reaches the authority within this long of the op's first one: the
     // edge retries only while it waits (request_timeout per attempt).
     const Duration remembered = options_.request_timeout * int64_t{options_.max_retries + 2};
-    while (!applied.empty() && applied.front().at + remembered < context.monotonic()) applied.pop_front();
+    while (!applied.empty() && applied.front().at + remembered < context.monotonic())
+      applied.pop_front();
     for (const AppliedOp& done : applied) {
       if (done.op == op_id) {
         ++duplicates_;
@@ -422,14 +430,49 @@ EngineInfo delta_sync_engine_info() {
   info.help = "server-authoritative: authority per key range, edge caches, versioned optimistic writes";
   info.workloads = {"kv", "counter", "map"};
   info.params = {
-      {"authorities", ParamType::kNodes, Value::array({0}), {}, INT64_MIN, INT64_MAX,
+      {"authorities",
+       ParamType::kNodes,
+       Value::array({0}),
+       {},
+       INT64_MIN,
+       INT64_MAX,
        "the key ranges' authorities, one range each (keys hash to ranges)"},
-      {"reads", ParamType::kEnum, "local", {"local", "authority"}, INT64_MIN, INT64_MAX, "where reads are served"},
-      {"batch_interval", ParamType::kDuration, int64_t{20'000'000}, {}, 1'000'000, INT64_MAX, "authority push period"},
-      {"resync_interval", ParamType::kDuration, int64_t{500'000'000}, {}, 1'000'000, INT64_MAX, "edge read-repair period"},
-      {"request_timeout", ParamType::kDuration, int64_t{1'000'000'000}, {}, 1'000'000, INT64_MAX, "edge request timeout"},
+      {"reads",
+       ParamType::kEnum,
+       "local",
+       {"local", "authority"},
+       INT64_MIN,
+       INT64_MAX,
+       "where reads are served"},
+      {"batch_interval",
+       ParamType::kDuration,
+       int64_t{20'000'000},
+       {},
+       1'000'000,
+       INT64_MAX,
+       "authority push period"},
+      {"resync_interval",
+       ParamType::kDuration,
+       int64_t{500'000'000},
+       {},
+       1'000'000,
+       INT64_MAX,
+       "edge read-repair period"},
+      {"request_timeout",
+       ParamType::kDuration,
+       int64_t{1'000'000'000},
+       {},
+       1'000'000,
+       INT64_MAX,
+       "edge request timeout"},
       {"max_retries", ParamType::kInt, 5, {}, 0, 1000, "retries of a rejected write"},
-      {"max_value", ParamType::kInt, -1, {}, -1, INT64_MAX, "counters: reject increments beyond it (-1: none)"},
+      {"max_value",
+       ParamType::kInt,
+       -1,
+       {},
+       -1,
+       INT64_MAX,
+       "counters: reject increments beyond it (-1: none)"},
   };
   info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
     return make_delta_sync_engine(delta_sync_options_from(params));

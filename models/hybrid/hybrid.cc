@@ -233,7 +233,8 @@ EngineInfo hybrid_engine_info() {
   info.help = "local CRDT counters reconciled into an authoritative event log (counter: incr, read)";
   info.workloads = {"counter"};
   info.params = sync_param_specs();
-  info.params.push_back({"authority", ParamType::kNode, 0, {}, INT64_MIN, INT64_MAX, "the log's owner"});
+  info.params.push_back(
+      {"authority", ParamType::kNode, 0, {}, INT64_MIN, INT64_MAX, "the log's owner"});
   info.params.push_back({"reconcile_interval", ParamType::kDuration, int64_t{200'000'000}, {}, 1'000'000, INT64_MAX,
                          "outbox shipping and publishing period"});
   info.params.push_back({"authoritative_keys", ParamType::kString, "*", {}, INT64_MIN, INT64_MAX,

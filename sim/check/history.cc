@@ -134,7 +134,8 @@ History read_history(std::istream& in, const std::string& source, const OpValida
     if (line.is_discarded()) throw HistoryError(fmt::format("{}: not valid JSON", where));
     HistoryOp op = parse_op(line, where);
     if (const auto [seen, fresh] = line_of_id.emplace(op.id, line_number); !fresh) {
-      throw HistoryError(fmt::format("{}: id {} is used twice (also on line {})", where, op.id, seen->second));
+      throw HistoryError(
+          fmt::format("{}: id {} is used twice (also on line {})", where, op.id, seen->second));
     }
     if (validate) validate(op, where);
     history.push_back(std::move(op));

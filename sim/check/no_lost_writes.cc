@@ -117,7 +117,8 @@ std::set<uint64_t> peel_inserts(std::string text, const std::vector<const Histor
   for (const HistoryOp* op : ops) {
     if (op->f == "insert" && !inserted_text(*op).empty()) inserts.push_back(op);
   }
-  std::sort(inserts.begin(), inserts.end(), [](const HistoryOp* a, const HistoryOp* b) { return a->call > b->call; });
+  std::sort(inserts.begin(), inserts.end(),
+            [](const HistoryOp* a, const HistoryOp* b) { return a->call > b->call; });
   std::set<uint64_t> found;
   for (bool progress = true; progress;) {
     progress = false;
@@ -137,7 +138,8 @@ std::set<uint64_t> peel_inserts(std::string text, const std::vector<const Histor
 void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
-    const std::set<uint64_t> found = peel_inserts(final.is_string() ? final.get<std::string>() : "", ops);
+    const std::set<uint64_t> found =
+        peel_inserts(final.is_string() ? final.get<std::string>() : "", ops);
     for (const HistoryOp* insert : ops) {
       if (insert->f != "insert" || insert->status != OpStatus::kOk) continue;
       ++result.checked;
@@ -145,7 +147,9 @@ void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, 
       bool deleted = false;
       for (const HistoryOp* op : ops) deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
       if (!deleted) {
-        note(result, max, LostWrite{insert->id, key, fmt::format("inserted text {} missing", inserted_text(*insert))});
+        note(result, max,
+             LostWrite{insert->id, key,
+                       fmt::format("inserted text {} missing", inserted_text(*insert))});
       }
     }
   }

@@ -50,13 +50,16 @@ void write_report(const CheckCommandOptions& options, const std::string& file, c
 void validate_kv_op(const HistoryOp& op, const std::string& where) {
   if (op.f != "read" && op.f != "write" && op.f != "cas" && op.f != "append") {
     throw HistoryError(
-        fmt::format("{}: f {:?} is not an op of the kv model (allowed: read, write, cas, append)", where, op.f));
+        fmt::format("{}: f {:?} is not an op of the kv model (allowed: read, write, cas, append)",
+                    where, op.f));
   }
   if (op.f == "cas" && !(op.arg.is_array() && op.arg.size() == 2)) {
-    throw HistoryError(fmt::format("{}: cas needs \"arg\": [from, to], got {}", where, op.arg.dump()));
+    throw HistoryError(
+        fmt::format("{}: cas needs \"arg\": [from, to], got {}", where, op.arg.dump()));
   }
   if (op.f == "cas" && op.status == OpStatus::kOk && !op.out.is_boolean()) {
-    throw HistoryError(fmt::format("{}: an ok cas needs \"out\": true or false, got {}", where, op.out.dump()));
+    throw HistoryError(
+        fmt::format("{}: an ok cas needs \"out\": true or false, got {}", where, op.out.dump()));
   }
 }
 
@@ -78,7 +81,8 @@ int check_command(const CheckCommandOptions& options) {
       if (file == "-") {
         history = read_history(std::cin, "<stdin>", validate_kv_op);
       } else {
-        if (std::filesystem::is_directory(file)) throw HistoryError(file + ": is a directory, not a history file");
+        if (std::filesystem::is_directory(file))
+          throw HistoryError(file + ": is a directory, not a history file");
         std::ifstream in(file);
         if (!in) throw HistoryError(file + ": cannot read the history file");
         history = read_history(in, file, validate_kv_op);

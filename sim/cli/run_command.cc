@@ -182,7 +182,9 @@ int engines_command() {
   register_builtin_engines(engines);
   for (const auto& [name, info] : engines.all()) {
     std::printf("%s — %s\n", name.c_str(), info.help.c_str());
-    if (!info.workloads.empty()) std::printf("  %-16s %s\n", "workload.type", fmt::format("{}", fmt::join(info.workloads, " | ")).c_str());
+    if (!info.workloads.empty())
+      std::printf("  %-16s %s\n", "workload.type",
+                  fmt::format("{}", fmt::join(info.workloads, " | ")).c_str());
     for (const ParamSpec& p : info.params) {
       std::printf("  %-16s %s (default %s): %s\n", p.name.c_str(), describe_param(p).c_str(),
                   p.type == ParamType::kDuration ? format_duration(Duration{p.default_value.get<int64_t>()}).c_str()

@@ -31,7 +31,8 @@ std::vector<std::string> EngineParams::describe() const {
     const Value& value = at(spec.name);
     std::string text = value.dump();
     if (spec.type == ParamType::kDuration) text = format_duration(Duration{value.get<int64_t>()});
-    if (spec.type == ParamType::kNodes) text = fmt::format("{}", fmt::join(value.get<std::vector<uint32_t>>(), ","));
+    if (spec.type == ParamType::kNodes)
+      text = fmt::format("{}", fmt::join(value.get<std::vector<uint32_t>>(), ","));
     if (value.is_string()) text = value.get<std::string>();
     parts.push_back(spec.name + "=" + text);
   }

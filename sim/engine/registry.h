@@ -66,7 +66,8 @@ struct EngineInfo {
   std::string help;
   std::vector<ParamSpec> params;
   // The workload types (data type names: kv, counter, set, map, text) the engine serves; a
-  // scenario pairing it with another is rejected at load. Empty: any (an engine that decides per op).
+  // scenario pairing it with another is rejected at load. Empty: any (an engine that decides per
+  // op).
   std::vector<std::string> workloads;
   std::function<std::unique_ptr<Engine>(const EngineParams&)> factory;
 };

@@ -98,11 +98,14 @@ class Simulation final : public EventHandler {
   void on_probe() {
     probe();
     const Instant end{scenario_.duration.ns};
-    if (loop_.now() < end) loop_.schedule(std::min(loop_.now() + probe_interval_, end), probe_kind_, 0, 0);
+    if (loop_.now() < end)
+      loop_.schedule(std::min(loop_.now() + probe_interval_, end), probe_kind_, 0, 0);
   }
 
   // The latest moment client ops or faults changed the system (the convergence reference).
-  Instant last_disturbance() const { return std::max(nemesis_->last_recovery(), workload_->last_arrival()); }
+  Instant last_disturbance() const {
+    return std::max(nemesis_->last_recovery(), workload_->last_arrival());
+  }
 
   void probe() {
     const Instant disturbance = last_disturbance();
@@ -177,7 +180,7 @@ class Simulation final : public EventHandler {
   std::unique_ptr<ClientWorkload> workload_;
   std::unique_ptr<Nemesis> nemesis_;
   ConvergenceTracker convergence_;
-  Instant sample_from_{0};            // probes from here on always sample
+  Instant sample_from_{0};  // probes from here on always sample
   Duration probe_interval_{0};
   Instant last_seen_disturbance_{0};  // last_disturbance() at the previous probe
   struct ObservedValue {

@@ -52,12 +52,14 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
     if (!names.insert(region.name).second) {
       reader.fail(r["name"], path + ".name", fmt::format("region `{}` is defined twice", region.name));
     }
-    if (r["pops"]) region.pops_count = uint32_t(reader.integer(r["pops"], path + ".pops", 1, kMaxPops));
+    if (r["pops"])
+      region.pops_count = uint32_t(reader.integer(r["pops"], path + ".pops", 1, kMaxPops));
     total_pops += region.pops_count;
     if (total_pops > kMaxPops) {
       // Routes between every pair of PoPs are precomputed: beyond this, loading alone takes long.
       reader.fail(r["pops"] ? r["pops"] : r, path + ".pops",
-                  fmt::format("a topology has at most {} PoPs; these regions have {} so far", kMaxPops, total_pops));
+                  fmt::format("a topology has at most {} PoPs; these regions have {} so far",
+                              kMaxPops, total_pops));
     }
     if (r["mesh"]) {
       reader.expect_keys(r["mesh"], path + ".mesh", "link");

@@ -20,8 +20,8 @@ void parse_faults(const YamlReader& reader, const YAML::Node& node, Scenario& sc
 void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario);
 // Rejects a workload type the engine does not serve (EngineInfo::workloads), pointing at
 // workload.type, or at engine.name when the workload takes the default type.
-void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root, const EngineRegistry& engines,
-                                  const Scenario& scenario);
+void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root,
+                                  const EngineRegistry& engines, const Scenario& scenario);
 
 // The PoP names a topology spec produces: <region>-1 .. <region>-N.
 std::string pop_name(const RegionSpec& region, uint32_t index);

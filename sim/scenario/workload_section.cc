@@ -19,22 +19,25 @@ std::vector<std::string> pop_names(const TopologySpec& topology) {
 }
 
 // One PoP named by `text`: a PoP name or an index in PoP order.
-uint32_t parse_pop(const YamlReader& reader, const YAML::Node& node, const std::string& path, const std::string& text,
-                   const std::vector<std::string>& pops) {
+uint32_t parse_pop(const YamlReader& reader, const YAML::Node& node, const std::string& path,
+                   const std::string& text, const std::vector<std::string>& pops) {
   for (uint32_t i = 0; i < pops.size(); ++i) {
     if (pops[i] == text) return i;
   }
-  const bool digits = !text.empty() && text.size() <= 9 && text.find_first_not_of("0123456789") == std::string::npos;
+  const bool digits = !text.empty() && text.size() <= 9 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
   if (digits && std::stoul(text) < pops.size()) return static_cast<uint32_t>(std::stoul(text));
-  reader.fail(node, path,
-              fmt::format("`{}` is not a PoP of this topology (allowed: a name of {} or an index 0 to {})", text,
-                          fmt::join(pops, ", "), pops.size() - 1));
+  reader.fail(
+      node, path,
+      fmt::format("`{}` is not a PoP of this topology (allowed: a name of {} or an index 0 to {})",
+                  text, fmt::join(pops, ", "), pops.size() - 1));
 }
 
 Value parse_pops(const YamlReader& reader, const YAML::Node& node, const std::string& path,
                  const std::vector<std::string>& pops) {
   if (!node.IsSequence() && !node.IsScalar()) {
-    reader.fail(node, path, "expected PoPs: names or indices in PoP order, a list or comma-separated");
+    reader.fail(node, path,
+                "expected PoPs: names or indices in PoP order, a list or comma-separated");
   }
   std::vector<std::string> items;
   if (node.IsSequence()) {
@@ -50,7 +53,8 @@ Value parse_pops(const YamlReader& reader, const YAML::Node& node, const std::st
       start = comma + 1;
     }
   }
-  if (items.empty() || (items.size() == 1 && items[0].empty())) reader.fail(node, path, "expected at least one PoP");
+  if (items.empty() || (items.size() == 1 && items[0].empty()))
+    reader.fail(node, path, "expected at least one PoP");
   std::vector<uint32_t> indices;
   for (const std::string& item : items) {
     const uint32_t index = parse_pop(reader, node, path, item, pops);
@@ -218,15 +222,18 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   }
 }
 
-void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root, const EngineRegistry& engines,
-                                  const Scenario& scenario) {
+void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root,
+                                  const EngineRegistry& engines, const Scenario& scenario) {
   const EngineInfo& info = *engines.find(scenario.engine.name);
   const std::string type = data_type_name(scenario.workload.type);
-  if (info.workloads.empty() || std::count(info.workloads.begin(), info.workloads.end(), type) != 0) return;
-  const std::string message = fmt::format("engine `{}` serves {} workloads, not {} (set workload.type)", info.name,
-                                          fmt::join(info.workloads, " or "), type);
+  if (info.workloads.empty() || std::count(info.workloads.begin(), info.workloads.end(), type) != 0)
+    return;
+  const std::string message =
+      fmt::format("engine `{}` serves {} workloads, not {} (set workload.type)", info.name,
+                  fmt::join(info.workloads, " or "), type);
   const YAML::Node workload = root["workload"];
-  if (workload && workload.IsMap() && workload["type"]) reader.fail(workload["type"], "workload.type", message);
+  if (workload && workload.IsMap() && workload["type"])
+    reader.fail(workload["type"], "workload.type", message);
   reader.fail(root["engine"]["name"], "engine.name", message);
 }
 

@@ -53,11 +53,13 @@ void YamlReader::expect_map(const YAML::Node& node, const std::string& path) con
   // yaml-cpp keeps one of two equal keys silently; a scenario that says a thing twice is a mistake.
   std::map<std::string, int> first_line;
   for (const auto& entry : node) {
-    if (!entry.first.IsScalar()) fail(entry.first, path, "expected a field name, not a list or a map");
+    if (!entry.first.IsScalar())
+      fail(entry.first, path, "expected a field name, not a list or a map");
     const std::string& key = entry.first.Scalar();
     const std::string field = path.empty() ? key : path + "." + key;
     if (const auto [first, fresh] = first_line.emplace(key, entry.first.Mark().line + 1); !fresh) {
-      fail(entry.first, field, fmt::format("`{}` is given twice (first on line {})", key, first->second));
+      fail(entry.first, field,
+           fmt::format("`{}` is given twice (first on line {})", key, first->second));
     }
   }
 }

@@ -50,8 +50,10 @@ TEST(History, MalformedLinesNameFileAndLine) {
 
 TEST(History, TheValidatorSeesEveryOpWithItsLine) {
   std::istringstream in(
-      "{\"id\":1,\"proc\":1,\"call\":1,\"ret\":2,\"status\":\"ok\",\"f\":\"read\",\"key\":\"x\",\"out\":null}\n"
-      "{\"id\":2,\"proc\":1,\"call\":3,\"ret\":4,\"status\":\"ok\",\"f\":\"frob\",\"key\":\"x\"}\n");
+      "{\"id\":1,\"proc\":1,\"call\":1,\"ret\":2,\"status\":\"ok\",\"f\":\"read\",\"key\":\"x\","
+      "\"out\":null}\n"
+      "{\"id\":2,\"proc\":1,\"call\":3,\"ret\":4,\"status\":\"ok\",\"f\":\"frob\",\"key\":\"x\"}"
+      "\n");
   auto no_frob = [](const HistoryOp& op, const std::string& where) {
     if (op.f == "frob") throw HistoryError(where + ": no frob");
   };

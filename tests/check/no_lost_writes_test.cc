@@ -28,34 +28,41 @@ std::vector<uint64_t> lost_ops(const NoLostWritesResult& result) {
 
 TEST(NoLostWrites, CounterMustLieBetweenAckedAndAckedPlusUnknown) {
   const History history = {op(1, 0, 1, "incr", "c", 2), op(2, 2, 3, "incr", "c", 3),
-                           op(3, 4, 0, "incr", "c", 5, OpStatus::kInfo), op(4, 5, 6, "incr", "c", 7, OpStatus::kFail)};
+                           op(3, 4, 0, "incr", "c", 5, OpStatus::kInfo),
+                           op(4, 5, 6, "incr", "c", 7, OpStatus::kFail)};
   EXPECT_TRUE(find_lost_writes(DataType::kCounter, history, Value{{"c", 5}}).ok());
   EXPECT_TRUE(find_lost_writes(DataType::kCounter, history, Value{{"c", 10}}).ok());
   const NoLostWritesResult under = find_lost_writes(DataType::kCounter, history, Value{{"c", 4}});
   EXPECT_EQ(under.lost, 1u);
   EXPECT_EQ(under.examples.at(0).what, "final 4 outside [5, 10]");
-  EXPECT_FALSE(find_lost_writes(DataType::kCounter, history, Value{{"c", 12}}).ok());  // the failed incr counted
+  EXPECT_FALSE(find_lost_writes(DataType::kCounter, history, Value{{"c", 12}})
+                   .ok());  // the failed incr counted
 }
 
 TEST(NoLostWrites, SetKeepsAckedAddsUnlessRemovedAndRemovesStick) {
-  const History history = {op(1, 0, 1, "add", "s", 1), op(2, 0, 1, "add", "s", 2), op(3, 2, 3, "remove", "s", 2),
-                           op(4, 4, 5, "add", "s", 4)};
+  const History history = {op(1, 0, 1, "add", "s", 1), op(2, 0, 1, "add", "s", 2),
+                           op(3, 2, 3, "remove", "s", 2), op(4, 4, 5, "add", "s", 4)};
   EXPECT_TRUE(find_lost_writes(DataType::kSet, history, Value{{"s", {1, 4}}}).ok());
-  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kSet, history, Value{{"s", {1}}})), (std::vector<uint64_t>{4}));
-  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kSet, history, Value{{"s", {1, 2, 4}}})), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kSet, history, Value{{"s", {1}}})),
+            (std::vector<uint64_t>{4}));
+  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kSet, history, Value{{"s", {1, 2, 4}}})),
+            (std::vector<uint64_t>{3}));
 }
 
 TEST(NoLostWrites, RegisterHoldsTheLastUnsupersededWrite) {
   const History history = {op(1, 0, 1, "write", "k", 1), op(2, 2, 3, "write", "k", 2)};
   EXPECT_TRUE(find_lost_writes(DataType::kMap, history, Value{{"k", 2}}).ok());
-  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kMap, history, Value{{"k", 1}})), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kMap, history, Value{{"k", 1}})),
+            (std::vector<uint64_t>{2}));
   // Concurrent writes: either may win.
   const History concurrent = {op(1, 0, 3, "write", "k", 1), op(2, 1, 2, "write", "k", 2)};
   EXPECT_TRUE(find_lost_writes(DataType::kKv, concurrent, Value{{"k", 1}}).ok());
   EXPECT_TRUE(find_lost_writes(DataType::kKv, concurrent, Value{{"k", 2}}).ok());
 }
 
-Value insert_arg(size_t pos, const std::string& text) { return Value{{"pos", pos}, {"text", text}}; }
+Value insert_arg(size_t pos, const std::string& text) {
+  return Value{{"pos", pos}, {"text", text}};
+}
 
 TEST(NoLostWrites, TextKeepsEveryInsertEvenWhenLaterInsertsSplitIt) {
   // "(a)" then "(b)" typed into its middle, then "(c)" into the middle of "(b)".
@@ -64,7 +71,8 @@ TEST(NoLostWrites, TextKeepsEveryInsertEvenWhenLaterInsertsSplitIt) {
                            op(3, 4, 5, "insert", "t", insert_arg(2, "(c)"))};
   EXPECT_TRUE(find_lost_writes(DataType::kText, history, Value{{"t", "(((c)b)a)"}}).ok());
   EXPECT_TRUE(find_lost_writes(DataType::kText, history, Value{{"t", "(a)(b)(c)"}}).ok());
-  const NoLostWritesResult lost = find_lost_writes(DataType::kText, history, Value{{"t", "((c)a)"}});
+  const NoLostWritesResult lost =
+      find_lost_writes(DataType::kText, history, Value{{"t", "((c)a)"}});
   EXPECT_EQ(lost_ops(lost), (std::vector<uint64_t>{2}));
   EXPECT_EQ(lost.examples.at(0).what, "inserted text (b) missing");
   // A delete after the insert may have removed any part of it.

@@ -30,7 +30,8 @@ struct AuthorityAndEdge {
         authority->on_message(authority_context, 1, m.payload);
         authority->on_message(authority_context, 1, m.payload);
       }
-      for (auto it = to_edge.rbegin(); it != to_edge.rend(); ++it) edge->on_message(edge_context, 0, it->payload);
+      for (auto it = to_edge.rbegin(); it != to_edge.rend(); ++it)
+        edge->on_message(edge_context, 0, it->payload);
     }
   }
   std::unique_ptr<Engine> engine;

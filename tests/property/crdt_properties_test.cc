@@ -323,8 +323,13 @@ RC_GTEST_PROP(RgaCompaction, CollectingStableTombstonesKeepsTheText, ()) {
 TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
   Rga only_b;  // will hold "b" without its origin "a": "a" deleted and collected
   Rga delta;
-  ASSERT_TRUE(only_b.apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}}, CrdtStamp{0, 1, {}}, delta).ok);
-  ASSERT_TRUE(only_b.apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta).ok);
+  ASSERT_TRUE(only_b
+                  .apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}},
+                         CrdtStamp{0, 1, {}}, delta)
+                  .ok);
+  ASSERT_TRUE(
+      only_b.apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
+          .ok);
   VersionVector everything;
   everything.set(0, 2);
   only_b.compact(everything);

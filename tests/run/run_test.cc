@@ -85,7 +85,8 @@ TEST_F(RunTest, ConvergenceFailsWithoutAntiEntropy) {
 
 TEST_F(RunTest, ConvergenceIsMeasuredFromAnEarlyLastHeal) {
   // No client ops, and the only fault heals at 2 s, long before the quiet phase: the replicas are
-  // equal from the heal on, which is what the check must report (not the 5 s until the quiet phase).
+  // equal from the heal on, which is what the check must report (not the 5 s until the quiet
+  // phase).
   const Scenario s = load_scenario_text(R"(name: idle
 duration: 10s
 quiet: 3s
@@ -120,7 +121,8 @@ checks: {convergence: {within: 2s}, no_lost_writes: true}
                                         "rga-crash.yaml", engines_);
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     const RunResult r = run_scenario(s, seed, engines_);
-    EXPECT_TRUE(r.checks.at("convergence").ok) << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
+    EXPECT_TRUE(r.checks.at("convergence").ok)
+        << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
     EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
   }
 }

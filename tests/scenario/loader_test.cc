@@ -87,40 +87,54 @@ workload: {type: counter}
 )";
 
 TEST_F(LoaderTest, PopParamsTakeNamesOrIndicesCheckedAgainstTheTopology) {
-  const std::string scenario = std::string(kTwoRegions) + "engine: {name: delta_sync, params: {authorities: \"b-2, 1\"}}\n";
+  const std::string scenario =
+      std::string(kTwoRegions) + "engine: {name: delta_sync, params: {authorities: \"b-2, 1\"}}\n";
   EXPECT_EQ(load(scenario).engine.params.nodes("authorities"), (std::vector<uint32_t>{3, 1}));
-  EXPECT_EQ(load(scenario, {{"engine.params.authorities", "[a-1, 2]"}}).engine.params.nodes("authorities"),
+  EXPECT_EQ(load(scenario, {{"engine.params.authorities", "[a-1, 2]"}})
+                .engine.params.nodes("authorities"),
             (std::vector<uint32_t>{0, 2}));
   const std::string out_of_range = error_of(scenario, {{"engine.params.authorities", "4"}});
-  EXPECT_NE(out_of_range.find("`4` is not a PoP of this topology"), std::string::npos) << out_of_range;
-  EXPECT_NE(out_of_range.find("a-1, a-2, b-1, b-2 or an index 0 to 3"), std::string::npos) << out_of_range;
-  EXPECT_NE(error_of(scenario, {{"engine.params.authorities", "a-1,0"}}).find("listed twice"), std::string::npos);
-  EXPECT_NE(error_of(scenario, {{"engine.params.authorities", "\"\""}}).find("at least one PoP"), std::string::npos);
-  const std::string hybrid = std::string(kTwoRegions) + "engine: {name: hybrid, params: {authority: c-1}}\n";
+  EXPECT_NE(out_of_range.find("`4` is not a PoP of this topology"), std::string::npos)
+      << out_of_range;
+  EXPECT_NE(out_of_range.find("a-1, a-2, b-1, b-2 or an index 0 to 3"), std::string::npos)
+      << out_of_range;
+  EXPECT_NE(error_of(scenario, {{"engine.params.authorities", "a-1,0"}}).find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(scenario, {{"engine.params.authorities", "\"\""}}).find("at least one PoP"),
+            std::string::npos);
+  const std::string hybrid =
+      std::string(kTwoRegions) + "engine: {name: hybrid, params: {authority: c-1}}\n";
   const std::string unknown = error_of(hybrid);
   EXPECT_NE(unknown.find("test.yaml:6:44"), std::string::npos) << unknown;
-  EXPECT_EQ(load(hybrid, {{"engine.params.authority", "b-1"}}).engine.params.integer("authority"), 2);
+  EXPECT_EQ(load(hybrid, {{"engine.params.authority", "b-1"}}).engine.params.integer("authority"),
+            2);
 }
 
 TEST_F(LoaderTest, TheEngineMustServeTheWorkloadType) {
   const std::string text_engine = std::string(kTwoRegions) + "engine: {name: crdt.rga}\n";
   const std::string error = error_of(text_engine);
   EXPECT_NE(error.find("test.yaml:5:18"), std::string::npos) << error;  // at workload.type
-  EXPECT_NE(error.find("engine `crdt.rga` serves text workloads, not counter"), std::string::npos) << error;
+  EXPECT_NE(error.find("engine `crdt.rga` serves text workloads, not counter"), std::string::npos)
+      << error;
   EXPECT_EQ(load(text_engine, {{"workload.type", "text"}}).workload.type, DataType::kText);
   // No workload section: the default kv type, so the error points at the engine.
-  const std::string no_workload = error_of("name: x\ntopology: {regions: [{name: a}]}\nengine: {name: crdt.or_set}\n");
+  const std::string no_workload =
+      error_of("name: x\ntopology: {regions: [{name: a}]}\nengine: {name: crdt.or_set}\n");
   EXPECT_NE(no_workload.find("test.yaml:3:16"), std::string::npos) << no_workload;
   EXPECT_NE(no_workload.find("serves set workloads, not kv"), std::string::npos) << no_workload;
 }
 
 TEST_F(LoaderTest, AFieldGivenTwiceIsAnError) {
-  const std::string error = error_of(std::string(kMinimal) + "engine: {name: lww, params: {push: true, push: false}}\n");
+  const std::string error =
+      error_of(std::string(kMinimal) + "engine: {name: lww, params: {push: true, push: false}}\n");
   // The top-level `engine` repeats first (line 6), before its params are looked at.
-  EXPECT_NE(error.find("test.yaml:6:1: error: engine: `engine` is given twice (first on line 5)"), std::string::npos)
+  EXPECT_NE(error.find("test.yaml:6:1: error: engine: `engine` is given twice (first on line 5)"),
+            std::string::npos)
       << error;
-  const std::string nested = error_of("name: x\ntopology: {regions: [{name: a, pops: 2, pops: 3}]}\nengine: {name: lww}\n");
-  EXPECT_NE(nested.find("test.yaml:2:41: error: topology.regions[0].pops: `pops` is given twice"), std::string::npos)
+  const std::string nested = error_of(
+      "name: x\ntopology: {regions: [{name: a, pops: 2, pops: 3}]}\nengine: {name: lww}\n");
+  EXPECT_NE(nested.find("test.yaml:2:41: error: topology.regions[0].pops: `pops` is given twice"),
+            std::string::npos)
       << nested;
 }
 
