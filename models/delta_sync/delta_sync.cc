@@ -1,9 +1,8 @@
 #include "models/delta_sync/delta_sync.h"
 
-#include <deque>
-
 #include <fmt/format.h>
 
+#include "models/delta_sync/applied_ops.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
@@ -16,20 +15,11 @@ struct Entry {
   Value value;
 };
 
-// An op the authority applied to a key, remembered so that another copy of its proposal (a
-// network duplicate, or the edge's retry after a reject that such a duplicate caused) is answered
-// as accepted rather than applied again.
-struct AppliedOp {
-  uint64_t op = 0;
-  Instant at{0};  // on the authority's monotonic clock
-};
-
 // Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
 //   propose  [req, key, base version, value, f, op]  read    [req, key]
 //   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
 //   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
-// The durable record of a key (authority only) is [version, value, applied ops (flat op, at
-// pairs)].
+// The durable record of a key (authority only) is [version, value]; applied_ops.h keeps the ops.
 enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
 constexpr uint32_t kEntryFields = 3;
 
@@ -58,16 +48,10 @@ class DeltaSyncReplica final : public Replica {
     for (const auto& [record_key, bytes] : context.durable().entries()) {
       if (record_key.rfind("k/", 0) != 0) continue;
       const WireMessage record(bytes);
-      const std::string key = record_key.substr(2);
-      truth_[key] =
+      truth_[record_key.substr(2)] =
           Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
-      const WireObject& applied = wire_at(record.root(), 2);
-      const uint32_t applied_size = wire_tuples_size(applied, 2);
-      for (uint32_t at = 0; at < applied_size; at += 2) {
-        applied_[key].push_back(
-            AppliedOp{wire_u64(wire_at(applied, at)), Instant{wire_i64(wire_at(applied, at + 1))}});
-      }
     }
+    applied_.recover(context.durable());
     push_timer_ = context.start_timer(options_.batch_interval);
     resync_timer_ = context.start_timer(options_.resync_interval);
   }
@@ -159,9 +143,7 @@ class DeltaSyncReplica final : public Replica {
   std::optional<uint64_t> observe_version() const override { return version_; }
 
   uint64_t metadata_bytes() const override {
-    uint64_t applied = 0;
-    for (const auto& [key, ops] : applied_) applied += ops.size() * sizeof(AppliedOp);
-    return (truth_.size() + cache_.size()) * sizeof(uint64_t) + applied;
+    return (truth_.size() + cache_.size() + 2 * applied_.size()) * sizeof(uint64_t);
   }
 
   Value stats() const override {
@@ -247,17 +229,13 @@ class DeltaSyncReplica final : public Replica {
   Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value,
                 std::string_view f, uint64_t op_id) {
     Entry& truth = truth_[key];
-    std::deque<AppliedOp>& applied = applied_[key];
     // Every copy of a proposal reaches the authority within this long of the op's first one: the
     // edge retries only while it waits (request_timeout per attempt).
     const Duration remembered = options_.request_timeout * int64_t{options_.max_retries + 2};
-    while (!applied.empty() && applied.front().at + remembered < context.monotonic())
-      applied.pop_front();
-    for (const AppliedOp& done : applied) {
-      if (done.op == op_id) {
-        ++duplicates_;
-        return Result::success();
-      }
+    applied_.forget_before(context.durable(), context.monotonic() - remembered);
+    if (applied_.contains(op_id)) {
+      ++duplicates_;
+      return Result::success();
     }
     if (options_.check_versions && base != truth.version) return Result::failure("version mismatch");
     if (f == "incr" && options_.max_value && value.is_number_integer() && value.get<int64_t>() > *options_.max_value) {
@@ -265,17 +243,12 @@ class DeltaSyncReplica final : public Replica {
       return Result::failure(fmt::format("would exceed {}", *options_.max_value));
     }
     truth = Entry{truth.version + 1, value};
-    applied.push_back(AppliedOp{op_id, context.monotonic()});
+    applied_.add(context.durable(), op_id, context.monotonic());
     ++version_;
     context.durable().put("k/" + key, wire_encode([&](Packer& out) {
-                            out.pack_array(3);
+                            out.pack_array(2);
                             out.pack_uint64(truth.version);
                             pack_value(out, truth.value);
-                            out.pack_array(static_cast<uint32_t>(applied.size() * 2));
-                            for (const AppliedOp& done : applied) {
-                              out.pack_uint64(done.op);
-                              out.pack_int64(done.at.ns);
-                            }
                           }));
     unpushed_[key] = truth;
     ++accepted_;
@@ -398,7 +371,7 @@ class DeltaSyncReplica final : public Replica {
 
   DeltaSyncOptions options_;
   std::map<std::string, Entry> truth_;     // keys this node is the authority for
-  std::map<std::string, std::deque<AppliedOp>> applied_;  // per truth_ key, oldest first
+  AppliedOps applied_;                     // ops this authority applied recently
   std::map<std::string, Entry> cache_;     // everything else it has heard of
   std::map<std::string, Entry> unpushed_;  // accepted since the last push
   std::map<uint64_t, Request> requests_;
