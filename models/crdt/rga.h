@@ -44,7 +44,7 @@ class Rga {
   // Merges and collects into `inflation` the elements that were new here or newly deleted, the
   // ones left pending, and the Lamport clock: what delta sync relays onward.
   bool merge(const Rga& other, Rga& inflation) { return merge(other, &inflation); }
-  // [elements, pending, lamport]; an element is 9 flat fields (see rga.cc).
+  // [elements, pending, lamport]; elements go in runs of 9 flat fields (see rga.cc).
   // Delta grouping: appends the delta's elements (a group is a bag that merges like its parts).
   void absorb(const Rga& delta);
   void pack(Packer& out) const;
