@@ -75,7 +75,8 @@ INSTANTIATE_TEST_SUITE_P(Engines, MetadataBound,
                                            Case{"crdt.or_set", kSet},
                                            Case{"crdt.lww_map", "{type: map, clients: 6, rate: 4/s, keys: 10}"},
                                            Case{"crdt.rga", kText},
-                                           Case{"hybrid", "{type: counter, clients: 6, rate: 4/s, keys: 10}"}),
+                                           Case{"hybrid", "{type: counter, clients: 6, rate: 4/s, keys: 10}"},
+                                           Case{"delta_sync", kKv}),
                          [](const auto& info) {
                            std::string name = info.param.engine;
                            std::replace(name.begin(), name.end(), '.', '_');
