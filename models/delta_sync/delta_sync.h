@@ -45,7 +45,7 @@ struct DeltaSyncOptions {
 };
 
 std::unique_ptr<Engine> make_delta_sync_engine(const DeltaSyncOptions& options);
-// Options from validated parameters; throws std::invalid_argument on a bad `authorities` list.
+// Options from validated parameters (the loader checked `authorities` against the topology).
 DeltaSyncOptions delta_sync_options_from(const EngineParams& params);
 EngineInfo delta_sync_engine_info();
 
