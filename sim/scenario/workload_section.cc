@@ -70,7 +70,8 @@ Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::s
                   const ParamSpec& spec, const TopologySpec& topology) {
   switch (spec.type) {
     case ParamType::kNode:
-      return parse_pop(reader, node, path, reader.string(node, path), pop_names(topology));
+      if (!node.IsScalar()) reader.fail(node, path, "expected a PoP: its name or index in PoP order");
+      return parse_pop(reader, node, path, node.Scalar(), pop_names(topology));
     case ParamType::kNodes:
       return parse_pops(reader, node, path, pop_names(topology));
     case ParamType::kString:
