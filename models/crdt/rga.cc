@@ -224,6 +224,37 @@ bool Rga::integrate(const Element& element, std::optional<size_t> origin_positio
   return true;
 }
 
+size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t first) {
+  // The element just placed is incoming[first - 1], at last_placed_. Integrating its run's next
+  // characters one by one would put each right after the one before: the element following the
+  // placed one has a smaller id than it (integrate() skipped every greater one), and the run's
+  // ids only grow, so none would be skipped. So they go in together, with one shift of order_.
+  size_t end = first;
+  while (end < incoming.size() && continues_run(incoming[end - 1], incoming[end]) &&
+         known_.find(incoming[end].id) == known_.end()) {
+    ++end;
+  }
+  if (end == first) return 0;
+  const size_t position = last_placed_ + 1;
+  std::vector<uint32_t> slots;
+  slots.reserve(end - first);
+  for (size_t i = first; i < end; ++i) {
+    const Element& element = incoming[i];
+    const uint32_t slot = place(element);
+    slots.push_back(slot);
+    if (element.delete_dot) {
+      tombstones_.push_back(slot);
+    } else {
+      ++visible_;
+    }
+    known_.emplace(element.id, slot);
+    lamport_ = std::max(lamport_, element.id.counter);
+  }
+  order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), slots.begin(), slots.end());
+  last_placed_ = position + slots.size() - 1;
+  return end - first;
+}
+
 bool Rga::merge(const Rga& other, Rga* inflation) {
   index_if_needed();
   const size_t pending_before = pending_.size();
@@ -237,7 +268,8 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
   while (!incoming.empty() && progress) {
     progress = false;
     std::vector<Element> waiting;
-    for (const Element& element : incoming) {
+    for (size_t i = 0; i < incoming.size(); ++i) {
+      const Element& element = incoming[i];
       if (const auto known = known_.find(element.id); known != known_.end()) {
         const std::optional<Dot>& ours = pool_[known->second].delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
@@ -252,7 +284,11 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
       } else if (integrate(element)) {
         progress = true;
         changed = true;
-        if (inflation) inflation->append(element);
+        const size_t placed = 1 + integrate_run_after(incoming, i + 1);
+        if (inflation) {
+          for (size_t k = i; k < i + placed; ++k) inflation->append(incoming[k]);
+        }
+        i += placed - 1;
       } else {
         waiting.push_back(element);
       }

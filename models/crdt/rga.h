@@ -85,6 +85,10 @@ class Rga {
   // Places a new element after its origin (at `origin_position` when the caller knows it); false if
   // the origin is not here yet.
   bool integrate(const Element& element, std::optional<size_t> origin_position = std::nullopt);
+  // After incoming[first - 1] was just integrated: places the rest of its run (the following
+  // elements that continue it and are not here yet) right after it in one insert; returns how many
+  // it placed.
+  size_t integrate_run_after(const std::vector<Element>& incoming, size_t first);
   // Deletes the element in pool slot `slot` with `dot`; true if this changed the element.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
