@@ -13,7 +13,7 @@ namespace {
 // that element's origin counter and replica (both nil at the head), the run's characters (a
 // string), insert dot replica and counter, delete dot replica and counter (nil, nil while
 // visible). Inserts type words, so a run is usually a whole insert: 9 fields instead of 9 per
-// character, which was a third of an RGA run's instructions (packing, parsing, unpacking).
+// character (packing, parsing and unpacking those was about a quarter of an RGA run's instructions).
 constexpr uint32_t kRunFields = 9;
 
 void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t second) {
