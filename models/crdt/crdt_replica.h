@@ -316,7 +316,7 @@ class CrdtReplica final : public Replica {
   }
 
   void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
-    const KeyedCrdt<T> incoming = KeyedCrdt<T>::unpack(wire_at(message, kCrdtBody));
+    const WireObject& incoming = wire_at(message, kCrdtBody);
     const uint64_t seq = wire_u64(wire_at(message, kCrdtBody + 1));
     const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
     // A delta group is built on what the receiver acknowledged (`base`). If this replica has not
@@ -329,11 +329,11 @@ class CrdtReplica final : public Replica {
     const bool relaying = options_.mode == SyncMode::kDelta && options_.relay;
     bool changed = false;
     if (relaying) {
-      KeyedCrdt<T> inflation = state_.merge(incoming);
-      changed = !inflation.empty();
+      KeyedCrdt<T> inflation;
+      changed = state_.join_packed(incoming, &inflation);
       if (changed) open_.absorb(inflation);
     } else {
-      changed = state_.join(incoming);
+      changed = state_.join_packed(incoming, nullptr);
     }
     if (changed) {
       // The first merge since the snapshot: everything before it is durable.

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "models/crdt/crdt_type.h"
 #include "sim/core/assert.h"
@@ -35,6 +36,19 @@ class KeyedCrdt {
   // Joins `other` into this state; true if that changed anything (exactly when merge() would
   // return a non-empty inflation), without building the inflation.
   bool join(const KeyedCrdt& other) { return join_into(other, nullptr); }
+
+  // join() or merge() of a packed KeyedCrdt (see pack()), read straight from the wire: no
+  // intermediate map of received keys is built. `inflation` may be null (join).
+  bool join_packed(const WireObject& in, KeyedCrdt* inflation) {
+    EDGESIM_ASSERT(in.type == msgpack::type::MAP, "expected a map of keyed CRDT values");
+    bool changed = false;
+    for (uint32_t i = 0; i < in.via.map.size; ++i) {
+      const msgpack::object_kv& entry = in.via.map.ptr[i];
+      const std::string_view key = wire_str(entry.key);
+      changed = join_value(entries_.lower_bound(key), key, T::unpack(entry.val), inflation) || changed;
+    }
+    return changed;
+  }
 
   // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
   void absorb(const KeyedCrdt& delta) {
@@ -94,38 +108,45 @@ class KeyedCrdt {
     return TraceHash::digest(wire_encode([this](Packer& out) { pack(out); }));
   }
   bool empty() const { return entries_.empty(); }
-  const std::map<std::string, T>& entries() const { return entries_; }
+  const std::map<std::string, T, std::less<>>& entries() const { return entries_; }
 
  private:
+  // Transparent, so that keys read from the wire are looked up without copying them.
+  using Entries = std::map<std::string, T, std::less<>>;
+
   bool join_into(const KeyedCrdt& other, KeyedCrdt* inflation) {
     bool changed = false;
     for (const auto& [key, value] : other.entries_) {
-      auto it = entries_.find(key);
-      const bool new_key = it == entries_.end();
-      if (new_key) {
-        if (value.obsolete(stable_)) continue;  // compacted away here already
-        // Merged into an empty value rather than adopted: a delta group need not be normalized.
-        it = entries_.emplace(key, T{}).first;
-      }
-      bool value_changed = false;
-      if (inflation == nullptr) {
-        value_changed = it->second.merge(value);
-      } else if constexpr (InflationReporting<T>) {
-        T part;
-        value_changed = it->second.merge(value, part);
-        if (value_changed) inflation->entries_.emplace(key, std::move(part));
-      } else {
-        value_changed = it->second.merge(value);
-        if (value_changed) inflation->entries_.emplace(key, value);
-      }
-      // A new key is news even when its value is empty (an empty set still observes as []).
-      if (new_key && inflation != nullptr) inflation->entries_.try_emplace(key);
-      changed = changed || value_changed || new_key;
+      changed = join_value(entries_.lower_bound(key), key, value, inflation) || changed;
     }
     return changed;
   }
 
-  std::map<std::string, T> entries_;
+  // Joins `value` into the entry for `key`; `at` is entries_.lower_bound(key).
+  bool join_value(typename Entries::iterator at, std::string_view key, const T& value, KeyedCrdt* inflation) {
+    const bool new_key = at == entries_.end() || at->first != key;
+    if (new_key) {
+      if (value.obsolete(stable_)) return false;  // compacted away here already
+      // Merged into an empty value rather than adopted: a delta group need not be normalized.
+      at = entries_.emplace_hint(at, std::string(key), T{});
+    }
+    bool value_changed = false;
+    if (inflation == nullptr) {
+      value_changed = at->second.merge(value);
+    } else if constexpr (InflationReporting<T>) {
+      T part;
+      value_changed = at->second.merge(value, part);
+      if (value_changed) inflation->entries_.emplace(at->first, std::move(part));
+    } else {
+      value_changed = at->second.merge(value);
+      if (value_changed) inflation->entries_.emplace(at->first, value);
+    }
+    // A new key is news even when its value is empty (an empty set still observes as []).
+    if (new_key && inflation != nullptr) inflation->entries_.try_emplace(at->first);
+    return value_changed || new_key;
+  }
+
+  Entries entries_;
   VersionVector stable_;  // local: the last stability frontier (see T::obsolete)
 };
 
