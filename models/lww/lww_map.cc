@@ -99,19 +99,30 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   }
   const Entry entry{op.arg, next_stamp(context)};
   merge(context, op.key, entry);
-  if (options_.push) {
-    const std::string message = wire_encode([&](Packer& out) {
-      out.pack_array(3);
-      out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
-      out.pack_false();
-      out.pack_array(kEntryFields);
-      pack_entry(out, op.key, entry.value, entry.stamp);
-    });
-    for (NodeId peer : context.peers()) {
-      if (peer != context.self()) context.send(peer, message);
-    }
+  if (options_.push && options_.push_interval.ns == 0) {
+    const std::string* key = &op.key;
+    push(context, {&key, 1});
+  } else if (options_.push) {
+    unpushed_.insert(op.key);
+    if (push_timer_ == 0) push_timer_ = context.start_timer(options_.push_interval);
   }
   context.complete(op.id, Result::success());
+}
+
+void LwwMapReplica::push(NodeContext& context, std::span<const std::string* const> keys) const {
+  const std::string message = wire_encode([&](Packer& out) {
+    out.pack_array(3);
+    out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
+    out.pack_false();
+    out.pack_array(static_cast<uint32_t>(keys.size() * kEntryFields));
+    for (const std::string* key : keys) {
+      const Entry& entry = entries_.at(*key);
+      pack_entry(out, *key, entry.value, entry.stamp);
+    }
+  });
+  for (NodeId peer : context.peers()) {
+    if (peer != context.self()) context.send(peer, message);
+  }
 }
 
 void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
@@ -168,6 +179,16 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
 }
 
 void LwwMapReplica::on_timer(NodeContext& context, TimerId timer) {
+  if (timer == push_timer_) {
+    push_timer_ = 0;
+    // The entries as they are now: a key written twice in the interval is pushed once, newest.
+    std::vector<const std::string*> keys;
+    keys.reserve(unpushed_.size());
+    for (const std::string& key : unpushed_) keys.push_back(&key);
+    push(context, keys);
+    unpushed_.clear();
+    return;
+  }
   if (timer != sync_timer_) return;
   const std::vector<NodeId>& peers = context.peers();
   if (peers.size() > 1) {
@@ -190,6 +211,8 @@ void LwwMapReplica::on_crash() {
   hlc_ = Hlc{};
   lamport_ = Lamport{};
   sync_timer_ = 0;
+  push_timer_ = 0;
+  unpushed_.clear();  // never pushed: anti-entropy repairs peers from the durable entries
   ++version_;
 }
 
@@ -222,6 +245,7 @@ std::unique_ptr<Engine> make_lww_engine(const EngineParams& params) {
   options.clock = clock == "wall" ? LwwClock::kWall : clock == "lamport" ? LwwClock::kLamport : LwwClock::kHlc;
   options.sync_interval = params.duration("sync_interval");
   options.push = params.flag("push");
+  options.push_interval = params.duration("push_interval");
   options.fanout = static_cast<uint32_t>(params.integer("fanout"));
   return std::make_unique<LwwEngine>(options);
 }
@@ -237,6 +261,8 @@ EngineInfo lww_engine_info() {
       {"sync_interval", ParamType::kDuration, int64_t{500'000'000}, {}, 1'000'000, INT64_MAX,
        "anti-entropy period"},
       {"push", ParamType::kBool, true, {}, INT64_MIN, INT64_MAX, "push each write to all peers"},
+      {"push_interval", ParamType::kDuration, int64_t{0}, {}, 0, INT64_MAX,
+       "0: push each write at once; else coalesce writes per key and push every interval"},
       {"fanout", ParamType::kInt, 1, {}, 1, 64, "peers per anti-entropy round"},
   };
   info.factory = make_lww_engine;

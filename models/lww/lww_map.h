@@ -4,7 +4,9 @@
 // Every write is applied locally at once and stamped (timestamp, node id); a replica keeps, per
 // key, the entry with the greatest stamp. Stamps come from the node's wall clock (`wall`: skew and
 // backward steps silently lose writes), a hybrid logical clock (`hlc`) or a Lamport clock
-// (`lamport`). Writes are pushed to every peer at once (`push: true`) and repaired by periodic,
+// (`lamport`). Writes are pushed to every peer (`push: true`): at once, or, with a `push_interval`,
+// coalesced per key and pushed in one message per peer at the end of each interval (fewer, larger
+// messages for a later arrival: the cost/latency trade the interval sets). Lost pushes are repaired by periodic,
 // digest-gated anti-entropy: every `sync_interval` a replica sends its digest to `fanout` random
 // peers; a peer with a different digest answers with its entries, and the first side answers back
 // with the entries where it is newer, so one exchange repairs both directions.
@@ -14,6 +16,8 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <span>
 #include <string>
 
 #include "sim/clock/hlc.h"
@@ -29,6 +33,7 @@ struct LwwOptions {
   Duration sync_interval{500'000'000};     // anti-entropy period; default 500ms
   bool push = true;                        // push each write to all peers; default true
   uint32_t fanout = 1;                     // peers per anti-entropy round; default 1
+  Duration push_interval{0};               // 0: push each write at once; else coalesce for this long
 };
 
 // A write's stamp; greater wins. Ordered by (time, logical, node).
@@ -64,12 +69,16 @@ class LwwMapReplica final : public Replica {
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
+  // Pushes the current entries of `keys` to every peer in one message.
+  void push(NodeContext& context, std::span<const std::string* const> keys) const;
 
   LwwOptions options_;
   std::map<std::string, Entry> entries_;
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
+  TimerId push_timer_ = 0;             // armed while pushes are coalescing
+  std::set<std::string> unpushed_;     // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
   msgpack::zone zone_;    // where received messages are parsed (reused)
 };

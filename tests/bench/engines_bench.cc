@@ -9,11 +9,15 @@
 // `bench.broadcast`, also sends one small message per update to every peer and drops what it
 // receives: the harness plus the network, the ceiling for an engine that pushes each write to
 // every replica (lww) whatever the engine itself costs.
+//
+// Besides each engine with default parameters, a few non-default configurations run as
+// `BM_Engine/ENGINE@PARAM=VALUE` (e.g. lww coalescing its pushes); the report lists them apart.
 #include <benchmark/benchmark.h>
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/register_builtin.h"
 #include "sim/scenario/loader.h"
@@ -75,12 +79,20 @@ void register_reference_engines(EngineRegistry& engines) {
                                               "bench.noop plus one small message per update to every peer, dropped");
 }
 
-void BM_Engine(benchmark::State& state, const std::string& engine, const std::string& type) {
+struct BenchCase {
+  std::string engine;
+  std::string type;
+  std::string param;  // "" (defaults) or one engine parameter, "name=value"
+};
+
+void BM_Engine(benchmark::State& state, const BenchCase& bench) {
   EngineRegistry engines;
   register_builtin_engines(engines);
   register_reference_engines(engines);
-  const Scenario scenario = load_scenario_file(EDGESIM_SOURCE_DIR "/tests/bench/engines-bench.yaml", engines,
-                                              {{"engine.name", engine}, {"workload.type", type}});
+  std::vector<Override> overrides = {{"engine.name", bench.engine}, {"workload.type", bench.type}};
+  if (!bench.param.empty()) overrides.push_back(parse_override("engine.params." + bench.param));
+  const Scenario scenario =
+      load_scenario_file(EDGESIM_SOURCE_DIR "/tests/bench/engines-bench.yaml", engines, overrides);
   uint64_t ops = 0;
   double metadata_per_op = 0;
   uint64_t seed = 1;
@@ -95,15 +107,22 @@ void BM_Engine(benchmark::State& state, const std::string& engine, const std::st
 }
 
 void register_benchmarks() {
-  const std::pair<const char*, const char*> engines[] = {
-      {"bench.noop", "kv"},      {"bench.broadcast", "kv"}, {"lww", "kv"},          {"crdt.pn_counter", "counter"}, {"crdt.or_set", "set"},     {"crdt.mv_register", "kv"},
-      {"crdt.lww_map", "map"}, {"crdt.rga", "text"},          {"delta_sync", "kv"},       {"hybrid", "counter"},
+  const BenchCase cases[] = {
+      {"bench.noop", "kv", ""},
+      {"bench.broadcast", "kv", ""},
+      {"lww", "kv", ""},
+      {"crdt.pn_counter", "counter", ""},
+      {"crdt.or_set", "set", ""},
+      {"crdt.mv_register", "kv", ""},
+      {"crdt.lww_map", "map", ""},
+      {"crdt.rga", "text", ""},
+      {"delta_sync", "kv", ""},
+      {"hybrid", "counter", ""},
+      {"lww", "kv", "push_interval=10ms"},
   };
-  for (const auto& [engine, type] : engines) {
-    benchmark::RegisterBenchmark((std::string("BM_Engine/") + engine).c_str(),
-                                 [engine = std::string(engine), type = std::string(type)](benchmark::State& s) {
-                                   BM_Engine(s, engine, type);
-                                 })
+  for (const BenchCase& bench : cases) {
+    const std::string name = "BM_Engine/" + bench.engine + (bench.param.empty() ? "" : "@" + bench.param);
+    benchmark::RegisterBenchmark(name.c_str(), [bench](benchmark::State& s) { BM_Engine(s, bench); })
         ->Unit(benchmark::kMillisecond)
         ->MinTime(0.5);
   }

@@ -53,6 +53,26 @@ TEST(Lww, PushedWritesReachThePeer) {
   EXPECT_EQ(p.a.observe(), p.b.observe());
 }
 
+TEST(Lww, APushIntervalCoalescesWritesIntoOneMessagePerPeer) {
+  Pair p(LwwClock::kHlc);
+  p.options.push_interval = 10_ms;
+  LwwMapReplica a(p.options);
+  a.on_start(p.ca);
+  p.ca.outbox.clear();
+  p.write(a, p.ca, 1, 1);
+  p.write(a, p.ca, 2, 2);
+  a.on_op(p.ca, Op{3, "write", "y", 3});
+  EXPECT_TRUE(p.ca.outbox.empty());  // nothing leaves before the interval ends
+  a.on_timer(p.ca, p.ca.last_timer);
+  ASSERT_EQ(p.ca.outbox.size(), 1u);  // one message to the one peer, both keys, x only once
+  p.b.on_message(p.cb, 0, p.ca.outbox[0].payload);
+  EXPECT_EQ(p.read(p.b, p.cb, 4), 2);
+  EXPECT_EQ(a.observe(), p.b.observe());
+  p.ca.outbox.clear();
+  a.on_timer(p.ca, p.ca.last_timer);  // a stale timer sends nothing more
+  EXPECT_TRUE(p.ca.outbox.empty());
+}
+
 TEST(Lww, WallClockSkewLosesALaterWrite) {
   Pair p(LwwClock::kWall);
   p.ca.wall = Instant{1000};  // a's clock runs ahead
