@@ -127,6 +127,30 @@ checks: {convergence: {within: 2s}, no_lost_writes: true}
   }
 }
 
+TEST_F(RunTest, APeerAwayForManyRoundsCatchesUpInAFewRoundsWhateverTheBatch) {
+  // a-3 misses 30 rounds of delta groups. With `batch: 1` every missed group must still go in
+  // the first rounds after the heal (one message per group), not one group per round: that would
+  // keep a-3 behind while ops continue and for 30 more rounds after they stop.
+  const Scenario s = load_scenario_text(R"(name: catch-up
+duration: 8s
+quiet: 2s
+topology:
+  intra_region: {latency: {dist: uniform, min: 1ms, max: 3ms}}
+  regions: [{name: a, pops: 3}]
+engine: {name: crdt.pn_counter, params: {sync: delta, sync_interval: 100ms, batch: 1}}
+workload: {type: counter, clients: 6, rate: 20/s, keys: 4, timeout: 1s}
+faults: {schedule: [{at: 1s, partition: {groups: [[a-3]]}, for: 3s}]}
+checks: {convergence: {within: 1s}, no_lost_writes: true}
+)",
+                                        "catch-up.yaml", engines_);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const RunResult r = run_scenario(s, seed, engines_);
+    EXPECT_TRUE(r.checks.at("convergence").ok)
+        << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
+    EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
+  }
+}
+
 TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
   const Scenario s = quickstart({{"engine.params.timestamps", "hlc"},
                                  {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
