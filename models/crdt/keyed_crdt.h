@@ -15,6 +15,9 @@ namespace edgesim::models {
 template <CrdtType T>
 class KeyedCrdt {
  public:
+  // Transparent, so that keys read from the wire are looked up without copying them.
+  using Entries = std::map<std::string, T, std::less<>>;
+
   Result apply(const Op& op, const CrdtStamp& stamp, KeyedCrdt& delta) {
     T value_delta;
     if (op.f == "read" && entries_.count(op.key) == 0) {
@@ -108,11 +111,9 @@ class KeyedCrdt {
     return TraceHash::digest(wire_encode([this](Packer& out) { pack(out); }));
   }
   bool empty() const { return entries_.empty(); }
-  const std::map<std::string, T, std::less<>>& entries() const { return entries_; }
+  const Entries& entries() const { return entries_; }
 
  private:
-  // Transparent, so that keys read from the wire are looked up without copying them.
-  using Entries = std::map<std::string, T, std::less<>>;
 
   bool join_into(const KeyedCrdt& other, KeyedCrdt* inflation) {
     bool changed = false;

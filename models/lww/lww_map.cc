@@ -71,13 +71,13 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
 }
 
-void LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
+const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
   auto it = entries_.lower_bound(key);
   if (it != entries_.end() && it->first == key) {
-    if (!(it->second.stamp < entry.stamp)) return;
+    if (!(it->second.stamp < entry.stamp)) return *it;
     it->second = entry;
   } else {
-    entries_.emplace_hint(it, key, entry);
+    it = entries_.emplace_hint(it, key, entry);
   }
   ++version_;
   context.durable().put(kEntryPrefix + key, wire_encode([&](Packer& out) {
@@ -85,6 +85,7 @@ void LwwMapReplica::merge(NodeContext& context, const std::string& key, const En
                           pack_value(out, entry.value);
                           pack_stamp(out, entry.stamp);
                         }));
+  return *it;
 }
 
 void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
@@ -98,10 +99,10 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
     return;
   }
   const Entry entry{op.arg, next_stamp(context)};
-  merge(context, op.key, entry);
+  const Item& stored = merge(context, op.key, entry);
   if (options_.push && options_.push_interval.ns == 0) {
-    const std::string* key = &op.key;
-    push(context, {&key, 1});
+    const Item* item = &stored;
+    push(context, {&item, 1});
   } else if (options_.push) {
     unpushed_.insert(op.key);
     if (push_timer_ == 0) push_timer_ = context.start_timer(options_.push_interval);
@@ -109,16 +110,13 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   context.complete(op.id, Result::success());
 }
 
-void LwwMapReplica::push(NodeContext& context, std::span<const std::string* const> keys) const {
+void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> items) const {
   const std::string message = wire_encode([&](Packer& out) {
     out.pack_array(3);
     out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
     out.pack_false();
-    out.pack_array(static_cast<uint32_t>(keys.size() * kEntryFields));
-    for (const std::string* key : keys) {
-      const Entry& entry = entries_.at(*key);
-      pack_entry(out, *key, entry.value, entry.stamp);
-    }
+    out.pack_array(static_cast<uint32_t>(items.size() * kEntryFields));
+    for (const Item* item : items) pack_entry(out, item->first, item->second.value, item->second.stamp);
   });
   for (NodeId peer : context.peers()) {
     if (peer != context.self()) context.send(peer, message);
@@ -127,7 +125,7 @@ void LwwMapReplica::push(NodeContext& context, std::span<const std::string* cons
 
 void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
                                const std::map<std::string, LwwStamp>* newer_than) const {
-  std::vector<const std::pair<const std::string, Entry>*> chosen;
+  std::vector<const Item*> chosen;
   for (const auto& item : entries_) {
     if (newer_than != nullptr) {
       auto theirs = newer_than->find(item.first);
@@ -182,10 +180,10 @@ void LwwMapReplica::on_timer(NodeContext& context, TimerId timer) {
   if (timer == push_timer_) {
     push_timer_ = 0;
     // The entries as they are now: a key written twice in the interval is pushed once, newest.
-    std::vector<const std::string*> keys;
-    keys.reserve(unpushed_.size());
-    for (const std::string& key : unpushed_) keys.push_back(&key);
-    push(context, keys);
+    std::vector<const Item*> items;
+    items.reserve(unpushed_.size());
+    for (const std::string& key : unpushed_) items.push_back(&*entries_.find(key));
+    push(context, items);
     unpushed_.clear();
     return;
   }

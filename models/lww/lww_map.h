@@ -64,13 +64,14 @@ class LwwMapReplica final : public Replica {
   };
   LwwStamp next_stamp(NodeContext& context);
   void witness(NodeContext& context, const LwwStamp& stamp);
-  // Applies (and stores) an entry if its stamp is newer.
-  void merge(NodeContext& context, const std::string& key, const Entry& entry);
+  using Item = std::pair<const std::string, Entry>;  // an entries_ element
+  // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
+  const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
-  // Pushes the current entries of `keys` to every peer in one message.
-  void push(NodeContext& context, std::span<const std::string* const> keys) const;
+  // Pushes `items` to every peer in one message.
+  void push(NodeContext& context, std::span<const Item* const> items) const;
 
   LwwOptions options_;
   std::map<std::string, Entry> entries_;
