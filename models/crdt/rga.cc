@@ -1,6 +1,7 @@
 #include "models/crdt/rga.h"
 
 #include <algorithm>
+#include <map>
 
 #include "sim/core/assert.h"
 
@@ -255,6 +256,21 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
   return end - first;
 }
 
+std::vector<Rga::Element> Rga::unique_by_id(std::vector<Element> elements) {
+  std::map<Id, size_t> kept_at;  // id -> its copy's index in `kept`
+  std::vector<Element> kept;
+  for (Element& element : elements) {
+    const auto [at, first] = kept_at.try_emplace(element.id, kept.size());
+    if (first) {
+      kept.push_back(std::move(element));
+      continue;
+    }
+    std::optional<Dot>& deleted = kept[at->second].delete_dot;
+    if (element.delete_dot && (!deleted || *element.delete_dot < *deleted)) deleted = element.delete_dot;
+  }
+  return kept;
+}
+
 bool Rga::merge(const Rga& other, Rga* inflation) {
   index_if_needed();
   const size_t pending_before = pending_.size();
@@ -295,7 +311,7 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
     }
     incoming = std::move(waiting);
   }
-  pending_ = std::move(incoming);
+  pending_ = unique_by_id(std::move(incoming));
   changed = changed || pending_.size() != pending_before || other.lamport_ > lamport_;
   lamport_ = std::max(lamport_, other.lamport_);
   if (inflation) {

@@ -92,6 +92,11 @@ class Rga {
   // Deletes the element in pool slot `slot` with `dot`; true if this changed the element.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
+  // One copy per id, with the smallest delete dot among the copies (as integrating them would
+  // keep). A state and a delta can both carry an element still waiting for its origin; without
+  // this, every merge of relayed pending elements doubled them (a run with `relay: true` ran out
+  // of memory).
+  static std::vector<Element> unique_by_id(std::vector<Element> elements);
 
   // The document: elements live in `pool_` (they stay put until repack()) and `order_` lists their
   // pool indices in document order. An insert shifts 4-byte indices rather than whole elements, which was most of

@@ -357,5 +357,36 @@ TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
   EXPECT_EQ(restarted.observe(), Value(""));
 }
 
+// A replica relaying what merges brought (`relay: true`) passes on its waiting elements, and they
+// come back in others' groups: each copy must be kept once, not once per merge.
+TEST(RgaPending, CopiesOfAWaitingElementAreKeptOnce) {
+  Rga origin_lost;  // will hold "b" without its origin "a" (deleted and collected)
+  Rga delta;
+  ASSERT_TRUE(origin_lost
+                  .apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}},
+                         CrdtStamp{0, 1, {}}, delta)
+                  .ok);
+  ASSERT_TRUE(
+      origin_lost.apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
+          .ok);
+  VersionVector everything;
+  everything.set(0, 2);
+  origin_lost.compact(everything);
+  Rga relaying;
+  Rga inflation;
+  relaying.merge(origin_lost, inflation);
+  ASSERT_EQ(relaying.pending(), 1u);
+  for (int round = 0; round < 5; ++round) {
+    Rga echoed;  // what a peer relays back: our inflation, with the waiting element in it
+    echoed.merge(inflation);
+    Rga next;
+    relaying.merge(echoed, next);
+    relaying.merge(origin_lost, next);
+    inflation = next;
+  }
+  EXPECT_EQ(relaying.pending(), 1u);
+  EXPECT_EQ(inflation.pending(), 1u);
+}
+
 }  // namespace
 }  // namespace edgesim::models
