@@ -323,7 +323,11 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
 
 void Rga::absorb(const Rga& delta) {
   for (uint32_t index : delta.order_) append(delta.pool_[index]);
-  pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
+  if (!delta.pending_.empty()) {
+    // A relaying replica absorbs its whole waiting list with every merge's inflation.
+    pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
+    pending_ = unique_by_id(std::move(pending_));
+  }
   lamport_ = std::max(lamport_, delta.lamport_);
 }
 
