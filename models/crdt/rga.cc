@@ -256,7 +256,18 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
   return end - first;
 }
 
+// Up to this many waiting elements are checked for copies pairwise (most merges leave 0-10).
+constexpr size_t kFewWaiting = 16;
+
 std::vector<Rga::Element> Rga::unique_by_id(std::vector<Element> elements) {
+  // The usual case: a few waiting elements, no copies (told without allocating anything).
+  if (elements.size() <= kFewWaiting) {
+    bool copies = false;
+    for (size_t i = 0; i < elements.size() && !copies; ++i) {
+      for (size_t j = i + 1; j < elements.size() && !copies; ++j) copies = elements[i].id == elements[j].id;
+    }
+    if (!copies) return elements;
+  }
   std::map<Id, size_t> kept_at;  // id -> its copy's index in `kept`
   std::vector<Element> kept;
   for (Element& element : elements) {
@@ -323,11 +334,7 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
 
 void Rga::absorb(const Rga& delta) {
   for (uint32_t index : delta.order_) append(delta.pool_[index]);
-  if (!delta.pending_.empty()) {
-    // A relaying replica absorbs its whole waiting list with every merge's inflation.
-    pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
-    pending_ = unique_by_id(std::move(pending_));
-  }
+  pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
   lamport_ = std::max(lamport_, delta.lamport_);
 }
 
