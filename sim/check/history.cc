@@ -99,6 +99,15 @@ const char* status_name(OpStatus status) {
   return "?";
 }
 
+void release_values(History& history) {
+  for (HistoryOp& op : history) {
+    for (Value* value : {&op.arg, &op.out}) {
+      if (value->is_array()) value->get_ref<Value::array_t&>().clear();
+      if (value->is_object()) value->get_ref<Value::object_t&>().clear();
+    }
+  }
+}
+
 void write_history(std::ostream& out, const History& history) {
   for (const HistoryOp& op : history) {
     // Field order follows DESIGN.md; ordered_json keeps insertion order.

@@ -86,6 +86,8 @@ void ClientWorkload::move_if_due(Client& client) {
   ++moves_;
 }
 
+ClientWorkload::~ClientWorkload() { release_values(history_); }
+
 void ClientWorkload::tick(uint32_t client_index) {
   Client& client = clients_[client_index];
   EDGESIM_ASSERT(!client.busy, "client {} issued while an op was outstanding", client_index);
