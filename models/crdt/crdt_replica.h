@@ -288,7 +288,8 @@ class CrdtReplica final : public Replica {
     }
     // Sequence numbers in the buffer are consecutive, so the first unacknowledged group is found
     // by arithmetic rather than a scan past everything this peer has acknowledged.
-    const size_t unacked = acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
+    const size_t unacked =
+        acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
     // Everything unacknowledged goes every round, at most `batch` groups per message: a batch caps
     // a message's size, not how fast a peer catches up (one message per round left a peer that
     // was away for many rounds behind for as many rounds again, or for good while ops continued).
@@ -296,7 +297,8 @@ class CrdtReplica final : public Replica {
     // earlier message of the round merges a later one without acknowledging past the gap.
     for (size_t first = unacked; first < buffer_.size();) {
       const size_t end = std::min<size_t>(buffer_.size(), first + options_.batch);
-      EDGESIM_ASSERT(buffer_[end - 1].seq == buffer_.front().seq + (end - 1), "delta buffer sequence has a gap");
+      EDGESIM_ASSERT(buffer_[end - 1].seq == buffer_.front().seq + (end - 1),
+                     "delta buffer sequence has a gap");
       const uint64_t base = buffer_[first].seq - 1;
       const uint64_t last = buffer_[end - 1].seq;
       // Only a complete group brings the peer up to our version vector.

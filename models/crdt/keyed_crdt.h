@@ -48,7 +48,8 @@ class KeyedCrdt {
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
-      changed = join_value(entries_.lower_bound(key), key, T::unpack(entry.val), inflation) || changed;
+      changed =
+          join_value(entries_.lower_bound(key), key, T::unpack(entry.val), inflation) || changed;
     }
     return changed;
   }
@@ -114,7 +115,6 @@ class KeyedCrdt {
   const Entries& entries() const { return entries_; }
 
  private:
-
   bool join_into(const KeyedCrdt& other, KeyedCrdt* inflation) {
     bool changed = false;
     for (const auto& [key, value] : other.entries_) {
@@ -124,7 +124,8 @@ class KeyedCrdt {
   }
 
   // Joins `value` into the entry for `key`; `at` is entries_.lower_bound(key).
-  bool join_value(typename Entries::iterator at, std::string_view key, const T& value, KeyedCrdt* inflation) {
+  bool join_value(typename Entries::iterator at, std::string_view key, const T& value,
+                  KeyedCrdt* inflation) {
     const bool new_key = at == entries_.end() || at->first != key;
     if (new_key) {
       if (value.obsolete(stable_)) return false;  // compacted away here already

@@ -264,7 +264,9 @@ std::vector<Rga::Element> Rga::unique_by_id(std::vector<Element> elements) {
   if (elements.size() <= kFewWaiting) {
     bool copies = false;
     for (size_t i = 0; i < elements.size() && !copies; ++i) {
-      for (size_t j = i + 1; j < elements.size() && !copies; ++j) copies = elements[i].id == elements[j].id;
+      for (size_t j = i + 1; j < elements.size() && !copies; ++j) {
+        copies = elements[i].id == elements[j].id;
+      }
     }
     if (!copies) return elements;
   }
@@ -277,7 +279,9 @@ std::vector<Rga::Element> Rga::unique_by_id(std::vector<Element> elements) {
       continue;
     }
     std::optional<Dot>& deleted = kept[at->second].delete_dot;
-    if (element.delete_dot && (!deleted || *element.delete_dot < *deleted)) deleted = element.delete_dot;
+    if (element.delete_dot && (!deleted || *element.delete_dot < *deleted)) {
+      deleted = element.delete_dot;
+    }
   }
   return kept;
 }

@@ -71,7 +71,8 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
 }
 
-const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key, const Entry& entry) {
+const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key,
+                                                const Entry& entry) {
   auto it = entries_.lower_bound(key);
   if (it != entries_.end() && it->first == key) {
     if (!(it->second.stamp < entry.stamp)) return *it;
@@ -116,7 +117,9 @@ void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> item
     out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
     out.pack_false();
     out.pack_array(static_cast<uint32_t>(items.size() * kEntryFields));
-    for (const Item* item : items) pack_entry(out, item->first, item->second.value, item->second.stamp);
+    for (const Item* item : items) {
+      pack_entry(out, item->first, item->second.value, item->second.stamp);
+    }
   });
   for (NodeId peer : context.peers()) {
     if (peer != context.self()) context.send(peer, message);
@@ -253,6 +256,7 @@ EngineInfo lww_engine_info() {
   info.name = "lww";
   info.workloads = {"kv"};
   info.help = "last-writer-wins map; immediate push plus digest-gated anti-entropy";
+  // clang-format off
   info.params = {
       {"timestamps", ParamType::kEnum, "hlc", {"wall", "hlc", "lamport"}, INT64_MIN, INT64_MAX,
        "where write stamps come from (wall shows skew data loss)"},
@@ -263,6 +267,7 @@ EngineInfo lww_engine_info() {
        "0: push each write at once; else coalesce writes per key and push every interval"},
       {"fanout", ParamType::kInt, 1, {}, 1, 64, "peers per anti-entropy round"},
   };
+  // clang-format on
   info.factory = make_lww_engine;
   return info;
 }

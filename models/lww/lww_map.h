@@ -6,10 +6,11 @@
 // backward steps silently lose writes), a hybrid logical clock (`hlc`) or a Lamport clock
 // (`lamport`). Writes are pushed to every peer (`push: true`): at once, or, with a `push_interval`,
 // coalesced per key and pushed in one message per peer at the end of each interval (fewer, larger
-// messages for a later arrival: the cost/latency trade the interval sets). Lost pushes are repaired by periodic,
-// digest-gated anti-entropy: every `sync_interval` a replica sends its digest to `fanout` random
-// peers; a peer with a different digest answers with its entries, and the first side answers back
-// with the entries where it is newer, so one exchange repairs both directions.
+// messages for a later arrival: the cost/latency trade the interval sets). Lost pushes are
+// repaired by periodic, digest-gated anti-entropy: every `sync_interval` a replica sends its
+// digest to `fanout` random peers; a peer with a different digest answers with its entries, and
+// the first side answers back with the entries where it is newer, so one exchange repairs both
+// directions.
 //
 // Every applied entry is written through to the durable store, so a restarted replica serves what
 // it acknowledged; its clock resumes past the greatest stored stamp, so it never reuses a stamp.
@@ -20,8 +21,8 @@
 #include <span>
 #include <string>
 
-#include "sim/clock/hlc.h"
 #include "models/wire/msgpack_wire.h"
+#include "sim/clock/hlc.h"
 #include "sim/engine/registry.h"
 
 namespace edgesim::models {
@@ -33,7 +34,7 @@ struct LwwOptions {
   Duration sync_interval{500'000'000};     // anti-entropy period; default 500ms
   bool push = true;                        // push each write to all peers; default true
   uint32_t fanout = 1;                     // peers per anti-entropy round; default 1
-  Duration push_interval{0};               // 0: push each write at once; else coalesce for this long
+  Duration push_interval{0};  // 0: push each write at once; else coalesce for this long
 };
 
 // A write's stamp; greater wins. Ordered by (time, logical, node).
@@ -78,8 +79,8 @@ class LwwMapReplica final : public Replica {
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
-  TimerId push_timer_ = 0;             // armed while pushes are coalescing
-  std::set<std::string> unpushed_;     // keys written locally since the last push (push_interval > 0)
+  TimerId push_timer_ = 0;          // armed while pushes are coalescing
+  std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
   msgpack::zone zone_;    // where received messages are parsed (reused)
 };

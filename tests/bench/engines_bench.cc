@@ -121,8 +121,10 @@ void register_benchmarks() {
       {"lww", "kv", "push_interval=10ms"},
   };
   for (const BenchCase& bench : cases) {
-    const std::string name = "BM_Engine/" + bench.engine + (bench.param.empty() ? "" : "@" + bench.param);
-    benchmark::RegisterBenchmark(name.c_str(), [bench](benchmark::State& s) { BM_Engine(s, bench); })
+    const std::string name =
+        "BM_Engine/" + bench.engine + (bench.param.empty() ? "" : "@" + bench.param);
+    benchmark::RegisterBenchmark(name.c_str(),
+                                 [bench](benchmark::State& s) { BM_Engine(s, bench); })
         ->Unit(benchmark::kMillisecond)
         ->MinTime(0.5);
   }

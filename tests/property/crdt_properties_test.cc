@@ -367,7 +367,8 @@ TEST(RgaPending, CopiesOfAWaitingElementAreKeptOnce) {
                          CrdtStamp{0, 1, {}}, delta)
                   .ok);
   ASSERT_TRUE(
-      origin_lost.apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
+      origin_lost
+          .apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
           .ok);
   VersionVector everything;
   everything.set(0, 2);
