@@ -136,6 +136,16 @@ std::vector<std::string> param_names(const EngineInfo& info) {
   return names;
 }
 
+// Whether a check configured by a map of fields is on: a map, null or `true` turns it on (with
+// defaults for what is not given), `false` off, so `--set checks.NAME=false` turns off a check the
+// file enables.
+bool check_enabled(const YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  if (node.IsNull() || node.IsMap()) return true;
+  const std::string value = node.IsScalar() ? node.Scalar() : "";
+  if (value != "true" && value != "false") reader.fail(node, path, "expected a map of fields, true or false");
+  return value == "true";
+}
+
 }  // namespace
 
 void parse_engine(const YamlReader& reader, const YAML::Node& node, const EngineRegistry& engines,
@@ -240,9 +250,12 @@ void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& ro
 
 void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
   reader.expect_keys(node, "checks", "checks");
-  if (const YAML::Node convergence = node["convergence"]) {
+  if (const YAML::Node convergence = node["convergence"];
+      convergence && !check_enabled(reader, convergence, "checks.convergence")) {
+    scenario.checks.convergence.reset();
+  } else if (convergence) {
     ConvergenceCheckSpec spec;
-    if (!convergence.IsNull()) {
+    if (convergence.IsMap()) {
       reader.expect_keys(convergence, "checks.convergence", "checks.convergence");
       if (convergence["within"]) {
         spec.within = reader.duration(convergence["within"], "checks.convergence.within",
@@ -256,9 +269,12 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     }
     scenario.checks.convergence = spec;
   }
-  if (const YAML::Node lost = node["lost_updates"]) {
+  if (const YAML::Node lost = node["lost_updates"];
+      lost && !check_enabled(reader, lost, "checks.lost_updates")) {
+    scenario.checks.lost_updates.reset();
+  } else if (lost) {
     LostUpdatesCheckSpec spec;
-    if (!lost.IsNull()) {
+    if (lost.IsMap()) {
       reader.expect_keys(lost, "checks.lost_updates", "checks.lost_updates");
       if (lost["max"]) {
         spec.max = uint64_t(reader.integer(lost["max"], "checks.lost_updates.max", 0, INT64_MAX));
@@ -285,9 +301,12 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
       reader.fail(session, "checks.session_guarantees", "session guarantees are judged for kv and map workloads only");
     }
   }
-  if (const YAML::Node linear = node["linearizability"]) {
+  if (const YAML::Node linear = node["linearizability"];
+      linear && !check_enabled(reader, linear, "checks.linearizability")) {
+    scenario.checks.linearizability.reset();
+  } else if (linear) {
     LinearizabilityCheckSpec spec;
-    if (!linear.IsNull()) {
+    if (linear.IsMap()) {
       reader.expect_keys(linear, "checks.linearizability", "checks.linearizability");
       if (linear["budget_steps"]) {
         spec.budget_steps = uint64_t(reader.integer(linear["budget_steps"], "checks.linearizability.budget_steps", 1024, INT64_MAX));
@@ -309,9 +328,12 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   if (const YAML::Node lost = node["no_lost_writes"]) {
     scenario.checks.no_lost_writes = lost.IsNull() || reader.boolean(lost, "checks.no_lost_writes");
   }
-  if (const YAML::Node staleness = node["staleness"]) {
+  if (const YAML::Node staleness = node["staleness"];
+      staleness && !check_enabled(reader, staleness, "checks.staleness")) {
+    scenario.checks.staleness.reset();
+  } else if (staleness) {
     StalenessCheckSpec spec;
-    if (!staleness.IsNull()) {
+    if (staleness.IsMap()) {
       reader.expect_keys(staleness, "checks.staleness", "checks.staleness");
       if (staleness["max_p99"]) {
         spec.max_p99 = reader.duration(staleness["max_p99"], "checks.staleness.max_p99", Duration{0});

@@ -62,6 +62,25 @@ TEST_F(LoaderTest, UnknownKeyReportsLineColumnAndAllowedKeys) {
   EXPECT_NE(error.find("clients"), std::string::npos) << error;
 }
 
+TEST_F(LoaderTest, ChecksAreTurnedOnByAMapNullOrTrueAndOffByFalse) {
+  const std::string with_checks = std::string(kMinimal) +
+                                  "checks: {convergence: {within: 500ms}, lost_updates: , "
+                                  "staleness: true, linearizability: false}\n";
+  const Scenario s = load(with_checks);
+  ASSERT_TRUE(s.checks.convergence);
+  EXPECT_EQ(s.checks.convergence->within, 500_ms);
+  EXPECT_TRUE(s.checks.lost_updates);
+  EXPECT_TRUE(s.checks.staleness);
+  EXPECT_FALSE(s.checks.linearizability);
+  const Scenario off = load(with_checks, {{"checks.convergence", "false"}, {"checks.staleness", "false"}});
+  EXPECT_FALSE(off.checks.convergence);
+  EXPECT_FALSE(off.checks.staleness);
+  EXPECT_TRUE(off.checks.lost_updates);
+  const std::string error = error_of(std::string(kMinimal) + "checks:\n  lost_updates: 5\n");
+  EXPECT_NE(error.find("test.yaml:7:17"), std::string::npos) << error;
+  EXPECT_NE(error.find("expected a map of fields, true or false"), std::string::npos) << error;
+}
+
 TEST_F(LoaderTest, DurationsNeedUnits) {
   const std::string error = error_of(std::string(kMinimal) + "duration: 20\n");
   EXPECT_NE(error.find("test.yaml:6:11"), std::string::npos) << error;
