@@ -27,7 +27,7 @@ class TraceHash {
   // 16 lower-case hex digits.
   std::string hex() const;
 
-  // A standalone digest of a byte string (FNV-1a 64, then finalized).
+  // A standalone digest of a byte string (FNV-style over 8-byte words, then finalized).
   static uint64_t digest(std::string_view bytes);
 
  private:
