@@ -74,11 +74,16 @@ class KeyedCrdt {
     }
   }
 
+  // The keys whose values observe differently from a key never written (an emptied set, a
+  // deleted text, a counter back at 0 are left out). Compaction erases emptied values, so listing
+  // them would make observe() depend on when each replica last compacted; observe_version() does
+  // not change with compaction, and replicas equal in content must observe equal.
   Value observe() const {
+    static const Value kAbsent = T{}.observe();
     Value result = Value::object();
     for (const auto& [key, value] : entries_) {
       Value observed = value.observe();
-      if (!observed.is_null()) result[key] = std::move(observed);
+      if (observed != kAbsent) result[key] = std::move(observed);
     }
     return result;
   }

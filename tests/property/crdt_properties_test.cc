@@ -210,16 +210,35 @@ void check_relayed_inflation(const std::vector<Step>& steps) {
   }());
 }
 
+// Convergence compares observe() across replicas and re-observes one only when its
+// observe_version() changed, which compaction does not do. So compaction must not change what a
+// replica observes. A delete in a document never written left an empty document, observed as "",
+// until compaction erased it; replicas that compacted at different times looked diverged for good
+// (found with 200 text keys under random faults).
+TEST(KeyedCrdt, CompactingAnEmptyValueAwayDoesNotChangeWhatIsObserved) {
+  KeyedCrdt<Rga> doc;
+  KeyedCrdt<Rga> delta;
+  ASSERT_TRUE(doc.apply(Op{1, "delete", "d", Value{{"pos", 0}, {"len", 2}}}, CrdtStamp{0, 1, {}}, delta).ok);
+  ASSERT_EQ(doc.entries().size(), 1u);  // an empty document
+  const std::string before = doc.observe().dump();
+  doc.compact(VersionVector{});
+  EXPECT_TRUE(doc.entries().empty());  // erased
+  EXPECT_EQ(doc.observe().dump(), before);
+  EXPECT_EQ(before, "{}");
+}
+
 TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
-  // Removing an element the replica never saw leaves its key holding an empty set. A replica that
-  // receives that delta must hold the key too and relay it, or replicas observe different maps.
+  // Removing an element the replica never saw leaves its key holding an empty set (and the
+  // removed dot in its context). A replica that receives that delta must hold the key too and
+  // relay it, or the removed element, arriving later from a third replica, would survive there.
   KeyedCrdt<OrSet> origin, delta;
   ASSERT_TRUE(origin.apply(Op{1, "remove", "k", Value(5)}, CrdtStamp{0, 1, {}}, delta).ok);
   KeyedCrdt<OrSet> receiver;
   const KeyedCrdt<OrSet> inflation = receiver.merge(wire_round_trip(delta));
   EXPECT_FALSE(inflation.empty());
   EXPECT_EQ(receiver.observe().dump(), origin.observe().dump());
-  EXPECT_EQ(origin.observe().dump(), R"({"k":[]})");
+  // An emptied key observes like one never written (compaction may erase it at any time).
+  EXPECT_EQ(origin.observe().dump(), R"({})");
   KeyedCrdt<OrSet> joining;  // and a replica that does not relay sees a change (it must re-observe)
   EXPECT_TRUE(joining.join(wire_round_trip(delta)));
   EXPECT_EQ(joining.observe().dump(), origin.observe().dump());
