@@ -352,20 +352,31 @@ RC_GTEST_PROP(RgaWire, PackingAndUnpackingKeepsEveryElement, ()) {
 
 // An old copy of a collected element that arrives before the frontier is known again (after a
 // restart) waits for its collected origin; the next compaction drops it.
-TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
-  Rga only_b;  // will hold "b" without its origin "a": "a" deleted and collected
-  Rga delta;
-  ASSERT_TRUE(only_b
-                  .apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}},
-                         CrdtStamp{0, 1, {}}, delta)
-                  .ok);
-  ASSERT_TRUE(
-      only_b.apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
-          .ok);
+// Replica 0 typed "ab" (op 1) and deleted "a" (op 2); `everything` has seen both ops. Compacted
+// with it, the text holds "b" without its origin "a", which was collected.
+struct OriginCollected {
+  Rga only_b;
   VersionVector everything;
-  everything.set(0, 2);
-  only_b.compact(everything);
-  ASSERT_EQ(only_b.observe(), Value("b"));
+  OriginCollected() {
+    Rga delta;
+    EXPECT_TRUE(only_b
+                    .apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}},
+                           CrdtStamp{0, 1, {}}, delta)
+                    .ok);
+    EXPECT_TRUE(
+        only_b
+            .apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
+            .ok);
+    everything.set(0, 2);
+    only_b.compact(everything);
+    EXPECT_EQ(only_b.observe(), Value("b"));
+  }
+};
+
+TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
+  const OriginCollected made;
+  const Rga& only_b = made.only_b;
+  const VersionVector& everything = made.everything;
   Rga restarted;
   restarted.merge(only_b);
   ASSERT_EQ(restarted.pending(), 1u);
@@ -379,19 +390,8 @@ TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
 // A replica relaying what merges brought (`relay: true`) passes on its waiting elements, and they
 // come back in others' groups: each copy must be kept once, not once per merge.
 TEST(RgaPending, CopiesOfAWaitingElementAreKeptOnce) {
-  Rga origin_lost;  // will hold "b" without its origin "a" (deleted and collected)
-  Rga delta;
-  ASSERT_TRUE(origin_lost
-                  .apply(Op{1, "insert", "d", Value{{"pos", 0}, {"text", "ab"}}},
-                         CrdtStamp{0, 1, {}}, delta)
-                  .ok);
-  ASSERT_TRUE(
-      origin_lost
-          .apply(Op{2, "delete", "d", Value{{"pos", 0}, {"len", 1}}}, CrdtStamp{0, 2, {}}, delta)
-          .ok);
-  VersionVector everything;
-  everything.set(0, 2);
-  origin_lost.compact(everything);
+  const OriginCollected made;
+  const Rga& origin_lost = made.only_b;
   Rga relaying;
   Rga inflation;
   relaying.merge(origin_lost, inflation);

@@ -16,6 +16,15 @@ class RunTest : public ::testing::Test {
   Scenario quickstart(const std::vector<Override>& overrides = {}) {
     return load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", engines_, overrides);
   }
+  // Runs seeds 1..`seeds` of `s` (which enables both checks); each must converge and lose nothing.
+  void expect_converged_without_lost_writes(const Scenario& s, uint64_t seeds) {
+    for (uint64_t seed = 1; seed <= seeds; ++seed) {
+      const RunResult r = run_scenario(s, seed, engines_);
+      EXPECT_TRUE(r.checks.at("convergence").ok)
+          << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
+      EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
+    }
+  }
   EngineRegistry engines_;
 };
 
@@ -119,12 +128,7 @@ faults: {schedule: [{at: 2s, crash: a-2, for: 1s}]}
 checks: {convergence: {within: 2s}, no_lost_writes: true}
 )",
                                         "rga-crash.yaml", engines_);
-  for (uint64_t seed = 1; seed <= 4; ++seed) {
-    const RunResult r = run_scenario(s, seed, engines_);
-    EXPECT_TRUE(r.checks.at("convergence").ok)
-        << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
-    EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
-  }
+  expect_converged_without_lost_writes(s, 4);
 }
 
 TEST_F(RunTest, APeerAwayForManyRoundsCatchesUpInAFewRoundsWhateverTheBatch) {
@@ -143,12 +147,7 @@ faults: {schedule: [{at: 1s, partition: {groups: [[a-3]]}, for: 3s}]}
 checks: {convergence: {within: 1s}, no_lost_writes: true}
 )",
                                         "catch-up.yaml", engines_);
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
-    const RunResult r = run_scenario(s, seed, engines_);
-    EXPECT_TRUE(r.checks.at("convergence").ok)
-        << "seed " << seed << ": " << r.checks.at("convergence").details.dump();
-    EXPECT_TRUE(r.checks.at("no_lost_writes").ok) << "seed " << seed;
-  }
+  expect_converged_without_lost_writes(s, 3);
 }
 
 TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
