@@ -4,21 +4,77 @@
 #include <vector>
 
 namespace edgesim::models {
-
-void DotKernel::put(const Dot& dot, const Value& value) {
-  const auto existing = values_.find(dot);
-  if (existing != values_.end()) erase(existing);
-  values_.emplace(dot, MovableValue(value));
-  auto indexed = dots_of_.find(value);
-  if (indexed == dots_of_.end()) indexed = dots_of_.emplace(MovableValue(value), DotSet{}).first;
-  indexed->second.insert(dot);
+bool DotKernel::value_less(const Value& a, const Value& b) {
+  if (a.is_string() && b.is_string())
+    return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
+  return a < b;
 }
 
-DotKernel::Values::iterator DotKernel::erase(Values::iterator it) {
-  const auto indexed = dots_of_.find(it->second);
-  indexed->second.erase(it->first);
-  if (indexed->second.empty()) dots_of_.erase(indexed);
-  return values_.erase(it);
+bool DotKernel::same_value(const Value& a, const Value& b) {
+  if (a.is_string() && b.is_string())
+    return a.get_ref<const std::string&>() == b.get_ref<const std::string&>();
+  return a == b;
+}
+
+DotKernel::HeldList::iterator DotKernel::lower_bound(const Dot& dot) {
+  return std::lower_bound(slots_.begin(), slots_.end(), dot,
+                          [](const Held& held, const Dot& key) { return held.dot() < key; });
+}
+
+bool DotKernel::holds(const Dot& dot) const {
+  const auto it =
+      std::lower_bound(slots_.begin(), slots_.end(), dot,
+                       [](const Held& held, const Dot& key) { return held.dot() < key; });
+  return it != slots_.end() && it->dot() == dot;
+}
+
+DotKernel::Slot DotKernel::store(const Value& value) {
+  if (free_slots_.empty()) {
+    pool_.push_back(value);
+    return static_cast<Slot>(pool_.size() - 1);
+  }
+  const Slot slot = free_slots_.back();
+  free_slots_.pop_back();
+  pool_[slot] = value;
+  return slot;
+}
+
+void DotKernel::put(const Dot& dot, const Value& value) {
+  auto at = lower_bound(dot);
+  if (at != slots_.end() && at->dot() == dot) at = erase(at);
+  const Held held{dot.first, store(value), dot.second};
+  slots_.insert(at, held);
+  if (indexed_) by_value_.insert(index_position(value, dot), held);
+}
+
+DotKernel::HeldList::iterator DotKernel::erase(HeldList::iterator it) {
+  if (indexed_) by_value_.erase(index_position(pool_[it->slot], it->dot()));
+  pool_[it->slot] = nullptr;  // frees a string or container now rather than when the slot is reused
+  free_slots_.push_back(it->slot);
+  return slots_.erase(it);
+}
+
+const DotKernel::HeldList& DotKernel::by_value() const {
+  if (!indexed_) {
+    by_value_ = slots_;
+    std::sort(by_value_.begin(), by_value_.end(), [this](const Held& a, const Held& b) {
+      const Value& x = pool_[a.slot];
+      const Value& y = pool_[b.slot];
+      return value_less(x, y) || (!value_less(y, x) && a.dot() < b.dot());
+    });
+    indexed_ = true;
+  }
+  return by_value_;
+}
+
+// The first entry of by_value_ not ordered before (value, dot).
+DotKernel::HeldList::iterator DotKernel::index_position(const Value& value, const Dot& dot) const {
+  return std::lower_bound(by_value_.begin(), by_value_.end(), dot,
+                          [&](const Held& held, const Dot& key) {
+                            const Value& held_value = pool_[held.slot];
+                            return value_less(held_value, value) ||
+                                   (!value_less(value, held_value) && held.dot() < key);
+                          });
 }
 
 void DotKernel::add(ReplicaId self, const Value& value, DotKernel& delta) {
@@ -29,9 +85,9 @@ void DotKernel::add(ReplicaId self, const Value& value, DotKernel& delta) {
 }
 
 void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta) {
-  for (auto it = values_.begin(); it != values_.end();) {
-    if (match(it->second.value)) {
-      delta.context_.insert(it->first);
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    if (match(pool_[it->slot])) {
+      delta.context_.insert(it->dot());
       it = erase(it);
     } else {
       ++it;
@@ -40,11 +96,15 @@ void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKer
 }
 
 void DotKernel::remove_value(const Value& value, DotKernel& delta) {
-  const auto indexed = dots_of_.find(value);
-  if (indexed == dots_of_.end()) return;
-  for (const Dot& dot : DotSet(indexed->second)) {
+  by_value();
+  std::vector<Dot> dots;
+  for (auto it = index_position(value, Dot{0, 0});
+       it != by_value_.end() && same_value(pool_[it->slot], value); ++it) {
+    dots.push_back(it->dot());
+  }
+  for (const Dot& dot : dots) {
     delta.context_.insert(dot);
-    erase(values_.find(dot));
+    erase(lower_bound(dot));
   }
 }
 
@@ -58,8 +118,8 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
   if (changed) changed->context_ = context_.unseen_in(other.context_);
   std::vector<Dot> dropped_dots;
   bool dropped = false;
-  auto drop = [&](Values::iterator it) {
-    if (changed) dropped_dots.push_back(it->first);
+  auto drop = [&](HeldList::iterator it) {
+    if (changed) dropped_dots.push_back(it->dot());
     dropped = true;
     return erase(it);
   };
@@ -67,21 +127,22 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
   // dots in its context qualify, so visit those (a delta's context is a few dots) rather than all
   // of our values: per replica the range its vector covers, then the cloud.
   for (const auto& [replica, counter] : other.context_.vector().entries()) {
-    for (auto it = values_.lower_bound(Dot{replica, 0}); it != values_.end() && it->first.first == replica &&
-                                                         it->first.second <= counter;) {
-      it = other.values_.count(it->first) == 0 ? drop(it) : std::next(it);
+    for (auto it = lower_bound(Dot{replica, 0});
+         it != slots_.end() && it->replica == replica && it->counter <= counter;) {
+      it = other.holds(it->dot()) ? std::next(it) : drop(it);
     }
   }
   for (const Dot& dot : other.context_.cloud()) {
-    const auto it = values_.find(dot);
-    if (it != values_.end() && other.values_.count(dot) == 0) drop(it);
+    const auto it = lower_bound(dot);
+    if (it != slots_.end() && it->dot() == dot && !other.holds(dot)) drop(it);
   }
   // Take their values whose dots we have never seen.
   bool taken = false;
-  for (const auto& [dot, value] : other.values_) {
-    if (values_.count(dot) == 0 && !context_.contains(dot)) {
-      put(dot, value.value);
-      if (changed) changed->put(dot, value.value);
+  for (const Held& theirs : other.slots_) {
+    const Dot dot = theirs.dot();
+    if (!holds(dot) && !context_.contains(dot)) {
+      put(dot, other.pool_[theirs.slot]);
+      if (changed) changed->put(dot, other.pool_[theirs.slot]);
       taken = true;
     }
   }
@@ -90,52 +151,61 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
   return context_grew || dropped || taken;
 }
 
+bool DotKernel::operator==(const DotKernel& other) const {
+  if (slots_.size() != other.slots_.size() || !(context_ == other.context_)) return false;
+  return std::equal(slots_.begin(), slots_.end(), other.slots_.begin(),
+                    [&](const Held& a, const Held& b) {
+                      return a.dot() == b.dot() && same_value(pool_[a.slot], other.pool_[b.slot]);
+                    });
+}
+
 void DotKernel::pack(Packer& out) const {
   out.pack_array(2);
-  out.pack_array(static_cast<uint32_t>(values_.size() * 3));
-  for (const auto& [dot, value] : values_) {
-    out.pack_uint32(dot.first);
-    out.pack_uint64(dot.second);
-    pack_value(out, value.value);
+  out.pack_array(static_cast<uint32_t>(slots_.size() * 3));
+  for (const Held& held : slots_) {
+    out.pack_uint32(held.replica);
+    out.pack_uint64(held.counter);
+    pack_value(out, pool_[held.slot]);
   }
   context_.pack(out);
 }
 
 DotKernel DotKernel::unpack(const WireObject& in) {
-  // Built in bulk (one sort each for the values and their index) rather than by put(), which
-  // would shift both flat maps on every insert: a full state carries thousands of values.
+  // Built in bulk (one sort) rather than by put(), which would shift the map on every insert: a
+  // full state carries thousands of values.
   DotKernel kernel;
   const WireObject& values = wire_at(in, 0);
   const uint32_t values_size = wire_tuples_size(values, 3);
-  Values::sequence_type entries;
-  entries.reserve(values_size / 3);
+  HeldList& held = kernel.slots_;
+  held.reserve(values_size / 3);
+  kernel.pool_.reserve(values_size / 3);
   for (uint32_t i = 0; i < values_size; i += 3) {
-    const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(values, i))), wire_u64(wire_at(values, i + 1))};
-    entries.emplace_back(dot, MovableValue(unpack_value(wire_at(values, i + 2))));
+    const auto replica = static_cast<ReplicaId>(wire_u64(wire_at(values, i)));
+    held.push_back(
+        Held{replica, static_cast<Slot>(kernel.pool_.size()), wire_u64(wire_at(values, i + 1))});
+    kernel.pool_.push_back(unpack_value(wire_at(values, i + 2)));
   }
-  kernel.values_.adopt_sequence(std::move(entries));  // sorts; a repeated dot keeps one value
-  kernel.index_values();
+  // Packed kernels list their dots in order; only a malformed message does not. Of a repeated
+  // dot the first copy is kept and the others' slots are freed.
+  const auto by_dot = [](const Held& a, const Held& b) { return a.dot() < b.dot(); };
+  if (!std::is_sorted(held.begin(), held.end(), by_dot))
+    std::stable_sort(held.begin(), held.end(), by_dot);
+  size_t kept = 0;
+  for (size_t i = 0; i < held.size(); ++i) {
+    if (kept > 0 && held[kept - 1].dot() == held[i].dot()) {
+      kernel.pool_[held[i].slot] = nullptr;
+      kernel.free_slots_.push_back(held[i].slot);
+    } else {
+      held[kept++] = held[i];
+    }
+  }
+  held.resize(kept);
   kernel.context_ = CausalContext::unpack(wire_at(in, 1));
   return kernel;
 }
 
-void DotKernel::index_values() {
-  std::vector<std::pair<const Value*, Dot>> by_value;
-  by_value.reserve(values_.size());
-  for (const auto& [dot, held] : values_) by_value.emplace_back(&held.value, dot);
-  std::sort(by_value.begin(), by_value.end(), [](const auto& a, const auto& b) {
-    return *a.first < *b.first || (!(*b.first < *a.first) && a.second < b.second);
-  });
-  ValueIndex::sequence_type index;
-  for (const auto& [value, dot] : by_value) {
-    if (index.empty() || index.back().first.value != *value) index.emplace_back(MovableValue(*value), DotSet{});
-    index.back().second.insert(index.back().second.end(), dot);  // dots arrive in order
-  }
-  dots_of_.adopt_sequence(boost::container::ordered_unique_range, std::move(index));
-}
-
 uint64_t DotKernel::metadata_bytes() const {
-  return values_.size() * sizeof(Dot) +
+  return slots_.size() * sizeof(Dot) +
          (context_.vector().entries().size() + context_.cloud_size()) * sizeof(Dot);
 }
 

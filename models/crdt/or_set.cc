@@ -9,8 +9,9 @@ namespace {
 // numerically and strings lexicographically).
 Value sorted_values(const DotKernel& kernel) {
   Value result = Value::array();
-  result.get_ref<Value::array_t&>().reserve(kernel.dots_by_value().size());
-  for (const auto& [held, dots] : kernel.dots_by_value()) result.push_back(held.value);
+  auto& values = result.get_ref<Value::array_t&>();
+  values.reserve(kernel.size());
+  kernel.for_each_distinct_value([&](const Value& value) { values.push_back(value); });
   return result;
 }
 

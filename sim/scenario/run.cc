@@ -125,12 +125,15 @@ class Simulation final : public EventHandler {
     convergence_.sample(loop_.now(), live, static_cast<uint32_t>(distinct.size()));
   }
 
-  // The replica's observed value as canonical JSON text, re-observed only if it may have changed.
+  // The replica's observed value in a canonical encoding (MessagePack: equal bytes for equal
+  // values, and several times cheaper to produce than JSON text, which was a tenth of an OR-set
+  // run), re-observed only if it may have changed.
   const std::string& observed_dump(NodeId node, const Replica& replica) {
     const std::optional<uint64_t> version = replica.observe_version();
     ObservedValue& cached = observed_[node];
     if (!version || cached.version != version) {
-      cached.dump = replica.observe().dump();
+      cached.dump.clear();
+      Value::to_msgpack(replica.observe(), cached.dump);
       cached.version = version;
     }
     return cached.dump;
