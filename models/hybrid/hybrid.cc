@@ -1,14 +1,50 @@
 #include "models/hybrid/hybrid.h"
 
 #include <set>
-
-#include <fmt/format.h>
+#include <span>
 
 #include "models/crdt/crdt_replica.h"
 #include "models/crdt/pn_counter.h"
 
 namespace edgesim::models {
 namespace {
+
+// The hybrid's own messages (after the 'h' tag) are MessagePack arrays [kind, body], like the CRDT
+// engines' (JSON documents cost a fifth of a hybrid run to build, encode and parse):
+//   events:    body = flat [seq, key, by, seq, key, by, ...], an origin's unacknowledged events
+//   ack:       body = the last event seq the authority applied from the receiver
+//   published: body = flat [key, total, key, total, ...], the log's totals
+enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
+
+// Durable records: "hybrid/event/<seq, 20 digits>" = [key, by]; "hybrid/seq" = the last seq in
+// decimal; "hybrid/log/<origin>" = the last seq applied from it; "hybrid/totals" = flat
+// [key, total, ...].
+constexpr std::string_view kEventPrefix = "hybrid/event/";
+constexpr std::string_view kLogPrefix = "hybrid/log/";
+
+using Totals =
+    std::map<std::string, int64_t, std::less<>>;  // transparent: looked up by wire strings
+
+// Zero-padded so that key order is seq order.
+std::string event_key(uint64_t seq) {
+  std::string key = std::string(kEventPrefix) + std::string(20, '0');
+  for (size_t at = key.size(); seq > 0; seq /= 10) key[--at] = static_cast<char>('0' + seq % 10);
+  return key;
+}
+
+void pack_totals(Packer& out, const Totals& totals) {
+  out.pack_array(static_cast<uint32_t>(totals.size() * 2));
+  for (const auto& [key, total] : totals) {
+    pack_string(out, key);
+    out.pack_int64(total);
+  }
+}
+
+void unpack_totals(const WireObject& in, Totals& totals) {
+  const uint32_t size = wire_tuples_size(in, 2);
+  for (uint32_t i = 0; i < size; i += 2)
+    totals[std::string(wire_str(wire_at(in, i)))] = wire_i64(wire_at(in, i + 1));
+}
 
 struct HybridOptions {
   SyncOptions sync;
@@ -70,17 +106,30 @@ class HybridReplica final : public Replica {
       local_.on_message(inner, from, payload.substr(1));
       return;
     }
-    const Value m = decode_value(payload.substr(1));
-    const std::string& t = m.at("t").get_ref<const std::string&>();
-    if (t == "events") {
-      append(context, from, m.at("e"));
-      context.send(from, tagged({{"t", "ack"}, {"seq", applied_[from]}}));
-    } else if (t == "ack") {
-      acknowledge(context, m.at("seq").get<uint64_t>());
-    } else {
-      EDGESIM_ASSERT(t == "published", "unknown hybrid message {}", t);
-      for (auto it = m.at("totals").begin(); it != m.at("totals").end(); ++it) published_[it.key()] = it.value().get<int64_t>();
-      ++version_;
+    const WireMessage parsed(payload.substr(1), zone_);
+    const WireObject& body = wire_at(parsed.root(), 1);
+    switch (static_cast<HybridMessage>(wire_u64(wire_at(parsed.root(), 0)))) {
+      case HybridMessage::kEvents: {
+        std::vector<SeqEvent> events;
+        const uint32_t size = wire_tuples_size(body, 3);
+        for (uint32_t i = 0; i < size; i += 3) {
+          events.push_back(SeqEvent{wire_u64(wire_at(body, i)), wire_str(wire_at(body, i + 1)),
+                                    wire_i64(wire_at(body, i + 2))});
+        }
+        append(context, from, events);
+        context.send(from, tagged(HybridMessage::kAck,
+                                  [&](Packer& out) { out.pack_uint64(applied_[from]); }));
+        break;
+      }
+      case HybridMessage::kAck:
+        acknowledge(context, wire_u64(body));
+        break;
+      case HybridMessage::kPublished:
+        unpack_totals(body, published_);
+        ++version_;
+        break;
+      default:
+        EDGESIM_ASSERT(false, "unknown hybrid message {}", wire_u64(wire_at(parsed.root(), 0)));
     }
   }
 
@@ -129,6 +178,11 @@ class HybridReplica final : public Replica {
     std::string key;
     int64_t by;
   };
+  struct SeqEvent {
+    uint64_t seq;
+    std::string_view key;
+    int64_t by;
+  };
 
   bool authoritative(const std::string& key) const {
     return options_.all_authoritative || options_.authoritative.count(key) != 0;
@@ -137,69 +191,93 @@ class HybridReplica final : public Replica {
   NodeId authority(NodeContext& context) const {
     return context.peers()[options_.authority % context.peers().size()];
   }
-  static std::string tagged(const Value& message) { return "h" + encode_value(message); }
+  // 'h', then [kind, body] with the body packed by `pack_body`.
+  template <typename PackBody>
+  static std::string tagged(HybridMessage kind, PackBody&& pack_body) {
+    return wire_encode([&](Packer& out) {
+      pack_packed(out, "h");
+      out.pack_array(2);
+      out.pack_uint8(static_cast<uint8_t>(kind));
+      pack_body(out);
+    });
+  }
+
+  void pack_outbox(Packer& out) const {
+    out.pack_array(static_cast<uint32_t>(outbox_.size() * 3));
+    for (const auto& [seq, e] : outbox_) {
+      out.pack_uint64(seq);
+      pack_string(out, e.key);
+      out.pack_int64(e.by);
+    }
+  }
 
   void record(NodeContext& context, const std::string& key, int64_t by) {
     const uint64_t seq = ++last_event_;
     outbox_[seq] = Event{key, by};
-    context.durable().put(fmt::format("hybrid/event/{:020}", seq), encode_value(Value::array({key, by})));
+    context.durable().put(event_key(seq), wire_encode([&](Packer& out) {
+                            out.pack_array(2);
+                            pack_string(out, key);
+                            out.pack_int64(by);
+                          }));
     context.durable().put("hybrid/seq", std::to_string(last_event_));
   }
 
   // Authority: appends an origin's events in order, exactly once.
-  void append(NodeContext& context, NodeId origin, const Value& events) {
+  void append(NodeContext& context, NodeId origin, std::span<const SeqEvent> events) {
     uint64_t& applied = applied_[origin];
-    for (const Value& e : events) {
-      const uint64_t seq = e.at(0).get<uint64_t>();
-      if (seq != applied + 1) continue;  // a duplicate, or after a gap: resent later
-      applied = seq;
-      totals_[e.at(1).get<std::string>()] += e.at(2).get<int64_t>();
+    for (const SeqEvent& e : events) {
+      if (e.seq != applied + 1) continue;  // a duplicate, or after a gap: resent later
+      applied = e.seq;
+      auto total = totals_.find(e.key);
+      if (total == totals_.end()) total = totals_.emplace(std::string(e.key), 0).first;
+      total->second += e.by;
       ++logged_;
       ++version_;
     }
-    context.durable().put(fmt::format("hybrid/log/{}", origin), encode_value(Value{{"applied", applied}}));
-    context.durable().put("hybrid/totals", encode_value(Value(totals_)));
+    context.durable().put(std::string(kLogPrefix) + std::to_string(origin),
+                          wire_encode([&](Packer& out) { out.pack_uint64(applied); }));
+    context.durable().put("hybrid/totals",
+                          wire_encode([&](Packer& out) { pack_totals(out, totals_); }));
   }
 
   void acknowledge(NodeContext& context, uint64_t seq) {
     while (!outbox_.empty() && outbox_.begin()->first <= seq) {
-      context.durable().erase(fmt::format("hybrid/event/{:020}", outbox_.begin()->first));
+      context.durable().erase(event_key(outbox_.begin()->first));
       outbox_.erase(outbox_.begin());
     }
   }
 
   void reconcile(NodeContext& context) {
     if (is_authority(context)) {
-      Value own = Value::array();
-      for (const auto& [seq, e] : outbox_) own.push_back(Value::array({seq, e.key, e.by}));
+      std::vector<SeqEvent> own;
+      for (const auto& [seq, e] : outbox_) own.push_back(SeqEvent{seq, e.key, e.by});
       append(context, context.self(), own);
       acknowledge(context, applied_[context.self()]);
-      const std::string published = tagged({{"t", "published"}, {"totals", totals_}});
+      const std::string published =
+          tagged(HybridMessage::kPublished, [&](Packer& out) { pack_totals(out, totals_); });
       for (NodeId peer : context.peers()) {
         if (peer != context.self()) context.send(peer, published);
       }
       return;
     }
     if (outbox_.empty()) return;
-    Value events = Value::array();
-    for (const auto& [seq, e] : outbox_) events.push_back(Value::array({seq, e.key, e.by}));
-    context.send(authority(context), tagged({{"t", "events"}, {"e", events}}));
+    context.send(authority(context),
+                 tagged(HybridMessage::kEvents, [&](Packer& out) { pack_outbox(out); }));
   }
 
   void load(NodeContext& context) {
     ++version_;
     const DurableStore& store = context.durable();
     if (auto seq = store.get("hybrid/seq")) last_event_ = std::stoull(*seq);
-    if (auto bytes = store.get("hybrid/totals")) {
-      const Value totals = decode_value(*bytes);
-      for (auto it = totals.begin(); it != totals.end(); ++it) totals_[it.key()] = it.value().get<int64_t>();
-    }
+    if (auto bytes = store.get("hybrid/totals")) unpack_totals(WireMessage(*bytes).root(), totals_);
     for (const auto& [key, bytes] : store.entries()) {
-      if (key.rfind("hybrid/event/", 0) == 0) {
-        const Value e = decode_value(bytes);
-        outbox_[std::stoull(key.substr(13))] = Event{e.at(0).get<std::string>(), e.at(1).get<int64_t>()};
-      } else if (key.rfind("hybrid/log/", 0) == 0) {
-        applied_[static_cast<NodeId>(std::stoul(key.substr(11)))] = decode_value(bytes).at("applied").get<uint64_t>();
+      if (key.starts_with(kEventPrefix)) {
+        const WireMessage e(bytes);
+        outbox_[std::stoull(key.substr(kEventPrefix.size()))] =
+            Event{std::string(wire_str(wire_at(e.root(), 0))), wire_i64(wire_at(e.root(), 1))};
+      } else if (key.starts_with(kLogPrefix)) {
+        applied_[static_cast<NodeId>(std::stoul(key.substr(kLogPrefix.size())))] =
+            wire_u64(WireMessage(bytes).root());
       }
     }
   }
@@ -209,11 +287,12 @@ class HybridReplica final : public Replica {
   TimerId reconcile_timer_ = 0;
   uint64_t last_event_ = 0;                 // persisted: event seqs never repeat
   std::map<uint64_t, Event> outbox_;        // unacknowledged events, persisted
-  std::map<std::string, int64_t> totals_;   // authority: the log's totals, persisted
+  Totals totals_;                           // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;      // authority: last event applied per origin, persisted
-  std::map<std::string, int64_t> published_;  // the last totals the authority published
+  Totals published_;                        // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
+  msgpack::zone zone_;    // where received messages are parsed (reused)
 };
 
 class HybridEngine final : public Engine {
