@@ -4,6 +4,7 @@
 #include <vector>
 
 namespace edgesim::models {
+
 bool DotKernel::value_less(const Value& a, const Value& b) {
   if (a.is_string() && b.is_string())
     return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
@@ -171,7 +172,7 @@ void DotKernel::pack(Packer& out) const {
 }
 
 DotKernel DotKernel::unpack(const WireObject& in) {
-  // Built in bulk (one sort) rather than by put(), which would shift the map on every insert: a
+  // Built in bulk rather than by put(), which would shift the sorted list on every insert: a
   // full state carries thousands of values.
   DotKernel kernel;
   const WireObject& values = wire_at(in, 0);
