@@ -92,13 +92,9 @@ class CrdtJournal {
   inline static const std::string kSnapshotKey = "snapshot";
   inline static const std::string kLogPrefix = "wal/";
 
-  // "wal/" and the counter in 20 digits, zero-padded, so key order is log order. (Written by hand:
-  // fmt::format was 1,100 instructions per op of a counter run.)
   static std::string log_key(uint64_t counter) {
-    std::string key = kLogPrefix + std::string(20, '0');
-    for (size_t at = key.size(); counter > 0; counter /= 10) key[--at] = static_cast<char>('0' + counter % 10);
-    return key;
-  }
+    return ordered_key(kLogPrefix, counter);
+  }  // log order
 
   // The log's keys, oldest first.
   static std::vector<std::string> log_keys(const DurableStore& store) {
