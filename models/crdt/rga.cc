@@ -84,13 +84,42 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 void Rga::index_if_needed() {
   if (known_.size() == order_.size()) return;  // a document's ids are unique: indexed already
   tombstones_.clear();
-  Index::sequence_type ids;
+  std::vector<std::pair<Id, uint32_t>> ids;
   ids.reserve(order_.size());
   for (uint32_t index : order_) {
     ids.emplace_back(pool_[index].id, index);
     if (pool_[index].delete_dot) tombstones_.push_back(index);
   }
-  known_.adopt_sequence(std::move(ids));  // sorts by id
+  known_.assign(ids);
+}
+
+std::vector<Rga::IdIndex::Entry>::const_iterator Rga::IdIndex::lower_bound(const Id& id) const {
+  return std::lower_bound(entries_.begin(), entries_.end(), id,
+                          [](const Entry& entry, const Id& key) { return entry.id() < key; });
+}
+
+const uint32_t* Rga::IdIndex::find(const Id& id) const {
+  const auto it = lower_bound(id);
+  return it != entries_.end() && it->id() == id ? &it->slot : nullptr;
+}
+
+void Rga::IdIndex::insert(const Id& id, uint32_t slot) {
+  // New ids are usually Lamport-greater than every id seen: try the end first.
+  if (entries_.empty() || entries_.back().id() < id) {
+    entries_.push_back(Entry{id.counter, id.replica, slot});
+    return;
+  }
+  const auto at = lower_bound(id);
+  EDGESIM_ASSERT(at == entries_.end() || at->id() != id, "an RGA id is indexed twice");
+  entries_.insert(at, Entry{id.counter, id.replica, slot});
+}
+
+void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
+  entries_.clear();
+  entries_.reserve(entries.size());
+  for (const auto& [id, slot] : entries) entries_.push_back(Entry{id.counter, id.replica, slot});
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.id() < b.id(); });
 }
 
 uint32_t Rga::place(const Element& element) {
@@ -117,9 +146,9 @@ std::vector<Rga::Element> Rga::elements() const {
 }
 
 std::optional<size_t> Rga::find(const Id& id) const {
-  const auto known = known_.find(id);
-  if (known == known_.end()) return std::nullopt;
-  const uint32_t index = known->second;
+  const uint32_t* known = known_.find(id);
+  if (known == nullptr) return std::nullopt;
+  const uint32_t index = *known;
   // Runs of characters arrive together, each one's origin the one before: look next to the last
   // element placed before searching the document.
   for (size_t i = last_placed_; i < order_.size() && i < last_placed_ + 2; ++i) {
@@ -220,7 +249,7 @@ bool Rga::integrate(const Element& element, std::optional<size_t> origin_positio
   }
   order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), index);
   last_placed_ = position;
-  known_.emplace(element.id, index);
+  known_.insert(element.id, index);
   lamport_ = std::max(lamport_, element.id.counter);
   return true;
 }
@@ -232,7 +261,7 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
   // ids only grow, so none would be skipped. So they go in together, with one shift of order_.
   size_t end = first;
   while (end < incoming.size() && continues_run(incoming[end - 1], incoming[end]) &&
-         known_.find(incoming[end].id) == known_.end()) {
+         known_.find(incoming[end].id) == nullptr) {
     ++end;
   }
   if (end == first) return 0;
@@ -248,7 +277,7 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
     } else {
       ++visible_;
     }
-    known_.emplace(element.id, slot);
+    known_.insert(element.id, slot);
     lamport_ = std::max(lamport_, element.id.counter);
   }
   order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), slots.begin(), slots.end());
@@ -301,10 +330,10 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
     std::vector<Element> waiting;
     for (size_t i = 0; i < incoming.size(); ++i) {
       const Element& element = incoming[i];
-      if (const auto known = known_.find(element.id); known != known_.end()) {
-        const std::optional<Dot>& ours = pool_[known->second].delete_dot;
+      if (const uint32_t* known = known_.find(element.id)) {
+        const std::optional<Dot>& ours = pool_[*known].delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
-          changed = mark_deleted(known->second, *element.delete_dot) || changed;
+          changed = mark_deleted(*known, *element.delete_dot) || changed;
           if (inflation) inflation->append(element);
         }
         progress = true;
@@ -367,9 +396,7 @@ void Rga::compact(const VersionVector& stable) {
     pool_[index] = Element{};
   }
   std::erase_if(order_, [&](uint32_t index) { return gone[index]; });
-  Index::sequence_type ids = known_.extract_sequence();
-  ids.erase(std::remove_if(ids.begin(), ids.end(), [&](const auto& entry) { return gone[entry.second]; }), ids.end());
-  known_.adopt_sequence(boost::container::ordered_unique_range, std::move(ids));
+  known_.erase_if([&](uint32_t index) { return gone[index]; });
   free_.insert(free_.end(), collected.begin(), collected.end());
   last_placed_ = 0;
   if (free_.size() > order_.size()) repack();  // a shrunken document gives its memory back
