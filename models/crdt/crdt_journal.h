@@ -92,9 +92,8 @@ class CrdtJournal {
   inline static const std::string kSnapshotKey = "snapshot";
   inline static const std::string kLogPrefix = "wal/";
 
-  static std::string log_key(uint64_t counter) {
-    return ordered_key(kLogPrefix, counter);
-  }  // log order
+  // Key order is log order.
+  static std::string log_key(uint64_t counter) { return ordered_key(kLogPrefix, counter); }
 
   // The log's keys, oldest first.
   static std::vector<std::string> log_keys(const DurableStore& store) {

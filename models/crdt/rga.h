@@ -115,7 +115,7 @@ class Rga {
   // A sorted vector (no node allocation per element, as a std::map had: a fifth of integrating
   // one) of trivially copyable entries, so an insert shifts by memmove: a received run's ids
   // interleave with the other replicas' and land mid-vector, and shifting boost::flat_map's
-  // std::pair entries one by one was a tenth of an RGA run.
+  // std::pair entries one assignment at a time cost 3% of an RGA run.
   class IdIndex {
    public:
     const uint32_t* find(const Id& id) const;  // the pool index, or null

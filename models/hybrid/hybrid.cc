@@ -22,10 +22,11 @@ enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 constexpr std::string_view kEventPrefix = "hybrid/event/";
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 
-using Totals =
-    std::map<std::string, int64_t, std::less<>>;  // transparent: looked up by wire strings
+// Transparent, so that totals are looked up by the strings of a received message.
+using Totals = std::map<std::string, int64_t, std::less<>>;
 
-std::string event_key(uint64_t seq) { return ordered_key(kEventPrefix, seq); }  // seq order
+// Key order is seq order.
+std::string event_key(uint64_t seq) { return ordered_key(kEventPrefix, seq); }
 
 void pack_totals(Packer& out, const Totals& totals) {
   out.pack_array(static_cast<uint32_t>(totals.size() * 2));

@@ -126,8 +126,8 @@ class Simulation final : public EventHandler {
   }
 
   // The replica's observed value in a canonical encoding (MessagePack: equal bytes for equal
-  // values, and several times cheaper to produce than JSON text, which was a tenth of an OR-set
-  // run), re-observed only if it may have changed.
+  // values, and a third cheaper to produce than JSON text, which was a tenth of an OR-set run),
+  // re-observed only if it may have changed.
   const std::string& observed_dump(NodeId node, const Replica& replica) {
     const std::optional<uint64_t> version = replica.observe_version();
     ObservedValue& cached = observed_[node];
