@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "models/crdt/slot_pool.h"
+
 namespace edgesim::models {
 
 bool DotKernel::value_less(const Value& a, const Value& b) {
@@ -30,14 +32,7 @@ bool DotKernel::holds(const Dot& dot) const {
 }
 
 DotKernel::Slot DotKernel::store(const Value& value) {
-  if (free_slots_.empty()) {
-    pool_.push_back(value);
-    return static_cast<Slot>(pool_.size() - 1);
-  }
-  const Slot slot = free_slots_.back();
-  free_slots_.pop_back();
-  pool_[slot] = value;
-  return slot;
+  return place_in_pool(pool_, free_slots_, value);
 }
 
 void DotKernel::put(const Dot& dot, const Value& value) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "models/crdt/slot_pool.h"
 #include "sim/core/assert.h"
 
 namespace edgesim::models {
@@ -122,16 +123,7 @@ void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
             [](const Entry& a, const Entry& b) { return a.id() < b.id(); });
 }
 
-uint32_t Rga::place(const Element& element) {
-  if (free_.empty()) {
-    pool_.push_back(element);
-    return static_cast<uint32_t>(pool_.size() - 1);
-  }
-  const uint32_t index = free_.back();
-  free_.pop_back();
-  pool_[index] = element;
-  return index;
-}
+uint32_t Rga::place(const Element& element) { return place_in_pool(pool_, free_, element); }
 
 void Rga::append(const Element& element) {
   order_.push_back(place(element));
