@@ -4,11 +4,6 @@
 
 namespace edgesim::models {
 
-uint64_t VersionVector::get(ReplicaId replica) const {
-  auto it = counters_.find(replica);
-  return it == counters_.end() ? 0 : it->second;
-}
-
 void VersionVector::set(ReplicaId replica, uint64_t counter) {
   if (counter == 0) {
     counters_.erase(replica);
@@ -47,10 +42,6 @@ VersionVector VersionVector::unpack(const WireObject& in) {
   vv.counters_ = unpack_counters<ReplicaCounters>(in);
   for (auto it = vv.counters_.begin(); it != vv.counters_.end();) it = it->second == 0 ? vv.counters_.erase(it) : it + 1;
   return vv;
-}
-
-bool CausalContext::contains(const Dot& dot) const {
-  return dot.second <= vector_.get(dot.first) || cloud_.count(dot) != 0;
 }
 
 Dot CausalContext::next_dot(ReplicaId replica) {

@@ -31,7 +31,11 @@ using DotSet = boost::container::flat_set<Dot>;  // flat for the same reason: us
 // Per-replica counters; missing entries are 0.
 class VersionVector {
  public:
-  uint64_t get(ReplicaId replica) const;
+  // Inline: dot kernels ask for each dot they merge (contains() below).
+  uint64_t get(ReplicaId replica) const {
+    const auto it = counters_.find(replica);
+    return it == counters_.end() ? 0 : it->second;
+  }
   void set(ReplicaId replica, uint64_t counter);
   bool merge(const VersionVector& other);  // pointwise max; true if this changed
   // Pointwise min with `other` (replicas missing from either count as 0).
@@ -48,7 +52,9 @@ class VersionVector {
 
 class CausalContext {
  public:
-  bool contains(const Dot& dot) const;
+  bool contains(const Dot& dot) const {
+    return dot.second <= vector_.get(dot.first) || (!cloud_.empty() && cloud_.count(dot) != 0);
+  }
   // A fresh dot for `replica`: one past the highest it has seen. Records it.
   Dot next_dot(ReplicaId replica);
   void insert(const Dot& dot);
