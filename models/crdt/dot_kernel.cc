@@ -92,7 +92,7 @@ void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKer
 }
 
 void DotKernel::remove_value(const Value& value, DotKernel& delta) {
-  by_value();
+  by_value();  // builds the value order if this is its first use
   std::vector<Dot> dots;
   for (auto it = index_position(value, Dot{0, 0});
        it != by_value_.end() && same_value(pool_[it->slot], value); ++it) {
