@@ -110,6 +110,15 @@ WireMessage::WireMessage(std::string_view bytes, msgpack::zone& reuse) {
   }
 }
 
+WireMessage::WireMessage(std::string_view records, size_t& offset) {
+  try {
+    handle_ = msgpack::unpack(records.data(), records.size(), offset);
+    root_ = handle_.get();
+  } catch (const std::exception& error) {
+    EDGESIM_ASSERT(false, "malformed engine record: {}", error.what());
+  }
+}
+
 std::string ordered_key(std::string_view prefix, uint64_t counter) {
   std::string key = std::string(prefix) + std::string(20, '0');
   for (size_t at = key.size(); counter > 0; counter /= 10)

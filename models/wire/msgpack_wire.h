@@ -84,12 +84,24 @@ class WireMessage {
   // Parses into `reuse`, cleared first: once the zone has grown to a message's size, parsing
   // allocates nothing. For a replica's hot path; the message dies before the zone's next use.
   WireMessage(std::string_view bytes, msgpack::zone& reuse);
+  // Parses the record that starts at `offset` in a sequence of records, and moves `offset` past it.
+  WireMessage(std::string_view records, size_t& offset);
   const WireObject& root() const { return root_; }
 
  private:
   msgpack::object_handle handle_;
   WireObject root_;
 };
+
+// Records appended one after another (a write-ahead log): calls `visit` with each one's root,
+// oldest first.
+template <typename Visit>
+void for_each_wire_record(std::string_view records, Visit&& visit) {
+  for (size_t offset = 0; offset < records.size();) {
+    const WireMessage record(records, offset);
+    visit(record.root());
+  }
+}
 
 // A durable record's key: `prefix`, then `counter` in 20 zero-padded digits, so that key order is
 // counter order. (Written by hand: fmt::format cost 1,100 instructions per op of a counter run.)

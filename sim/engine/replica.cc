@@ -7,6 +7,11 @@ void DurableStore::put(const std::string& key, std::string bytes) {
   ++writes_;
 }
 
+void DurableStore::append(const std::string& key, std::string_view bytes) {
+  entries_[key].append(bytes);
+  ++writes_;
+}
+
 std::optional<std::string> DurableStore::get(const std::string& key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;

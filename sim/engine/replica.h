@@ -23,6 +23,9 @@ using NodeId = uint32_t;
 class DurableStore {
  public:
   void put(const std::string& key, std::string bytes);
+  // Appends to the value under `key` (created if absent): one write, like appending a record to a
+  // log file, however long the value has grown.
+  void append(const std::string& key, std::string_view bytes);
   std::optional<std::string> get(const std::string& key) const;
   void erase(const std::string& key);
   // Erases every key that starts with `prefix` (one write per key erased).

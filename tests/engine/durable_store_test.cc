@@ -18,5 +18,17 @@ TEST(DurableStore, ErasePrefixErasesExactlyTheKeysThatStartWithIt) {
   EXPECT_EQ(store.writes(), writes + 3);
 }
 
+TEST(DurableStore, AppendExtendsAValueOneWriteAtATime) {
+  DurableStore store;
+  store.append("log", "ab");  // creates it
+  store.append("log", "");
+  store.append("log", "cd");
+  EXPECT_EQ(store.get("log"), "abcd");
+  EXPECT_EQ(store.writes(), 3u);
+  store.put("log", "x");
+  store.append("log", "y");
+  EXPECT_EQ(store.get("log"), "xy");
+}
+
 }  // namespace
 }  // namespace edgesim
