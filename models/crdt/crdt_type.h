@@ -60,6 +60,16 @@ concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stam
 template <typename T>
 concept DeltaGrouping = requires(T t, const T& c) { t.absorb(c); };
 
+// Optionally (PackedMerging):
+//   bool merge_packed(const WireObject& in);  // merge(unpack(in)), read straight from the wire
+//                                             // without building the incoming value (for the
+//                                             // small values of counters and registers, building
+//                                             // it cost more than the merge)
+template <typename T>
+concept PackedMerging = requires(T t, const WireObject& in) {
+  { t.merge_packed(in) } -> std::same_as<bool>;
+};
+
 template <typename T>
 concept InflationReporting = requires(T t, const T& c) {
   { t.merge(c, t) } -> std::same_as<bool>;

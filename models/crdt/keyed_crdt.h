@@ -45,11 +45,22 @@ class KeyedCrdt {
   bool join_packed(const WireObject& in, KeyedCrdt* inflation) {
     EDGESIM_ASSERT(in.type == msgpack::type::MAP, "expected a map of keyed CRDT values");
     bool changed = false;
+    // pack() writes keys in order, so each key's place is found by walking on from the last one.
+    auto from = entries_.begin();
+    std::string_view previous;
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
-      changed =
-          join_value(entries_.lower_bound(key), key, T::unpack(entry.val), inflation) || changed;
+      const auto at = i > 0 && key > previous ? seek(from, key) : entries_.lower_bound(key);
+      previous = key;
+      from = at;  // at or just after this key: where the next, greater key's search starts
+      if constexpr (PackedMerging<T>) {
+        if (inflation == nullptr && at != entries_.end() && at->first == key) {
+          changed = at->second.merge_packed(entry.val) || changed;
+          continue;
+        }
+      }
+      changed = join_value(at, key, T::unpack(entry.val), inflation) || changed;
     }
     return changed;
   }
@@ -126,6 +137,16 @@ class KeyedCrdt {
       changed = join_value(entries_.lower_bound(key), key, value, inflation) || changed;
     }
     return changed;
+  }
+
+  // The first entry not before `key`, searching forward from `from` (no entry before `from` is
+  // after `key`): a few steps when keys arrive in order and close together, a tree search when
+  // they are far apart.
+  typename Entries::iterator seek(typename Entries::iterator from, std::string_view key) {
+    for (int steps = 0; from != entries_.end() && from->first < key; ++from) {
+      if (++steps > 4) return entries_.lower_bound(key);
+    }
+    return from;
   }
 
   // Joins `value` into the entry for `key`; `at` is entries_.lower_bound(key).

@@ -20,6 +20,16 @@ bool LwwRegister::merge(const LwwRegister& other) {
   return true;
 }
 
+bool LwwRegister::merge_packed(const WireObject& in) {
+  if (in.is_nil()) return false;
+  const Stamp theirs = unpack_stamp(in);
+  if (set_ && !(stamp_ < theirs)) return false;
+  set_ = true;
+  stamp_ = theirs;
+  value_ = wire_bool(wire_at(in, 1)) ? std::nullopt : std::optional<Value>(unpack_value(wire_at(in, 0)));
+  return true;
+}
+
 void LwwRegister::compact(const VersionVector& stable) {
   if (set_ && !value_ && stable.get(stamp_.replica) >= stamp_.counter) *this = LwwRegister{};
 }
@@ -51,9 +61,13 @@ LwwRegister LwwRegister::unpack(const WireObject& in) {
   if (in.is_nil()) return reg;
   reg.set_ = true;
   if (!wire_bool(wire_at(in, 1))) reg.value_ = unpack_value(wire_at(in, 0));
-  reg.stamp_ = Stamp{HlcTimestamp{wire_i64(wire_at(in, 2)), static_cast<uint32_t>(wire_u64(wire_at(in, 3)))},
-                     static_cast<ReplicaId>(wire_u64(wire_at(in, 4))), wire_u64(wire_at(in, 5))};
+  reg.stamp_ = unpack_stamp(in);
   return reg;
+}
+
+LwwRegister::Stamp LwwRegister::unpack_stamp(const WireObject& in) {
+  return Stamp{HlcTimestamp{wire_i64(wire_at(in, 2)), static_cast<uint32_t>(wire_u64(wire_at(in, 3)))},
+               static_cast<ReplicaId>(wire_u64(wire_at(in, 4))), wire_u64(wire_at(in, 5))};
 }
 
 }  // namespace edgesim::models

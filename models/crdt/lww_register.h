@@ -15,6 +15,7 @@ class LwwRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, LwwRegister& delta);
   bool merge(const LwwRegister& other);
+  bool merge_packed(const WireObject& in);  // merge(unpack(in)); a losing value is not unpacked
   void pack(Packer& out) const;  // nil, or [value or nil, tombstone, wall, logical, replica, counter]
   static LwwRegister unpack(const WireObject& in);
   Value observe() const { return value_ ? *value_ : Value(nullptr); }
@@ -35,6 +36,7 @@ class LwwRegister {
     }
     bool operator==(const Stamp& other) const { return hlc == other.hlc && replica == other.replica; }
   };
+  static Stamp unpack_stamp(const WireObject& in);  // of a packed, set register
   const Stamp& stamp() const { return stamp_; }
 
  private:

@@ -17,6 +17,22 @@ bool join(PnCounter::Totals& mine, const PnCounter::Totals& theirs) {
   return changed;
 }
 
+// join() from a packed flat (replica, total) array.
+bool join_packed(PnCounter::Totals& mine, const WireObject& theirs) {
+  bool changed = false;
+  const uint32_t size = wire_tuples_size(theirs, 2);
+  for (uint32_t i = 0; i < size; i += 2) {
+    const auto replica = static_cast<ReplicaId>(wire_u64(wire_at(theirs, i)));
+    const uint64_t total = wire_u64(wire_at(theirs, i + 1));
+    auto [slot, inserted] = mine.try_emplace(replica, total);
+    if (inserted || total > slot->second) {
+      slot->second = total;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 }  // namespace
 
 PnCounter PnCounter::from_totals(Totals increments, Totals decrements) {
@@ -42,6 +58,12 @@ Result PnCounter::apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta) 
 bool PnCounter::merge(const PnCounter& other) {
   const bool increments = join(increments_, other.increments_);
   const bool decrements = join(decrements_, other.decrements_);
+  return increments || decrements;
+}
+
+bool PnCounter::merge_packed(const WireObject& in) {
+  const bool increments = join_packed(increments_, wire_at(in, 0));
+  const bool decrements = join_packed(decrements_, wire_at(in, 1));
   return increments || decrements;
 }
 

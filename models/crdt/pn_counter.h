@@ -13,6 +13,7 @@ class PnCounter {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta);
   bool merge(const PnCounter& other);
+  bool merge_packed(const WireObject& in);  // merge(unpack(in)) without building it
   void pack(Packer& out) const;  // [increments, decrements], each as flat (replica, total) pairs
   static PnCounter unpack(const WireObject& in);
   Value observe() const { return value(); }

@@ -138,6 +138,7 @@ template <typename Map>
 Map unpack_counters(const WireObject& in) {
   const uint32_t size = wire_tuples_size(in, 2);
   Map counters;
+  if constexpr (requires { counters.reserve(size); }) counters.reserve(size / 2);  // one allocation
   for (uint32_t i = 0; i < size; i += 2) {
     counters.emplace_hint(counters.end(), static_cast<uint32_t>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
   }

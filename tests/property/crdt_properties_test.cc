@@ -5,6 +5,7 @@
 //   - a delta group, as delta sync batches and sends it (through the wire format, into a replica
 //     that lacks the key), merges like its deltas one by one;
 //   - the inflation a merge reports, relayed instead of the incoming value, has the same effect;
+//   - joining a keyed state straight from the wire does what joining its unpacked copy does;
 //   - on one replica, the type behaves like its sequential reference model.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -211,6 +212,58 @@ void check_relayed_inflation(const std::vector<Step>& steps) {
   }());
 }
 
+// A keyed state of `values`, the i-th under key "k<i>" where `present[i]`, packed in key order
+// or (`reversed`) against it, as no sender of ours does but a receiver must still take.
+template <typename T>
+std::string packed_keyed(const std::vector<T>& values, const std::vector<bool>& present, bool reversed) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (present[i]) order.push_back(i);
+  }
+  if (reversed) std::reverse(order.begin(), order.end());
+  return wire_encode([&](Packer& out) {
+    out.pack_map(static_cast<uint32_t>(order.size()));
+    for (size_t i : order) {
+      out.pack(std::string("k") + std::to_string(i));
+      values[i].pack(out);
+    }
+  });
+}
+
+// join_packed() merges values in place from the wire where the type can (PackedMerging) and finds
+// each key's place by walking on from the previous one: it must do exactly what joining (or
+// merging, with an inflation) the unpacked state does, keys in order or not.
+template <typename T>
+void check_packed_join(const std::vector<Step>& steps) {
+  const Execution<T> run = execute<T>(steps);
+  // Keys k0..k(2n-1): the receiver holds a replica's state under some of them, the sender another
+  // replica's under some, so that some keys are new to the receiver and some are merged.
+  std::vector<T> mine, theirs;
+  for (size_t i = 0; i < 2 * kReplicas; ++i) {
+    mine.push_back(run.states[i % kReplicas]);
+    theirs.push_back(run.states[(i + 1 + i / kReplicas) % kReplicas]);
+  }
+  const auto mine_present = *rc::gen::container<std::vector<bool>>(mine.size(), rc::gen::arbitrary<bool>());
+  const auto theirs_present = *rc::gen::container<std::vector<bool>>(theirs.size(), rc::gen::arbitrary<bool>());
+  const bool reversed = *rc::gen::arbitrary<bool>();
+  const WireMessage receiver_bytes(packed_keyed(mine, mine_present, false));
+  const WireMessage incoming(packed_keyed(theirs, theirs_present, reversed));
+  const KeyedCrdt<T> receiver = KeyedCrdt<T>::unpack(receiver_bytes.root());
+  const auto packed = [](const KeyedCrdt<T>& keyed) { return wire_encode([&](Packer& out) { keyed.pack(out); }); };
+
+  KeyedCrdt<T> joined_packed = receiver, joined = receiver;
+  const bool joined_packed_changed = joined_packed.join_packed(incoming.root(), nullptr);
+  RC_ASSERT(joined_packed_changed == joined.join(KeyedCrdt<T>::unpack(incoming.root())));
+  RC_ASSERT(packed(joined_packed) == packed(joined));
+
+  KeyedCrdt<T> merged_packed = receiver, merged = receiver, inflation;
+  const bool changed = merged_packed.join_packed(incoming.root(), &inflation);
+  RC_ASSERT(changed == !inflation.empty());
+  const KeyedCrdt<T> expected_inflation = merged.merge(KeyedCrdt<T>::unpack(incoming.root()));
+  RC_ASSERT(packed(merged_packed) == packed(merged));
+  RC_ASSERT(packed(inflation) == packed(expected_inflation));
+}
+
 // Convergence compares observe() across replicas and re-observes one only when its
 // observe_version() changed, which compaction does not do. So compaction must not change what a
 // replica observes. A delete in a document never written left an empty document, observed as "",
@@ -257,6 +310,9 @@ TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   }                                                                                                 \
   RC_GTEST_PROP(Type##Properties, RelayedInflationActsLikeTheIncomingValue, ()) {                   \
     check_relayed_inflation<Type>(*gen_steps<Type>());                                              \
+  }                                                                                                 \
+  RC_GTEST_PROP(Type##Properties, JoiningStraightFromTheWireActsLikeJoiningTheUnpackedState, ()) { \
+    check_packed_join<Type>(*gen_steps<Type>());                                                    \
   }
 
 CRDT_PROPERTIES(PnCounter)
