@@ -38,10 +38,12 @@ class CrdtJournal {
   void note_remote_merge() { unsnapshotted_merges_ = true; }
   bool has_unsnapshotted_merges() const { return unsnapshotted_merges_; }
 
-  // Logs a local op's delta; true when a snapshot is due.
-  bool log(DurableStore& store, const KeyedCrdt<T>& delta, const CrdtStamp& stamp) {
+  // Logs a local op's delta to the value of `key`; true when a snapshot is due.
+  bool log(DurableStore& store, std::string_view key, const T& delta, const CrdtStamp& stamp) {
     std::string record = wire_encode([&](Packer& out) {
       out.pack_array(4);
+      out.pack_map(1);  // a keyed CRDT of one key (KeyedCrdt::pack)
+      pack_string(out, key);
       delta.pack(out);
       out.pack_uint64(stamp.counter);
       pack_hlc(out, stamp.hlc);

@@ -74,19 +74,19 @@ class CrdtReplica final : public Replica {
 
   void on_op(NodeContext& context, const Op& op) override {
     if (op.f == "read") {
-      KeyedCrdt<T> unused;
+      T unused;
       context.complete(op.id, state_.apply(op, CrdtStamp{context.self(), vv_.get(context.self()), hlc_.last()}, unused));
       return;
     }
     const CrdtStamp stamp{context.self(), vv_.get(context.self()) + 1, hlc_.now(context.now())};
-    KeyedCrdt<T> delta;
+    T delta;
     Result result = state_.apply(op, stamp, delta);
     if (result.ok) {
       vv_.set(context.self(), stamp.counter);
       durable_vv_.set(context.self(), stamp.counter);  // logged before it is acknowledged
       ++version_;
-      if (journal_.log(context.durable(), delta, stamp)) snapshot(context);
-      if (options_.mode == SyncMode::kDelta) open_.absorb(delta);
+      if (journal_.log(context.durable(), op.key, delta, stamp)) snapshot(context);
+      if (options_.mode == SyncMode::kDelta) open_.absorb(op.key, delta);
     }
     context.complete(op.id, std::move(result));
   }

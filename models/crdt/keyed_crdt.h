@@ -18,14 +18,21 @@ class KeyedCrdt {
   // Transparent, so that keys read from the wire are looked up without copying them.
   using Entries = std::map<std::string, T, std::less<>>;
 
+  // Applies a client op to its key's value; a successful update leaves the value's delta in
+  // `delta` (an empty T before). A read does not create the key.
+  Result apply(const Op& op, const CrdtStamp& stamp, T& delta) {
+    if (op.f == "read") {
+      const auto it = entries_.find(op.key);
+      if (it == entries_.end()) return T{}.apply(op, stamp, delta);
+      return it->second.apply(op, stamp, delta);
+    }
+    return entries_[op.key].apply(op, stamp, delta);
+  }
+  // The same, with the delta as a keyed CRDT of the one key (empty after a read or a failure).
   Result apply(const Op& op, const CrdtStamp& stamp, KeyedCrdt& delta) {
     T value_delta;
-    if (op.f == "read" && entries_.count(op.key) == 0) {
-      T absent;  // reading must not create the key
-      return absent.apply(op, stamp, value_delta);
-    }
-    Result result = entries_[op.key].apply(op, stamp, value_delta);
-    if (result.ok && op.f != "read") delta.entries_[op.key].merge(value_delta);
+    Result result = apply(op, stamp, value_delta);
+    if (result.ok && op.f != "read") delta.absorb(op.key, value_delta);
     return result;
   }
 
@@ -67,12 +74,15 @@ class KeyedCrdt {
 
   // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
   void absorb(const KeyedCrdt& delta) {
-    for (const auto& [key, value] : delta.entries_) {
-      if constexpr (DeltaGrouping<T>) {
-        entries_[key].absorb(value);
-      } else {
-        entries_[key].merge(value);
-      }
+    for (const auto& [key, value] : delta.entries_) absorb(key, value);
+  }
+  void absorb(std::string_view key, const T& delta) {
+    auto at = entries_.lower_bound(key);
+    if (at == entries_.end() || at->first != key) at = entries_.emplace_hint(at, std::string(key), T{});
+    if constexpr (DeltaGrouping<T>) {
+      at->second.absorb(delta);
+    } else {
+      at->second.merge(delta);
     }
   }
 

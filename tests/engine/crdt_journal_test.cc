@@ -21,11 +21,11 @@ struct Journaled {
   // Applies and logs one increment; returns whether the journal asked for a snapshot.
   bool increment(const std::string& key) {
     const CrdtStamp stamp{kSelf, vv.get(kSelf) + 1, HlcTimestamp{int64_t(1000 + vv.get(kSelf)), 0}};
-    KeyedCrdt<PnCounter> delta;
+    PnCounter delta;
     EXPECT_TRUE(state.apply(Op{stamp.counter, "incr", key, 1}, stamp, delta).ok);
     vv.set(kSelf, stamp.counter);
     hlc = stamp.hlc;
-    return journal.log(store, delta, stamp);
+    return journal.log(store, key, delta, stamp);
   }
   void snapshot() { journal.snapshot(store, state, vv, hlc); }
   size_t log_records() const {
