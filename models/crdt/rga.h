@@ -106,7 +106,7 @@ class Rga {
   // Pool indices of the indexed document's tombstones: what compaction looks at.
   std::vector<uint32_t> tombstones_;
   uint64_t lamport_ = 0;
-  std::vector<Element> pending_;  // received before their origin
+  std::vector<Element> pending_;  // received before their origin; all of a local op's delta
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is
   // stable was collected here. Local bookkeeping, not part of the replicated state.
   VersionVector stable_;

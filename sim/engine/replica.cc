@@ -23,14 +23,6 @@ void DurableStore::erase(const std::string& key) {
   ++writes_;
 }
 
-void DurableStore::erase_prefix(std::string_view prefix) {
-  auto it = entries_.lower_bound(std::string(prefix));
-  while (it != entries_.end() && it->first.starts_with(prefix)) {
-    it = entries_.erase(it);
-    ++writes_;
-  }
-}
-
 uint64_t DurableStore::bytes() const {
   uint64_t total = 0;
   for (const auto& [key, value] : entries_) total += key.size() + value.size();

@@ -28,8 +28,6 @@ class DurableStore {
   void append(const std::string& key, std::string_view bytes);
   std::optional<std::string> get(const std::string& key) const;
   void erase(const std::string& key);
-  // Erases every key that starts with `prefix` (one write per key erased).
-  void erase_prefix(std::string_view prefix);
   const std::map<std::string, std::string>& entries() const { return entries_; }
   uint64_t writes() const { return writes_; }
   uint64_t bytes() const;
