@@ -78,7 +78,8 @@ class KeyedCrdt {
   }
   void absorb(std::string_view key, const T& delta) {
     auto at = entries_.lower_bound(key);
-    if (at == entries_.end() || at->first != key) at = entries_.emplace_hint(at, std::string(key), T{});
+    if (at == entries_.end() || at->first != key)
+      at = entries_.emplace_hint(at, std::string(key), T{});
     if constexpr (DeltaGrouping<T>) {
       at->second.absorb(delta);
     } else {

@@ -26,7 +26,8 @@ bool LwwRegister::merge_packed(const WireObject& in) {
   if (set_ && !(stamp_ < theirs)) return false;
   set_ = true;
   stamp_ = theirs;
-  value_ = wire_bool(wire_at(in, 1)) ? std::nullopt : std::optional<Value>(unpack_value(wire_at(in, 0)));
+  value_ =
+      wire_bool(wire_at(in, 1)) ? std::nullopt : std::optional<Value>(unpack_value(wire_at(in, 0)));
   return true;
 }
 
@@ -66,8 +67,9 @@ LwwRegister LwwRegister::unpack(const WireObject& in) {
 }
 
 LwwRegister::Stamp LwwRegister::unpack_stamp(const WireObject& in) {
-  return Stamp{HlcTimestamp{wire_i64(wire_at(in, 2)), static_cast<uint32_t>(wire_u64(wire_at(in, 3)))},
-               static_cast<ReplicaId>(wire_u64(wire_at(in, 4))), wire_u64(wire_at(in, 5))};
+  return Stamp{
+      HlcTimestamp{wire_i64(wire_at(in, 2)), static_cast<uint32_t>(wire_u64(wire_at(in, 3)))},
+      static_cast<ReplicaId>(wire_u64(wire_at(in, 4))), wire_u64(wire_at(in, 5))};
 }
 
 }  // namespace edgesim::models

@@ -173,7 +173,8 @@ std::string Rga::text() const {
     result[length] = element.ch;
     length += !element.delete_dot.has_value();
   }
-  EDGESIM_ASSERT(length == visible_, "RGA visible count {} but {} visible characters", visible_, length);
+  EDGESIM_ASSERT(length == visible_, "RGA visible count {} but {} visible characters", visible_,
+                 length);
   result.resize(length);
   return result;
 }

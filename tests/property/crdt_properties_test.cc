@@ -215,7 +215,8 @@ void check_relayed_inflation(const std::vector<Step>& steps) {
 // A keyed state of `values`, the i-th under key "k<i>" where `present[i]`, packed in key order
 // or (`reversed`) against it, as no sender of ours does but a receiver must still take.
 template <typename T>
-std::string packed_keyed(const std::vector<T>& values, const std::vector<bool>& present, bool reversed) {
+std::string packed_keyed(const std::vector<T>& values, const std::vector<bool>& present,
+                         bool reversed) {
   std::vector<size_t> order;
   for (size_t i = 0; i < values.size(); ++i) {
     if (present[i]) order.push_back(i);
@@ -243,13 +244,17 @@ void check_packed_join(const std::vector<Step>& steps) {
     mine.push_back(run.states[i % kReplicas]);
     theirs.push_back(run.states[(i + 1 + i / kReplicas) % kReplicas]);
   }
-  const auto mine_present = *rc::gen::container<std::vector<bool>>(mine.size(), rc::gen::arbitrary<bool>());
-  const auto theirs_present = *rc::gen::container<std::vector<bool>>(theirs.size(), rc::gen::arbitrary<bool>());
+  const auto mine_present =
+      *rc::gen::container<std::vector<bool>>(mine.size(), rc::gen::arbitrary<bool>());
+  const auto theirs_present =
+      *rc::gen::container<std::vector<bool>>(theirs.size(), rc::gen::arbitrary<bool>());
   const bool reversed = *rc::gen::arbitrary<bool>();
   const WireMessage receiver_bytes(packed_keyed(mine, mine_present, false));
   const WireMessage incoming(packed_keyed(theirs, theirs_present, reversed));
   const KeyedCrdt<T> receiver = KeyedCrdt<T>::unpack(receiver_bytes.root());
-  const auto packed = [](const KeyedCrdt<T>& keyed) { return wire_encode([&](Packer& out) { keyed.pack(out); }); };
+  const auto packed = [](const KeyedCrdt<T>& keyed) {
+    return wire_encode([&](Packer& out) { keyed.pack(out); });
+  };
 
   KeyedCrdt<T> joined_packed = receiver, joined = receiver;
   const bool joined_packed_changed = joined_packed.join_packed(incoming.root(), nullptr);
@@ -298,21 +303,21 @@ TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   EXPECT_EQ(joining.observe().dump(), origin.observe().dump());
 }
 
-#define CRDT_PROPERTIES(Type)                                                                       \
+#define CRDT_PROPERTIES(Type)                                                                      \
   RC_GTEST_PROP(Type##Properties, MergeIsCommutativeAssociativeIdempotent, ()) {                   \
-    check_merge_laws<Type>(*gen_steps<Type>());                                                     \
-  }                                                                                                 \
+    check_merge_laws<Type>(*gen_steps<Type>());                                                    \
+  }                                                                                                \
   RC_GTEST_PROP(Type##Properties, AnyDeliveryOrderWithDuplicatesConverges, ()) {                   \
-    check_delivery_orders<Type>(*gen_steps<Type>());                                                \
-  }                                                                                                 \
+    check_delivery_orders<Type>(*gen_steps<Type>());                                               \
+  }                                                                                                \
   RC_GTEST_PROP(Type##Properties, DeltaGroupsMergeLikeTheirDeltas, ()) {                           \
-    check_delta_groups<Type>(*gen_steps<Type>());                                                   \
-  }                                                                                                 \
-  RC_GTEST_PROP(Type##Properties, RelayedInflationActsLikeTheIncomingValue, ()) {                   \
-    check_relayed_inflation<Type>(*gen_steps<Type>());                                              \
-  }                                                                                                 \
+    check_delta_groups<Type>(*gen_steps<Type>());                                                  \
+  }                                                                                                \
+  RC_GTEST_PROP(Type##Properties, RelayedInflationActsLikeTheIncomingValue, ()) {                  \
+    check_relayed_inflation<Type>(*gen_steps<Type>());                                             \
+  }                                                                                                \
   RC_GTEST_PROP(Type##Properties, JoiningStraightFromTheWireActsLikeJoiningTheUnpackedState, ()) { \
-    check_packed_join<Type>(*gen_steps<Type>());                                                    \
+    check_packed_join<Type>(*gen_steps<Type>());                                                   \
   }
 
 CRDT_PROPERTIES(PnCounter)
