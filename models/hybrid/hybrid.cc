@@ -16,17 +16,31 @@ namespace {
 //   published: body = flat [key, total, key, total, ...], the log's totals
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 
-// Durable records: "hybrid/event/<seq, 20 digits>" = [key, by]; "hybrid/seq" = the last seq in
-// decimal; "hybrid/log/<origin>" = the last seq applied from it; "hybrid/totals" = flat
-// [key, total, ...].
-constexpr std::string_view kEventPrefix = "hybrid/event/";
+// Durable records:
+//   "hybrid/outbox": the unacknowledged events as [seq, key, by] records appended one after another,
+//     one append per event (a key per event, written and later erased, was a tenth of a hybrid
+//     run). Erased once every event in it is acknowledged; rewritten without the acknowledged ones
+//     once they are most of it, so each record is rewritten a bounded number of times.
+//   "hybrid/acked": the last seq acknowledged, in decimal (older records in the outbox are dead).
+//   "hybrid/seq": the last seq, in decimal, written when the outbox is erased (while the outbox
+//     holds records, the last of them has the last seq): seqs never repeat.
+//   "hybrid/log/<origin>": the last seq applied from it; "hybrid/totals": flat [key, total, ...].
+const std::string kOutboxKey = "hybrid/outbox";
+const std::string kAckedKey = "hybrid/acked";
+const std::string kSeqKey = "hybrid/seq";
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 
 // Transparent, so that totals are looked up by the strings of a received message.
 using Totals = std::map<std::string, int64_t, std::less<>>;
 
-// Key order is seq order.
-std::string event_key(uint64_t seq) { return ordered_key(kEventPrefix, seq); }
+std::string event_record(uint64_t seq, std::string_view key, int64_t by) {
+  return wire_encode([&](Packer& out) {
+    out.pack_array(3);
+    out.pack_uint64(seq);
+    pack_string(out, key);
+    out.pack_int64(by);
+  });
+}
 
 void pack_totals(Packer& out, const Totals& totals) {
   out.pack_array(static_cast<uint32_t>(totals.size() * 2));
@@ -143,6 +157,8 @@ class HybridReplica final : public Replica {
     ++version_;
     local_.on_crash();
     outbox_.clear();
+    outbox_records_ = 0;
+    last_event_ = 0;
     totals_.clear();
     applied_.clear();
     published_.clear();
@@ -210,12 +226,8 @@ class HybridReplica final : public Replica {
   void record(NodeContext& context, const std::string& key, int64_t by) {
     const uint64_t seq = ++last_event_;
     outbox_[seq] = Event{key, by};
-    context.durable().put(event_key(seq), wire_encode([&](Packer& out) {
-                            out.pack_array(2);
-                            pack_string(out, key);
-                            out.pack_int64(by);
-                          }));
-    context.durable().put("hybrid/seq", std::to_string(last_event_));
+    context.durable().append(kOutboxKey, event_record(seq, key, by));
+    ++outbox_records_;
   }
 
   // Authority: appends an origin's events in order, exactly once.
@@ -237,9 +249,19 @@ class HybridReplica final : public Replica {
   }
 
   void acknowledge(NodeContext& context, uint64_t seq) {
-    while (!outbox_.empty() && outbox_.begin()->first <= seq) {
-      context.durable().erase(event_key(outbox_.begin()->first));
-      outbox_.erase(outbox_.begin());
+    if (outbox_.empty() || outbox_.begin()->first > seq) return;
+    outbox_.erase(outbox_.begin(), outbox_.upper_bound(seq));
+    DurableStore& store = context.durable();
+    store.put(kAckedKey, std::to_string(seq));
+    if (outbox_.empty()) {
+      store.put(kSeqKey, std::to_string(last_event_));
+      store.erase(kOutboxKey);
+      outbox_records_ = 0;
+    } else if (outbox_records_ > 2 * outbox_.size() + 64) {
+      std::string log;
+      for (const auto& [event_seq, e] : outbox_) log += event_record(event_seq, e.key, e.by);
+      store.put(kOutboxKey, std::move(log));
+      outbox_records_ = outbox_.size();
     }
   }
 
@@ -264,14 +286,20 @@ class HybridReplica final : public Replica {
   void load(NodeContext& context) {
     ++version_;
     const DurableStore& store = context.durable();
-    if (auto seq = store.get("hybrid/seq")) last_event_ = std::stoull(*seq);
+    if (auto seq = store.get(kSeqKey)) last_event_ = std::stoull(*seq);
     if (auto bytes = store.get("hybrid/totals")) unpack_totals(WireMessage(*bytes).root(), totals_);
+    const std::optional<std::string> acked_text = store.get(kAckedKey);
+    const uint64_t acked = acked_text ? std::stoull(*acked_text) : 0;
+    if (auto log = store.get(kOutboxKey)) {
+      for_each_wire_record(*log, [&](const WireObject& e) {
+        const uint64_t seq = wire_u64(wire_at(e, 0));
+        last_event_ = std::max(last_event_, seq);
+        ++outbox_records_;
+        if (seq > acked) outbox_[seq] = Event{std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))};
+      });
+    }
     for (const auto& [key, bytes] : store.entries()) {
-      if (key.starts_with(kEventPrefix)) {
-        const WireMessage e(bytes);
-        outbox_[std::stoull(key.substr(kEventPrefix.size()))] =
-            Event{std::string(wire_str(wire_at(e.root(), 0))), wire_i64(wire_at(e.root(), 1))};
-      } else if (key.starts_with(kLogPrefix)) {
+      if (key.starts_with(kLogPrefix)) {
         applied_[static_cast<NodeId>(std::stoul(key.substr(kLogPrefix.size())))] =
             wire_u64(WireMessage(bytes).root());
       }
@@ -283,6 +311,7 @@ class HybridReplica final : public Replica {
   TimerId reconcile_timer_ = 0;
   uint64_t last_event_ = 0;                 // persisted: event seqs never repeat
   std::map<uint64_t, Event> outbox_;        // unacknowledged events, persisted
+  uint64_t outbox_records_ = 0;             // records in the durable outbox, acknowledged or not
   Totals totals_;                           // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;      // authority: last event applied per origin, persisted
   Totals published_;                        // the last totals the authority published
