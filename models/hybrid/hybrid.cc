@@ -17,7 +17,8 @@ namespace {
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 
 // Durable records:
-//   "hybrid/outbox": the unacknowledged events as [seq, key, by] records appended one after another,
+//   "hybrid/outbox": the unacknowledged events as [seq, key, by] records appended one after
+//   another,
 //     one append per event (a key per event, written and later erased, was a tenth of a hybrid
 //     run). Erased once every event in it is acknowledged; rewritten without the acknowledged ones
 //     once they are most of it, so each record is rewritten a bounded number of times.
@@ -295,7 +296,8 @@ class HybridReplica final : public Replica {
         const uint64_t seq = wire_u64(wire_at(e, 0));
         last_event_ = std::max(last_event_, seq);
         ++outbox_records_;
-        if (seq > acked) outbox_[seq] = Event{std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))};
+        if (seq > acked)
+          outbox_[seq] = Event{std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))};
       });
     }
     for (const auto& [key, bytes] : store.entries()) {

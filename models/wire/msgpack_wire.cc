@@ -119,13 +119,6 @@ WireMessage::WireMessage(std::string_view records, size_t& offset) {
   }
 }
 
-std::string ordered_key(std::string_view prefix, uint64_t counter) {
-  std::string key = std::string(prefix) + std::string(20, '0');
-  for (size_t at = key.size(); counter > 0; counter /= 10)
-    key[--at] = static_cast<char>('0' + counter % 10);
-  return key;
-}
-
 uint32_t wire_size(const WireObject& array) {
   EDGESIM_ASSERT(array.type == msgpack::type::ARRAY, "expected an array in an engine message");
   return array.via.array.size;

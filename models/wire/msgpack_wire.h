@@ -103,10 +103,6 @@ void for_each_wire_record(std::string_view records, Visit&& visit) {
   }
 }
 
-// A durable record's key: `prefix`, then `counter` in 20 zero-padded digits, so that key order is
-// counter order. (Written by hand: fmt::format cost 1,100 instructions per op of a counter run.)
-std::string ordered_key(std::string_view prefix, uint64_t counter);
-
 // Per-replica counters (an ordered map from uint32 to uint64) as a flat array
 // [replica, counter, replica, counter, ...].
 template <typename Map>

@@ -122,7 +122,8 @@ TEST(Hybrid, ALongUsedOutboxKeepsOnlyWhatIsUnacknowledged) {
     auto to_authority = std::move(world.edge_context.outbox);
     world.edge_context.outbox.clear();
     for (auto& m : to_authority) {
-      if (m.payload.front() == 'h') world.authority->on_message(world.authority_context, 1, m.payload);
+      if (m.payload.front() == 'h')
+        world.authority->on_message(world.authority_context, 1, m.payload);
     }
     world.increment("k");
     world.deliver();
