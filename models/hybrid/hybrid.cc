@@ -17,11 +17,11 @@ namespace {
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 
 // Durable records:
-//   "hybrid/outbox": the unacknowledged events as [seq, key, by] records appended one after
-//   another,
-//     one append per event (a key per event, written and later erased, was a tenth of a hybrid
-//     run). Erased once every event in it is acknowledged; rewritten without the acknowledged ones
-//     once they are most of it, so each record is rewritten a bounded number of times.
+//   "hybrid/outbox": the unacknowledged events, [seq, key, by] records appended one after
+//     another, one append per event (a key per event, written and later erased, was a tenth of a
+//     hybrid run). Erased once every event in it is acknowledged; rewritten without the
+//     acknowledged ones once they are most of it, so each record is rewritten a bounded number of
+//     times.
 //   "hybrid/acked": the last seq acknowledged, in decimal (older records in the outbox are dead).
 //   "hybrid/seq": the last seq, in decimal, written when the outbox is erased (while the outbox
 //     holds records, the last of them has the last seq): seqs never repeat.
