@@ -21,18 +21,17 @@ struct AuthorityAndEdge {
   // the authority's answers arrive in reverse order (a duplicated proposal whose copies are
   // answered out of order).
   void flush_duplicating_and_reordering() {
-    while (!edge_context.outbox.empty() || !authority_context.outbox.empty()) {
-      auto to_authority = std::move(edge_context.outbox);
-      auto to_edge = std::move(authority_context.outbox);
-      edge_context.outbox.clear();
-      authority_context.outbox.clear();
-      for (auto& m : to_authority) {
-        authority->on_message(authority_context, 1, m.payload);
-        authority->on_message(authority_context, 1, m.payload);
-      }
-      for (auto it = to_edge.rbegin(); it != to_edge.rend(); ++it)
-        edge->on_message(edge_context, 0, it->payload);
-    }
+    testing::exchange_until_quiet(
+        edge_context, authority_context,
+        [&](const auto& sent) {
+          for (const auto& m : sent) {
+            authority->on_message(authority_context, 1, m.payload);
+            authority->on_message(authority_context, 1, m.payload);
+          }
+        },
+        [&](const auto& sent) {
+          for (auto it = sent.rbegin(); it != sent.rend(); ++it) edge->on_message(edge_context, 0, it->payload);
+        });
   }
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Replica> authority, edge;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/replica.h"
@@ -41,5 +42,18 @@ class FakeContext final : public NodeContext {
   Prng prng_;
   DurableStore durable_;
 };
+
+// Hands what two replicas sent each other over, in rounds, until neither sends more: each round,
+// `to_b` gets the messages `a` sent, then `to_a` those `b` sent (each a vector, in send order, for
+// the caller to deliver, drop, duplicate or reorder).
+template <typename ToB, typename ToA>
+void exchange_until_quiet(FakeContext& a, FakeContext& b, ToB&& to_b, ToA&& to_a) {
+  while (!a.outbox.empty() || !b.outbox.empty()) {
+    const std::vector<FakeContext::Sent> from_a = std::exchange(a.outbox, {});
+    const std::vector<FakeContext::Sent> from_b = std::exchange(b.outbox, {});
+    to_b(from_a);
+    to_a(from_b);
+  }
+}
 
 }  // namespace edgesim::testing

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "tests/engine/fake_context.h"
 
 namespace edgesim {
@@ -40,17 +42,16 @@ struct AuthorityAndEdge {
     deliver();
   }
   void deliver() {
-    while (!edge_context.outbox.empty() || !authority_context.outbox.empty()) {
-      auto to_authority = std::move(edge_context.outbox);
-      auto to_edge = std::move(authority_context.outbox);
-      edge_context.outbox.clear();
-      authority_context.outbox.clear();
-      for (auto& m : to_authority) {
-        if (m.payload.front() == 'h') authority->on_message(authority_context, 1, m.payload);
-      }
-      for (auto& m : to_edge) {
-        if (m.payload.front() == 'h') edge->on_message(edge_context, 0, m.payload);
-      }
+    testing::exchange_until_quiet(
+        edge_context, authority_context,
+        [&](const auto& sent) { deliver_hybrid(sent, *authority, authority_context, 1); },
+        [&](const auto& sent) { deliver_hybrid(sent, *edge, edge_context, 0); });
+  }
+  // Delivers the hybrid's own messages ('h'); the inner CRDT replicas' ('c') are dropped.
+  static void deliver_hybrid(const std::vector<FakeContext::Sent>& sent, Replica& to,
+                             FakeContext& context, NodeId from) {
+    for (const auto& m : sent) {
+      if (m.payload.front() == 'h') to.on_message(context, from, m.payload);
     }
   }
   void restart_edge() {
@@ -119,12 +120,8 @@ TEST(Hybrid, ALongUsedOutboxKeepsOnlyWhatIsUnacknowledged) {
     world.increment("k");
     world.edge->on_timer(world.edge_context, world.edge_context.last_timer);
     // Deliver the events, then one more increment before the acknowledgement arrives.
-    auto to_authority = std::move(world.edge_context.outbox);
-    world.edge_context.outbox.clear();
-    for (auto& m : to_authority) {
-      if (m.payload.front() == 'h')
-        world.authority->on_message(world.authority_context, 1, m.payload);
-    }
+    AuthorityAndEdge::deliver_hybrid(std::exchange(world.edge_context.outbox, {}), *world.authority,
+                                     world.authority_context, 1);
     world.increment("k");
     world.deliver();
   }

@@ -30,14 +30,9 @@ struct Pair {
   }
   // Delivers everything in flight, in both directions, until quiet.
   void flush() {
-    while (!ca.outbox.empty() || !cb.outbox.empty()) {
-      auto to_b = std::move(ca.outbox);
-      auto to_a = std::move(cb.outbox);
-      ca.outbox.clear();
-      cb.outbox.clear();
-      for (auto& m : to_b) b.on_message(cb, 0, m.payload);
-      for (auto& m : to_a) a.on_message(ca, 1, m.payload);
-    }
+    testing::exchange_until_quiet(
+        ca, cb, [&](const auto& sent) { for (const auto& m : sent) b.on_message(cb, 0, m.payload); },
+        [&](const auto& sent) { for (const auto& m : sent) a.on_message(ca, 1, m.payload); });
   }
   LwwOptions options;
   LwwMapReplica a, b;
