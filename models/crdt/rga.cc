@@ -33,28 +33,43 @@ bool continues_run(const Rga::Element& last, const Rga::Element& next) {
          next.origin == last.id && next.insert_dot == last.insert_dot && next.delete_dot == last.delete_dot;
 }
 
-// Packs `count` elements, the i-th being `element(i)`, as runs.
-template <typename ElementAt>
-void pack_elements(Packer& out, size_t count, ElementAt&& element) {
+void pack_run(Packer& out, const Rga::Element& first, const std::string& chars) {
+  out.pack_uint64(first.id.counter);
+  out.pack_uint32(first.id.replica);
+  pack_optional_pair(out, first.origin.has_value(), first.origin ? first.origin->counter : 0,
+                     first.origin ? first.origin->replica : 0);
+  pack_string(out, chars);
+  out.pack_uint32(first.insert_dot.first);
+  out.pack_uint64(first.insert_dot.second);
+  pack_optional_pair(out, first.delete_dot.has_value(), first.delete_dot ? first.delete_dot->first : 0,
+                     first.delete_dot ? first.delete_dot->second : 0);
+}
+
+// Packs elements as runs; for_each(visit) calls visit(element) for each, in order (twice: runs are
+// counted first, for the array header).
+template <typename ForEach>
+void pack_elements(Packer& out, ForEach&& for_each) {
   uint32_t runs = 0;
-  for (size_t i = 0; i < count; ++i) runs += i == 0 || !continues_run(element(i - 1), element(i)) ? 1 : 0;
+  const Rga::Element* last = nullptr;
+  for_each([&](const Rga::Element& e) {
+    runs += last == nullptr || !continues_run(*last, e) ? 1 : 0;
+    last = &e;
+  });
   out.pack_array(runs * kRunFields);
+  const Rga::Element* first = nullptr;
   std::string chars;
-  for (size_t start = 0; start < count;) {
-    const Rga::Element& e = element(start);
-    chars.assign(1, e.ch);
-    size_t end = start + 1;
-    for (; end < count && continues_run(element(end - 1), element(end)); ++end) chars.push_back(element(end).ch);
-    out.pack_uint64(e.id.counter);
-    out.pack_uint32(e.id.replica);
-    pack_optional_pair(out, e.origin.has_value(), e.origin ? e.origin->counter : 0, e.origin ? e.origin->replica : 0);
-    pack_string(out, chars);
-    out.pack_uint32(e.insert_dot.first);
-    out.pack_uint64(e.insert_dot.second);
-    pack_optional_pair(out, e.delete_dot.has_value(), e.delete_dot ? e.delete_dot->first : 0,
-                       e.delete_dot ? e.delete_dot->second : 0);
-    start = end;
-  }
+  last = nullptr;
+  for_each([&](const Rga::Element& e) {
+    if (last != nullptr && continues_run(*last, e)) {
+      chars.push_back(e.ch);
+    } else {
+      if (first != nullptr) pack_run(out, *first, chars);
+      first = &e;
+      chars.assign(1, e.ch);
+    }
+    last = &e;
+  });
+  if (first != nullptr) pack_run(out, *first, chars);
 }
 
 std::vector<Rga::Element> unpack_elements(const WireObject& in) {
@@ -83,14 +98,14 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 }  // namespace
 
 void Rga::index_if_needed() {
-  if (known_.size() == order_.size()) return;  // a document's ids are unique: indexed already
+  if (known_.size() == document_.size()) return;  // a document's ids are unique: indexed already
   tombstones_.clear();
   std::vector<std::pair<Id, uint32_t>> ids;
-  ids.reserve(order_.size());
-  for (uint32_t index : order_) {
-    ids.emplace_back(pool_[index].id, index);
-    if (pool_[index].delete_dot) tombstones_.push_back(index);
-  }
+  ids.reserve(document_.size());
+  document_.for_each([&](uint32_t slot, const Element& element) {
+    ids.emplace_back(element.id, slot);
+    if (element.delete_dot) tombstones_.push_back(slot);
+  });
   known_.assign(ids);
 }
 
@@ -123,61 +138,20 @@ void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
             [](const Entry& a, const Entry& b) { return a.id() < b.id(); });
 }
 
-uint32_t Rga::place(const Element& element) { return place_in_pool(pool_, free_, element); }
-
-void Rga::append(const Element& element) {
-  order_.push_back(place(element));
-  if (!element.delete_dot) ++visible_;
-}
-
 std::vector<Rga::Element> Rga::elements() const {
   std::vector<Element> result;
-  result.reserve(order_.size());
-  for (uint32_t index : order_) result.push_back(pool_[index]);
+  result.reserve(document_.size());
+  document_.for_each([&](uint32_t, const Element& element) { result.push_back(element); });
   return result;
 }
 
-std::optional<size_t> Rga::find(const Id& id) const {
-  const uint32_t* known = known_.find(id);
-  if (known == nullptr) return std::nullopt;
-  const uint32_t index = *known;
-  // Runs of characters arrive together, each one's origin the one before: look next to the last
-  // element placed before searching the document.
-  for (size_t i = last_placed_; i < order_.size() && i < last_placed_ + 2; ++i) {
-    if (order_[i] == index) return i;
-  }
-  const auto it = std::find(order_.begin(), order_.end(), index);
-  EDGESIM_ASSERT(it != order_.end(), "an RGA element is indexed but not in the document");
-  return static_cast<size_t>(it - order_.begin());
+std::optional<Rga::Position> Rga::find(const Id& id) const {
+  const uint32_t* slot = known_.find(id);
+  if (slot == nullptr) return std::nullopt;
+  return document_.position_of(*slot);
 }
 
-size_t Rga::visible_index(size_t pos) const {
-  for (size_t i = 0; i < order_.size(); ++i) {
-    if (at(i).delete_dot) continue;
-    if (pos == 0) return i;
-    --pos;
-  }
-  return order_.size();
-}
-
-std::string Rga::text() const {
-  // Every character is written and the cursor advances past visible ones only: no branch on
-  // whether an element is deleted, which in a long document with tombstones mispredicted often
-  // (reads were a tenth of a text run). One spare byte takes the write after the last visible
-  // character.
-  std::string result(visible_ + 1, '\0');
-  size_t length = 0;
-  for (uint32_t index : order_) {
-    if (length > visible_) break;  // a miscount: never write past the buffer (asserted below)
-    const Element& element = pool_[index];
-    result[length] = element.ch;
-    length += !element.delete_dot.has_value();
-  }
-  EDGESIM_ASSERT(length == visible_, "RGA visible count {} but {} visible characters", visible_,
-                 length);
-  result.resize(length);
-  return result;
-}
+std::string Rga::text() const { return document_.text(); }
 
 // A local op's delta is a bag of elements (all in pending_, as if received before their origins):
 // merged anywhere it places them like a document would, and a delta group takes it with one
@@ -197,15 +171,15 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   }
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), visible_length());
   std::optional<Id> origin;
-  std::optional<size_t> origin_position;
+  std::optional<Position> origin_position;
   if (pos > 0) {
-    origin_position = visible_index(pos - 1);
-    origin = at(*origin_position).id;
+    origin_position = document_.visible_position(pos - 1);
+    origin = document_.at(*origin_position).id;
   }
   for (char ch : arg["text"].get<std::string>()) {
     const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter}, std::nullopt};
-    integrate(element, origin_position);
-    origin_position = last_placed_;
+    origin_position = integrate(element, origin_position);
+    EDGESIM_ASSERT(origin_position.has_value(), "a local insert's origin is not in the document");
     delta.pending_.push_back(element);  // a bag: see apply()
     origin = element.id;
   }
@@ -219,75 +193,64 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), length);
   const size_t count = std::min<size_t>(arg.value("len", size_t{1}), length - pos);
   std::string deleted;
+  if (count == 0) return Result::success(deleted);
+  // Marking an element deleted moves nothing, so the position stays valid as it walks on.
+  Position at = document_.visible_position(pos);
   for (size_t k = 0; k < count; ++k) {
-    const size_t index = visible_index(pos);  // the next visible one shifts into `pos`
-    mark_deleted(order_[index], Dot{stamp.self, stamp.counter});
-    deleted.push_back(at(index).ch);
-    delta.pending_.push_back(at(index));
+    if (k > 0) at = document_.next_visible(at);
+    const uint32_t slot = document_.slot_at(at);
+    mark_deleted(slot, Dot{stamp.self, stamp.counter});
+    deleted.push_back(document_.element(slot).ch);
+    delta.pending_.push_back(document_.element(slot));
   }
   return Result::success(deleted);
 }
 
 bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
-  std::optional<Dot>& current = pool_[slot].delete_dot;
-  if (current && !(dot < *current)) return false;
-  if (!current) {
-    tombstones_.push_back(slot);
-    --visible_;
-  }
-  current = dot;
+  const bool was_visible = !document_.element(slot).delete_dot.has_value();
+  if (!document_.mark_deleted(slot, dot)) return false;
+  if (was_visible) tombstones_.push_back(slot);
   return true;
 }
 
-bool Rga::integrate(const Element& element, std::optional<size_t> origin_position) {
-  size_t position = 0;
+std::optional<Rga::Position> Rga::integrate(const Element& element, std::optional<Position> origin_position) {
+  Position position = document_.begin();
   if (element.origin) {
     if (!origin_position) origin_position = find(*element.origin);
-    if (!origin_position) return false;
-    position = *origin_position + 1;
+    if (!origin_position) return std::nullopt;
+    position = document_.next(*origin_position);
   }
-  while (position < order_.size() && at(position).id > element.id) ++position;
-  const uint32_t index = place(element);
-  if (element.delete_dot) {
-    tombstones_.push_back(index);
-  } else {
-    ++visible_;
-  }
-  order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), index);
-  last_placed_ = position;
-  known_.insert(element.id, index);
+  while (!document_.at_end(position) && document_.at(position).id > element.id) position = document_.next(position);
+  const uint32_t slot = document_.store(element);
+  if (element.delete_dot) tombstones_.push_back(slot);
+  const Position placed = document_.insert(position, {&slot, 1});
+  known_.insert(element.id, slot);
   lamport_ = std::max(lamport_, element.id.counter);
-  return true;
+  return placed;
 }
 
-size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t first) {
-  // The element just placed is incoming[first - 1], at last_placed_. Integrating its run's next
+size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t first, Position placed) {
+  // The element just placed is incoming[first - 1], at `placed`. Integrating its run's next
   // characters one by one would put each right after the one before: the element following the
   // placed one has a smaller id than it (integrate() skipped every greater one), and the run's
-  // ids only grow, so none would be skipped. So they go in together, with one shift of order_.
+  // ids only grow, so none would be skipped. So they go in together, with one insert.
   size_t end = first;
   while (end < incoming.size() && continues_run(incoming[end - 1], incoming[end]) &&
          known_.find(incoming[end].id) == nullptr) {
     ++end;
   }
   if (end == first) return 0;
-  const size_t position = last_placed_ + 1;
   std::vector<uint32_t> slots;
   slots.reserve(end - first);
   for (size_t i = first; i < end; ++i) {
     const Element& element = incoming[i];
-    const uint32_t slot = place(element);
+    const uint32_t slot = document_.store(element);
     slots.push_back(slot);
-    if (element.delete_dot) {
-      tombstones_.push_back(slot);
-    } else {
-      ++visible_;
-    }
+    if (element.delete_dot) tombstones_.push_back(slot);
     known_.insert(element.id, slot);
     lamport_ = std::max(lamport_, element.id.counter);
   }
-  order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), slots.begin(), slots.end());
-  last_placed_ = position + slots.size() - 1;
+  document_.insert(document_.next(placed), slots);
   return end - first;
 }
 
@@ -337,22 +300,22 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
     for (size_t i = 0; i < incoming.size(); ++i) {
       const Element& element = incoming[i];
       if (const uint32_t* known = known_.find(element.id)) {
-        const std::optional<Dot>& ours = pool_[*known].delete_dot;
+        const std::optional<Dot>& ours = document_.element(*known).delete_dot;
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
           changed = mark_deleted(*known, *element.delete_dot) || changed;
-          if (inflation) inflation->append(element);
+          if (inflation) inflation->document_.append(element);
         }
         progress = true;
       } else if (stable_.get(element.insert_dot.first) >= element.insert_dot.second) {
         // Every replica has seen this insert, so we had it: missing means collected (its delete
         // became stable here). An old copy must not resurrect it.
         progress = true;
-      } else if (integrate(element)) {
+      } else if (const std::optional<Position> at = integrate(element)) {
         progress = true;
         changed = true;
-        const size_t placed = 1 + integrate_run_after(incoming, i + 1);
+        const size_t placed = 1 + integrate_run_after(incoming, i + 1, *at);
         if (inflation) {
-          for (size_t k = i; k < i + placed; ++k) inflation->append(incoming[k]);
+          for (size_t k = i; k < i + placed; ++k) inflation->document_.append(incoming[k]);
         }
         i += placed - 1;
       } else {
@@ -372,7 +335,7 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
 }
 
 void Rga::absorb(const Rga& delta) {
-  for (uint32_t index : delta.order_) append(delta.pool_[index]);
+  delta.document_.for_each([this](uint32_t, const Element& element) { document_.append(element); });
   pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
   lamport_ = std::max(lamport_, delta.lamport_);
 }
@@ -382,10 +345,10 @@ void Rga::compact(const VersionVector& stable) {
   index_if_needed();
   // Only tombstones can be collected, so only they are looked at.
   std::vector<uint32_t> collected;
-  std::erase_if(tombstones_, [&](uint32_t index) {
-    const Dot& deleted = *pool_[index].delete_dot;
+  std::erase_if(tombstones_, [&](uint32_t slot) {
+    const Dot& deleted = *document_.element(slot).delete_dot;
     if (stable.get(deleted.first) < deleted.second) return false;
-    collected.push_back(index);
+    collected.push_back(slot);
     return true;
   });
   // A waiting element whose insert is stable was seen by every replica, this one included (it
@@ -396,44 +359,33 @@ void Rga::compact(const VersionVector& stable) {
     return stable.get(e.insert_dot.first) >= e.insert_dot.second;
   });
   if (collected.empty()) return;
-  std::vector<bool> gone(pool_.size(), false);
-  for (uint32_t index : collected) {
-    gone[index] = true;
-    pool_[index] = Element{};
+  std::vector<bool> gone(document_.pool_size(), false);
+  for (uint32_t slot : collected) gone[slot] = true;
+  known_.erase_if([&](uint32_t slot) { return gone[slot]; });
+  document_.remove(collected);
+  if (document_.wants_repack()) {  // a shrunken document gives its memory back, renumbering slots
+    document_.repack();
+    known_.clear();
+    index_if_needed();
   }
-  std::erase_if(order_, [&](uint32_t index) { return gone[index]; });
-  known_.erase_if([&](uint32_t index) { return gone[index]; });
-  free_.insert(free_.end(), collected.begin(), collected.end());
-  last_placed_ = 0;
-  if (free_.size() > order_.size()) repack();  // a shrunken document gives its memory back
-}
-
-void Rga::repack() {
-  std::vector<Element> pool;
-  pool.reserve(order_.size());
-  for (uint32_t& index : order_) {
-    pool.push_back(pool_[index]);
-    index = static_cast<uint32_t>(pool.size() - 1);
-  }
-  pool_ = std::move(pool);
-  free_.clear();
-  known_.clear();
-  index_if_needed();
 }
 
 size_t Rga::tombstones() const {
-  return static_cast<size_t>(
-      std::count_if(order_.begin(), order_.end(), [this](uint32_t index) { return pool_[index].delete_dot.has_value(); }));
+  size_t count = 0;
+  document_.for_each([&](uint32_t, const Element& element) { count += element.delete_dot ? 1 : 0; });
+  return count;
 }
 
-uint64_t Rga::metadata_bytes() const {
-  return (pool_.size() + pending_.size()) * sizeof(Element) + (order_.size() + free_.size()) * sizeof(uint32_t);
-}
+uint64_t Rga::metadata_bytes() const { return document_.metadata_bytes() + pending_.size() * sizeof(Element); }
 
 void Rga::pack(Packer& out) const {
   out.pack_array(3);
-  pack_elements(out, order_.size(), [this](size_t i) -> const Element& { return at(i); });
-  pack_elements(out, pending_.size(), [this](size_t i) -> const Element& { return pending_[i]; });
+  pack_elements(out, [this](auto&& visit) {
+    document_.for_each([&](uint32_t, const Element& element) { visit(element); });
+  });
+  pack_elements(out, [this](auto&& visit) {
+    for (const Element& element : pending_) visit(element);
+  });
   out.pack_uint64(lamport_);
 }
 
@@ -441,7 +393,7 @@ Rga Rga::unpack(const WireObject& in) {
   Rga rga;
   // The id index is built when this value is first merged into or edited (index_if_needed):
   // most unpacked values are received deltas that are only merged from.
-  for (const Element& e : unpack_elements(wire_at(in, 0))) rga.append(e);
+  for (const Element& e : unpack_elements(wire_at(in, 0))) rga.document_.append(e);
   rga.pending_ = unpack_elements(wire_at(in, 1));
   rga.lamport_ = wire_u64(wire_at(in, 2));
   return rga;

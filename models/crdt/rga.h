@@ -18,24 +18,14 @@
 #include <vector>
 
 #include "models/crdt/crdt_type.h"
+#include "models/crdt/rga_document.h"
 
 namespace edgesim::models {
 
 class Rga {
  public:
-  struct Id {
-    uint64_t counter = 0;  // Lamport: greater than every id the inserter had seen
-    ReplicaId replica = 0;
-    auto operator<=>(const Id&) const = default;
-  };
-  struct Element {
-    Id id;
-    std::optional<Id> origin;  // nullopt: inserted at the head
-    char ch = 0;
-    Dot insert_dot;               // the inserting op's global dot (stability of the insert)
-    std::optional<Dot> delete_dot;  // the smallest dot of a delete that removed it
-    bool operator==(const Element&) const = default;
-  };
+  using Id = RgaId;
+  using Element = RgaElement;
 
   Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
   bool merge(const Rga& other) { return merge(other, nullptr); }
@@ -49,13 +39,13 @@ class Rga {
   static Rga unpack(const WireObject& in);
   Value observe() const { return text(); }
   std::string text() const;
-  size_t visible_length() const { return visible_; }
+  size_t visible_length() const { return document_.visible(); }
   uint64_t metadata_bytes() const;
   void compact(const VersionVector& stable);
   bool obsolete(const VersionVector&) const { return false; }
   bool operator==(const Rga& other) const {
     // Sizes first: compaction compares every document with an empty one each round.
-    return order_.size() == other.order_.size() && pending_ == other.pending_ && lamport_ == other.lamport_ &&
+    return document_.size() == other.document_.size() && pending_ == other.pending_ && lamport_ == other.lamport_ &&
            elements() == other.elements();
   }
 
@@ -64,29 +54,21 @@ class Rga {
   std::vector<Element> elements() const;  // in document order, tombstones included
 
  private:
+  using Position = RgaDocument::Position;
+
   Result insert(const Value& arg, const CrdtStamp& stamp, Rga& delta);
   Result erase(const Value& arg, const CrdtStamp& stamp, Rga& delta);
-  // The element at document position `index`.
-  const Element& at(size_t index) const { return pool_[order_[index]]; }
-  Element& at(size_t index) { return pool_[order_[index]]; }
-  // Adds an element at the end of the document, unindexed (deltas and delta groups are built
-  // this way; index_if_needed() indexes a value that is then merged into or edited).
-  void append(const Element& element);
+  // Builds the id index and the tombstone list of a value that was built by appending (deltas,
+  // delta groups and unpacked values are; most are only merged from, never indexed).
   void index_if_needed();
-  // Stores an element in a free pool slot (or a new one); returns its index.
-  uint32_t place(const Element& element);
-  // Moves the live elements into a pool of their own size, in document order (no free slots).
-  void repack();
-  std::optional<size_t> find(const Id& id) const;  // document position
-  // Position of the element holding the visible character at `pos` (pos < visible length).
-  size_t visible_index(size_t pos) const;
-  // Places a new element after its origin (at `origin_position` when the caller knows it); false if
-  // the origin is not here yet.
-  bool integrate(const Element& element, std::optional<size_t> origin_position = std::nullopt);
-  // After incoming[first - 1] was just integrated: places the rest of its run (the following
-  // elements that continue it and are not here yet) right after it in one insert; returns how many
-  // it placed.
-  size_t integrate_run_after(const std::vector<Element>& incoming, size_t first);
+  std::optional<Position> find(const Id& id) const;
+  // Places a new element after its origin (at `origin_position` when the caller knows it); returns
+  // where it went, or nullopt if the origin is not here yet.
+  std::optional<Position> integrate(const Element& element, std::optional<Position> origin_position = std::nullopt);
+  // After incoming[first - 1] was just integrated at `placed`: places the rest of its run (the
+  // following elements that continue it and are not here yet) right after it in one insert;
+  // returns how many it placed.
+  size_t integrate_run_after(const std::vector<Element>& incoming, size_t first, Position placed);
   // Deletes the element in pool slot `slot` with `dot`; true if this changed the element.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
@@ -96,14 +78,8 @@ class Rga {
   // of memory).
   static std::vector<Element> unique_by_id(std::vector<Element> elements);
 
-  // The document: elements live in `pool_` (they stay put until repack()) and `order_` lists their
-  // pool indices in document order. An insert shifts 4-byte indices rather than whole elements, which was most of
-  // the cost of integrating into a long document. Collected elements leave their slots to `free_`
-  // for later inserts, so compaction renumbers nothing.
-  std::vector<Element> pool_;
-  std::vector<uint32_t> order_;
-  std::vector<uint32_t> free_;
-  // Pool indices of the indexed document's tombstones: what compaction looks at.
+  RgaDocument document_;
+  // Pool slots of the indexed document's tombstones: what compaction looks at.
   std::vector<uint32_t> tombstones_;
   uint64_t lamport_ = 0;
   std::vector<Element> pending_;  // received before their origin; all of a local op's delta
@@ -139,8 +115,6 @@ class Rga {
     std::vector<Entry> entries_;  // by id
   };
   IdIndex known_;
-  size_t last_placed_ = 0;  // where integrate() last put an element: a hint for find()
-  size_t visible_ = 0;      // elements in order_ that are not deleted
 };
 
 }  // namespace edgesim::models

@@ -1,0 +1,270 @@
+#include "models/crdt/rga_document.h"
+
+#include <algorithm>
+
+#include "models/crdt/slot_pool.h"
+#include "sim/core/assert.h"
+
+namespace edgesim::models {
+
+RgaDocument::Position RgaDocument::next(Position at) const {
+  EDGESIM_ASSERT(!at_end(at), "stepping past the end of an RGA document");
+  if (at.offset + 1 < chunks_[order_[at.rank]].entries.size()) return Position{at.rank, at.offset + 1};
+  return Position{at.rank + 1, 0};
+}
+
+RgaDocument::Position RgaDocument::next_visible(Position at) const {
+  do {
+    at = next(at);
+  } while (!at_end(at) && !entry(at).visible);
+  return at;
+}
+
+RgaDocument::Position RgaDocument::visible_position(size_t index) const {
+  EDGESIM_ASSERT(index < visible_, "visible character {} of {}", index, visible_);
+  for (uint32_t rank = 0; rank < order_.size(); ++rank) {
+    const Chunk& chunk = chunks_[order_[rank]];
+    if (index >= chunk.visible) {
+      index -= chunk.visible;
+      continue;
+    }
+    for (uint32_t offset = 0; offset < chunk.entries.size(); ++offset) {
+      if (!chunk.entries[offset].visible) continue;
+      if (index == 0) return Position{rank, offset};
+      --index;
+    }
+  }
+  EDGESIM_ASSERT(false, "RGA chunks count {} visible elements but hold fewer", visible_);
+  return Position{static_cast<uint32_t>(order_.size()), 0};
+}
+
+RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
+  const Chunk& chunk = chunks_[chunk_of_[slot]];
+  const auto it = std::find_if(chunk.entries.begin(), chunk.entries.end(),
+                               [slot](const Entry& e) { return e.slot == slot; });
+  EDGESIM_ASSERT(it != chunk.entries.end(), "RGA slot {} is not in its chunk", slot);
+  return Position{chunk.rank, static_cast<uint32_t>(it - chunk.entries.begin())};
+}
+
+uint32_t RgaDocument::store(const RgaElement& element) {
+  const uint32_t slot = place_in_pool(pool_, free_, element);
+  if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
+  return slot;
+}
+
+RgaDocument::Entry RgaDocument::make_entry(uint32_t slot) const {
+  return Entry{slot, pool_[slot].ch, !pool_[slot].delete_dot.has_value()};
+}
+
+uint32_t RgaDocument::new_chunk() {
+  if (!spare_chunks_.empty()) {
+    const uint32_t id = spare_chunks_.back();
+    spare_chunks_.pop_back();
+    return id;
+  }
+  chunks_.emplace_back();
+  return static_cast<uint32_t>(chunks_.size() - 1);
+}
+
+RgaDocument::Position RgaDocument::insert(Position at, std::span<const uint32_t> slots) {
+  if (slots.empty()) return at;
+  if (order_.empty()) {
+    order_.push_back(new_chunk());
+    renumber_from(0);
+    at = Position{};
+  } else if (at_end(at)) {  // after the last element: the end of the last chunk
+    const auto last = static_cast<uint32_t>(order_.size() - 1);
+    at = Position{last, static_cast<uint32_t>(chunks_[order_[last]].entries.size())};
+  }
+  const uint32_t id = order_[at.rank];
+  Chunk& chunk = chunks_[id];
+  std::vector<Entry> placed;
+  placed.reserve(slots.size());
+  uint32_t visible = 0;
+  for (uint32_t slot : slots) {
+    placed.push_back(make_entry(slot));
+    chunk_of_[slot] = id;
+    visible += placed.back().visible ? 1 : 0;
+  }
+  chunk.entries.insert(chunk.entries.begin() + at.offset, placed.begin(), placed.end());
+  chunk.visible += visible;
+  visible_ += visible;
+  size_ += slots.size();
+  if (visible > 0) text_current_ = false;
+  if (chunk.entries.size() <= kChunkMax) {
+    return Position{at.rank, static_cast<uint32_t>(at.offset + slots.size() - 1)};
+  }
+  split(at.rank);
+  return position_of(slots.back());
+}
+
+uint32_t RgaDocument::append(const RgaElement& element) {
+  const uint32_t slot = store(element);
+  insert(Position{static_cast<uint32_t>(order_.size()), 0}, {&slot, 1});
+  return slot;
+}
+
+bool RgaDocument::mark_deleted(uint32_t slot, const Dot& dot) {
+  std::optional<Dot>& current = pool_[slot].delete_dot;
+  if (current && !(dot < *current)) return false;
+  const bool was_visible = !current;
+  current = dot;
+  if (was_visible) {
+    const Position at = position_of(slot);
+    Chunk& chunk = chunks_[order_[at.rank]];
+    chunk.entries[at.offset].visible = false;
+    --chunk.visible;
+    --visible_;
+    text_current_ = false;
+  }
+  return true;
+}
+
+void RgaDocument::split(uint32_t rank) {
+  const uint32_t first_id = order_[rank];
+  std::vector<Entry> all = std::move(chunks_[first_id].entries);
+  const size_t pieces = std::max<size_t>(2, all.size() / kChunkTarget);
+  std::vector<uint32_t> ids{first_id};
+  for (size_t i = 1; i < pieces; ++i) ids.push_back(new_chunk());  // may reallocate chunks_
+  for (size_t i = 0; i < pieces; ++i) {
+    Chunk& piece = chunks_[ids[i]];
+    const size_t begin = all.size() * i / pieces;
+    const size_t end = all.size() * (i + 1) / pieces;
+    piece.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
+    piece.visible = 0;
+    for (const Entry& e : piece.entries) {
+      chunk_of_[e.slot] = ids[i];
+      piece.visible += e.visible ? 1 : 0;
+    }
+  }
+  order_.insert(order_.begin() + rank + 1, ids.begin() + 1, ids.end());
+  renumber_from(rank + 1);
+}
+
+void RgaDocument::renumber_from(uint32_t rank) {
+  for (uint32_t r = rank; r < order_.size(); ++r) chunks_[order_[r]].rank = r;
+}
+
+void RgaDocument::remove(std::span<const uint32_t> slots) {
+  if (slots.empty()) return;
+  std::vector<bool> gone(pool_.size(), false);
+  std::vector<uint32_t> touched;  // chunk ids
+  for (uint32_t slot : slots) {
+    gone[slot] = true;
+    touched.push_back(chunk_of_[slot]);
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (uint32_t id : touched) {
+    Chunk& chunk = chunks_[id];
+    std::erase_if(chunk.entries, [&](const Entry& e) {
+      if (!gone[e.slot]) return false;
+      chunk.visible -= e.visible ? 1 : 0;
+      visible_ -= e.visible ? 1 : 0;
+      text_current_ = text_current_ && !e.visible;
+      return true;
+    });
+  }
+  for (uint32_t slot : slots) {
+    pool_[slot] = RgaElement{};
+    free_.push_back(slot);
+  }
+  size_ -= slots.size();
+  const size_t chunks_before = order_.size();
+  std::erase_if(order_, [&](uint32_t id) {
+    if (!chunks_[id].entries.empty()) return false;
+    spare_chunks_.push_back(id);
+    return true;
+  });
+  if (order_.size() != chunks_before) renumber_from(0);
+  if (order_.size() > 2 * (size_ / kChunkTarget) + 2) rechunk();  // mostly small chunks left
+}
+
+void RgaDocument::rechunk() {
+  std::vector<Entry> all;
+  all.reserve(size_);
+  for (uint32_t id : order_) {
+    all.insert(all.end(), chunks_[id].entries.begin(), chunks_[id].entries.end());
+    chunks_[id].entries.clear();
+    spare_chunks_.push_back(id);
+  }
+  order_.clear();
+  for (size_t begin = 0; begin < all.size(); begin += kChunkTarget) {
+    const uint32_t id = new_chunk();
+    Chunk& chunk = chunks_[id];
+    const size_t end = std::min(all.size(), begin + kChunkTarget);
+    chunk.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
+    chunk.visible = 0;
+    for (const Entry& e : chunk.entries) {
+      chunk_of_[e.slot] = id;
+      chunk.visible += e.visible ? 1 : 0;
+    }
+    order_.push_back(id);
+  }
+  renumber_from(0);
+}
+
+void RgaDocument::repack() {
+  std::vector<RgaElement> pool;
+  pool.reserve(size_);
+  for (uint32_t id : order_) {
+    for (Entry& e : chunks_[id].entries) {
+      pool.push_back(pool_[e.slot]);
+      e.slot = static_cast<uint32_t>(pool.size() - 1);
+    }
+  }
+  pool_ = std::move(pool);
+  free_.clear();
+  chunk_of_.assign(pool_.size(), 0);
+  for (uint32_t id : order_) {
+    for (const Entry& e : chunks_[id].entries) chunk_of_[e.slot] = id;
+  }
+}
+
+const std::string& RgaDocument::text() const {
+  if (text_current_) return text_;
+  text_.clear();
+  text_.reserve(visible_);
+  for (uint32_t id : order_) {
+    for (const Entry& e : chunks_[id].entries) {
+      if (e.visible) text_.push_back(e.ch);
+    }
+  }
+  EDGESIM_ASSERT(text_.size() == visible_, "RGA visible count {} but {} visible characters", visible_,
+                 text_.size());
+  text_current_ = true;
+  return text_;
+}
+
+void RgaDocument::check_invariants() const {
+  size_t size = 0;
+  size_t visible = 0;
+  for (uint32_t rank = 0; rank < order_.size(); ++rank) {
+    const Chunk& chunk = chunks_[order_[rank]];
+    EDGESIM_ASSERT(chunk.rank == rank, "RGA chunk at rank {} says rank {}", rank, chunk.rank);
+    EDGESIM_ASSERT(!chunk.entries.empty(), "RGA chunk at rank {} is empty", rank);
+    EDGESIM_ASSERT(chunk.entries.size() <= kChunkMax, "RGA chunk at rank {} holds {}", rank, chunk.entries.size());
+    uint32_t chunk_visible = 0;
+    for (const Entry& e : chunk.entries) {
+      EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk", e.slot);
+      EDGESIM_ASSERT(e.visible == !pool_[e.slot].delete_dot.has_value(), "RGA slot {} visibility", e.slot);
+      EDGESIM_ASSERT(e.ch == pool_[e.slot].ch, "RGA slot {} character", e.slot);
+      chunk_visible += e.visible ? 1 : 0;
+    }
+    EDGESIM_ASSERT(chunk.visible == chunk_visible, "RGA chunk at rank {} counts {} visible, holds {}", rank,
+                   chunk.visible, chunk_visible);
+    size += chunk.entries.size();
+    visible += chunk_visible;
+  }
+  EDGESIM_ASSERT(size == size_, "RGA document counts {} elements, holds {}", size_, size);
+  EDGESIM_ASSERT(visible == visible_, "RGA document counts {} visible, holds {}", visible_, visible);
+  EDGESIM_ASSERT(size + free_.size() == pool_.size(), "RGA pool of {} with {} free holds {} elements",
+                 pool_.size(), free_.size(), size);
+}
+
+uint64_t RgaDocument::metadata_bytes() const {
+  return pool_.size() * sizeof(RgaElement) + size_ * sizeof(Entry) +
+         (free_.size() + chunk_of_.size()) * sizeof(uint32_t);
+}
+
+}  // namespace edgesim::models
