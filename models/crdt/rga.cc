@@ -109,33 +109,42 @@ void Rga::index_if_needed() {
   known_.assign(ids);
 }
 
-std::vector<Rga::IdIndex::Entry>::const_iterator Rga::IdIndex::lower_bound(const Id& id) const {
-  return std::lower_bound(entries_.begin(), entries_.end(), id,
-                          [](const Entry& entry, const Id& key) { return entry.id() < key; });
+namespace {
+
+template <typename Entries>
+auto lower_bound_by_counter(Entries& entries, uint64_t counter) {
+  return std::lower_bound(entries.begin(), entries.end(), counter,
+                          [](const auto& entry, uint64_t key) { return entry.counter < key; });
 }
 
+}  // namespace
+
 const uint32_t* Rga::IdIndex::find(const Id& id) const {
-  const auto it = lower_bound(id);
-  return it != entries_.end() && it->id() == id ? &it->slot : nullptr;
+  const auto replica = by_replica_.find(id.replica);
+  if (replica == by_replica_.end()) return nullptr;
+  const auto it = lower_bound_by_counter(replica->second, id.counter);
+  return it != replica->second.end() && it->counter == id.counter ? &it->slot : nullptr;
 }
 
 void Rga::IdIndex::insert(const Id& id, uint32_t slot) {
-  // New ids are usually Lamport-greater than every id seen: try the end first.
-  if (entries_.empty() || entries_.back().id() < id) {
-    entries_.push_back(Entry{id.counter, id.replica, slot});
+  std::vector<Entry>& entries = by_replica_[id.replica];
+  ++size_;
+  if (entries.empty() || entries.back().counter < id.counter) {
+    entries.push_back(Entry{id.counter, slot});
     return;
   }
-  const auto at = lower_bound(id);
-  EDGESIM_ASSERT(at == entries_.end() || at->id() != id, "an RGA id is indexed twice");
-  entries_.insert(at, Entry{id.counter, id.replica, slot});
+  const auto at = lower_bound_by_counter(entries, id.counter);
+  EDGESIM_ASSERT(at == entries.end() || at->counter != id.counter, "an RGA id is indexed twice");
+  entries.insert(at, Entry{id.counter, slot});
 }
 
 void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
-  entries_.clear();
-  entries_.reserve(entries.size());
-  for (const auto& [id, slot] : entries) entries_.push_back(Entry{id.counter, id.replica, slot});
-  std::sort(entries_.begin(), entries_.end(),
-            [](const Entry& a, const Entry& b) { return a.id() < b.id(); });
+  clear();
+  for (const auto& [id, slot] : entries) by_replica_[id.replica].push_back(Entry{id.counter, slot});
+  for (auto& [replica, sorted] : by_replica_) {
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.counter < b.counter; });
+    size_ += sorted.size();
+  }
 }
 
 std::vector<Rga::Element> Rga::elements() const {

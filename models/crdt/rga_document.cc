@@ -60,6 +60,7 @@ uint32_t RgaDocument::new_chunk() {
   if (!spare_chunks_.empty()) {
     const uint32_t id = spare_chunks_.back();
     spare_chunks_.pop_back();
+    chunks_[id] = Chunk{};
     return id;
   }
   chunks_.emplace_back();
@@ -90,7 +91,7 @@ RgaDocument::Position RgaDocument::insert(Position at, std::span<const uint32_t>
   chunk.visible += visible;
   visible_ += visible;
   size_ += slots.size();
-  if (visible > 0) text_current_ = false;
+  if (visible > 0) text_changed(chunk);
   if (chunk.entries.size() <= kChunkMax) {
     return Position{at.rank, static_cast<uint32_t>(at.offset + slots.size() - 1)};
   }
@@ -115,7 +116,7 @@ bool RgaDocument::mark_deleted(uint32_t slot, const Dot& dot) {
     chunk.entries[at.offset].visible = false;
     --chunk.visible;
     --visible_;
-    text_current_ = false;
+    text_changed(chunk);
   }
   return true;
 }
@@ -132,6 +133,7 @@ void RgaDocument::split(uint32_t rank) {
     const size_t end = all.size() * (i + 1) / pieces;
     piece.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
     piece.visible = 0;
+    piece.text_current = false;
     for (const Entry& e : piece.entries) {
       chunk_of_[e.slot] = ids[i];
       piece.visible += e.visible ? 1 : 0;
@@ -159,9 +161,11 @@ void RgaDocument::remove(std::span<const uint32_t> slots) {
     Chunk& chunk = chunks_[id];
     std::erase_if(chunk.entries, [&](const Entry& e) {
       if (!gone[e.slot]) return false;
-      chunk.visible -= e.visible ? 1 : 0;
-      visible_ -= e.visible ? 1 : 0;
-      text_current_ = text_current_ && !e.visible;
+      if (e.visible) {
+        --chunk.visible;
+        --visible_;
+        text_changed(chunk);
+      }
       return true;
     });
   }
@@ -195,6 +199,7 @@ void RgaDocument::rechunk() {
     const size_t end = std::min(all.size(), begin + kChunkTarget);
     chunk.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
     chunk.visible = 0;
+    chunk.text_current = false;
     for (const Entry& e : chunk.entries) {
       chunk_of_[e.slot] = id;
       chunk.visible += e.visible ? 1 : 0;
@@ -226,9 +231,15 @@ const std::string& RgaDocument::text() const {
   text_.clear();
   text_.reserve(visible_);
   for (uint32_t id : order_) {
-    for (const Entry& e : chunks_[id].entries) {
-      if (e.visible) text_.push_back(e.ch);
+    const Chunk& chunk = chunks_[id];
+    if (!chunk.text_current) {
+      chunk.text.clear();
+      for (const Entry& e : chunk.entries) {
+        if (e.visible) chunk.text.push_back(e.ch);
+      }
+      chunk.text_current = true;
     }
+    text_ += chunk.text;
   }
   EDGESIM_ASSERT(text_.size() == visible_, "RGA visible count {} but {} visible characters", visible_,
                  text_.size());
@@ -245,12 +256,16 @@ void RgaDocument::check_invariants() const {
     EDGESIM_ASSERT(!chunk.entries.empty(), "RGA chunk at rank {} is empty", rank);
     EDGESIM_ASSERT(chunk.entries.size() <= kChunkMax, "RGA chunk at rank {} holds {}", rank, chunk.entries.size());
     uint32_t chunk_visible = 0;
+    std::string chunk_text;
     for (const Entry& e : chunk.entries) {
       EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk", e.slot);
       EDGESIM_ASSERT(e.visible == !pool_[e.slot].delete_dot.has_value(), "RGA slot {} visibility", e.slot);
       EDGESIM_ASSERT(e.ch == pool_[e.slot].ch, "RGA slot {} character", e.slot);
       chunk_visible += e.visible ? 1 : 0;
+      if (e.visible) chunk_text.push_back(e.ch);
     }
+    EDGESIM_ASSERT(!chunk.text_current || chunk.text == chunk_text, "RGA chunk at rank {} caches stale text",
+                   rank);
     EDGESIM_ASSERT(chunk.visible == chunk_visible, "RGA chunk at rank {} counts {} visible, holds {}", rank,
                    chunk.visible, chunk_visible);
     size += chunk.entries.size();

@@ -11,8 +11,9 @@
 // O(chunks + chunk size) where a flat order was O(document length): with one document shared by
 // every client, those scans and shifts were over 60% of a text run.
 //
-// The visible text is cached between changes: a read returns the whole text, and a replica usually
-// serves several reads between two changes.
+// The visible text is cached, whole and per chunk: a read returns the whole text, a replica often
+// serves several reads between two changes, and a change touches one chunk, so rebuilding the text
+// copies the other chunks' text instead of looking at each of their entries again.
 //
 // Positions are valid until the next insert, removal or repack; marking an element deleted keeps
 // them valid.
@@ -103,6 +104,8 @@ class RgaDocument {
     std::vector<Entry> entries;
     uint32_t visible = 0;
     uint32_t rank = 0;  // its index in order_
+    mutable std::string text;  // its visible characters, while text_current
+    mutable bool text_current = false;
   };
   // A chunk splits when it grows past kChunkMax entries; chunks are rebuilt kChunkTarget long.
   static constexpr size_t kChunkMax = 256;
@@ -110,7 +113,11 @@ class RgaDocument {
 
   const Entry& entry(Position at) const { return chunks_[order_[at.rank]].entries[at.offset]; }
   Entry make_entry(uint32_t slot) const;
-  uint32_t new_chunk();  // a spare chunk id or a new one; not yet in order_
+  uint32_t new_chunk();  // a spare chunk id or a new one, empty; not yet in order_
+  void text_changed(const Chunk& chunk) {
+    chunk.text_current = false;
+    text_current_ = false;
+  }
   // Splits the chunk at `rank` into chunks of about kChunkTarget entries.
   void split(uint32_t rank);
   void renumber_from(uint32_t rank);  // after order_ changed at `rank`
