@@ -166,6 +166,7 @@ class CrdtReplica final : public Replica {
 
   Value observe() const override { return state_.observe(); }
   std::optional<uint64_t> observe_version() const override { return version_; }
+  std::optional<uint64_t> observe_digest() const override { return state_.observed_digest(); }
 
   uint64_t metadata_bytes() const override {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/crdt/crdt_type.h"
 #include "sim/core/assert.h"
@@ -26,6 +27,7 @@ class KeyedCrdt {
       if (it == entries_.end()) return T{}.apply(op, stamp, delta);
       return it->second.apply(op, stamp, delta);
     }
+    note_changed(op.key);
     return entries_[op.key].apply(op, stamp, delta);
   }
   // The same, with the delta as a keyed CRDT of the one key (empty after a read or a failure).
@@ -63,7 +65,10 @@ class KeyedCrdt {
       from = at;  // at or just after this key: where the next, greater key's search starts
       if constexpr (PackedMerging<T>) {
         if (inflation == nullptr && at != entries_.end() && at->first == key) {
-          changed = at->second.merge_packed(entry.val) || changed;
+          if (at->second.merge_packed(entry.val)) {
+            changed = true;
+            note_changed(key);
+          }
           continue;
         }
       }
@@ -77,6 +82,7 @@ class KeyedCrdt {
     for (const auto& [key, value] : delta.entries_) absorb(key, value);
   }
   void absorb(std::string_view key, const T& delta) {
+    note_changed(key);
     auto at = entries_.lower_bound(key);
     if (at == entries_.end() || at->first != key)
       at = entries_.emplace_hint(at, std::string(key), T{});
@@ -92,7 +98,12 @@ class KeyedCrdt {
     stable_ = stable;
     for (auto it = entries_.begin(); it != entries_.end();) {
       it->second.compact(stable);
-      it = it->second == T{} ? entries_.erase(it) : std::next(it);
+      if (!(it->second == T{})) {
+        ++it;
+        continue;
+      }
+      note_changed(it->first);
+      it = entries_.erase(it);
     }
   }
 
@@ -108,6 +119,44 @@ class KeyedCrdt {
       if (observed != kAbsent) result[key] = std::move(observed);
     }
     return result;
+  }
+
+  // A digest of observe() (see Replica::observe_digest): the sum of a hash of each observed key
+  // and its observed value, so that a key's change moves it by that key's terms alone. The first
+  // call observes every key and turns on tracking of changed keys; later calls re-observe only the
+  // keys changed since the call before. So a replica's state changes pay nothing for digests until
+  // something asks for one (the convergence probe, from the quiet phase on).
+  uint64_t observed_digest() const {
+    static const Value kAbsent = T{}.observe();
+    auto observe_term = [this](const std::string& key, const T& value) {
+      Value observed = value.observe();
+      if (observed == kAbsent) return;
+      std::string encoded;
+      Value::to_msgpack(observed, encoded);
+      TraceHash term;
+      term.mix_bytes(key);
+      term.mix_bytes(encoded);
+      terms_.emplace(key, term.value());
+      digest_ += term.value();
+    };
+    if (!tracking_ || all_changed_) {
+      terms_.clear();
+      digest_ = 0;
+      for (const auto& [key, value] : entries_) observe_term(key, value);
+    } else {
+      for (const std::string& key : changed_) {
+        // A key can be listed twice; the second time finds it up to date and redoes the same.
+        if (const auto term = terms_.find(key); term != terms_.end()) {
+          digest_ -= term->second;
+          terms_.erase(term);
+        }
+        if (const auto entry = entries_.find(key); entry != entries_.end()) observe_term(key, entry->second);
+      }
+    }
+    tracking_ = true;
+    all_changed_ = false;
+    changed_.clear();
+    return digest_;
   }
 
   // A map from key to packed value, in key order.
@@ -182,11 +231,29 @@ class KeyedCrdt {
     }
     // A new key is news even when its value is empty (an empty set still observes as []).
     if (new_key && inflation != nullptr) inflation->entries_.try_emplace(at->first);
+    if (value_changed || new_key) note_changed(key);
     return value_changed || new_key;
+  }
+
+  // Notes that `key`'s value may observe differently now, once observed_digest() has been asked
+  // for. The list is bounded by the number of keys: past that, everything is re-observed.
+  void note_changed(std::string_view key) {
+    if (!tracking_ || all_changed_) return;
+    changed_.emplace_back(key);
+    if (changed_.size() > entries_.size() + 16) {
+      all_changed_ = true;
+      changed_.clear();
+    }
   }
 
   Entries entries_;
   VersionVector stable_;  // local: the last stability frontier (see T::obsolete)
+  // observed_digest()'s bookkeeping: what it last computed, and the keys changed since.
+  mutable std::map<std::string, uint64_t, std::less<>> terms_;  // observed key -> its term
+  mutable uint64_t digest_ = 0;                                  // the sum of terms_
+  mutable std::vector<std::string> changed_;
+  mutable bool tracking_ = false;
+  mutable bool all_changed_ = false;
 };
 
 }  // namespace edgesim::models

@@ -68,6 +68,12 @@ class Replica {
   // changes, never reset, not even by a crash), so the harness can skip re-observing an unchanged
   // replica. nullopt, the default, means "unknown: observe every time".
   virtual std::optional<uint64_t> observe_version() const { return std::nullopt; }
+  // Optional: a digest of observe() that the replica keeps up to date more cheaply than observing
+  // (for a large state, by re-observing only what changed). Equal observations must give equal
+  // digests, on every replica of the engine; different ones give different digests with high
+  // probability. The convergence probe uses digests to tell that replicas differ without observing
+  // them, and still compares observe() before it calls them equal. nullopt, the default: none.
+  virtual std::optional<uint64_t> observe_digest() const { return std::nullopt; }
   // Bytes of replication metadata held (timestamps, version vectors, ...), for metrics.
   virtual uint64_t metadata_bytes() const { return 0; }
   // Engine-specific counters (e.g. {"rejected_writes": 3}); numeric fields are summed over

@@ -6,6 +6,7 @@
 //     that lacks the key), merges like its deltas one by one;
 //   - the inflation a merge reports, relayed instead of the incoming value, has the same effect;
 //   - joining a keyed state straight from the wire does what joining its unpacked copy does;
+//   - the observed digest kept up to date key by key equals one computed afresh;
 //   - on one replica, the type behaves like its sequential reference model.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -269,6 +270,40 @@ void check_packed_join(const std::vector<Step>& steps) {
   RC_ASSERT(packed(inflation) == packed(expected_inflation));
 }
 
+// The observed digest kept up to date key by key (KeyedCrdt::observed_digest) equals the digest
+// computed afresh from every key, whenever tracking was turned on and whatever changed the state
+// since (local ops, joins from the wire or not, compaction erasing keys); and replicas' digests
+// are equal exactly when they observe equal.
+template <typename T>
+void check_observed_digest(const std::vector<Step>& steps) {
+  const auto asked = *rc::gen::container<std::vector<bool>>(steps.size(), rc::gen::arbitrary<bool>());
+  std::vector<KeyedCrdt<T>> replicas(kReplicas);
+  std::vector<uint64_t> counters(kReplicas, 0);
+  int64_t clock = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    KeyedCrdt<T>& replica = replicas[step.replica];
+    if (asked[i]) replica.observed_digest();  // tracking starts (or goes on) here
+    if (step.merge_from >= 0 && i % 2 == 0) replica.join(replicas[size_t(step.merge_from)]);
+    if (step.merge_from >= 0 && i % 2 == 1) {
+      const WireMessage other(wire_encode([&](Packer& out) { replicas[size_t(step.merge_from)].pack(out); }));
+      replica.join_packed(other.root(), nullptr);
+    }
+    Op op = step.op;
+    op.key = "k" + std::to_string(i % 3);
+    T unused;
+    replica.apply(op, CrdtStamp{step.replica, ++counters[step.replica], HlcTimestamp{++clock, 0}}, unused);
+    if (i % 4 == 3) replica.compact(VersionVector{});  // erases values emptied by the op
+    if (asked[i]) RC_ASSERT(replica.observed_digest() == wire_round_trip(replica).observed_digest());
+  }
+  for (const KeyedCrdt<T>& a : replicas) {
+    RC_ASSERT(a.observed_digest() == wire_round_trip(a).observed_digest());
+    for (const KeyedCrdt<T>& b : replicas) {
+      RC_ASSERT((a.observed_digest() == b.observed_digest()) == (a.observe() == b.observe()));
+    }
+  }
+}
+
 // Convergence compares observe() across replicas and re-observes one only when its
 // observe_version() changed, which compaction does not do. So compaction must not change what a
 // replica observes. A delete in a document never written left an empty document, observed as "",
@@ -318,6 +353,9 @@ TEST(KeyedCrdt, ANewKeyWithAnEmptyValueIsNewsToRelay) {
   }                                                                                                \
   RC_GTEST_PROP(Type##Properties, JoiningStraightFromTheWireActsLikeJoiningTheUnpackedState, ()) { \
     check_packed_join<Type>(*gen_steps<Type>());                                                   \
+  }                                                                                                \
+  RC_GTEST_PROP(Type##Properties, TheObservedDigestKeptKeyByKeyEqualsOneComputedAfresh, ()) {      \
+    check_observed_digest<Type>(*gen_steps<Type>());                                               \
   }
 
 CRDT_PROPERTIES(PnCounter)
