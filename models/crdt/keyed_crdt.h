@@ -128,7 +128,8 @@ class KeyedCrdt {
   // something asks for one (the convergence probe, from the quiet phase on).
   uint64_t observed_digest() const {
     static const Value kAbsent = T{}.observe();
-    auto observe_term = [this](const std::string& key, const T& value) {
+    // Adds the term of `key`, which goes just before `hint` in terms_.
+    auto observe_term = [this](auto hint, const std::string& key, const T& value) {
       Value observed = value.observe();
       if (observed == kAbsent) return;
       std::string encoded;
@@ -136,21 +137,22 @@ class KeyedCrdt {
       TraceHash term;
       term.mix_bytes(key);
       term.mix_bytes(encoded);
-      terms_.emplace(key, term.value());
+      terms_.emplace_hint(hint, key, term.value());
       digest_ += term.value();
     };
     if (!tracking_ || all_changed_) {
       terms_.clear();
       digest_ = 0;
-      for (const auto& [key, value] : entries_) observe_term(key, value);
+      for (const auto& [key, value] : entries_) observe_term(terms_.end(), key, value);
     } else {
       for (const std::string& key : changed_) {
         // A key can be listed twice; the second time finds it up to date and redoes the same.
-        if (const auto term = terms_.find(key); term != terms_.end()) {
+        auto term = terms_.lower_bound(key);
+        if (term != terms_.end() && term->first == key) {
           digest_ -= term->second;
-          terms_.erase(term);
+          term = terms_.erase(term);
         }
-        if (const auto entry = entries_.find(key); entry != entries_.end()) observe_term(key, entry->second);
+        if (const auto entry = entries_.find(key); entry != entries_.end()) observe_term(term, key, entry->second);
       }
     }
     tracking_ = true;
