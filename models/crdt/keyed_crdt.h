@@ -5,11 +5,11 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "models/crdt/crdt_type.h"
 #include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
+#include "sim/engine/observed_digest.h"
 
 namespace edgesim::models {
 
@@ -121,44 +121,14 @@ class KeyedCrdt {
     return result;
   }
 
-  // A digest of observe() (see Replica::observe_digest): the sum of a hash of each observed key
-  // and its observed value, so that a key's change moves it by that key's terms alone. The first
-  // call observes every key and turns on tracking of changed keys; later calls re-observe only the
-  // keys changed since the call before. So a replica's state changes pay nothing for digests until
-  // something asks for one (the convergence probe, from the quiet phase on).
+  // A digest of observe() (see Replica::observe_digest and sim/engine/observed_digest.h).
   uint64_t observed_digest() const {
     static const Value kAbsent = T{}.observe();
-    // Adds the term of `key`, which goes just before `hint` in terms_.
-    auto observe_term = [this](auto hint, const std::string& key, const T& value) {
+    return observed_.digest(entries_, [](const T& value) -> std::optional<Value> {
       Value observed = value.observe();
-      if (observed == kAbsent) return;
-      std::string encoded;
-      Value::to_msgpack(observed, encoded);
-      TraceHash term;
-      term.mix_bytes(key);
-      term.mix_bytes(encoded);
-      terms_.emplace_hint(hint, key, term.value());
-      digest_ += term.value();
-    };
-    if (!tracking_ || all_changed_) {
-      terms_.clear();
-      digest_ = 0;
-      for (const auto& [key, value] : entries_) observe_term(terms_.end(), key, value);
-    } else {
-      for (const std::string& key : changed_) {
-        // A key can be listed twice; the second time finds it up to date and redoes the same.
-        auto term = terms_.lower_bound(key);
-        if (term != terms_.end() && term->first == key) {
-          digest_ -= term->second;
-          term = terms_.erase(term);
-        }
-        if (const auto entry = entries_.find(key); entry != entries_.end()) observe_term(term, key, entry->second);
-      }
-    }
-    tracking_ = true;
-    all_changed_ = false;
-    changed_.clear();
-    return digest_;
+      if (observed == kAbsent) return std::nullopt;
+      return observed;
+    });
   }
 
   // A map from key to packed value, in key order.
@@ -237,25 +207,11 @@ class KeyedCrdt {
     return value_changed || new_key;
   }
 
-  // Notes that `key`'s value may observe differently now, once observed_digest() has been asked
-  // for. The list is bounded by the number of keys: past that, everything is re-observed.
-  void note_changed(std::string_view key) {
-    if (!tracking_ || all_changed_) return;
-    changed_.emplace_back(key);
-    if (changed_.size() > entries_.size() + 16) {
-      all_changed_ = true;
-      changed_.clear();
-    }
-  }
+  void note_changed(std::string_view key) { observed_.changed(key, entries_.size()); }
 
   Entries entries_;
   VersionVector stable_;  // local: the last stability frontier (see T::obsolete)
-  // observed_digest()'s bookkeeping: what it last computed, and the keys changed since.
-  mutable std::map<std::string, uint64_t, std::less<>> terms_;  // observed key -> its term
-  mutable uint64_t digest_ = 0;                                  // the sum of terms_
-  mutable std::vector<std::string> changed_;
-  mutable bool tracking_ = false;
-  mutable bool all_changed_ = false;
+  mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
 };
 
 }  // namespace edgesim::models

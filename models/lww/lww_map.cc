@@ -37,6 +37,7 @@ void pack_entry(Packer& out, const std::string& key, const Value& value, const L
 void LwwMapReplica::on_start(NodeContext& context) {
   entries_.clear();
   ++version_;
+  observed_.all_changed();
   // The clock resumes from the greatest stored stamp, which is at least every stamp this replica
   // issued (each was stored with its write, and only a greater stamp replaces it).
   LwwStamp greatest;
@@ -81,6 +82,7 @@ const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std:
     it = entries_.emplace_hint(it, key, entry);
   }
   ++version_;
+  observed_.changed(key, entries_.size());
   context.durable().put(kEntryPrefix + key, wire_encode([&](Packer& out) {
                           out.pack_array(4);
                           pack_value(out, entry.value);
@@ -215,12 +217,17 @@ void LwwMapReplica::on_crash() {
   push_timer_ = 0;
   unpushed_.clear();  // never pushed: anti-entropy repairs peers from the durable entries
   ++version_;
+  observed_.all_changed();
 }
 
 Value LwwMapReplica::observe() const {
   Value result = Value::object();
   for (const auto& [key, entry] : entries_) result[key] = entry.value;
   return result;
+}
+
+std::optional<uint64_t> LwwMapReplica::observe_digest() const {
+  return observed_.digest(entries_, [](const Entry& entry) -> std::optional<Value> { return entry.value; });
 }
 
 uint64_t LwwMapReplica::metadata_bytes() const { return entries_.size() * sizeof(LwwStamp); }

@@ -23,6 +23,7 @@
 
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
+#include "sim/engine/observed_digest.h"
 #include "sim/engine/registry.h"
 
 namespace edgesim::models {
@@ -56,6 +57,7 @@ class LwwMapReplica final : public Replica {
   void on_crash() override;
   Value observe() const override;
   std::optional<uint64_t> observe_version() const override { return version_; }
+  std::optional<uint64_t> observe_digest() const override;
   uint64_t metadata_bytes() const override;
 
  private:
@@ -82,6 +84,7 @@ class LwwMapReplica final : public Replica {
   TimerId push_timer_ = 0;          // armed while pushes are coalescing
   std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
+  mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   msgpack::zone zone_;    // where received messages are parsed (reused)
 };
 

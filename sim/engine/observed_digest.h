@@ -1,0 +1,77 @@
+#pragma once
+// ObservedDigest: the bookkeeping behind Replica::observe_digest() for a replica that observes as
+// a map from keys to values. The digest is the sum (mod 2^64) of a hash of each observed key with
+// its value's canonical encoding, so a key's change moves it by that key's terms alone: the replica
+// reports each changed key (changed()), and digest() re-observes only those.
+//
+// Until the first digest() nothing is recorded, so a replica pays nothing for a digest nobody asks
+// for (the convergence probe asks from the quiet phase on). The list of changed keys is bounded by
+// the number of keys; past that, the next digest() re-observes everything.
+//
+// It must be told of every change: a key changed unreported keeps a stale term, and the digest
+// then disagrees with observe() (the CRDT properties check it against one computed afresh).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/engine/value.h"
+
+namespace edgesim {
+
+class ObservedDigest {
+ public:
+  // `key`'s value may observe differently now; `keys_count` is how many keys the replica holds.
+  void changed(std::string_view key, size_t keys_count) {
+    if (!tracking_ || all_changed_) return;
+    changed_.emplace_back(key);
+    if (changed_.size() > keys_count + 16) {
+      all_changed_ = true;
+      changed_.clear();
+    }
+  }
+  void all_changed() { all_changed_ = true; }  // e.g. a restart replaced the whole state
+
+  // The digest of `entries` (a map from std::string keys), where observe(mapped value) gives a
+  // key's observed value, or nullopt for a key that observes as absent.
+  template <typename Map, typename Observe>
+  uint64_t digest(const Map& entries, Observe&& observe) {
+    if (!tracking_ || all_changed_) {
+      terms_.clear();
+      digest_ = 0;
+      for (const auto& [key, value] : entries) {
+        if (const std::optional<Value> observed = observe(value)) add_term(terms_.end(), key, *observed);
+      }
+    } else {
+      // A key can be listed twice; the second time finds it up to date and redoes the same.
+      for (const std::string& key : changed_) {
+        const auto next = remove_term(key);
+        const auto entry = entries.find(key);
+        if (entry == entries.end()) continue;
+        if (const std::optional<Value> observed = observe(entry->second)) add_term(next, key, *observed);
+      }
+    }
+    tracking_ = true;
+    all_changed_ = false;
+    changed_.clear();
+    return digest_;
+  }
+
+ private:
+  using Terms = std::map<std::string, uint64_t, std::less<>>;
+  // Adds `key`'s term; it goes just before `hint` in terms_.
+  void add_term(Terms::const_iterator hint, const std::string& key, const Value& observed);
+  // Removes `key`'s term, if it has one; returns where a term for it would go.
+  Terms::const_iterator remove_term(const std::string& key);
+
+  Terms terms_;  // observed key -> its term
+  uint64_t digest_ = 0;  // the sum of terms_
+  std::vector<std::string> changed_;
+  bool tracking_ = false;
+  bool all_changed_ = false;
+};
+
+}  // namespace edgesim
