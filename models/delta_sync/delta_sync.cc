@@ -6,6 +6,7 @@
 #include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/trace_hash.h"
+#include "sim/engine/observed_digest.h"
 
 namespace edgesim::models {
 namespace {
@@ -45,6 +46,7 @@ class DeltaSyncReplica final : public Replica {
 
   void on_start(NodeContext& context) override {
     ++version_;
+    observed_.all_changed();
     for (const auto& [record_key, bytes] : context.durable().entries()) {
       if (record_key.rfind("k/", 0) != 0) continue;
       const WireMessage record(bytes);
@@ -119,6 +121,7 @@ class DeltaSyncReplica final : public Replica {
 
   void on_crash() override {
     ++version_;
+    observed_.all_changed();
     truth_.clear();
     applied_.clear();
     cache_.clear();
@@ -138,6 +141,24 @@ class DeltaSyncReplica final : public Replica {
       }
     }
     return view;
+  }
+  std::optional<uint64_t> observe_digest() const override {
+    return observed_.digest_by(
+        [this](auto&& add) {
+          const Value view = observe();
+          for (auto it = view.begin(); it != view.end(); ++it) add(it.key(), std::optional<Value>(it.value()));
+        },
+        [this](const std::string& key) { return observed_value(key); });
+  }
+  // What observe() shows for `key`: the authority's copy over the cache's; a null value is absent.
+  std::optional<Value> observed_value(const std::string& key) const {
+    for (const auto* source : {&truth_, &cache_}) {
+      const auto it = source->find(key);
+      if (it == source->end()) continue;
+      if (it->second.value.is_null()) return std::nullopt;
+      return it->second.value;
+    }
+    return std::nullopt;
   }
 
   std::optional<uint64_t> observe_version() const override { return version_; }
@@ -228,6 +249,7 @@ class DeltaSyncReplica final : public Replica {
   // The authority's decision on a proposal of op `op_id`.
   Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value,
                 std::string_view f, uint64_t op_id) {
+    observed_.changed(key, truth_.size() + cache_.size());
     Entry& truth = truth_[key];
     // Every copy of a proposal reaches the authority within this long of the op's first one: the
     // edge retries only while it waits (request_timeout per attempt).
@@ -304,6 +326,7 @@ class DeltaSyncReplica final : public Replica {
     if (version > cached.version) {
       cached = Entry{version, unpack_value(wire_at(fields, at + 2))};
       ++version_;
+      observed_.changed(wire_str(wire_at(fields, at)), truth_.size() + cache_.size());
     }
   }
 
@@ -379,6 +402,7 @@ class DeltaSyncReplica final : public Replica {
   TimerId push_timer_ = 0, resync_timer_ = 0;
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
   uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
+  mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   msgpack::zone zone_;    // where received messages are parsed (reused)
 };
 

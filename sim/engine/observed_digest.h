@@ -39,19 +39,32 @@ class ObservedDigest {
   // key's observed value, or nullopt for a key that observes as absent.
   template <typename Map, typename Observe>
   uint64_t digest(const Map& entries, Observe&& observe) {
+    return digest_by(
+        [&](auto&& add) {
+          for (const auto& [key, value] : entries) add(key, observe(value));
+        },
+        [&](const std::string& key) -> std::optional<Value> {
+          const auto entry = entries.find(key);
+          if (entry == entries.end()) return std::nullopt;
+          return observe(entry->second);
+        });
+  }
+
+  // The same for any shape of state: for_each(add) calls add(key, observed or nullopt) for every
+  // key (in key order is fastest), and observe_key(key) gives one key's observed value or nullopt.
+  template <typename ForEach, typename ObserveKey>
+  uint64_t digest_by(ForEach&& for_each, ObserveKey&& observe_key) {
     if (!tracking_ || all_changed_) {
       terms_.clear();
       digest_ = 0;
-      for (const auto& [key, value] : entries) {
-        if (const std::optional<Value> observed = observe(value)) add_term(terms_.end(), key, *observed);
-      }
+      for_each([this](const std::string& key, const std::optional<Value>& observed) {
+        if (observed) add_term(terms_.end(), key, *observed);
+      });
     } else {
       // A key can be listed twice; the second time finds it up to date and redoes the same.
       for (const std::string& key : changed_) {
         const auto next = remove_term(key);
-        const auto entry = entries.find(key);
-        if (entry == entries.end()) continue;
-        if (const std::optional<Value> observed = observe(entry->second)) add_term(next, key, *observed);
+        if (const std::optional<Value> observed = observe_key(key)) add_term(next, key, *observed);
       }
     }
     tracking_ = true;
