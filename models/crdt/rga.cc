@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "models/crdt/slot_pool.h"
 #include "sim/core/assert.h"
 
 namespace edgesim::models {
@@ -41,7 +40,8 @@ void pack_run(Packer& out, const Rga::Element& first, const std::string& chars) 
   pack_string(out, chars);
   out.pack_uint32(first.insert_dot.first);
   out.pack_uint64(first.insert_dot.second);
-  pack_optional_pair(out, first.delete_dot.has_value(), first.delete_dot ? first.delete_dot->first : 0,
+  pack_optional_pair(out, first.delete_dot.has_value(),
+                     first.delete_dot ? first.delete_dot->first : 0,
                      first.delete_dot ? first.delete_dot->second : 0);
 }
 
@@ -70,6 +70,13 @@ void pack_elements(Packer& out, ForEach&& for_each) {
     last = &e;
   });
   if (first != nullptr) pack_run(out, *first, chars);
+}
+
+// The first of `entries` (sorted by counter) whose counter is not below `counter`.
+template <typename Entries>
+auto lower_bound_by_counter(Entries& entries, uint64_t counter) {
+  return std::lower_bound(entries.begin(), entries.end(), counter,
+                          [](const auto& entry, uint64_t key) { return entry.counter < key; });
 }
 
 std::vector<Rga::Element> unpack_elements(const WireObject& in) {
@@ -109,16 +116,6 @@ void Rga::index_if_needed() {
   known_.assign(ids);
 }
 
-namespace {
-
-template <typename Entries>
-auto lower_bound_by_counter(Entries& entries, uint64_t counter) {
-  return std::lower_bound(entries.begin(), entries.end(), counter,
-                          [](const auto& entry, uint64_t key) { return entry.counter < key; });
-}
-
-}  // namespace
-
 const uint32_t* Rga::IdIndex::find(const Id& id) const {
   const auto replica = by_replica_.find(id.replica);
   if (replica == by_replica_.end()) return nullptr;
@@ -142,7 +139,8 @@ void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
   clear();
   for (const auto& [id, slot] : entries) by_replica_[id.replica].push_back(Entry{id.counter, slot});
   for (auto& [replica, sorted] : by_replica_) {
-    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.counter < b.counter; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Entry& a, const Entry& b) { return a.counter < b.counter; });
     size_ += sorted.size();
   }
 }
@@ -222,14 +220,16 @@ bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
   return true;
 }
 
-std::optional<Rga::Position> Rga::integrate(const Element& element, std::optional<Position> origin_position) {
+std::optional<Rga::Position> Rga::integrate(const Element& element,
+                                            std::optional<Position> origin_position) {
   Position position = document_.begin();
   if (element.origin) {
     if (!origin_position) origin_position = find(*element.origin);
     if (!origin_position) return std::nullopt;
     position = document_.next(*origin_position);
   }
-  while (!document_.at_end(position) && document_.at(position).id > element.id) position = document_.next(position);
+  while (!document_.at_end(position) && document_.at(position).id > element.id)
+    position = document_.next(position);
   const uint32_t slot = document_.store(element);
   if (element.delete_dot) tombstones_.push_back(slot);
   const Position placed = document_.insert(position, {&slot, 1});
@@ -238,7 +238,8 @@ std::optional<Rga::Position> Rga::integrate(const Element& element, std::optiona
   return placed;
 }
 
-size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t first, Position placed) {
+size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t first,
+                                Position placed) {
   // The element just placed is incoming[first - 1], at `placed`. Integrating its run's next
   // characters one by one would put each right after the one before: the element following the
   // placed one has a smaller id than it (integrate() skipped every greater one), and the run's
@@ -381,11 +382,14 @@ void Rga::compact(const VersionVector& stable) {
 
 size_t Rga::tombstones() const {
   size_t count = 0;
-  document_.for_each([&](uint32_t, const Element& element) { count += element.delete_dot ? 1 : 0; });
+  document_.for_each(
+      [&](uint32_t, const Element& element) { count += element.delete_dot ? 1 : 0; });
   return count;
 }
 
-uint64_t Rga::metadata_bytes() const { return document_.metadata_bytes() + pending_.size() * sizeof(Element); }
+uint64_t Rga::metadata_bytes() const {
+  return document_.metadata_bytes() + pending_.size() * sizeof(Element);
+}
 
 void Rga::pack(Packer& out) const {
   out.pack_array(3);

@@ -13,11 +13,10 @@
 // Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
 // read (the text). Positions are clamped to the replica's current text.
 
+#include <boost/container/flat_map.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/container/flat_map.hpp>
 
 #include "models/crdt/crdt_type.h"
 #include "models/crdt/rga_document.h"
@@ -47,8 +46,8 @@ class Rga {
   bool obsolete(const VersionVector&) const { return false; }
   bool operator==(const Rga& other) const {
     // Sizes first: compaction compares every document with an empty one each round.
-    return document_.size() == other.document_.size() && pending_ == other.pending_ && lamport_ == other.lamport_ &&
-           elements() == other.elements();
+    return document_.size() == other.document_.size() && pending_ == other.pending_ &&
+           lamport_ == other.lamport_ && elements() == other.elements();
   }
 
   size_t tombstones() const;
@@ -66,7 +65,8 @@ class Rga {
   std::optional<Position> find(const Id& id) const;
   // Places a new element after its origin (at `origin_position` when the caller knows it); returns
   // where it went, or nullopt if the origin is not here yet.
-  std::optional<Position> integrate(const Element& element, std::optional<Position> origin_position = std::nullopt);
+  std::optional<Position> integrate(const Element& element,
+                                    std::optional<Position> origin_position = std::nullopt);
   // After incoming[first - 1] was just integrated at `placed`: places the rest of its run (the
   // following elements that continue it and are not here yet) right after it in one insert;
   // returns how many it placed.

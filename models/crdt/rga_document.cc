@@ -9,7 +9,8 @@ namespace edgesim::models {
 
 RgaDocument::Position RgaDocument::next(Position at) const {
   EDGESIM_ASSERT(!at_end(at), "stepping past the end of an RGA document");
-  if (at.offset + 1 < chunks_[order_[at.rank]].entries.size()) return Position{at.rank, at.offset + 1};
+  if (at.offset + 1 < chunks_[order_[at.rank]].entries.size())
+    return Position{at.rank, at.offset + 1};
   return Position{at.rank + 1, 0};
 }
 
@@ -131,7 +132,8 @@ void RgaDocument::split(uint32_t rank) {
     Chunk& piece = chunks_[ids[i]];
     const size_t begin = all.size() * i / pieces;
     const size_t end = all.size() * (i + 1) / pieces;
-    piece.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
+    piece.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                         all.begin() + static_cast<std::ptrdiff_t>(end));
     piece.visible = 0;
     piece.text_current = false;
     for (const Entry& e : piece.entries) {
@@ -197,7 +199,8 @@ void RgaDocument::rechunk() {
     const uint32_t id = new_chunk();
     Chunk& chunk = chunks_[id];
     const size_t end = std::min(all.size(), begin + kChunkTarget);
-    chunk.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin), all.begin() + static_cast<std::ptrdiff_t>(end));
+    chunk.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                         all.begin() + static_cast<std::ptrdiff_t>(end));
     chunk.visible = 0;
     chunk.text_current = false;
     for (const Entry& e : chunk.entries) {
@@ -241,8 +244,8 @@ const std::string& RgaDocument::text() const {
     }
     text_ += chunk.text;
   }
-  EDGESIM_ASSERT(text_.size() == visible_, "RGA visible count {} but {} visible characters", visible_,
-                 text_.size());
+  EDGESIM_ASSERT(text_.size() == visible_, "RGA visible count {} but {} visible characters",
+                 visible_, text_.size());
   text_current_ = true;
   return text_;
 }
@@ -254,27 +257,32 @@ void RgaDocument::check_invariants() const {
     const Chunk& chunk = chunks_[order_[rank]];
     EDGESIM_ASSERT(chunk.rank == rank, "RGA chunk at rank {} says rank {}", rank, chunk.rank);
     EDGESIM_ASSERT(!chunk.entries.empty(), "RGA chunk at rank {} is empty", rank);
-    EDGESIM_ASSERT(chunk.entries.size() <= kChunkMax, "RGA chunk at rank {} holds {}", rank, chunk.entries.size());
+    EDGESIM_ASSERT(chunk.entries.size() <= kChunkMax, "RGA chunk at rank {} holds {}", rank,
+                   chunk.entries.size());
     uint32_t chunk_visible = 0;
     std::string chunk_text;
     for (const Entry& e : chunk.entries) {
-      EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk", e.slot);
-      EDGESIM_ASSERT(e.visible == !pool_[e.slot].delete_dot.has_value(), "RGA slot {} visibility", e.slot);
+      EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk",
+                     e.slot);
+      EDGESIM_ASSERT(e.visible == !pool_[e.slot].delete_dot.has_value(), "RGA slot {} visibility",
+                     e.slot);
       EDGESIM_ASSERT(e.ch == pool_[e.slot].ch, "RGA slot {} character", e.slot);
       chunk_visible += e.visible ? 1 : 0;
       if (e.visible) chunk_text.push_back(e.ch);
     }
-    EDGESIM_ASSERT(!chunk.text_current || chunk.text == chunk_text, "RGA chunk at rank {} caches stale text",
-                   rank);
-    EDGESIM_ASSERT(chunk.visible == chunk_visible, "RGA chunk at rank {} counts {} visible, holds {}", rank,
-                   chunk.visible, chunk_visible);
+    EDGESIM_ASSERT(!chunk.text_current || chunk.text == chunk_text,
+                   "RGA chunk at rank {} caches stale text", rank);
+    EDGESIM_ASSERT(chunk.visible == chunk_visible,
+                   "RGA chunk at rank {} counts {} visible, holds {}", rank, chunk.visible,
+                   chunk_visible);
     size += chunk.entries.size();
     visible += chunk_visible;
   }
   EDGESIM_ASSERT(size == size_, "RGA document counts {} elements, holds {}", size_, size);
-  EDGESIM_ASSERT(visible == visible_, "RGA document counts {} visible, holds {}", visible_, visible);
-  EDGESIM_ASSERT(size + free_.size() == pool_.size(), "RGA pool of {} with {} free holds {} elements",
-                 pool_.size(), free_.size(), size);
+  EDGESIM_ASSERT(visible == visible_, "RGA document counts {} visible, holds {}", visible_,
+                 visible);
+  EDGESIM_ASSERT(size + free_.size() == pool_.size(),
+                 "RGA pool of {} with {} free holds {} elements", pool_.size(), free_.size(), size);
 }
 
 uint64_t RgaDocument::metadata_bytes() const {

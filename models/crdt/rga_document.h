@@ -103,7 +103,7 @@ class RgaDocument {
   struct Chunk {
     std::vector<Entry> entries;
     uint32_t visible = 0;
-    uint32_t rank = 0;  // its index in order_
+    uint32_t rank = 0;         // its index in order_
     mutable std::string text;  // its visible characters, while text_current
     mutable bool text_current = false;
   };

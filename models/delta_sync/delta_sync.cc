@@ -146,7 +146,8 @@ class DeltaSyncReplica final : public Replica {
     return observed_.digest_by(
         [this](auto&& add) {
           const Value view = observe();
-          for (auto it = view.begin(); it != view.end(); ++it) add(it.key(), std::optional<Value>(it.value()));
+          for (auto it = view.begin(); it != view.end(); ++it)
+            add(it.key(), std::optional<Value>(it.value()));
         },
         [this](const std::string& key) { return observed_value(key); });
   }

@@ -227,7 +227,8 @@ Value LwwMapReplica::observe() const {
 }
 
 std::optional<uint64_t> LwwMapReplica::observe_digest() const {
-  return observed_.digest(entries_, [](const Entry& entry) -> std::optional<Value> { return entry.value; });
+  return observed_.digest(entries_,
+                          [](const Entry& entry) -> std::optional<Value> { return entry.value; });
 }
 
 uint64_t LwwMapReplica::metadata_bytes() const { return entries_.size() * sizeof(LwwStamp); }

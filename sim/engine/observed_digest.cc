@@ -4,7 +4,8 @@
 
 namespace edgesim {
 
-void ObservedDigest::add_term(Terms::const_iterator hint, const std::string& key, const Value& observed) {
+void ObservedDigest::add_term(Terms::const_iterator hint, const std::string& key,
+                              const Value& observed) {
   std::string encoded;
   Value::to_msgpack(observed, encoded);
   TraceHash term;

@@ -80,7 +80,7 @@ class ObservedDigest {
   // Removes `key`'s term, if it has one; returns where a term for it would go.
   Terms::const_iterator remove_term(const std::string& key);
 
-  Terms terms_;  // observed key -> its term
+  Terms terms_;          // observed key -> its term
   uint64_t digest_ = 0;  // the sum of terms_
   std::vector<std::string> changed_;
   bool tracking_ = false;

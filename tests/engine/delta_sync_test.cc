@@ -73,7 +73,8 @@ TEST(DeltaSync, TheObservedDigestFollowsEveryChange) {
     ObservedDigest digest;
     return digest.digest_by(
         [&](auto&& add) {
-          for (auto it = observed.begin(); it != observed.end(); ++it) add(it.key(), std::optional<Value>(it.value()));
+          for (auto it = observed.begin(); it != observed.end(); ++it)
+            add(it.key(), std::optional<Value>(it.value()));
         },
         [](const std::string&) { return std::optional<Value>(); });
   };

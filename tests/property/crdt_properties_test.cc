@@ -276,7 +276,8 @@ void check_packed_join(const std::vector<Step>& steps) {
 // are equal exactly when they observe equal.
 template <typename T>
 void check_observed_digest(const std::vector<Step>& steps) {
-  const auto asked = *rc::gen::container<std::vector<bool>>(steps.size(), rc::gen::arbitrary<bool>());
+  const auto asked =
+      *rc::gen::container<std::vector<bool>>(steps.size(), rc::gen::arbitrary<bool>());
   std::vector<KeyedCrdt<T>> replicas(kReplicas);
   std::vector<uint64_t> counters(kReplicas, 0);
   int64_t clock = 0;
@@ -286,15 +287,18 @@ void check_observed_digest(const std::vector<Step>& steps) {
     if (asked[i]) replica.observed_digest();  // tracking starts (or goes on) here
     if (step.merge_from >= 0 && i % 2 == 0) replica.join(replicas[size_t(step.merge_from)]);
     if (step.merge_from >= 0 && i % 2 == 1) {
-      const WireMessage other(wire_encode([&](Packer& out) { replicas[size_t(step.merge_from)].pack(out); }));
+      const WireMessage other(
+          wire_encode([&](Packer& out) { replicas[size_t(step.merge_from)].pack(out); }));
       replica.join_packed(other.root(), nullptr);
     }
     Op op = step.op;
     op.key = "k" + std::to_string(i % 3);
     T unused;
-    replica.apply(op, CrdtStamp{step.replica, ++counters[step.replica], HlcTimestamp{++clock, 0}}, unused);
+    replica.apply(op, CrdtStamp{step.replica, ++counters[step.replica], HlcTimestamp{++clock, 0}},
+                  unused);
     if (i % 4 == 3) replica.compact(VersionVector{});  // erases values emptied by the op
-    if (asked[i]) RC_ASSERT(replica.observed_digest() == wire_round_trip(replica).observed_digest());
+    if (asked[i])
+      RC_ASSERT(replica.observed_digest() == wire_round_trip(replica).observed_digest());
   }
   for (const KeyedCrdt<T>& a : replicas) {
     RC_ASSERT(a.observed_digest() == wire_round_trip(a).observed_digest());

@@ -34,12 +34,17 @@ using Step = std::variant<Insert, Delete, Collect, Repack>;
 
 rc::Gen<Step> gen_step() {
   return rc::gen::oneOf(
-      rc::gen::map(rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000), rc::gen::inRange<size_t>(1, 90),
-                                  rc::gen::inRange<size_t>(0, 4)),
-                   [](auto t) { return Step{Insert{std::get<0>(t), std::get<1>(t), std::get<2>(t)}}; }),
-      rc::gen::map(rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000), rc::gen::inRange<size_t>(1, 120),
-                                  rc::gen::inRange<uint64_t>(1, 50)),
-                   [](auto t) { return Step{Delete{std::get<0>(t), std::get<1>(t), std::get<2>(t)}}; }),
+      rc::gen::map(rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000),
+                                  rc::gen::inRange<size_t>(1, 90), rc::gen::inRange<size_t>(0, 4)),
+                   [](auto t) {
+                     return Step{Insert{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
+                   }),
+      rc::gen::map(
+          rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000), rc::gen::inRange<size_t>(1, 120),
+                         rc::gen::inRange<uint64_t>(1, 50)),
+          [](auto t) {
+            return Step{Delete{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
+          }),
       rc::gen::map(rc::gen::inRange<size_t>(1, 4), [](size_t keep) { return Step{Collect{keep}}; }),
       rc::gen::just(Step{Repack{}}));
 }
@@ -88,7 +93,8 @@ class Harness {
     for (size_t k = 0; k < step.count; ++k) {
       RgaElement element{RgaId{++next_id_, 1}, std::nullopt, static_cast<char>('a' + next_id_ % 26),
                          Dot{1, next_id_}, std::nullopt};
-      if (step.deleted_every > 0 && k % step.deleted_every == 0) element.delete_dot = Dot{2, next_id_};
+      if (step.deleted_every > 0 && k % step.deleted_every == 0)
+        element.delete_dot = Dot{2, next_id_};
       slots.push_back(document_.store(element));
       placed.push_back(Placed{slots.back(), element});
     }
@@ -170,9 +176,11 @@ TEST(RgaDocument, AThousandSingleInsertsAtTheSamePlaceSplitChunksAndStayInOrder)
   RgaDocument document;
   std::vector<uint32_t> slots;
   for (uint64_t i = 0; i < 1000; ++i) {
-    const uint32_t slot = document.store(RgaElement{RgaId{i + 1, 1}, std::nullopt, 'x', Dot{1, i + 1}, std::nullopt});
+    const uint32_t slot =
+        document.store(RgaElement{RgaId{i + 1, 1}, std::nullopt, 'x', Dot{1, i + 1}, std::nullopt});
     // Each new element goes right after the first one, so the document reads 0, n-1, ..., 1.
-    const auto at = slots.empty() ? document.begin() : document.next(document.position_of(slots.front()));
+    const auto at =
+        slots.empty() ? document.begin() : document.next(document.position_of(slots.front()));
     document.insert(at, {&slot, 1});
     slots.push_back(slot);
   }
@@ -180,7 +188,8 @@ TEST(RgaDocument, AThousandSingleInsertsAtTheSamePlaceSplitChunksAndStayInOrder)
   std::vector<uint32_t> order;
   document.for_each([&](uint32_t slot, const RgaElement&) { order.push_back(slot); });
   ASSERT_EQ(order.front(), slots.front());
-  for (size_t i = 1; i < order.size(); ++i) EXPECT_EQ(order[i], slots[slots.size() - i]) << "at " << i;
+  for (size_t i = 1; i < order.size(); ++i)
+    EXPECT_EQ(order[i], slots[slots.size() - i]) << "at " << i;
   EXPECT_EQ(document.visible_position(999), document.position_of(slots[1]));
 }
 
