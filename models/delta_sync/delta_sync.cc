@@ -322,12 +322,13 @@ class DeltaSyncReplica final : public Replica {
 
   // Takes the (key, version, value) entry at `fields[at]` if it is newer than what the cache holds.
   void learn(const WireObject& fields, uint32_t at) {
-    Entry& cached = cache_[std::string(wire_str(wire_at(fields, at)))];
+    const std::string_view key = wire_str(wire_at(fields, at));
+    Entry& cached = cache_[std::string(key)];
     const uint64_t version = wire_u64(wire_at(fields, at + 1));
     if (version > cached.version) {
       cached = Entry{version, unpack_value(wire_at(fields, at + 2))};
       ++version_;
-      observed_.changed(wire_str(wire_at(fields, at)), truth_.size() + cache_.size());
+      observed_.changed(key, truth_.size() + cache_.size());
     }
   }
 

@@ -4,6 +4,14 @@
 
 namespace edgesim {
 
+void ObservedDigest::note(std::string_view key, size_t keys_count) {
+  changed_.emplace_back(key);
+  if (changed_.size() > keys_count + 16) {
+    all_changed_ = true;
+    changed_.clear();
+  }
+}
+
 void ObservedDigest::add_term(Terms::const_iterator hint, const std::string& key,
                               const Value& observed) {
   std::string encoded;

@@ -26,12 +26,7 @@ class ObservedDigest {
  public:
   // `key`'s value may observe differently now; `keys_count` is how many keys the replica holds.
   void changed(std::string_view key, size_t keys_count) {
-    if (!tracking_ || all_changed_) return;
-    changed_.emplace_back(key);
-    if (changed_.size() > keys_count + 16) {
-      all_changed_ = true;
-      changed_.clear();
-    }
+    if (tracking_ && !all_changed_) note(key, keys_count);  // the rest out of line: hot paths call this
   }
   void all_changed() { all_changed_ = true; }  // e.g. a restart replaced the whole state
 
@@ -75,6 +70,7 @@ class ObservedDigest {
 
  private:
   using Terms = std::map<std::string, uint64_t, std::less<>>;
+  void note(std::string_view key, size_t keys_count);
   // Adds `key`'s term; it goes just before `hint` in terms_.
   void add_term(Terms::const_iterator hint, const std::string& key, const Value& observed);
   // Removes `key`'s term, if it has one; returns where a term for it would go.
