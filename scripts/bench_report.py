@@ -7,7 +7,8 @@
       per wall second, its ratio to the harness-only baseline (bench.noop) from the same run,
       replication metadata bytes per op, and whether it meets the 1 M ops/s target; and the
       push-to-all reference (bench.broadcast) with its ratio to the harness; engines run with one
-      non-default parameter (BM_Engine/ENGINE@NAME=VALUE) are listed apart as other_configurations.
+      scenario override (BM_Engine/ENGINE@PATH=VALUE, e.g. a non-default engine parameter or one
+      shared document) are listed apart as other_configurations.
 Prints a table either way.
 """
 import json
@@ -54,7 +55,8 @@ def engines_report(raw_path, out_path):
         "engines": engines,
         "targets_met": bool(engines) and all(r["meets_1m_target"] for r in engines),
         "other_configurations": configurations,
-        "other_configurations_are": "engines with one non-default parameter (`param`); not counted in targets_met",
+        "other_configurations_are": "engines run with one scenario override (`param`: path=value); "
+                                    "not counted in targets_met",
     }
     with open(out_path, "w") as out:
         json.dump(report, out, indent=2)
