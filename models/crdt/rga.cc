@@ -119,8 +119,19 @@ void Rga::index_if_needed() {
 const uint32_t* Rga::IdIndex::find(const Id& id) const {
   const auto replica = by_replica_.find(id.replica);
   if (replica == by_replica_.end()) return nullptr;
-  const auto it = lower_bound_by_counter(replica->second, id.counter);
-  return it != replica->second.end() && it->counter == id.counter ? &it->slot : nullptr;
+  const std::vector<Entry>& entries = replica->second;
+  // Two cheap answers first: an id past the replica's last is new (a run being received), and an
+  // id right after the one found last is usually next to it (a run merged again).
+  if (entries.empty() || entries.back().counter < id.counter) return nullptr;
+  if (id.replica == last_found_.replica && last_found_.index + 1 < entries.size() &&
+      entries[last_found_.index + 1].counter == id.counter) {
+    ++last_found_.index;
+    return &entries[last_found_.index].slot;
+  }
+  const auto it = lower_bound_by_counter(entries, id.counter);
+  if (it == entries.end() || it->counter != id.counter) return nullptr;
+  last_found_ = {id.replica, static_cast<size_t>(it - entries.begin())};
+  return &it->slot;
 }
 
 void Rga::IdIndex::insert(const Id& id, uint32_t slot) {

@@ -121,6 +121,12 @@ class Rga {
     };
     boost::container::flat_map<ReplicaId, std::vector<Entry>> by_replica_;  // entries by counter
     size_t size_ = 0;
+    // Where find() last found an id: a hint only, checked before use (inserts move entries).
+    struct Found {
+      ReplicaId replica = 0;
+      size_t index = 0;
+    };
+    mutable Found last_found_;
   };
   IdIndex known_;
 };
