@@ -417,7 +417,7 @@ Rga Rga::unpack(const WireObject& in) {
   Rga rga;
   // The id index is built when this value is first merged into or edited (index_if_needed):
   // most unpacked values are received deltas that are only merged from.
-  for (const Element& e : unpack_elements(wire_at(in, 0))) rga.document_.append(e);
+  rga.document_.assign(unpack_elements(wire_at(in, 0)));
   rga.pending_ = unpack_elements(wire_at(in, 1));
   rga.lamport_ = wire_u64(wire_at(in, 2));
   return rga;

@@ -80,15 +80,15 @@ RgaDocument::Position RgaDocument::insert(Position at, std::span<const uint32_t>
   }
   const uint32_t id = order_[at.rank];
   Chunk& chunk = chunks_[id];
-  std::vector<Entry> placed;
-  placed.reserve(slots.size());
+  // Made in place: a received delta is unpacked by appending its elements one by one, and a
+  // temporary per insert was a tenth of a run with 30 PoPs.
+  const auto placed = chunk.entries.insert(chunk.entries.begin() + at.offset, slots.size(), Entry{});
   uint32_t visible = 0;
-  for (uint32_t slot : slots) {
-    placed.push_back(make_entry(slot));
-    chunk_of_[slot] = id;
-    visible += placed.back().visible ? 1 : 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    placed[static_cast<std::ptrdiff_t>(i)] = make_entry(slots[i]);
+    chunk_of_[slots[i]] = id;
+    visible += placed[static_cast<std::ptrdiff_t>(i)].visible ? 1 : 0;
   }
-  chunk.entries.insert(chunk.entries.begin() + at.offset, placed.begin(), placed.end());
   chunk.visible += visible;
   visible_ += visible;
   size_ += slots.size();
@@ -195,6 +195,25 @@ void RgaDocument::rechunk() {
     spare_chunks_.push_back(id);
   }
   order_.clear();
+  append_chunks(all);
+}
+
+void RgaDocument::assign(std::vector<RgaElement> elements) {
+  *this = RgaDocument{};
+  pool_ = std::move(elements);
+  chunk_of_.resize(pool_.size());
+  std::vector<Entry> all;
+  all.reserve(pool_.size());
+  for (uint32_t slot = 0; slot < pool_.size(); ++slot) {
+    all.push_back(make_entry(slot));
+    visible_ += all.back().visible ? 1 : 0;
+  }
+  size_ = pool_.size();
+  text_current_ = visible_ == 0;
+  append_chunks(all);
+}
+
+void RgaDocument::append_chunks(const std::vector<Entry>& all) {
   for (size_t begin = 0; begin < all.size(); begin += kChunkTarget) {
     const uint32_t id = new_chunk();
     Chunk& chunk = chunks_[id];

@@ -72,6 +72,8 @@ class RgaDocument {
   // returns the position of the last one.
   Position insert(Position at, std::span<const uint32_t> slots);
   uint32_t append(const RgaElement& element);  // stores and places at the end
+  // Replaces the document with `elements`, in this order (an unpacked value: one pass, no search).
+  void assign(std::vector<RgaElement> elements);
   // Records `dot` as the element's delete if it has none or a greater one; true if that changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   // Takes the slots' elements out of the document and frees their slots.
@@ -123,6 +125,8 @@ class RgaDocument {
   void renumber_from(uint32_t rank);  // after order_ changed at `rank`
   // Rebuilds every chunk kChunkTarget long: after removals left many small ones.
   void rechunk();
+  // Files `all` (in document order) into new chunks of kChunkTarget entries after the last one.
+  void append_chunks(const std::vector<Entry>& all);
 
   std::vector<RgaElement> pool_;
   std::vector<uint32_t> free_;      // free pool slots

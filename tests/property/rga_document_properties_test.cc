@@ -1,6 +1,6 @@
 // RgaDocument (models/crdt/rga_document.h) against a flat list of its elements: generated runs
 // of inserts (long enough to split chunks many times), deletes of ranges, collection of tombstones
-// (enough to leave small chunks behind and rebuild them) and repacks. After every step the
+// (enough to leave small chunks behind and rebuild them), repacks and reloads. After every step the
 // document must hold the list's elements in the list's order, and every way of finding a place in
 // it (the n-th visible character, an element's slot, walking on) must agree with the list.
 #include <gtest/gtest.h>
@@ -30,7 +30,8 @@ struct Collect {
   size_t keep_every = 1;  // every n-th tombstone stays (1: all go)
 };
 struct Repack {};
-using Step = std::variant<Insert, Delete, Collect, Repack>;
+struct Reload {};  // assign() the elements in order, as unpacking a document does
+using Step = std::variant<Insert, Delete, Collect, Repack, Reload>;
 
 rc::Gen<Step> gen_step() {
   return rc::gen::oneOf(
@@ -46,7 +47,7 @@ rc::Gen<Step> gen_step() {
             return Step{Delete{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
           }),
       rc::gen::map(rc::gen::inRange<size_t>(1, 4), [](size_t keep) { return Step{Collect{keep}}; }),
-      rc::gen::just(Step{Repack{}}));
+      rc::gen::just(Step{Repack{}}), rc::gen::just(Step{Reload{}}));
 }
 
 struct Placed {
@@ -136,6 +137,14 @@ class Harness {
     size_t i = 0;
     document_.for_each([&](uint32_t slot, const RgaElement&) { list_[i++].slot = slot; });
     RC_ASSERT(document_.pool_size() == list_.size());
+    check_positions();
+  }
+
+  void apply(const Reload&) {
+    std::vector<RgaElement> elements;
+    for (const Placed& p : list_) elements.push_back(p.element);
+    document_.assign(elements);
+    for (size_t i = 0; i < list_.size(); ++i) list_[i].slot = static_cast<uint32_t>(i);
     check_positions();
   }
 
