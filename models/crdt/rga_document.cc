@@ -82,7 +82,8 @@ RgaDocument::Position RgaDocument::insert(Position at, std::span<const uint32_t>
   Chunk& chunk = chunks_[id];
   // Made in place: a received delta is unpacked by appending its elements one by one, and a
   // temporary per insert was a tenth of a run with 30 PoPs.
-  const auto placed = chunk.entries.insert(chunk.entries.begin() + at.offset, slots.size(), Entry{});
+  const auto placed =
+      chunk.entries.insert(chunk.entries.begin() + at.offset, slots.size(), Entry{});
   uint32_t visible = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
     placed[static_cast<std::ptrdiff_t>(i)] = make_entry(slots[i]);
