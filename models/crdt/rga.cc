@@ -306,11 +306,22 @@ std::vector<Rga::Element> Rga::unique_by_id(std::vector<Element> elements) {
 }
 
 bool Rga::merge(const Rga& other, Rga* inflation) {
+  std::vector<Element> incoming = other.elements();
+  incoming.insert(incoming.end(), other.pending_.begin(), other.pending_.end());
+  return merge_elements(std::move(incoming), other.lamport_, inflation);
+}
+
+bool Rga::merge_packed(const WireObject& in) {
+  std::vector<Element> incoming = unpack_elements(wire_at(in, 0));
+  const std::vector<Element> waiting = unpack_elements(wire_at(in, 1));
+  incoming.insert(incoming.end(), waiting.begin(), waiting.end());
+  return merge_elements(std::move(incoming), wire_u64(wire_at(in, 2)), nullptr);
+}
+
+bool Rga::merge_elements(std::vector<Element> incoming, uint64_t lamport, Rga* inflation) {
   index_if_needed();
   const size_t pending_before = pending_.size();
   bool changed = false;
-  std::vector<Element> incoming = other.elements();
-  incoming.insert(incoming.end(), other.pending_.begin(), other.pending_.end());
   incoming.insert(incoming.end(), pending_.begin(), pending_.end());
   pending_.clear();
   // Integrate in rounds: an element whose origin is itself incoming waits for a later round.
@@ -346,8 +357,8 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
     incoming = std::move(waiting);
   }
   pending_ = unique_by_id(std::move(incoming));
-  changed = changed || pending_.size() != pending_before || other.lamport_ > lamport_;
-  lamport_ = std::max(lamport_, other.lamport_);
+  changed = changed || pending_.size() != pending_before || lamport > lamport_;
+  lamport_ = std::max(lamport_, lamport);
   if (inflation) {
     inflation->pending_ = pending_;
     inflation->lamport_ = lamport_;

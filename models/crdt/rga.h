@@ -33,6 +33,9 @@ class Rga {
   // Merges and collects into `inflation` the elements that were new here or newly deleted, the
   // ones left pending, and the Lamport clock: what delta sync relays onward.
   bool merge(const Rga& other, Rga& inflation) { return merge(other, &inflation); }
+  // merge(unpack(in)) without building the incoming document (PackedMerging in crdt_type.h): a
+  // received delta's elements go straight from the wire into the merge.
+  bool merge_packed(const WireObject& in);
   // [elements, pending, lamport]; elements go in runs of 9 flat fields (see rga.cc).
   // Delta grouping: appends the delta's elements (a group is a bag that merges like its parts).
   void absorb(const Rga& delta);
@@ -74,6 +77,8 @@ class Rga {
   // Deletes the element in pool slot `slot` with `dot`; true if this changed the element.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
+  // Merges `incoming` (elements and waiting elements of a value whose Lamport clock is `lamport`).
+  bool merge_elements(std::vector<Element> incoming, uint64_t lamport, Rga* inflation);
   // One copy per id, with the smallest delete dot among the copies (as integrating them would
   // keep). A state and a delta can both carry an element still waiting for its origin; without
   // this, every merge of relayed pending elements doubled them (a run with `relay: true` ran out
