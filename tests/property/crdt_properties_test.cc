@@ -520,6 +520,22 @@ TEST(RgaCompaction, StableElementsWaitingForACollectedOriginAreDropped) {
   EXPECT_EQ(restarted.observe(), Value(""));
 }
 
+// A value's waiting elements travel too (a state sent to a peer, or a relayed group), and joining
+// them straight from the wire must keep them waiting as merging the unpacked value does.
+TEST(RgaPending, AWaitingElementReadFromTheWireKeepsWaiting) {
+  const OriginCollected made;
+  Rga waiting;
+  waiting.merge(made.only_b);
+  ASSERT_EQ(waiting.pending(), 1u);
+  const WireMessage wire(wire_encode([&](Packer& out) { waiting.pack(out); }));
+  Rga from_wire;
+  Rga unpacked;
+  EXPECT_TRUE(from_wire.merge_packed(wire.root()));
+  EXPECT_TRUE(unpacked.merge(Rga::unpack(wire.root())));
+  EXPECT_EQ(from_wire.pending(), 1u);
+  EXPECT_TRUE(from_wire == unpacked);
+}
+
 // A replica relaying what merges brought (`relay: true`) passes on its waiting elements, and they
 // come back in others' groups: each copy must be kept once, not once per merge.
 TEST(RgaPending, CopiesOfAWaitingElementAreKeptOnce) {
