@@ -46,31 +46,40 @@ void pack_run(Packer& out, const Rga::Element& first, const std::string& chars) 
 }
 
 // Packs elements as runs; for_each(visit) calls visit(element) for each, in order (twice: runs are
-// counted first, for the array header).
+// counted first, for the array header). The elements may be temporaries (a document's are made
+// from its pool as it goes), so the ones needed later are copied.
+// GCC 12 reports the comparison of the copied elements' optional dots as maybe uninitialized (a
+// known false positive for std::optional members); the copies are always assigned before use.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 template <typename ForEach>
 void pack_elements(Packer& out, ForEach&& for_each) {
   uint32_t runs = 0;
-  const Rga::Element* last = nullptr;
+  Rga::Element last;
+  bool any = false;
   for_each([&](const Rga::Element& e) {
-    runs += last == nullptr || !continues_run(*last, e) ? 1 : 0;
-    last = &e;
+    runs += !any || !continues_run(last, e) ? 1 : 0;
+    last = e;
+    any = true;
   });
   out.pack_array(runs * kRunFields);
-  const Rga::Element* first = nullptr;
+  Rga::Element first;
   std::string chars;
-  last = nullptr;
+  any = false;
   for_each([&](const Rga::Element& e) {
-    if (last != nullptr && continues_run(*last, e)) {
+    if (any && continues_run(last, e)) {
       chars.push_back(e.ch);
     } else {
-      if (first != nullptr) pack_run(out, *first, chars);
-      first = &e;
+      if (any) pack_run(out, first, chars);
+      first = e;
       chars.assign(1, e.ch);
     }
-    last = &e;
+    last = e;
+    any = true;
   });
-  if (first != nullptr) pack_run(out, *first, chars);
+  if (any) pack_run(out, first, chars);
 }
+#pragma GCC diagnostic pop
 
 // The first of `entries` (sorted by counter) whose counter is not below `counter`.
 template <typename Entries>
@@ -218,14 +227,14 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
     if (k > 0) at = document_.next_visible(at);
     const uint32_t slot = document_.slot_at(at);
     mark_deleted(slot, Dot{stamp.self, stamp.counter});
-    deleted.push_back(document_.element(slot).ch);
     delta.pending_.push_back(document_.element(slot));
+    deleted.push_back(delta.pending_.back().ch);
   }
   return Result::success(deleted);
 }
 
 bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
-  const bool was_visible = !document_.element(slot).delete_dot.has_value();
+  const bool was_visible = !document_.delete_dot(slot).has_value();
   if (!document_.mark_deleted(slot, dot)) return false;
   if (was_visible) tombstones_.push_back(slot);
   return true;
@@ -239,7 +248,7 @@ std::optional<Rga::Position> Rga::integrate(const Element& element,
     if (!origin_position) return std::nullopt;
     position = document_.next(*origin_position);
   }
-  while (!document_.at_end(position) && document_.at(position).id > element.id)
+  while (!document_.at_end(position) && document_.id_at(position) > element.id)
     position = document_.next(position);
   const uint32_t slot = document_.store(element);
   if (element.delete_dot) tombstones_.push_back(slot);
@@ -332,7 +341,7 @@ bool Rga::merge_elements(std::vector<Element> incoming, uint64_t lamport, Rga* i
     for (size_t i = 0; i < incoming.size(); ++i) {
       const Element& element = incoming[i];
       if (const uint32_t* known = known_.find(element.id)) {
-        const std::optional<Dot>& ours = document_.element(*known).delete_dot;
+        const std::optional<Dot> ours = document_.delete_dot(*known);
         if (element.delete_dot && (!ours || *element.delete_dot < *ours)) {
           changed = mark_deleted(*known, *element.delete_dot) || changed;
           if (inflation) inflation->document_.append(element);
@@ -378,7 +387,7 @@ void Rga::compact(const VersionVector& stable) {
   // Only tombstones can be collected, so only they are looked at.
   std::vector<uint32_t> collected;
   std::erase_if(tombstones_, [&](uint32_t slot) {
-    const Dot& deleted = *document_.element(slot).delete_dot;
+    const Dot deleted = *document_.delete_dot(slot);
     if (stable.get(deleted.first) < deleted.second) return false;
     collected.push_back(slot);
     return true;

@@ -7,6 +7,29 @@
 
 namespace edgesim::models {
 
+StoredRgaElement::StoredRgaElement(const RgaElement& element)
+    : id_counter(element.id.counter),
+      origin_counter(element.origin ? element.origin->counter : 0),
+      insert_counter(element.insert_dot.second),
+      delete_counter(element.delete_dot ? element.delete_dot->second : 0),
+      id_replica(element.id.replica),
+      origin_replica(element.origin ? element.origin->replica : 0),
+      insert_replica(element.insert_dot.first),
+      delete_replica(element.delete_dot ? element.delete_dot->first : 0),
+      ch(element.ch),
+      has_origin(element.origin.has_value()),
+      deleted(element.delete_dot.has_value()) {}
+
+RgaElement StoredRgaElement::element() const {
+  RgaElement element;
+  element.id = id();
+  if (has_origin) element.origin = RgaId{origin_counter, origin_replica};
+  element.ch = ch;
+  element.insert_dot = Dot{insert_replica, insert_counter};
+  element.delete_dot = delete_dot();
+  return element;
+}
+
 RgaDocument::Position RgaDocument::next(Position at) const {
   EDGESIM_ASSERT(!at_end(at), "stepping past the end of an RGA document");
   if (at.offset + 1 < chunks_[order_[at.rank]].entries.size())
@@ -48,13 +71,13 @@ RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
 }
 
 uint32_t RgaDocument::store(const RgaElement& element) {
-  const uint32_t slot = place_in_pool(pool_, free_, element);
+  const uint32_t slot = place_in_pool(pool_, free_, StoredRgaElement(element));
   if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
   return slot;
 }
 
 RgaDocument::Entry RgaDocument::make_entry(uint32_t slot) const {
-  return Entry{slot, pool_[slot].ch, !pool_[slot].delete_dot.has_value()};
+  return Entry{slot, pool_[slot].ch, !pool_[slot].deleted};
 }
 
 uint32_t RgaDocument::new_chunk() {
@@ -108,10 +131,12 @@ uint32_t RgaDocument::append(const RgaElement& element) {
 }
 
 bool RgaDocument::mark_deleted(uint32_t slot, const Dot& dot) {
-  std::optional<Dot>& current = pool_[slot].delete_dot;
-  if (current && !(dot < *current)) return false;
-  const bool was_visible = !current;
-  current = dot;
+  StoredRgaElement& stored = pool_[slot];
+  if (stored.deleted && !(dot < Dot{stored.delete_replica, stored.delete_counter})) return false;
+  const bool was_visible = !stored.deleted;
+  stored.deleted = true;
+  stored.delete_replica = dot.first;
+  stored.delete_counter = dot.second;
   if (was_visible) {
     const Position at = position_of(slot);
     Chunk& chunk = chunks_[order_[at.rank]];
@@ -173,7 +198,7 @@ void RgaDocument::remove(std::span<const uint32_t> slots) {
     });
   }
   for (uint32_t slot : slots) {
-    pool_[slot] = RgaElement{};
+    pool_[slot] = StoredRgaElement{};
     free_.push_back(slot);
   }
   size_ -= slots.size();
@@ -199,9 +224,10 @@ void RgaDocument::rechunk() {
   append_chunks(all);
 }
 
-void RgaDocument::assign(std::vector<RgaElement> elements) {
+void RgaDocument::assign(const std::vector<RgaElement>& elements) {
   *this = RgaDocument{};
-  pool_ = std::move(elements);
+  pool_.reserve(elements.size());
+  for (const RgaElement& element : elements) pool_.emplace_back(element);
   chunk_of_.resize(pool_.size());
   std::vector<Entry> all;
   all.reserve(pool_.size());
@@ -233,7 +259,7 @@ void RgaDocument::append_chunks(const std::vector<Entry>& all) {
 }
 
 void RgaDocument::repack() {
-  std::vector<RgaElement> pool;
+  std::vector<StoredRgaElement> pool;
   pool.reserve(size_);
   for (uint32_t id : order_) {
     for (Entry& e : chunks_[id].entries) {
@@ -284,8 +310,7 @@ void RgaDocument::check_invariants() const {
     for (const Entry& e : chunk.entries) {
       EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk",
                      e.slot);
-      EDGESIM_ASSERT(e.visible == !pool_[e.slot].delete_dot.has_value(), "RGA slot {} visibility",
-                     e.slot);
+      EDGESIM_ASSERT(e.visible == !pool_[e.slot].deleted, "RGA slot {} visibility", e.slot);
       EDGESIM_ASSERT(e.ch == pool_[e.slot].ch, "RGA slot {} character", e.slot);
       chunk_visible += e.visible ? 1 : 0;
       if (e.visible) chunk_text.push_back(e.ch);
@@ -306,7 +331,7 @@ void RgaDocument::check_invariants() const {
 }
 
 uint64_t RgaDocument::metadata_bytes() const {
-  return pool_.size() * sizeof(RgaElement) + size_ * sizeof(Entry) +
+  return pool_.size() * sizeof(StoredRgaElement) + size_ * sizeof(Entry) +
          (free_.size() + chunk_of_.size()) * sizeof(uint32_t);
 }
 

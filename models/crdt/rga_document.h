@@ -43,6 +43,30 @@ struct RgaElement {
   bool operator==(const RgaElement&) const = default;
 };
 
+// An element as the document's pool keeps it: RgaElement's fields without std::optional's padding,
+// 56 bytes rather than 88 (a document holds one per character, tombstones included).
+struct StoredRgaElement {
+  uint64_t id_counter = 0;
+  uint64_t origin_counter = 0;
+  uint64_t insert_counter = 0;
+  uint64_t delete_counter = 0;
+  ReplicaId id_replica = 0;
+  ReplicaId origin_replica = 0;
+  ReplicaId insert_replica = 0;
+  ReplicaId delete_replica = 0;
+  char ch = 0;
+  bool has_origin = false;
+  bool deleted = false;
+
+  StoredRgaElement() = default;
+  explicit StoredRgaElement(const RgaElement& element);
+  RgaElement element() const;
+  RgaId id() const { return RgaId{id_counter, id_replica}; }
+  std::optional<Dot> delete_dot() const {
+    return deleted ? std::optional<Dot>(Dot{delete_replica, delete_counter}) : std::nullopt;
+  }
+};
+
 class RgaDocument {
  public:
   // A place in the document: the chunk's rank in document order and the entry's offset in it. The
@@ -55,9 +79,11 @@ class RgaDocument {
 
   size_t size() const { return size_; }        // elements, tombstones included
   size_t visible() const { return visible_; }  // elements not deleted
-  const RgaElement& element(uint32_t slot) const { return pool_[slot]; }
+  RgaElement element(uint32_t slot) const { return pool_[slot].element(); }
+  std::optional<Dot> delete_dot(uint32_t slot) const { return pool_[slot].delete_dot(); }
   uint32_t slot_at(Position at) const { return entry(at).slot; }
-  const RgaElement& at(Position at) const { return pool_[slot_at(at)]; }
+  RgaElement at(Position at) const { return element(slot_at(at)); }
+  RgaId id_at(Position at) const { return pool_[slot_at(at)].id(); }
   Position begin() const { return Position{}; }
   bool at_end(Position at) const { return at.rank >= order_.size(); }
   Position next(Position at) const;
@@ -73,7 +99,7 @@ class RgaDocument {
   Position insert(Position at, std::span<const uint32_t> slots);
   uint32_t append(const RgaElement& element);  // stores and places at the end
   // Replaces the document with `elements`, in this order (an unpacked value: one pass, no search).
-  void assign(std::vector<RgaElement> elements);
+  void assign(const std::vector<RgaElement>& elements);
   // Records `dot` as the element's delete if it has none or a greater one; true if that changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   // Takes the slots' elements out of the document and frees their slots.
@@ -87,7 +113,7 @@ class RgaDocument {
   template <typename Visit>  // visit(slot, element), in document order
   void for_each(Visit&& visit) const {
     for (uint32_t id : order_) {
-      for (const Entry& e : chunks_[id].entries) visit(e.slot, pool_[e.slot]);
+      for (const Entry& e : chunks_[id].entries) visit(e.slot, pool_[e.slot].element());
     }
   }
   const std::string& text() const;
@@ -128,7 +154,7 @@ class RgaDocument {
   // Files `all` (in document order) into new chunks of kChunkTarget entries after the last one.
   void append_chunks(const std::vector<Entry>& all);
 
-  std::vector<RgaElement> pool_;
+  std::vector<StoredRgaElement> pool_;
   std::vector<uint32_t> free_;      // free pool slots
   std::vector<uint32_t> chunk_of_;  // pool slot -> id of the chunk holding it
   // Chunks by id: an id stays valid while chunks split and others are dropped, so chunk_of_ needs

@@ -96,6 +96,7 @@ class Harness {
                          Dot{1, next_id_}, std::nullopt};
       if (step.deleted_every > 0 && k % step.deleted_every == 0)
         element.delete_dot = Dot{2, next_id_};
+      if (k > 0) element.origin = RgaId{next_id_ - 1, 1};  // typed after the one before
       slots.push_back(document_.store(element));
       placed.push_back(Placed{slots.back(), element});
     }
