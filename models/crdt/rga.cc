@@ -27,59 +27,58 @@ void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t seco
   out.pack_uint64(second);
 }
 
+// Runs are found among elements in the pool's layout: comparing its plain fields is cheaper than
+// comparing RgaElement's optionals, and a document's pool holds them so already.
+bool continues_run(const StoredRgaElement& last, const StoredRgaElement& next) {
+  const bool same_delete = next.deleted == last.deleted &&
+                           (!next.deleted || (next.delete_replica == last.delete_replica &&
+                                              next.delete_counter == last.delete_counter));
+  return next.id_replica == last.id_replica && next.id_counter == last.id_counter + 1 &&
+         next.has_origin && next.origin_counter == last.id_counter &&
+         next.origin_replica == last.id_replica && next.insert_replica == last.insert_replica &&
+         next.insert_counter == last.insert_counter && same_delete;
+}
+
 bool continues_run(const Rga::Element& last, const Rga::Element& next) {
-  return next.id.replica == last.id.replica && next.id.counter == last.id.counter + 1 &&
-         next.origin == last.id && next.insert_dot == last.insert_dot && next.delete_dot == last.delete_dot;
+  return continues_run(StoredRgaElement(last), StoredRgaElement(next));
 }
 
-void pack_run(Packer& out, const Rga::Element& first, const std::string& chars) {
-  out.pack_uint64(first.id.counter);
-  out.pack_uint32(first.id.replica);
-  pack_optional_pair(out, first.origin.has_value(), first.origin ? first.origin->counter : 0,
-                     first.origin ? first.origin->replica : 0);
+void pack_run(Packer& out, const StoredRgaElement& first, const std::string& chars) {
+  out.pack_uint64(first.id_counter);
+  out.pack_uint32(first.id_replica);
+  pack_optional_pair(out, first.has_origin, first.origin_counter, first.origin_replica);
   pack_string(out, chars);
-  out.pack_uint32(first.insert_dot.first);
-  out.pack_uint64(first.insert_dot.second);
-  pack_optional_pair(out, first.delete_dot.has_value(),
-                     first.delete_dot ? first.delete_dot->first : 0,
-                     first.delete_dot ? first.delete_dot->second : 0);
+  out.pack_uint32(first.insert_replica);
+  out.pack_uint64(first.insert_counter);
+  pack_optional_pair(out, first.deleted, first.delete_replica, first.delete_counter);
 }
 
-// Packs elements as runs; for_each(visit) calls visit(element) for each, in order (twice: runs are
-// counted first, for the array header). The elements may be temporaries (a document's are made
-// from its pool as it goes), so the ones needed later are copied.
-// GCC 12 reports the comparison of the copied elements' optional dots as maybe uninitialized (a
-// known false positive for std::optional members); the copies are always assigned before use.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// Packs elements as runs; for_each(visit) calls visit(element) for each element, in the pool's
+// layout, in order (twice: runs are counted first, for the array header).
 template <typename ForEach>
 void pack_elements(Packer& out, ForEach&& for_each) {
   uint32_t runs = 0;
-  Rga::Element last;
-  bool any = false;
-  for_each([&](const Rga::Element& e) {
-    runs += !any || !continues_run(last, e) ? 1 : 0;
-    last = e;
-    any = true;
+  const StoredRgaElement* last = nullptr;
+  for_each([&](const StoredRgaElement& e) {
+    runs += last == nullptr || !continues_run(*last, e) ? 1 : 0;
+    last = &e;
   });
   out.pack_array(runs * kRunFields);
-  Rga::Element first;
+  const StoredRgaElement* first = nullptr;
   std::string chars;
-  any = false;
-  for_each([&](const Rga::Element& e) {
-    if (any && continues_run(last, e)) {
+  last = nullptr;
+  for_each([&](const StoredRgaElement& e) {
+    if (last != nullptr && continues_run(*last, e)) {
       chars.push_back(e.ch);
     } else {
-      if (any) pack_run(out, first, chars);
-      first = e;
+      if (first != nullptr) pack_run(out, *first, chars);
+      first = &e;
       chars.assign(1, e.ch);
     }
-    last = e;
-    any = true;
+    last = &e;
   });
-  if (any) pack_run(out, first, chars);
+  if (first != nullptr) pack_run(out, *first, chars);
 }
-#pragma GCC diagnostic pop
 
 // The first of `entries` (sorted by counter) whose counter is not below `counter`.
 template <typename Entries>
@@ -424,11 +423,12 @@ uint64_t Rga::metadata_bytes() const {
 
 void Rga::pack(Packer& out) const {
   out.pack_array(3);
-  pack_elements(out, [this](auto&& visit) {
-    document_.for_each([&](uint32_t, const Element& element) { visit(element); });
-  });
-  pack_elements(out, [this](auto&& visit) {
-    for (const Element& element : pending_) visit(element);
+  pack_elements(out, [this](auto&& visit) { document_.for_each_stored(visit); });
+  // Waiting elements are few: each is put in the pool's layout for packing, and kept as long as
+  // the packer may look back at it.
+  std::vector<StoredRgaElement> waiting(pending_.begin(), pending_.end());
+  pack_elements(out, [&](auto&& visit) {
+    for (const StoredRgaElement& element : waiting) visit(element);
   });
   out.pack_uint64(lamport_);
 }

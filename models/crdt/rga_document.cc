@@ -7,19 +7,6 @@
 
 namespace edgesim::models {
 
-StoredRgaElement::StoredRgaElement(const RgaElement& element)
-    : id_counter(element.id.counter),
-      origin_counter(element.origin ? element.origin->counter : 0),
-      insert_counter(element.insert_dot.second),
-      delete_counter(element.delete_dot ? element.delete_dot->second : 0),
-      id_replica(element.id.replica),
-      origin_replica(element.origin ? element.origin->replica : 0),
-      insert_replica(element.insert_dot.first),
-      delete_replica(element.delete_dot ? element.delete_dot->first : 0),
-      ch(element.ch),
-      has_origin(element.origin.has_value()),
-      deleted(element.delete_dot.has_value()) {}
-
 RgaElement StoredRgaElement::element() const {
   RgaElement element;
   element.id = id();

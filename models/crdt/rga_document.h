@@ -59,7 +59,18 @@ struct StoredRgaElement {
   bool deleted = false;
 
   StoredRgaElement() = default;
-  explicit StoredRgaElement(const RgaElement& element);
+  explicit StoredRgaElement(const RgaElement& element)
+      : id_counter(element.id.counter),
+        origin_counter(element.origin ? element.origin->counter : 0),
+        insert_counter(element.insert_dot.second),
+        delete_counter(element.delete_dot ? element.delete_dot->second : 0),
+        id_replica(element.id.replica),
+        origin_replica(element.origin ? element.origin->replica : 0),
+        insert_replica(element.insert_dot.first),
+        delete_replica(element.delete_dot ? element.delete_dot->first : 0),
+        ch(element.ch),
+        has_origin(element.origin.has_value()),
+        deleted(element.delete_dot.has_value()) {}
   RgaElement element() const;
   RgaId id() const { return RgaId{id_counter, id_replica}; }
   std::optional<Dot> delete_dot() const {
@@ -114,6 +125,12 @@ class RgaDocument {
   void for_each(Visit&& visit) const {
     for (uint32_t id : order_) {
       for (const Entry& e : chunks_[id].entries) visit(e.slot, pool_[e.slot].element());
+    }
+  }
+  template <typename Visit>  // visit(stored element), in document order, as the pool keeps them
+  void for_each_stored(Visit&& visit) const {
+    for (uint32_t id : order_) {
+      for (const Entry& e : chunks_[id].entries) visit(pool_[e.slot]);
     }
   }
   const std::string& text() const;
