@@ -78,6 +78,8 @@ struct StoredRgaElement {
   }
 };
 
+static_assert(sizeof(StoredRgaElement) == 56, "the pool's layout has grown padding");
+
 class RgaDocument {
  public:
   // A place in the document: the chunk's rank in document order and the entry's offset in it. The
