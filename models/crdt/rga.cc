@@ -200,7 +200,7 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   std::optional<Position> origin_position;
   if (pos > 0) {
     origin_position = document_.visible_position(pos - 1);
-    origin = document_.at(*origin_position).id;
+    origin = document_.id_at(*origin_position);
   }
   for (char ch : arg["text"].get<std::string>()) {
     const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter}, std::nullopt};

@@ -95,7 +95,6 @@ class RgaDocument {
   RgaElement element(uint32_t slot) const { return pool_[slot].element(); }
   std::optional<Dot> delete_dot(uint32_t slot) const { return pool_[slot].delete_dot(); }
   uint32_t slot_at(Position at) const { return entry(at).slot; }
-  RgaElement at(Position at) const { return element(slot_at(at)); }
   RgaId id_at(Position at) const { return pool_[slot_at(at)].id(); }
   Position begin() const { return Position{}; }
   bool at_end(Position at) const { return at.rank >= order_.size(); }

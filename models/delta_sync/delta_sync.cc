@@ -151,16 +151,6 @@ class DeltaSyncReplica final : public Replica {
         },
         [this](const std::string& key) { return observed_value(key); });
   }
-  // What observe() shows for `key`: the authority's copy over the cache's; a null value is absent.
-  std::optional<Value> observed_value(const std::string& key) const {
-    for (const auto* source : {&truth_, &cache_}) {
-      const auto it = source->find(key);
-      if (it == source->end()) continue;
-      if (it->second.value.is_null()) return std::nullopt;
-      return it->second.value;
-    }
-    return std::nullopt;
-  }
 
   std::optional<uint64_t> observe_version() const override { return version_; }
 
@@ -177,6 +167,17 @@ class DeltaSyncReplica final : public Replica {
   }
 
  private:
+  // What observe() shows for `key`: the authority's copy over the cache's; a null value is absent.
+  std::optional<Value> observed_value(const std::string& key) const {
+    for (const auto* source : {&truth_, &cache_}) {
+      const auto it = source->find(key);
+      if (it == source->end()) continue;
+      if (it->second.value.is_null()) return std::nullopt;
+      return it->second.value;
+    }
+    return std::nullopt;
+  }
+
   struct Request {
     Op op;
     uint32_t attempts;
