@@ -7,18 +7,6 @@
 
 namespace edgesim::models {
 
-bool DotKernel::value_less(const Value& a, const Value& b) {
-  if (a.is_string() && b.is_string())
-    return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
-  return a < b;
-}
-
-bool DotKernel::same_value(const Value& a, const Value& b) {
-  if (a.is_string() && b.is_string())
-    return a.get_ref<const std::string&>() == b.get_ref<const std::string&>();
-  return a == b;
-}
-
 DotKernel::HeldList::iterator DotKernel::lower_bound(const Dot& dot) {
   return std::lower_bound(slots_.begin(), slots_.end(), dot,
                           [](const Held& held, const Dot& key) { return held.dot() < key; });

@@ -59,10 +59,23 @@ class DotKernel {
   };
   using HeldList = std::vector<Held>;
 
-  // JSON's order and equality, with strings (the usual element) compared directly rather than
-  // through nlohmann's out-of-line dispatch on type.
-  static bool value_less(const Value& a, const Value& b);
-  static bool same_value(const Value& a, const Value& b);
+  // JSON's order and equality, with unsigned integers and strings (the usual elements: unique
+  // written values are op ids) compared directly rather than through nlohmann's out-of-line
+  // dispatch on both types.
+  static bool value_less(const Value& a, const Value& b) {
+    if (a.is_number_unsigned() && b.is_number_unsigned())
+      return a.get_ref<const uint64_t&>() < b.get_ref<const uint64_t&>();
+    if (a.is_string() && b.is_string())
+      return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
+    return a < b;
+  }
+  static bool same_value(const Value& a, const Value& b) {
+    if (a.is_number_unsigned() && b.is_number_unsigned())
+      return a.get_ref<const uint64_t&>() == b.get_ref<const uint64_t&>();
+    if (a.is_string() && b.is_string())
+      return a.get_ref<const std::string&>() == b.get_ref<const std::string&>();
+    return a == b;
+  }
 
   void put(const Dot& dot, const Value& value);
   HeldList::iterator erase(HeldList::iterator it);
