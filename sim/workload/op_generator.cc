@@ -65,14 +65,22 @@ GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng
   } else if (op.f == "incr") {
     op.arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
   } else if (op.f == "remove") {
-    std::vector<Value>& added = added_[op.key];
-    if (added.empty()) {
+    // The chosen key if this client has an element there, else the next key (in key order,
+    // wrapping) where it has one. Removing only on the chosen key would turn most removes into
+    // adds once clients outnumber keys' worth of their own elements, and sets would grow at a
+    // rate the mix does not say.
+    auto holding = added_.lower_bound(op.key);
+    if (holding == added_.end()) holding = added_.begin();
+    if (holding == added_.end()) {
       op.f = "add";  // nothing this client knows of to remove yet
       op.arg = op_id;
     } else {
+      op.key = holding->first;
+      std::vector<Value>& added = holding->second;
       const size_t index = prng.uniform(added.size());
-      op.arg = added[index];
+      op.arg = std::move(added[index]);
       added.erase(added.begin() + static_cast<std::ptrdiff_t>(index));
+      if (added.empty()) added_.erase(holding);  // so every listed key has something to remove
     }
   } else if (op.f == "insert") {
     const size_t length = text_length_[op.key];
