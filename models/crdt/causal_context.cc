@@ -4,6 +4,27 @@
 
 namespace edgesim::models {
 
+ReplicaCounters unpack_replica_counters(const WireObject& in) {
+  const uint32_t size = wire_tuples_size(in, 2);
+  ReplicaCounters::sequence_type entries;
+  entries.reserve(size / 2);
+  for (uint32_t i = 0; i < size; i += 2) {
+    entries.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
+  }
+  ReplicaCounters counters;
+  const auto by_replica = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (std::adjacent_find(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+        return !by_replica(a, b);
+      }) != entries.end()) {
+    std::stable_sort(entries.begin(), entries.end(), by_replica);
+    entries.erase(std::unique(entries.begin(), entries.end(),
+                              [](const auto& a, const auto& b) { return a.first == b.first; }),
+                  entries.end());
+  }
+  counters.adopt_sequence(boost::container::ordered_unique_range, std::move(entries));
+  return counters;
+}
+
 void VersionVector::set(ReplicaId replica, uint64_t counter) {
   if (counter == 0) {
     counters_.erase(replica);
@@ -13,13 +34,21 @@ void VersionVector::set(ReplicaId replica, uint64_t counter) {
 }
 
 bool VersionVector::merge(const VersionVector& other) {
+  // Both are in replica order: one forward walk rather than a search per replica.
   bool changed = false;
+  auto mine = counters_.begin();
   for (const auto& [replica, counter] : other.counters_) {
-    uint64_t& mine = counters_[replica];
-    if (counter > mine) {
-      mine = counter;
+    while (mine != counters_.end() && mine->first < replica) ++mine;
+    if (mine != counters_.end() && mine->first == replica) {
+      if (counter > mine->second) {
+        mine->second = counter;
+        changed = true;
+      }
+    } else {
+      mine = counters_.emplace_hint(mine, replica, counter);  // never 0: zeros are not stored
       changed = true;
     }
+    ++mine;
   }
   return changed;
 }
@@ -39,7 +68,7 @@ bool VersionVector::dominates(const VersionVector& other) const {
 
 VersionVector VersionVector::unpack(const WireObject& in) {
   VersionVector vv;
-  vv.counters_ = unpack_counters<ReplicaCounters>(in);
+  vv.counters_ = unpack_replica_counters(in);
   for (auto it = vv.counters_.begin(); it != vv.counters_.end();) it = it->second == 0 ? vv.counters_.erase(it) : it + 1;
   return vv;
 }
@@ -67,7 +96,6 @@ bool CausalContext::merge(const CausalContext& other) {
   compact();
   return changed;
 }
-
 CausalContext CausalContext::unseen_in(const CausalContext& other) const {
   CausalContext unseen;
   std::vector<Dot> dots;
@@ -128,9 +156,18 @@ CausalContext CausalContext::unpack(const WireObject& in) {
   context.vector_ = VersionVector::unpack(wire_at(in, 0));
   const WireObject& cloud = wire_at(in, 1);
   const uint32_t cloud_size = wire_tuples_size(cloud, 2);
+  // Read into the set's vector in one pass and adopted whole (inserting dot by dot grew it a
+  // dot at a time); pack() writes dots in order, so only a malformed cloud is sorted here.
+  DotSet::sequence_type dots;
+  dots.reserve(cloud_size / 2);
   for (uint32_t i = 0; i < cloud_size; i += 2) {
-    context.cloud_.insert(Dot{static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))), wire_u64(wire_at(cloud, i + 1))});
+    dots.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))), wire_u64(wire_at(cloud, i + 1)));
   }
+  if (std::adjacent_find(dots.begin(), dots.end(), std::greater_equal<>()) != dots.end()) {
+    std::sort(dots.begin(), dots.end());
+    dots.erase(std::unique(dots.begin(), dots.end()), dots.end());
+  }
+  context.cloud_.adopt_sequence(boost::container::ordered_unique_range, std::move(dots));
   return context;
 }
 

@@ -82,8 +82,8 @@ void PnCounter::pack(Packer& out) const {
 
 PnCounter PnCounter::unpack(const WireObject& in) {
   PnCounter counter;
-  counter.increments_ = unpack_counters<Totals>(wire_at(in, 0));
-  counter.decrements_ = unpack_counters<Totals>(wire_at(in, 1));
+  counter.increments_ = unpack_replica_counters(wire_at(in, 0));
+  counter.decrements_ = unpack_replica_counters(wire_at(in, 1));
   return counter;
 }
 

@@ -119,42 +119,16 @@ WireMessage::WireMessage(std::string_view records, size_t& offset) {
   }
 }
 
-uint32_t wire_size(const WireObject& array) {
-  EDGESIM_ASSERT(array.type == msgpack::type::ARRAY, "expected an array in an engine message");
-  return array.via.array.size;
+void wire_mismatch(const char* expected) {
+  EDGESIM_ASSERT(false, "expected {} in an engine message", expected);
 }
 
-uint32_t wire_tuples_size(const WireObject& array, uint32_t fields) {
-  const uint32_t size = wire_size(array);
-  EDGESIM_ASSERT(size % fields == 0, "an engine message array of {}-field tuples has {} fields", fields, size);
-  return size;
+void wire_missing_field(uint32_t index) {
+  EDGESIM_ASSERT(false, "engine message field {} is missing", index);
 }
 
-const WireObject& wire_at(const WireObject& array, uint32_t index) {
-  EDGESIM_ASSERT(index < wire_size(array), "engine message field {} is missing", index);
-  return array.via.array.ptr[index];
-}
-
-uint64_t wire_u64(const WireObject& object) {
-  EDGESIM_ASSERT(object.type == msgpack::type::POSITIVE_INTEGER, "expected an unsigned integer in an engine message");
-  return object.via.u64;
-}
-
-int64_t wire_i64(const WireObject& object) {
-  if (object.type == msgpack::type::NEGATIVE_INTEGER) return object.via.i64;
-  EDGESIM_ASSERT(object.type == msgpack::type::POSITIVE_INTEGER && object.via.u64 <= uint64_t(INT64_MAX),
-                 "expected a signed integer in an engine message");
-  return static_cast<int64_t>(object.via.u64);
-}
-
-bool wire_bool(const WireObject& object) {
-  EDGESIM_ASSERT(object.type == msgpack::type::BOOLEAN, "expected a boolean in an engine message");
-  return object.via.boolean;
-}
-
-std::string_view wire_str(const WireObject& object) {
-  EDGESIM_ASSERT(object.type == msgpack::type::STR, "expected a string in an engine message");
-  return {object.via.str.ptr, object.via.str.size};
+void wire_partial_tuple(uint32_t fields, uint32_t size) {
+  EDGESIM_ASSERT(false, "an engine message array of {}-field tuples has {} fields", fields, size);
 }
 
 }  // namespace edgesim::models

@@ -104,22 +104,50 @@ void for_each_wire_record(std::string_view records, Visit&& visit) {
 }
 
 // Per-replica counters (an ordered map from uint32 to uint64) as a flat array
-// [replica, counter, replica, counter, ...].
+// [replica, counter, replica, counter, ...], read back by unpack_replica_counters()
+// (models/crdt/causal_context.h).
 template <typename Map>
 void pack_counters(Packer& out, const Map& counters);
-template <typename Map>
-Map unpack_counters(const WireObject& in);
 
 // Checked reads. These are our own engines' messages and records, so a mismatch is a bug: it
-// fails loudly (EDGESIM_ASSERT) with what was expected rather than reading garbage.
-uint32_t wire_size(const WireObject& array);
+// fails loudly (EDGESIM_ASSERT) with what was expected rather than reading garbage. Inline, with
+// the failure out of line: engines make these reads for every field they receive.
+[[noreturn, gnu::cold]] void wire_mismatch(const char* expected);
+[[noreturn, gnu::cold]] void wire_missing_field(uint32_t index);
+[[noreturn, gnu::cold]] void wire_partial_tuple(uint32_t fields, uint32_t size);
+
+inline uint32_t wire_size(const WireObject& array) {
+  if (array.type != msgpack::type::ARRAY) [[unlikely]] wire_mismatch("an array");
+  return array.via.array.size;
+}
 // The size of a flat array of `fields`-field tuples (asserts it holds whole tuples).
-uint32_t wire_tuples_size(const WireObject& array, uint32_t fields);
-const WireObject& wire_at(const WireObject& array, uint32_t index);
-uint64_t wire_u64(const WireObject& object);
-int64_t wire_i64(const WireObject& object);
-bool wire_bool(const WireObject& object);
-std::string_view wire_str(const WireObject& object);
+inline uint32_t wire_tuples_size(const WireObject& array, uint32_t fields) {
+  const uint32_t size = wire_size(array);
+  if (size % fields != 0) [[unlikely]] wire_partial_tuple(fields, size);
+  return size;
+}
+inline const WireObject& wire_at(const WireObject& array, uint32_t index) {
+  if (index >= wire_size(array)) [[unlikely]] wire_missing_field(index);
+  return array.via.array.ptr[index];
+}
+inline uint64_t wire_u64(const WireObject& object) {
+  if (object.type != msgpack::type::POSITIVE_INTEGER) [[unlikely]] wire_mismatch("an unsigned integer");
+  return object.via.u64;
+}
+inline int64_t wire_i64(const WireObject& object) {
+  if (object.type == msgpack::type::NEGATIVE_INTEGER) return object.via.i64;
+  if (object.type != msgpack::type::POSITIVE_INTEGER || object.via.u64 > uint64_t(INT64_MAX)) [[unlikely]]
+    wire_mismatch("a signed integer");
+  return static_cast<int64_t>(object.via.u64);
+}
+inline bool wire_bool(const WireObject& object) {
+  if (object.type != msgpack::type::BOOLEAN) [[unlikely]] wire_mismatch("a boolean");
+  return object.via.boolean;
+}
+inline std::string_view wire_str(const WireObject& object) {
+  if (object.type != msgpack::type::STR) [[unlikely]] wire_mismatch("a string");
+  return {object.via.str.ptr, object.via.str.size};
+}
 
 template <typename Map>
 void pack_counters(Packer& out, const Map& counters) {
@@ -128,17 +156,6 @@ void pack_counters(Packer& out, const Map& counters) {
     out.pack_uint32(replica);
     out.pack_uint64(counter);
   }
-}
-
-template <typename Map>
-Map unpack_counters(const WireObject& in) {
-  const uint32_t size = wire_tuples_size(in, 2);
-  Map counters;
-  if constexpr (requires { counters.reserve(size); }) counters.reserve(size / 2);  // one allocation
-  for (uint32_t i = 0; i < size; i += 2) {
-    counters.emplace_hint(counters.end(), static_cast<uint32_t>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
-  }
-  return counters;
 }
 
 }  // namespace edgesim::models
