@@ -92,14 +92,72 @@ void DotKernel::remove_value(const Value& value, DotKernel& delta) {
   }
 }
 
-bool DotKernel::merge(const DotKernel& other) { return merge_into(other, nullptr); }
+// A DotKernel as the other side of a merge.
+struct DotKernel::HeldSide {
+  const DotKernel& kernel;
 
-bool DotKernel::merge(const DotKernel& other, DotKernel& changed) { return merge_into(other, &changed); }
+  const CausalContext& context() const { return kernel.context_; }
+  bool holds(const Dot& dot) const { return kernel.holds(dot); }
+  // Calls visit(dot, value) for each held dot, in dot order.
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (const Held& held : kernel.slots_) visit(held.dot(), [&]() -> const Value& { return kernel.pool_[held.slot]; });
+  }
+};
 
-bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
+// A packed DotKernel (see pack()) as the other side of a merge, read in place: its dots are found
+// by binary search over the flat (replica, counter, value) triples, and a value is unpacked only
+// when it is taken.
+struct DotKernel::PackedSide {
+  const WireObject& values;
+  uint32_t count;  // triples
+  CausalContext context_;
+
+  Dot dot(uint32_t i) const {
+    return {static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))), wire_u64(wire_at(values, 3 * i + 1))};
+  }
+  // pack() lists dots in strictly increasing order; the search below needs that.
+  bool in_order() const {
+    for (uint32_t i = 1; i < count; ++i) {
+      if (!(dot(i - 1) < dot(i))) return false;
+    }
+    return true;
+  }
+  const CausalContext& context() const { return context_; }
+  bool holds(const Dot& wanted) const {
+    uint32_t low = 0, high = count;
+    while (low < high) {
+      const uint32_t middle = low + (high - low) / 2;
+      if (dot(middle) < wanted) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low < count && dot(low) == wanted;
+  }
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (uint32_t i = 0; i < count; ++i) visit(dot(i), [&] { return unpack_value(wire_at(values, 3 * i + 2)); });
+  }
+};
+
+bool DotKernel::merge(const DotKernel& other) { return merge_from(HeldSide{other}, nullptr); }
+
+bool DotKernel::merge(const DotKernel& other, DotKernel& changed) { return merge_from(HeldSide{other}, &changed); }
+
+bool DotKernel::merge_packed(const WireObject& in) {
+  const WireObject& values = wire_at(in, 0);
+  const PackedSide side{values, wire_tuples_size(values, 3) / 3, CausalContext::unpack(wire_at(in, 1))};
+  if (!side.in_order()) return merge(unpack(in));  // only a malformed message: unpack() sorts it
+  return merge_from(side, nullptr);
+}
+
+template <typename Side>
+bool DotKernel::merge_from(const Side& other, DotKernel* changed) {
   // The inflation's context: dots of `other` not seen here (taken before our context absorbs
   // `other`'s), plus the dots of values dropped below.
-  if (changed) changed->context_ = context_.unseen_in(other.context_);
+  if (changed) changed->context_ = context_.unseen_in(other.context());
   std::vector<Dot> dropped_dots;
   bool dropped = false;
   auto drop = [&](HeldList::iterator it) {
@@ -110,27 +168,26 @@ bool DotKernel::merge_into(const DotKernel& other, DotKernel* changed) {
   // Drop our values whose dots the other side has seen but no longer holds (removed there). Only
   // dots in its context qualify, so visit those (a delta's context is a few dots) rather than all
   // of our values: per replica the range its vector covers, then the cloud.
-  for (const auto& [replica, counter] : other.context_.vector().entries()) {
+  for (const auto& [replica, counter] : other.context().vector().entries()) {
     for (auto it = lower_bound(Dot{replica, 0});
          it != slots_.end() && it->replica == replica && it->counter <= counter;) {
       it = other.holds(it->dot()) ? std::next(it) : drop(it);
     }
   }
-  for (const Dot& dot : other.context_.cloud()) {
+  for (const Dot& dot : other.context().cloud()) {
     const auto it = lower_bound(dot);
     if (it != slots_.end() && it->dot() == dot && !other.holds(dot)) drop(it);
   }
   // Take their values whose dots we have never seen.
   bool taken = false;
-  for (const Held& theirs : other.slots_) {
-    const Dot dot = theirs.dot();
-    if (!holds(dot) && !context_.contains(dot)) {
-      put(dot, other.pool_[theirs.slot]);
-      if (changed) changed->put(dot, other.pool_[theirs.slot]);
-      taken = true;
-    }
-  }
-  const bool context_grew = context_.merge(other.context_);
+  other.for_each([&](const Dot& dot, auto&& value_of) {
+    if (holds(dot) || context_.contains(dot)) return;
+    const Value& value = value_of();
+    put(dot, value);
+    if (changed) changed->put(dot, value);
+    taken = true;
+  });
+  const bool context_grew = context_.merge(other.context());
   if (changed) changed->context_.insert_all(std::move(dropped_dots));
   return context_grew || dropped || taken;
 }

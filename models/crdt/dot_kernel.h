@@ -25,6 +25,8 @@ class DotKernel {
   // the dots newly seen plus the dots of values dropped. Merged anywhere that already holds what
   // this replica held before, it has the same effect as `other` (what delta sync relays onward).
   bool merge(const DotKernel& other, DotKernel& changed);
+  // merge(unpack(in)), read straight from the wire: only the values taken are unpacked.
+  bool merge_packed(const WireObject& in);
 
   // Calls visit(const Value&) once per distinct value held, in JSON order (by type, then numbers
   // numerically and strings lexicographically).
@@ -87,8 +89,12 @@ class DotKernel {
   // are merged, packed and dropped without it (building it on unpack was 6% of an OR-set run).
   const HeldList& by_value() const;
   HeldList::iterator index_position(const Value& value, const Dot& dot) const;
-  // `changed` (may be null) collects the inflation as in merge(other, changed).
-  bool merge_into(const DotKernel& other, DotKernel* changed);
+  // The other side of a merge: a DotKernel (HeldSide) or a packed one (PackedSide), both in
+  // dot_kernel.cc. `changed` (may be null) collects the inflation as in merge(other, changed).
+  struct HeldSide;
+  struct PackedSide;
+  template <typename Side>
+  bool merge_from(const Side& other, DotKernel* changed);
 
   HeldList slots_;                // sorted by dot
   std::vector<Value> pool_;       // indexed by Slot; a free slot holds null

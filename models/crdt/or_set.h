@@ -14,6 +14,7 @@ class OrSet {
   Result apply(const Op& op, const CrdtStamp& stamp, OrSet& delta);
   bool merge(const OrSet& other) { return kernel_.merge(other.kernel_); }
   bool merge(const OrSet& other, OrSet& changed) { return kernel_.merge(other.kernel_, changed.kernel_); }
+  bool merge_packed(const WireObject& in) { return kernel_.merge_packed(in); }
   void pack(Packer& out) const { kernel_.pack(out); }
   static OrSet unpack(const WireObject& in);
   Value observe() const;
@@ -36,6 +37,7 @@ class MvRegister {
   Result apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta);
   bool merge(const MvRegister& other) { return kernel_.merge(other.kernel_); }
   bool merge(const MvRegister& other, MvRegister& changed) { return kernel_.merge(other.kernel_, changed.kernel_); }
+  bool merge_packed(const WireObject& in) { return kernel_.merge_packed(in); }
   void pack(Packer& out) const { kernel_.pack(out); }
   static MvRegister unpack(const WireObject& in);
   Value observe() const;
