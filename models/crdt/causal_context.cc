@@ -9,7 +9,8 @@ ReplicaCounters unpack_replica_counters(const WireObject& in) {
   ReplicaCounters::sequence_type entries;
   entries.reserve(size / 2);
   for (uint32_t i = 0; i < size; i += 2) {
-    entries.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(in, i))), wire_u64(wire_at(in, i + 1)));
+    entries.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(in, i))),
+                         wire_u64(wire_at(in, i + 1)));
   }
   ReplicaCounters counters;
   const auto by_replica = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -161,7 +162,8 @@ CausalContext CausalContext::unpack(const WireObject& in) {
   DotSet::sequence_type dots;
   dots.reserve(cloud_size / 2);
   for (uint32_t i = 0; i < cloud_size; i += 2) {
-    dots.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))), wire_u64(wire_at(cloud, i + 1)));
+    dots.emplace_back(static_cast<ReplicaId>(wire_u64(wire_at(cloud, i))),
+                      wire_u64(wire_at(cloud, i + 1)));
   }
   if (std::adjacent_find(dots.begin(), dots.end(), std::greater_equal<>()) != dots.end()) {
     std::sort(dots.begin(), dots.end());

@@ -28,9 +28,9 @@ using Dot = std::pair<ReplicaId, uint64_t>;
 using ReplicaCounters = boost::container::flat_map<ReplicaId, uint64_t>;
 using DotSet = boost::container::flat_set<Dot>;  // flat for the same reason: usually a few dots
 
-// pack_counters()'s inverse for ReplicaCounters: read into the map's underlying vector in one pass and
-// adopted whole (pack_counters writes replicas in order; a malformed order is sorted, a repeated
-// replica keeps its first counter).
+// pack_counters()'s inverse for ReplicaCounters: read into the map's underlying vector in one
+// pass and adopted whole (pack_counters writes replicas in order; a malformed order is sorted, a
+// repeated replica keeps its first counter).
 ReplicaCounters unpack_replica_counters(const WireObject& in);
 
 // Per-replica counters; missing entries are 0.

@@ -101,7 +101,8 @@ struct DotKernel::HeldSide {
   // Calls visit(dot, value) for each held dot, in dot order.
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    for (const Held& held : kernel.slots_) visit(held.dot(), [&]() -> const Value& { return kernel.pool_[held.slot]; });
+    for (const Held& held : kernel.slots_)
+      visit(held.dot(), [&]() -> const Value& { return kernel.pool_[held.slot]; });
   }
 };
 
@@ -114,7 +115,8 @@ struct DotKernel::PackedSide {
   CausalContext context_;
 
   Dot dot(uint32_t i) const {
-    return {static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))), wire_u64(wire_at(values, 3 * i + 1))};
+    return {static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))),
+            wire_u64(wire_at(values, 3 * i + 1))};
   }
   // pack() lists dots in strictly increasing order; the search below needs that.
   bool in_order() const {
@@ -138,17 +140,21 @@ struct DotKernel::PackedSide {
   }
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    for (uint32_t i = 0; i < count; ++i) visit(dot(i), [&] { return unpack_value(wire_at(values, 3 * i + 2)); });
+    for (uint32_t i = 0; i < count; ++i)
+      visit(dot(i), [&] { return unpack_value(wire_at(values, 3 * i + 2)); });
   }
 };
 
 bool DotKernel::merge(const DotKernel& other) { return merge_from(HeldSide{other}, nullptr); }
 
-bool DotKernel::merge(const DotKernel& other, DotKernel& changed) { return merge_from(HeldSide{other}, &changed); }
+bool DotKernel::merge(const DotKernel& other, DotKernel& changed) {
+  return merge_from(HeldSide{other}, &changed);
+}
 
 bool DotKernel::merge_packed(const WireObject& in) {
   const WireObject& values = wire_at(in, 0);
-  const PackedSide side{values, wire_tuples_size(values, 3) / 3, CausalContext::unpack(wire_at(in, 1))};
+  const PackedSide side{values, wire_tuples_size(values, 3) / 3,
+                        CausalContext::unpack(wire_at(in, 1))};
   if (!side.in_order()) return merge(unpack(in));  // only a malformed message: unpack() sorts it
   return merge_from(side, nullptr);
 }

@@ -117,35 +117,42 @@ void pack_counters(Packer& out, const Map& counters);
 [[noreturn, gnu::cold]] void wire_partial_tuple(uint32_t fields, uint32_t size);
 
 inline uint32_t wire_size(const WireObject& array) {
-  if (array.type != msgpack::type::ARRAY) [[unlikely]] wire_mismatch("an array");
+  if (array.type != msgpack::type::ARRAY) [[unlikely]]
+    wire_mismatch("an array");
   return array.via.array.size;
 }
 // The size of a flat array of `fields`-field tuples (asserts it holds whole tuples).
 inline uint32_t wire_tuples_size(const WireObject& array, uint32_t fields) {
   const uint32_t size = wire_size(array);
-  if (size % fields != 0) [[unlikely]] wire_partial_tuple(fields, size);
+  if (size % fields != 0) [[unlikely]]
+    wire_partial_tuple(fields, size);
   return size;
 }
 inline const WireObject& wire_at(const WireObject& array, uint32_t index) {
-  if (index >= wire_size(array)) [[unlikely]] wire_missing_field(index);
+  if (index >= wire_size(array)) [[unlikely]]
+    wire_missing_field(index);
   return array.via.array.ptr[index];
 }
 inline uint64_t wire_u64(const WireObject& object) {
-  if (object.type != msgpack::type::POSITIVE_INTEGER) [[unlikely]] wire_mismatch("an unsigned integer");
+  if (object.type != msgpack::type::POSITIVE_INTEGER) [[unlikely]]
+    wire_mismatch("an unsigned integer");
   return object.via.u64;
 }
 inline int64_t wire_i64(const WireObject& object) {
   if (object.type == msgpack::type::NEGATIVE_INTEGER) return object.via.i64;
-  if (object.type != msgpack::type::POSITIVE_INTEGER || object.via.u64 > uint64_t(INT64_MAX)) [[unlikely]]
+  if (object.type != msgpack::type::POSITIVE_INTEGER || object.via.u64 > uint64_t(INT64_MAX))
+      [[unlikely]]
     wire_mismatch("a signed integer");
   return static_cast<int64_t>(object.via.u64);
 }
 inline bool wire_bool(const WireObject& object) {
-  if (object.type != msgpack::type::BOOLEAN) [[unlikely]] wire_mismatch("a boolean");
+  if (object.type != msgpack::type::BOOLEAN) [[unlikely]]
+    wire_mismatch("a boolean");
   return object.via.boolean;
 }
 inline std::string_view wire_str(const WireObject& object) {
-  if (object.type != msgpack::type::STR) [[unlikely]] wire_mismatch("a string");
+  if (object.type != msgpack::type::STR) [[unlikely]]
+    wire_mismatch("a string");
   return {object.via.str.ptr, object.via.str.size};
 }
 

@@ -1,16 +1,16 @@
 #include "sim/workload/op_generator.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <set>
-
-#include <gtest/gtest.h>
 
 namespace edgesim {
 namespace {
 
 // Runs one set client for `ops` ops, acknowledging every op at once, and counts each op type.
-std::map<std::string, int> run_set_client(const std::map<std::string, double>& mix, uint32_t keys, int ops,
-                                          std::set<uint64_t>* live = nullptr) {
+std::map<std::string, int> run_set_client(const std::map<std::string, double>& mix, uint32_t keys,
+                                          int ops, std::set<uint64_t>* live = nullptr) {
   OpGenerator generator(DataType::kSet, mix);
   const KeyChooser chooser(keys, KeyDistribution::kUniform, 1.0);
   Prng prng(7);
@@ -20,7 +20,8 @@ std::map<std::string, int> run_set_client(const std::map<std::string, double>& m
     ++counts[op.f];
     if (live != nullptr && op.f == "add") live->insert(op.arg.get<uint64_t>());
     if (live != nullptr && op.f == "remove") {
-      EXPECT_EQ(live->erase(op.arg.get<uint64_t>()), 1u) << "op " << id << " removes an element it does not hold";
+      EXPECT_EQ(live->erase(op.arg.get<uint64_t>()), 1u)
+          << "op " << id << " removes an element it does not hold";
     }
     generator.observe(op.f, op.key, op.arg, Value());
   }
@@ -37,7 +38,8 @@ TEST(OpGenerator, RemovesRunAtTheMixRateWhenTheChosenKeyHoldsNothingOfTheClients
 
 TEST(OpGenerator, RemovesNameOnlyElementsTheClientAddedAndHasNotRemoved) {
   std::set<uint64_t> live;
-  const auto counts = run_set_client({{"add", 0.4}, {"remove", 0.4}, {"read", 0.2}}, 50, 3000, &live);
+  const auto counts =
+      run_set_client({{"add", 0.4}, {"remove", 0.4}, {"read", 0.2}}, 50, 3000, &live);
   EXPECT_GT(counts.at("remove"), 1000);
   EXPECT_EQ(static_cast<int>(live.size()), counts.at("add") - counts.at("remove"));
 }
