@@ -3,6 +3,7 @@
 // Client ops name a key; a delta is a KeyedCrdt holding only the touched keys.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -112,23 +113,44 @@ class KeyedCrdt {
   // them would make observe() depend on when each replica last compacted; observe_version() does
   // not change with compaction, and replicas equal in content must observe equal.
   Value observe() const {
-    static const Value kAbsent = T{}.observe();
     Value result = Value::object();
     for (const auto& [key, value] : entries_) {
-      Value observed = value.observe();
-      if (observed != kAbsent) result[key] = std::move(observed);
+      if (std::optional<Value> seen = observed(value)) result[key] = std::move(*seen);
     }
     return result;
   }
 
   // A digest of observe() (see Replica::observe_digest and sim/engine/observed_digest.h).
   uint64_t observed_digest() const {
+    return observed_digest_of_view([](const std::string&, const T& value) { return observed(value); });
+  }
+
+  // The same for a view of this state, for an engine whose observation is built on it (hybrid):
+  // view(key, value) gives the key's observed value or nullopt. The view must tell of every change
+  // of its own (note_view_changed): the bookkeeping is shared, so a state serves one digest, its
+  // own or one view's.
+  template <typename View>
+  uint64_t observed_digest_of_view(View&& view) const {
+    return observed_.digest_by(
+        [&](auto&& add) {
+          for (const auto& [key, value] : entries_) add(key, view(key, value));
+        },
+        [&](const std::string& key) -> std::optional<Value> {
+          const auto entry = entries_.find(key);
+          if (entry == entries_.end()) return std::nullopt;
+          return view(entry->first, entry->second);
+        });
+  }
+  // `key`'s view value may have changed (or every key's): only the digest's bookkeeping changes.
+  void note_view_changed(std::string_view key) const { observed_.changed(key, entries_.size()); }
+  void note_view_all_changed() const { observed_.all_changed(); }
+
+  // A value as observe() lists it: nullopt for one that observes like a key never written.
+  static std::optional<Value> observed(const T& value) {
     static const Value kAbsent = T{}.observe();
-    return observed_.digest(entries_, [](const T& value) -> std::optional<Value> {
-      Value observed = value.observe();
-      if (observed == kAbsent) return std::nullopt;
-      return observed;
-    });
+    Value result = value.observe();
+    if (result == kAbsent) return std::nullopt;
+    return result;
   }
 
   // A map from key to packed value, in key order.

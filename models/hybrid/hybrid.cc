@@ -51,10 +51,22 @@ void pack_totals(Packer& out, const Totals& totals) {
   }
 }
 
-void unpack_totals(const WireObject& in, Totals& totals) {
+// Sets each listed key's total; changed(key) is called for each total that changed.
+template <typename Changed>
+void unpack_totals(const WireObject& in, Totals& totals, Changed&& changed) {
   const uint32_t size = wire_tuples_size(in, 2);
-  for (uint32_t i = 0; i < size; i += 2)
-    totals[std::string(wire_str(wire_at(in, i)))] = wire_i64(wire_at(in, i + 1));
+  for (uint32_t i = 0; i < size; i += 2) {
+    const std::string_view key = wire_str(wire_at(in, i));
+    const int64_t total = wire_i64(wire_at(in, i + 1));
+    auto it = totals.find(key);
+    if (it == totals.end()) {
+      it = totals.emplace(std::string(key), total).first;
+    } else if (it->second == total) {
+      continue;
+    }
+    it->second = total;
+    changed(key);
+  }
 }
 
 struct HybridOptions {
@@ -135,10 +147,15 @@ class HybridReplica final : public Replica {
       case HybridMessage::kAck:
         acknowledge(context, wire_u64(body));
         break;
-      case HybridMessage::kPublished:
-        unpack_totals(body, published_);
-        ++version_;
+      case HybridMessage::kPublished: {
+        bool changed = false;  // the same totals are published every round while nothing happens
+        unpack_totals(body, published_, [&](std::string_view key) {
+          note_total_changed(key);
+          changed = true;
+        });
+        if (changed) ++version_;
         break;
+      }
       default:
         EDGESIM_ASSERT(false, "unknown hybrid message {}", wire_u64(wire_at(parsed.root(), 0)));
     }
@@ -163,22 +180,32 @@ class HybridReplica final : public Replica {
     totals_.clear();
     applied_.clear();
     published_.clear();
+    local_.state().note_view_all_changed();
   }
 
+  // The local replica's observation, with every authoritative key's value replaced by the log's
+  // total (the authority's own, or the last one it published).
   Value observe() const override {
     Value view = local_.observe();
-    const auto& totals = totals_.empty() ? published_ : totals_;
     for (auto it = view.begin(); it != view.end(); ++it) {
-      if (authoritative(it.key())) {
-        auto total = totals.find(it.key());
-        it.value() = total == totals.end() ? 0 : total->second;
-      }
+      if (authoritative(it.key())) it.value() = total(it.key());
     }
     return view;
   }
 
   // Both counts only grow, so their sum moves exactly when either does.
   std::optional<uint64_t> observe_version() const override { return *local_.observe_version() + version_; }
+
+  // The local state's digest bookkeeping, over this view of it: a change of a total is reported
+  // key by key (note_total_changed), a change of which totals are read as every key's.
+  std::optional<uint64_t> observe_digest() const override {
+    return local_.state().observed_digest_of_view(
+        [this](const std::string& key, const PnCounter& value) -> std::optional<Value> {
+          std::optional<Value> observed = KeyedCrdt<PnCounter>::observed(value);
+          if (observed && authoritative(key)) observed = total(key);
+          return observed;
+        });
+  }
 
   uint64_t metadata_bytes() const override {
     return local_.metadata_bytes() + outbox_.size() * 24 + applied_.size() * 16;
@@ -196,6 +223,16 @@ class HybridReplica final : public Replica {
     std::string_view key;
     int64_t by;
   };
+
+  // The log's total for `key`, as this replica knows it: the authority's own (it is never sent
+  // the published totals, so reading them until its first event changed nothing) or the
+  // published one.
+  int64_t total(const std::string& key) const {
+    const Totals& totals = totals_.empty() ? published_ : totals_;
+    const auto it = totals.find(key);
+    return it == totals.end() ? 0 : it->second;
+  }
+  void note_total_changed(std::string_view key) const { local_.state().note_view_changed(key); }
 
   bool authoritative(const std::string& key) const {
     return options_.all_authoritative || options_.authoritative.count(key) != 0;
@@ -240,6 +277,7 @@ class HybridReplica final : public Replica {
       auto total = totals_.find(e.key);
       if (total == totals_.end()) total = totals_.emplace(std::string(e.key), 0).first;
       total->second += e.by;
+      note_total_changed(e.key);
       ++logged_;
       ++version_;
     }
@@ -288,7 +326,8 @@ class HybridReplica final : public Replica {
     ++version_;
     const DurableStore& store = context.durable();
     if (auto seq = store.get(kSeqKey)) last_event_ = std::stoull(*seq);
-    if (auto bytes = store.get("hybrid/totals")) unpack_totals(WireMessage(*bytes).root(), totals_);
+    if (auto bytes = store.get("hybrid/totals")) unpack_totals(WireMessage(*bytes).root(), totals_, [](std::string_view) {});
+    local_.state().note_view_all_changed();
     const std::optional<std::string> acked_text = store.get(kAckedKey);
     const uint64_t acked = acked_text ? std::stoull(*acked_text) : 0;
     if (auto log = store.get(kOutboxKey)) {

@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "sim/engine/observed_digest.h"
 #include "tests/engine/fake_context.h"
 
 namespace edgesim {
@@ -14,15 +15,17 @@ namespace {
 
 using testing::FakeContext;
 
-std::unique_ptr<Engine> make_hybrid() {
+std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys) {
   const EngineInfo info = models::hybrid_engine_info();
   Value values = Value::object();
   for (const ParamSpec& spec : info.params) values[spec.name] = spec.default_value;
+  values["authoritative_keys"] = authoritative_keys;
   return info.factory(EngineParams(values, info.params));
 }
 
 struct AuthorityAndEdge {
-  AuthorityAndEdge() : engine(make_hybrid()) {
+  explicit AuthorityAndEdge(const std::string& authoritative_keys = "*")
+      : engine(make_hybrid(authoritative_keys)) {
     authority = engine->make_replica(0);
     edge = engine->make_replica(1);
     authority->on_start(authority_context);
@@ -53,6 +56,19 @@ struct AuthorityAndEdge {
     for (const auto& m : sent) {
       if (m.payload.front() == 'h') to.on_message(context, from, m.payload);
     }
+  }
+  // Every timer either replica has running fires once (the inner CRDT replicas sync, the edge
+  // ships its events, the authority publishes its totals), and every message of both layers is
+  // delivered until none is left.
+  void run_everything() {
+    for (auto [replica, context] : {std::pair{authority.get(), &authority_context}, std::pair{edge.get(), &edge_context}}) {
+      const TimerId last = context->last_timer;
+      for (TimerId timer = 1; timer <= last; ++timer) replica->on_timer(*context, timer);
+    }
+    testing::exchange_until_quiet(
+        edge_context, authority_context,
+        [&](const auto& sent) { for (const auto& m : sent) authority->on_message(authority_context, 1, m.payload); },
+        [&](const auto& sent) { for (const auto& m : sent) edge->on_message(edge_context, 0, m.payload); });
   }
   void restart_edge() {
     edge->on_crash();
@@ -133,6 +149,57 @@ TEST(Hybrid, ALongUsedOutboxKeepsOnlyWhatIsUnacknowledged) {
   EXPECT_EQ(world.outbox_events(), pending);
   world.reconcile();
   EXPECT_EQ(world.logged("k"), 401);
+}
+
+// The digest kept key by key over the hybrid's view (the local counters, with authoritative keys
+// read from the log's totals) equals one computed afresh from observe(), through increments, CRDT
+// sync, the authority's totals changing and being published, and restarts of either replica.
+TEST(Hybrid, TheObservedDigestFollowsEveryChange) {
+  auto fresh_digest = [](const Value& observed) {
+    ObservedDigest digest;
+    return digest.digest_by(
+        [&](auto&& add) {
+          for (auto it = observed.begin(); it != observed.end(); ++it)
+            add(it.key(), std::optional<Value>(it.value()));
+        },
+        [](const std::string&) { return std::optional<Value>(); });
+  };
+  for (const std::string authoritative_keys : {"*", "a"}) {
+    SCOPED_TRACE("authoritative_keys: " + authoritative_keys);
+    AuthorityAndEdge world(authoritative_keys);
+    auto check = [&] {
+      for (const Replica* replica : {world.authority.get(), world.edge.get()}) {
+        EXPECT_EQ(replica->observe_digest(), fresh_digest(replica->observe()));
+      }
+      EXPECT_EQ(world.authority->observe_digest() == world.edge->observe_digest(),
+                world.authority->observe() == world.edge->observe());
+    };
+    check();  // tracking starts here
+    world.increment("a");
+    world.increment("b");
+    check();
+    world.run_everything();  // the CRDTs sync; the log takes the events after publishing
+    check();
+    world.run_everything();  // the edge learns the published totals
+    check();
+    EXPECT_EQ(world.edge->observe(), world.authority->observe());
+    world.increment("a");
+    world.reconcile();  // only the log: the authority's total of "a" moves, its counter does not
+    check();
+    world.run_everything();
+    world.run_everything();
+    check();
+    world.restart_edge();
+    check();
+    world.authority->on_crash();
+    world.authority->on_start(world.authority_context);
+    check();
+    world.increment("b");
+    world.run_everything();
+    world.run_everything();
+    check();
+    EXPECT_EQ(world.edge->observe(), world.authority->observe());
+  }
 }
 
 }  // namespace
