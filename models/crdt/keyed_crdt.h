@@ -122,7 +122,8 @@ class KeyedCrdt {
 
   // A digest of observe() (see Replica::observe_digest and sim/engine/observed_digest.h).
   uint64_t observed_digest() const {
-    return observed_digest_of_view([](const std::string&, const T& value) { return observed(value); });
+    return observed_digest_of_view(
+        [](const std::string&, const T& value) { return observed(value); });
   }
 
   // The same for a view of this state, for an engine whose observation is built on it (hybrid):

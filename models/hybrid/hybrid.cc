@@ -326,7 +326,8 @@ class HybridReplica final : public Replica {
     ++version_;
     const DurableStore& store = context.durable();
     if (auto seq = store.get(kSeqKey)) last_event_ = std::stoull(*seq);
-    if (auto bytes = store.get("hybrid/totals")) unpack_totals(WireMessage(*bytes).root(), totals_, [](std::string_view) {});
+    if (auto bytes = store.get("hybrid/totals"))
+      unpack_totals(WireMessage(*bytes).root(), totals_, [](std::string_view) {});
     local_.state().note_view_all_changed();
     const std::optional<std::string> acked_text = store.get(kAckedKey);
     const uint64_t acked = acked_text ? std::stoull(*acked_text) : 0;

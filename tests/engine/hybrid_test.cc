@@ -61,14 +61,19 @@ struct AuthorityAndEdge {
   // ships its events, the authority publishes its totals), and every message of both layers is
   // delivered until none is left.
   void run_everything() {
-    for (auto [replica, context] : {std::pair{authority.get(), &authority_context}, std::pair{edge.get(), &edge_context}}) {
+    for (auto [replica, context] :
+         {std::pair{authority.get(), &authority_context}, std::pair{edge.get(), &edge_context}}) {
       const TimerId last = context->last_timer;
       for (TimerId timer = 1; timer <= last; ++timer) replica->on_timer(*context, timer);
     }
     testing::exchange_until_quiet(
         edge_context, authority_context,
-        [&](const auto& sent) { for (const auto& m : sent) authority->on_message(authority_context, 1, m.payload); },
-        [&](const auto& sent) { for (const auto& m : sent) edge->on_message(edge_context, 0, m.payload); });
+        [&](const auto& sent) {
+          for (const auto& m : sent) authority->on_message(authority_context, 1, m.payload);
+        },
+        [&](const auto& sent) {
+          for (const auto& m : sent) edge->on_message(edge_context, 0, m.payload);
+        });
   }
   void restart_edge() {
     edge->on_crash();
