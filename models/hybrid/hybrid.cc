@@ -196,8 +196,8 @@ class HybridReplica final : public Replica {
   // Both counts only grow, so their sum moves exactly when either does.
   std::optional<uint64_t> observe_version() const override { return *local_.observe_version() + version_; }
 
-  // The local state's digest bookkeeping, over this view of it: a change of a total is reported
-  // key by key (note_total_changed), a change of which totals are read as every key's.
+  // The local state's digest bookkeeping, over this view of it: a total that moves is reported
+  // key by key (note_total_changed), a restart (which replaces the totals) as every key's.
   std::optional<uint64_t> observe_digest() const override {
     return local_.state().observed_digest_of_view(
         [this](const std::string& key, const PnCounter& value) -> std::optional<Value> {
