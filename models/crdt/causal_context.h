@@ -7,14 +7,15 @@
 // compact() folds the cloud into the vector as gaps fill, so its size stays O(replicas) whenever
 // delivery catches up.
 
-#include <boost/container/flat_map.hpp>
-#include <boost/container/flat_set.hpp>
-#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <map>
 #include <set>
 #include <utility>
 #include <vector>
+
+#include <boost/container/flat_map.hpp>
+#include <boost/container/flat_set.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "models/wire/msgpack_wire.h"
 #include "sim/engine/value.h"
