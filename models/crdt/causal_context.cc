@@ -97,6 +97,7 @@ bool CausalContext::merge(const CausalContext& other) {
   compact();
   return changed;
 }
+
 CausalContext CausalContext::unseen_in(const CausalContext& other) const {
   CausalContext unseen;
   std::vector<Dot> dots;
