@@ -66,9 +66,9 @@ GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng
     op.arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
   } else if (op.f == "remove") {
     // The chosen key if this client has an element there, else the next key (in key order,
-    // wrapping) where it has one. Removing only on the chosen key would turn most removes into
-    // adds once clients outnumber keys' worth of their own elements, and sets would grow at a
-    // rate the mix does not say.
+    // wrapping) where it has one. Removing only on the chosen key turned the remove into an add
+    // whenever that key held none of this client's elements (with many clients, most of the
+    // time), and sets grew faster than the mix says.
     auto holding = added_.lower_bound(op.key);
     if (holding == added_.end()) holding = added_.begin();
     if (holding == added_.end()) {

@@ -39,8 +39,7 @@ class OpGenerator {
   DataType type_;
   int64_t incr_min_, incr_max_;
   std::vector<std::pair<std::string, double>> weights_;  // cumulative
-  std::map<std::string, std::vector<Value>>
-      added_;  // set: acknowledged adds not yet removed, per key (none empty)
+  std::map<std::string, std::vector<Value>> added_;      // set: acked adds not removed (none empty)
   std::map<std::string, size_t> text_length_;            // text: last known length per key
 };
 
