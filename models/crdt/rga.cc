@@ -87,11 +87,13 @@ auto lower_bound_by_counter(Entries& entries, uint64_t counter) {
                           [](const auto& entry, uint64_t key) { return entry.counter < key; });
 }
 
-std::vector<Rga::Element> unpack_elements(const WireObject& in) {
+// Appends the elements of packed runs to `elements`.
+void unpack_elements_into(const WireObject& in, std::vector<Rga::Element>& elements) {
   const uint32_t size = wire_tuples_size(in, kRunFields);
   auto u64 = [&](uint32_t i) { return wire_u64(wire_at(in, i)); };
-  std::vector<Rga::Element> elements;
-  elements.reserve(size / kRunFields);
+  size_t characters = 0;  // one element each: reserved at once rather than grown run by run
+  for (uint32_t at = 0; at < size; at += kRunFields) characters += wire_str(wire_at(in, at + 4)).size();
+  elements.reserve(elements.size() + characters);
   for (uint32_t at = 0; at < size; at += kRunFields) {
     Rga::Element e;
     e.id = Rga::Id{u64(at), static_cast<ReplicaId>(u64(at + 1))};
@@ -107,6 +109,11 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
       ++e.id.counter;
     }
   }
+}
+
+std::vector<Rga::Element> unpack_elements(const WireObject& in) {
+  std::vector<Rga::Element> elements;
+  unpack_elements_into(in, elements);
   return elements;
 }
 
@@ -321,8 +328,7 @@ bool Rga::merge(const Rga& other, Rga* inflation) {
 
 bool Rga::merge_packed(const WireObject& in) {
   std::vector<Element> incoming = unpack_elements(wire_at(in, 0));
-  const std::vector<Element> waiting = unpack_elements(wire_at(in, 1));
-  incoming.insert(incoming.end(), waiting.begin(), waiting.end());
+  unpack_elements_into(wire_at(in, 1), incoming);  // its waiting elements
   return merge_elements(std::move(incoming), wire_u64(wire_at(in, 2)), nullptr);
 }
 
