@@ -92,7 +92,8 @@ void unpack_elements_into(const WireObject& in, std::vector<Rga::Element>& eleme
   const uint32_t size = wire_tuples_size(in, kRunFields);
   auto u64 = [&](uint32_t i) { return wire_u64(wire_at(in, i)); };
   size_t characters = 0;  // one element each: reserved at once rather than grown run by run
-  for (uint32_t at = 0; at < size; at += kRunFields) characters += wire_str(wire_at(in, at + 4)).size();
+  for (uint32_t at = 0; at < size; at += kRunFields)
+    characters += wire_str(wire_at(in, at + 4)).size();
   elements.reserve(elements.size() + characters);
   for (uint32_t at = 0; at < size; at += kRunFields) {
     Rga::Element e;
