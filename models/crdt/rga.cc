@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <boost/container/small_vector.hpp>
+
 #include "sim/core/assert.h"
 
 namespace edgesim::models {
@@ -277,7 +279,7 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
     ++end;
   }
   if (end == first) return 0;
-  std::vector<uint32_t> slots;
+  boost::container::small_vector<uint32_t, 16> slots;  // a run is usually one typed word
   slots.reserve(end - first);
   for (size_t i = first; i < end; ++i) {
     const Element& element = incoming[i];
@@ -287,7 +289,7 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
     known_.insert(element.id, slot);
     lamport_ = std::max(lamport_, element.id.counter);
   }
-  document_.insert(document_.next(placed), slots);
+  document_.insert(document_.next(placed), std::span<const uint32_t>(slots.data(), slots.size()));
   return end - first;
 }
 
