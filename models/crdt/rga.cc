@@ -125,6 +125,7 @@ std::vector<Rga::Element> unpack_elements(const WireObject& in) {
 void Rga::index_if_needed() {
   if (known_.size() == document_.size()) return;  // a document's ids are unique: indexed already
   tombstones_.clear();
+  unstable_tombstones_ = 0;  // listed anew, in another order
   std::vector<std::pair<Id, uint32_t>> ids;
   ids.reserve(document_.size());
   document_.for_each([&](uint32_t slot, const Element& element) {
@@ -245,7 +246,11 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
 bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
   const bool was_visible = !document_.delete_dot(slot).has_value();
   if (!document_.mark_deleted(slot, dot)) return false;
-  if (was_visible) tombstones_.push_back(slot);
+  if (was_visible) {
+    tombstones_.push_back(slot);
+  } else {
+    unstable_tombstones_ = 0;  // an earlier delete dot: a listed tombstone may be stable now
+  }
   return true;
 }
 
@@ -390,16 +395,22 @@ void Rga::absorb(const Rga& delta) {
 }
 
 void Rga::compact(const VersionVector& stable) {
-  stable_ = stable;
   index_if_needed();
-  // Only tombstones can be collected, so only they are looked at.
+  // Only tombstones can be collected, so only they are looked at: only new ones (appended since
+  // the last compaction) unless the frontier moved.
   std::vector<uint32_t> collected;
-  std::erase_if(tombstones_, [&](uint32_t slot) {
+  const size_t unchanged = stable == stable_ ? std::min(unstable_tombstones_, tombstones_.size()) : 0;
+  stable_ = stable;
+  const auto collectible = [&](uint32_t slot) {
     const Dot deleted = *document_.delete_dot(slot);
     if (stable.get(deleted.first) < deleted.second) return false;
     collected.push_back(slot);
     return true;
-  });
+  };
+  tombstones_.erase(std::remove_if(tombstones_.begin() + static_cast<std::ptrdiff_t>(unchanged),
+                                   tombstones_.end(), collectible),
+                    tombstones_.end());
+  unstable_tombstones_ = tombstones_.size();
   // A waiting element whose insert is stable was seen by every replica, this one included (it
   // counts only durable state as seen): its origin is missing only because this replica collected
   // the element itself, and this copy is an old one that came back while the frontier was unknown

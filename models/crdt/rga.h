@@ -93,6 +93,11 @@ class Rga {
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is
   // stable was collected here. Local bookkeeping, not part of the replicated state.
   VersionVector stable_;
+  // How many of tombstones_ (from the front) are known not to be stable under stable_: those the
+  // last compact() kept. Tombstones are appended between compactions, so while the frontier holds
+  // only the rest need looking at; reset when a listed tombstone's delete dot changes or the list
+  // is rebuilt.
+  size_t unstable_tombstones_ = 0;
   // Every element's id -> its pool slot, so merging a state (mostly elements we hold already)
   // looks each one up in O(log n) and searches for its position only when its delete dot is news.
   // One sorted vector per inserting replica, of trivially copyable entries (no node allocation per
