@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/engine/observed_digest.h"
 #include "tests/engine/fake_context.h"
+#include "tests/engine/fresh_digest.h"
 
 namespace edgesim {
 namespace {
@@ -69,18 +69,10 @@ TEST(DeltaSync, ARestartedAuthorityStillRecognizesAppliedOps) {
 // it observes, so digests agree exactly when observed values do.
 TEST(DeltaSync, TheObservedDigestFollowsEveryChange) {
   AuthorityAndEdge world;
-  auto fresh_digest = [](const Value& observed) {
-    ObservedDigest digest;
-    return digest.digest_by(
-        [&](auto&& add) {
-          for (auto it = observed.begin(); it != observed.end(); ++it)
-            add(it.key(), std::optional<Value>(it.value()));
-        },
-        [](const std::string&) { return std::optional<Value>(); });
-  };
+
   auto check = [&] {
     for (const Replica* replica : {world.authority.get(), world.edge.get()}) {
-      EXPECT_EQ(replica->observe_digest(), fresh_digest(replica->observe()));
+      EXPECT_EQ(replica->observe_digest(), testing::fresh_digest(replica->observe()));
     }
     EXPECT_EQ(world.authority->observe_digest() == world.edge->observe_digest(),
               world.authority->observe() == world.edge->observe());

@@ -7,8 +7,8 @@
 
 #include <utility>
 
-#include "sim/engine/observed_digest.h"
 #include "tests/engine/fake_context.h"
+#include "tests/engine/fresh_digest.h"
 
 namespace edgesim {
 namespace {
@@ -160,21 +160,13 @@ TEST(Hybrid, ALongUsedOutboxKeepsOnlyWhatIsUnacknowledged) {
 // read from the log's totals) equals one computed afresh from observe(), through increments, CRDT
 // sync, the authority's totals changing and being published, and restarts of either replica.
 TEST(Hybrid, TheObservedDigestFollowsEveryChange) {
-  auto fresh_digest = [](const Value& observed) {
-    ObservedDigest digest;
-    return digest.digest_by(
-        [&](auto&& add) {
-          for (auto it = observed.begin(); it != observed.end(); ++it)
-            add(it.key(), std::optional<Value>(it.value()));
-        },
-        [](const std::string&) { return std::optional<Value>(); });
-  };
+
   for (const std::string authoritative_keys : {"*", "a"}) {
     SCOPED_TRACE("authoritative_keys: " + authoritative_keys);
     AuthorityAndEdge world(authoritative_keys);
     auto check = [&] {
       for (const Replica* replica : {world.authority.get(), world.edge.get()}) {
-        EXPECT_EQ(replica->observe_digest(), fresh_digest(replica->observe()));
+        EXPECT_EQ(replica->observe_digest(), testing::fresh_digest(replica->observe()));
       }
       EXPECT_EQ(world.authority->observe_digest() == world.edge->observe_digest(),
                 world.authority->observe() == world.edge->observe());
