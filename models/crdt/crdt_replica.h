@@ -92,7 +92,7 @@ class CrdtReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const WireMessage parsed(payload, zone_);
+    const WireMessage parsed(payload, reader_);
     const WireObject& message = parsed.root();
     const auto type = static_cast<CrdtMessage>(wire_u64(wire_at(message, 0)));
     const uint64_t incarnation = wire_u64(wire_at(message, 1));
@@ -456,7 +456,7 @@ class CrdtReplica final : public Replica {
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   CrdtJournal<T> journal_;
   uint32_t quiet_rounds_ = 0;
-  msgpack::zone zone_;  // where received messages are parsed (reused)
+  WireReader reader_;  // parses received messages
   uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };
 

@@ -70,7 +70,7 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const WireMessage parsed(payload, zone_);
+    const WireMessage parsed(payload, reader_);
     const WireObject& m = parsed.root();
     const auto type = static_cast<DsMessage>(wire_u64(wire_at(m, 0)));
     switch (type) {
@@ -406,7 +406,7 @@ class DeltaSyncReplica final : public Replica {
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
   uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
-  msgpack::zone zone_;    // where received messages are parsed (reused)
+  WireReader reader_;    // parses received messages
 };
 
 class DeltaSyncEngine final : public Engine {

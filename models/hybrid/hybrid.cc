@@ -129,7 +129,7 @@ class HybridReplica final : public Replica {
       local_.on_message(inner, from, payload.substr(1));
       return;
     }
-    const WireMessage parsed(payload.substr(1), zone_);
+    const WireMessage parsed(payload.substr(1), reader_);
     const WireObject& body = wire_at(parsed.root(), 1);
     switch (static_cast<HybridMessage>(wire_u64(wire_at(parsed.root(), 0)))) {
       case HybridMessage::kEvents: {
@@ -359,7 +359,7 @@ class HybridReplica final : public Replica {
   Totals published_;                        // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
-  msgpack::zone zone_;    // where received messages are parsed (reused)
+  WireReader reader_;    // parses received messages
 };
 
 class HybridEngine final : public Engine {

@@ -159,7 +159,7 @@ uint64_t LwwMapReplica::digest() const {
 }
 
 void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_view payload) {
-  const WireMessage parsed(payload, zone_);
+  const WireMessage parsed(payload, reader_);
   const WireObject& message = parsed.root();
   const auto type = static_cast<LwwMessage>(wire_u64(wire_at(message, 0)));
   if (type == LwwMessage::kDigest) {

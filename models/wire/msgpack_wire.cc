@@ -101,13 +101,40 @@ WireMessage::WireMessage(std::string_view bytes) {
   }
 }
 
-WireMessage::WireMessage(std::string_view bytes, msgpack::zone& reuse) {
-  reuse.clear();
+// What msgpack::unpack() builds afresh for every call (v2/unpack.hpp, unpack_imp), kept. These
+// are msgpack-cxx's detail classes, pinned by Debian's package version (4.1 in bookworm).
+struct WireReader::Parser {
+  using Builder = msgpack::v2::detail::create_object_visitor;
+
+  // Tells the builder to point strings and binaries at the parsed bytes rather than copy them.
+  static bool refer_to_bytes(msgpack::type::object_type, size_t, void*) { return true; }
+
+  msgpack::zone zone;
+  Builder builder{refer_to_bytes, nullptr, msgpack::unpack_limit()};
+  msgpack::v2::detail::parse_helper<Builder> parser{builder};
+};
+
+WireReader::WireReader() : parser_(std::make_unique<Parser>()) {}
+WireReader::~WireReader() = default;
+WireReader::WireReader(WireReader&&) noexcept = default;
+WireReader& WireReader::operator=(WireReader&&) noexcept = default;
+
+const WireObject& WireReader::parse(std::string_view bytes) {
+  Parser& p = *parser_;
+  p.zone.clear();
+  p.parser.init();  // and the builder: a no-op after a whole parse, so no reliance on how the last ended
+  p.builder.set_zone(p.zone);
+  size_t offset = 0;
+  msgpack::parse_return result = msgpack::PARSE_CONTINUE;
   try {
-    root_ = msgpack::unpack(reuse, bytes.data(), bytes.size());
-  } catch (const std::exception& error) {
-    EDGESIM_ASSERT(false, "malformed engine message or record: {}", error.what());
+    if (!bytes.empty()) result = p.parser.execute(bytes.data(), bytes.size(), offset);
+  } catch (const std::exception& error) {  // the builder throws on a parse error or a size limit
+    EDGESIM_ASSERT(false, "malformed engine message: {}", error.what());
   }
+  // The same outcomes as msgpack::unpack(zone, ...), which ignores bytes after one whole object.
+  EDGESIM_ASSERT(result == msgpack::PARSE_SUCCESS || result == msgpack::PARSE_EXTRA_BYTES,
+                 "malformed engine message: {}", result == msgpack::PARSE_CONTINUE ? "insufficient bytes" : "parse error");
+  return p.builder.data();
 }
 
 WireMessage::WireMessage(std::string_view records, size_t& offset) {
