@@ -141,6 +141,7 @@ class CrdtReplica final : public Replica {
         if (peer != context.self()) sync_with(context, peer);
       }
     }
+    round_joins_.clear();
     if (journal_.has_unsnapshotted_merges() && ++quiet_rounds_ % 8 == 0) snapshot(context);
     sync_timer_ = context.start_timer(options_.interval);
   }
@@ -195,6 +196,11 @@ class CrdtReplica final : public Replica {
     uint64_t metadata_bytes;
     KeyedCrdt<T> group;
     std::string packed = {};  // see packed()
+  };
+  struct RoundJoin {  // see joined_packed()
+    uint64_t first_seq;
+    uint64_t last_seq;
+    std::string packed;
   };
   struct GcEpoch {
     VersionVector stable;   // the stable frontier at a sync round
@@ -306,13 +312,8 @@ class CrdtReplica final : public Replica {
       send(
           context, peer, CrdtMessage::kDelta, 3,
           [&](Packer& out) {
-            if (end - first == 1) {
-              pack_packed(out, packed(buffer_[first]));  // the usual case: only the newest group
-            } else {
-              KeyedCrdt<T> group;
-              for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
-              group.pack(out);
-            }
+            // The usual case is only the newest group.
+            pack_packed(out, end - first == 1 ? packed(buffer_[first]) : joined_packed(first, end));
             out.pack_uint64(last);
             out.pack_uint64(base);
           },
@@ -325,6 +326,19 @@ class CrdtReplica final : public Replica {
   static const std::string& packed(BufferedGroup& buffered) {
     if (buffered.packed.empty()) buffered.packed = wire_encode([&](Packer& out) { buffered.group.pack(out); });
     return buffered.packed;
+  }
+
+  // The join of buffer_[first, end), packed once per round: the peers that acknowledged up to the
+  // same group (those in one remote region, usually) are sent the same join.
+  const std::string& joined_packed(size_t first, size_t end) {
+    const uint64_t first_seq = buffer_[first].seq;
+    const uint64_t last_seq = buffer_[end - 1].seq;
+    for (const RoundJoin& join : round_joins_) {
+      if (join.first_seq == first_seq && join.last_seq == last_seq) return join.packed;
+    }
+    KeyedCrdt<T> group;
+    for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
+    return round_joins_.emplace_back(first_seq, last_seq, wire_encode([&](Packer& out) { group.pack(out); })).packed;
   }
 
   void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
@@ -442,6 +456,7 @@ class CrdtReplica final : public Replica {
   VersionVector durable_vv_;
   Hlc hlc_;
   std::deque<BufferedGroup> buffer_;  // sealed delta groups, oldest first
+  std::deque<RoundJoin> round_joins_;  // this round's joins of several groups (a deque: stable references)
   uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
   uint64_t last_seq_ = 0;     // seq of the newest buffered delta
   uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
