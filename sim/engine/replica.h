@@ -59,6 +59,7 @@ class Replica {
   virtual ~Replica() = default;
   virtual void on_start(NodeContext& context) = 0;  // first boot and every restart
   virtual void on_op(NodeContext& context, const Op& op) = 0;
+  // `payload` stays valid until this returns, whatever the replica sends meanwhile.
   virtual void on_message(NodeContext& context, NodeId from, std::string_view payload) = 0;
   virtual void on_timer(NodeContext& context, TimerId timer) = 0;
   virtual void on_crash() = 0;  // drop volatile state; the next call is on_start
