@@ -338,7 +338,8 @@ class CrdtReplica final : public Replica {
     }
     KeyedCrdt<T> group;
     for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
-    return round_joins_.emplace_back(first_seq, last_seq, wire_encode([&](Packer& out) { group.pack(out); })).packed;
+    std::string packed = wire_encode([&](Packer& out) { group.pack(out); });
+    return round_joins_.emplace_back(first_seq, last_seq, std::move(packed)).packed;
   }
 
   void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
@@ -456,7 +457,8 @@ class CrdtReplica final : public Replica {
   VersionVector durable_vv_;
   Hlc hlc_;
   std::deque<BufferedGroup> buffer_;  // sealed delta groups, oldest first
-  std::deque<RoundJoin> round_joins_;  // this round's joins of several groups (a deque: stable references)
+  // This round's joins of several groups; a deque, so that a join stays put while more are added.
+  std::deque<RoundJoin> round_joins_;
   uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
   uint64_t last_seq_ = 0;     // seq of the newest buffered delta
   uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
@@ -471,7 +473,7 @@ class CrdtReplica final : public Replica {
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   CrdtJournal<T> journal_;
   uint32_t quiet_rounds_ = 0;
-  WireReader reader_;  // parses received messages
+  WireReader reader_;     // parses received messages
   uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };
 

@@ -406,7 +406,7 @@ class DeltaSyncReplica final : public Replica {
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
   uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
-  WireReader reader_;    // parses received messages
+  WireReader reader_;                // parses received messages
 };
 
 class DeltaSyncEngine final : public Engine {

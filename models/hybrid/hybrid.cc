@@ -359,7 +359,7 @@ class HybridReplica final : public Replica {
   Totals published_;                        // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
-  WireReader reader_;    // parses received messages
+  WireReader reader_;     // parses received messages
 };
 
 class HybridEngine final : public Engine {

@@ -85,7 +85,7 @@ class LwwMapReplica final : public Replica {
   std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
-  WireReader reader_;    // parses received messages
+  WireReader reader_;                // parses received messages
 };
 
 std::unique_ptr<Engine> make_lww_engine(const EngineParams& params);

@@ -102,7 +102,7 @@ WireMessage::WireMessage(std::string_view bytes) {
 }
 
 // What msgpack::unpack() builds afresh for every call (v2/unpack.hpp, unpack_imp), kept. These
-// are msgpack-cxx's detail classes, pinned by Debian's package version (4.1 in bookworm).
+// are msgpack-cxx's detail classes, pinned by Debian's package version (4.1.3 in bookworm).
 struct WireReader::Parser {
   using Builder = msgpack::v2::detail::create_object_visitor;
 
@@ -122,7 +122,9 @@ WireReader& WireReader::operator=(WireReader&&) noexcept = default;
 const WireObject& WireReader::parse(std::string_view bytes) {
   Parser& p = *parser_;
   p.zone.clear();
-  p.parser.init();  // and the builder: a no-op after a whole parse, so no reliance on how the last ended
+  // Resets the builder too. After a whole parse there is nothing to reset; this keeps each parse
+  // independent of how the last one ended.
+  p.parser.init();
   p.builder.set_zone(p.zone);
   size_t offset = 0;
   msgpack::parse_return result = msgpack::PARSE_CONTINUE;
@@ -133,7 +135,8 @@ const WireObject& WireReader::parse(std::string_view bytes) {
   }
   // The same outcomes as msgpack::unpack(zone, ...), which ignores bytes after one whole object.
   EDGESIM_ASSERT(result == msgpack::PARSE_SUCCESS || result == msgpack::PARSE_EXTRA_BYTES,
-                 "malformed engine message: {}", result == msgpack::PARSE_CONTINUE ? "insufficient bytes" : "parse error");
+                 "malformed engine message: {}",
+                 result == msgpack::PARSE_CONTINUE ? "insufficient bytes" : "parse error");
   return p.builder.data();
 }
 

@@ -29,7 +29,8 @@ TEST(WireReader, ReadsEveryMessageItIsGivenWhateverCameBefore) {
   for (int pass = 0; pass < 2; ++pass) {
     for (const Value& value : values) {
       const std::string bytes = encode_value(value);
-      EXPECT_EQ(unpack_value(WireMessage(bytes, reader).root()), decode_value(bytes)) << value.dump();
+      EXPECT_EQ(unpack_value(WireMessage(bytes, reader).root()), decode_value(bytes))
+          << value.dump();
     }
     std::reverse(values.begin(), values.end());
   }
@@ -57,8 +58,10 @@ TEST(WireReaderDeathTest, AMalformedMessageFailsLoudly) {
   WireReader reader;
   const std::string whole = encode_value(Value::array({1, "two"}));
   EXPECT_DEATH(reader.parse(""), "malformed engine message: insufficient bytes");
-  EXPECT_DEATH(reader.parse(whole.substr(0, whole.size() - 1)), "malformed engine message: insufficient bytes");
-  EXPECT_DEATH(reader.parse("\xc1"), "malformed engine message: parse error");  // 0xc1 is never used
+  EXPECT_DEATH(reader.parse(whole.substr(0, whole.size() - 1)),
+               "malformed engine message: insufficient bytes");
+  EXPECT_DEATH(reader.parse("\xc1"),
+               "malformed engine message: parse error");  // 0xc1 is never used
 }
 
 }  // namespace
