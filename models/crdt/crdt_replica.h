@@ -57,8 +57,11 @@ constexpr uint32_t kCrdtBody = 6;  // index of the first body field
 template <CrdtType T>
 class CrdtReplica final : public Replica {
  public:
-  explicit CrdtReplica(const SyncOptions& options)
-      : options_(options), journal_(options.snapshot_every, options.snapshot_log_percent) {}
+  // `reader` parses received messages; the engine shares one among its replicas (WireReader).
+  CrdtReplica(const SyncOptions& options, std::shared_ptr<WireReader> reader)
+      : options_(options),
+        journal_(options.snapshot_every, options.snapshot_log_percent),
+        reader_(std::move(reader)) {}
 
   void on_start(NodeContext& context) override {
     journal_.recover(context.durable(), context.self(), state_, vv_, hlc_);
@@ -92,7 +95,7 @@ class CrdtReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const WireMessage parsed(payload, reader_);
+    const WireMessage parsed(payload, *reader_);
     const WireObject& message = parsed.root();
     const auto type = static_cast<CrdtMessage>(wire_u64(wire_at(message, 0)));
     const uint64_t incarnation = wire_u64(wire_at(message, 1));
@@ -473,7 +476,7 @@ class CrdtReplica final : public Replica {
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   CrdtJournal<T> journal_;
   uint32_t quiet_rounds_ = 0;
-  WireReader reader_;     // parses received messages
+  std::shared_ptr<WireReader> reader_;
   uint64_t version_ = 0;  // state changes (observe_version); compaction does not change observe()
 };
 
@@ -481,10 +484,13 @@ template <CrdtType T>
 class CrdtEngine final : public Engine {
  public:
   explicit CrdtEngine(const SyncOptions& options) : options_(options) {}
-  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<CrdtReplica<T>>(options_); }
+  std::unique_ptr<Replica> make_replica(NodeId) override {
+    return std::make_unique<CrdtReplica<T>>(options_, reader_);
+  }
 
  private:
   SyncOptions options_;
+  std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
 };
 
 template <CrdtType T>

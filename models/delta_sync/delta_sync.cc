@@ -42,7 +42,9 @@ std::string entry_answer(DsMessage type, uint64_t req, const std::string& key, c
 
 class DeltaSyncReplica final : public Replica {
  public:
-  explicit DeltaSyncReplica(const DeltaSyncOptions& options) : options_(options) {}
+  // `reader` parses received messages; the engine shares one among its replicas (WireReader).
+  DeltaSyncReplica(const DeltaSyncOptions& options, std::shared_ptr<WireReader> reader)
+      : options_(options), reader_(std::move(reader)) {}
 
   void on_start(NodeContext& context) override {
     ++version_;
@@ -70,7 +72,7 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
-    const WireMessage parsed(payload, reader_);
+    const WireMessage parsed(payload, *reader_);
     const WireObject& m = parsed.root();
     const auto type = static_cast<DsMessage>(wire_u64(wire_at(m, 0)));
     switch (type) {
@@ -406,16 +408,19 @@ class DeltaSyncReplica final : public Replica {
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
   uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
-  WireReader reader_;                // parses received messages
+  std::shared_ptr<WireReader> reader_;
 };
 
 class DeltaSyncEngine final : public Engine {
  public:
   explicit DeltaSyncEngine(DeltaSyncOptions options) : options_(std::move(options)) {}
-  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<DeltaSyncReplica>(options_); }
+  std::unique_ptr<Replica> make_replica(NodeId) override {
+    return std::make_unique<DeltaSyncReplica>(options_, reader_);
+  }
 
  private:
   DeltaSyncOptions options_;
+  std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
 };
 
 }  // namespace

@@ -98,7 +98,10 @@ class TaggedContext final : public NodeContext {
 
 class HybridReplica final : public Replica {
  public:
-  explicit HybridReplica(const HybridOptions& options) : options_(options), local_(options.sync) {}
+  // `reader` parses received messages, the local layer's too; the engine shares one among its
+  // replicas (WireReader).
+  HybridReplica(const HybridOptions& options, const std::shared_ptr<WireReader>& reader)
+      : options_(options), local_(options.sync, reader), reader_(reader) {}
 
   void on_start(NodeContext& context) override {
     TaggedContext inner(context);
@@ -129,7 +132,7 @@ class HybridReplica final : public Replica {
       local_.on_message(inner, from, payload.substr(1));
       return;
     }
-    const WireMessage parsed(payload.substr(1), reader_);
+    const WireMessage parsed(payload.substr(1), *reader_);
     const WireObject& body = wire_at(parsed.root(), 1);
     switch (static_cast<HybridMessage>(wire_u64(wire_at(parsed.root(), 0)))) {
       case HybridMessage::kEvents: {
@@ -359,16 +362,19 @@ class HybridReplica final : public Replica {
   Totals published_;                        // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
-  WireReader reader_;     // parses received messages
+  std::shared_ptr<WireReader> reader_;
 };
 
 class HybridEngine final : public Engine {
  public:
   explicit HybridEngine(HybridOptions options) : options_(std::move(options)) {}
-  std::unique_ptr<Replica> make_replica(NodeId) override { return std::make_unique<HybridReplica>(options_); }
+  std::unique_ptr<Replica> make_replica(NodeId) override {
+    return std::make_unique<HybridReplica>(options_, reader_);
+  }
 
  private:
   HybridOptions options_;
+  std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
 };
 
 }  // namespace

@@ -159,7 +159,7 @@ uint64_t LwwMapReplica::digest() const {
 }
 
 void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_view payload) {
-  const WireMessage parsed(payload, reader_);
+  const WireMessage parsed(payload, *reader_);
   const WireObject& message = parsed.root();
   const auto type = static_cast<LwwMessage>(wire_u64(wire_at(message, 0)));
   if (type == LwwMessage::kDigest) {
@@ -239,11 +239,12 @@ class LwwEngine final : public Engine {
  public:
   explicit LwwEngine(LwwOptions options) : options_(options) {}
   std::unique_ptr<Replica> make_replica(NodeId) override {
-    return std::make_unique<LwwMapReplica>(options_);
+    return std::make_unique<LwwMapReplica>(options_, reader_);
   }
 
  private:
   LwwOptions options_;
+  std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
 };
 
 }  // namespace

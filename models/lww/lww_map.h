@@ -48,7 +48,9 @@ struct LwwStamp {
 
 class LwwMapReplica final : public Replica {
  public:
-  explicit LwwMapReplica(const LwwOptions& options) : options_(options) {}
+  // `reader` parses received messages; the engine shares one among its replicas (WireReader).
+  LwwMapReplica(const LwwOptions& options, std::shared_ptr<WireReader> reader)
+      : options_(options), reader_(std::move(reader)) {}
 
   void on_start(NodeContext& context) override;
   void on_op(NodeContext& context, const Op& op) override;
@@ -85,7 +87,7 @@ class LwwMapReplica final : public Replica {
   std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;  // changes to entries_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
-  WireReader reader_;                // parses received messages
+  std::shared_ptr<WireReader> reader_;
 };
 
 std::unique_ptr<Engine> make_lww_engine(const EngineParams& params);

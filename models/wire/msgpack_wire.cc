@@ -1,5 +1,7 @@
 #include "models/wire/msgpack_wire.h"
 
+#include <functional>
+
 #include "sim/core/assert.h"
 
 namespace edgesim::models {
@@ -109,27 +111,68 @@ struct WireReader::Parser {
   // Tells the builder to point strings and binaries at the parsed bytes rather than copy them.
   static bool refer_to_bytes(msgpack::type::object_type, size_t, void*) { return true; }
 
-  msgpack::zone zone;
   Builder builder{refer_to_bytes, nullptr, msgpack::unpack_limit()};
   msgpack::v2::detail::parse_helper<Builder> parser{builder};
 };
 
-WireReader::WireReader() : parser_(std::make_unique<Parser>()) {}
-WireReader::~WireReader() = default;
-WireReader::WireReader(WireReader&&) noexcept = default;
-WireReader& WireReader::operator=(WireReader&&) noexcept = default;
+struct WireReader::Parsed {
+  uint64_t hash = 0;
+  std::string bytes;  // the tree's strings point into these
+  msgpack::zone zone;
+  WireObject root;
+  uint32_t holders = 0;  // live WireMessages reading it: not forgotten while any are
+};
 
-const WireObject& WireReader::parse(std::string_view bytes) {
+namespace {
+
+// How much is remembered. A message reaches its receivers within the largest link latency, and
+// the replicas of a 9-PoP run parse a few dozen other messages in between; full states can be
+// large, hence the bound on bytes as well.
+constexpr size_t kRememberedMessages = 128;
+constexpr size_t kHashSlots = 512;  // a power of two, a few times kRememberedMessages
+constexpr size_t kRememberedBytes = size_t{16} << 20;
+// Forgotten parses kept for their memory (a zone chunk, a string's capacity).
+constexpr size_t kSpareParses = 8;
+
+}  // namespace
+
+WireReader::WireReader() : parser_(std::make_unique<Parser>()), by_hash_(kHashSlots, nullptr) {}
+WireReader::~WireReader() = default;
+
+WireReader::Parsed& WireReader::acquire(std::string_view bytes) {
+  const uint64_t hash = std::hash<std::string_view>{}(bytes);
+  Parsed* known = by_hash_[hash % kHashSlots];
+  Parsed& parsed = known != nullptr && known->bytes == bytes ? *known : parse_new(bytes, hash);
+  ++parsed.holders;
+  return parsed;
+}
+
+void WireReader::release(Parsed& parsed) { --parsed.holders; }
+
+WireReader::Parsed& WireReader::parse_new(std::string_view bytes, uint64_t hash) {
+  while (!remembered_.empty() && (remembered_.size() >= kRememberedMessages ||
+                                  remembered_bytes_ + bytes.size() > kRememberedBytes)) {
+    if (!forget_oldest()) break;
+  }
+  std::unique_ptr<Parsed> parsed;
+  if (spare_.empty()) {
+    parsed = std::make_unique<Parsed>();
+  } else {
+    parsed = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  parsed->hash = hash;
+  parsed->bytes.assign(bytes);
+  parsed->zone.clear();
   Parser& p = *parser_;
-  p.zone.clear();
   // Resets the builder too. After a whole parse there is nothing to reset; this keeps each parse
   // independent of how the last one ended.
   p.parser.init();
-  p.builder.set_zone(p.zone);
+  p.builder.set_zone(parsed->zone);
   size_t offset = 0;
   msgpack::parse_return result = msgpack::PARSE_CONTINUE;
   try {
-    if (!bytes.empty()) result = p.parser.execute(bytes.data(), bytes.size(), offset);
+    if (!bytes.empty()) result = p.parser.execute(parsed->bytes.data(), parsed->bytes.size(), offset);
   } catch (const std::exception& error) {  // the builder throws on a parse error or a size limit
     EDGESIM_ASSERT(false, "malformed engine message: {}", error.what());
   }
@@ -137,7 +180,36 @@ const WireObject& WireReader::parse(std::string_view bytes) {
   EDGESIM_ASSERT(result == msgpack::PARSE_SUCCESS || result == msgpack::PARSE_EXTRA_BYTES,
                  "malformed engine message: {}",
                  result == msgpack::PARSE_CONTINUE ? "insufficient bytes" : "parse error");
-  return p.builder.data();
+  parsed->root = p.builder.data();
+  // The parse in this slot before, if any, stays readable by whoever holds it until forgotten.
+  by_hash_[hash % kHashSlots] = parsed.get();
+  remembered_bytes_ += bytes.size();
+  return *remembered_.emplace_back(std::move(parsed));
+}
+
+// Forgets the oldest parse no WireMessage holds (a replica does not parse a message while it
+// handles another, so all but the newest one or two are free); false if every one is held.
+bool WireReader::forget_oldest() {
+  const auto oldest =
+      std::find_if(remembered_.begin(), remembered_.end(),
+                   [](const std::unique_ptr<Parsed>& parsed) { return parsed->holders == 0; });
+  if (oldest == remembered_.end()) return false;
+  Parsed& parsed = **oldest;
+  Parsed*& slot = by_hash_[parsed.hash % kHashSlots];
+  if (slot == &parsed) slot = nullptr;
+  remembered_bytes_ -= parsed.bytes.size();
+  if (spare_.size() < kSpareParses) spare_.push_back(std::move(*oldest));
+  remembered_.erase(oldest);
+  return true;
+}
+
+WireMessage::WireMessage(std::string_view bytes, WireReader& reader)
+    : reader_(&reader), parsed_(&reader.acquire(bytes)) {
+  root_ = parsed_->root;
+}
+
+WireMessage::~WireMessage() {
+  if (parsed_ != nullptr) reader_->release(*parsed_);
 }
 
 WireMessage::WireMessage(std::string_view records, size_t& offset) {

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <msgpack.hpp>
 
@@ -77,24 +79,40 @@ Value unpack_value(const WireObject& in);
 std::string encode_value(const Value& value);
 Value decode_value(std::string_view bytes);
 
-// Parses a replica's received messages, one at a time, keeping its parser and zone from one
-// message to the next. msgpack-cxx's unpack() builds a parser for every call, and the parser's
-// two stacks were two allocations per message: a quarter of what parsing a small message cost.
-// Strings in the parsed tree point into the parsed bytes instead of being copied into the zone.
+// Parses the messages an engine's replicas receive, for all the replicas of one engine in one run
+// (a run is one thread). A replica sends the same bytes to many peers (a delta group, a full
+// state, a heartbeat), so each distinct message is parsed once and remembered for a while: the
+// other receivers get the same tree. Parsing is a function of the bytes alone, so a remembered
+// tree is exactly what parsing again would give; nothing a replica does depends on whether it was.
+//
+// It also keeps msgpack-cxx's parser from one message to the next (unpack() built one per call,
+// and its two stacks were two allocations per message), and strings in a tree point into the
+// reader's copy of the bytes instead of being copied into the tree's zone.
 class WireReader {
  public:
   WireReader();
   ~WireReader();
-  WireReader(WireReader&&) noexcept;
-  WireReader& operator=(WireReader&&) noexcept;
-
-  // The root of `bytes`, parsed (a malformed message fails EDGESIM_ASSERT). Valid while `bytes`
-  // lives and until the next parse().
-  const WireObject& parse(std::string_view bytes);
+  WireReader(const WireReader&) = delete;
+  WireReader& operator=(const WireReader&) = delete;
 
  private:
+  friend class WireMessage;
   struct Parser;  // msgpack-cxx's parser and object builder, kept out of this header
+  struct Parsed;  // one message's bytes and tree
+
+  // The parse of `bytes` (a malformed message fails EDGESIM_ASSERT), kept until release().
+  Parsed& acquire(std::string_view bytes);
+  void release(Parsed& parsed);
+  Parsed& parse_new(std::string_view bytes, uint64_t hash);
+  bool forget_oldest();
+
   std::unique_ptr<Parser> parser_;
+  // Remembered parses by the hash of their bytes, one per slot: a parse whose slot another took
+  // is not found again, which only costs a parse.
+  std::vector<Parsed*> by_hash_;
+  std::deque<std::unique_ptr<Parsed>> remembered_;  // oldest first
+  std::vector<std::unique_ptr<Parsed>> spare_;              // forgotten, their memory kept
+  size_t remembered_bytes_ = 0;
 };
 
 // A parsed message or record.
@@ -102,16 +120,21 @@ class WireMessage {
  public:
   // Owns the object tree (one allocation for the zone it lives in).
   explicit WireMessage(std::string_view bytes);
-  // Parses with `reader`: once its zone has grown to a message's size, parsing allocates nothing.
-  // For a replica's hot path; the message dies before the reader's next use, and before `bytes`.
-  WireMessage(std::string_view bytes, WireReader& reader) : root_(reader.parse(bytes)) {}
+  // A received message, parsed by (or remembered in) `reader`; valid as long as this lives.
+  WireMessage(std::string_view bytes, WireReader& reader);
   // Parses the record that starts at `offset` in a sequence of records, and moves `offset` past it.
   WireMessage(std::string_view records, size_t& offset);
+  ~WireMessage();
+  WireMessage(const WireMessage&) = delete;
+  WireMessage& operator=(const WireMessage&) = delete;
+
   const WireObject& root() const { return root_; }
 
  private:
   msgpack::object_handle handle_;
   WireObject root_;
+  WireReader* reader_ = nullptr;  // with parsed_: the reader's parse this holds
+  WireReader::Parsed* parsed_ = nullptr;
 };
 
 // Records appended one after another (a write-ahead log): calls `visit` with each one's root,

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "tests/engine/fake_context.h"
 
 namespace edgesim {
@@ -16,7 +18,11 @@ using namespace literals;
 // Two replicas (nodes 0 and 1) wired by hand.
 struct Pair {
   explicit Pair(LwwClock clock, bool push = true)
-      : options{clock, 500_ms, push, 1}, a(options), b(options), ca(0, {0, 1}), cb(1, {0, 1}) {
+      : options{clock, 500_ms, push, 1},
+        a(options, reader),
+        b(options, reader),
+        ca(0, {0, 1}),
+        cb(1, {0, 1}) {
     a.on_start(ca);
     b.on_start(cb);
   }
@@ -35,6 +41,8 @@ struct Pair {
         [&](const auto& sent) { for (const auto& m : sent) a.on_message(ca, 1, m.payload); });
   }
   LwwOptions options;
+  // Shared, as an engine shares one among its replicas.
+  std::shared_ptr<models::WireReader> reader = std::make_shared<models::WireReader>();
   LwwMapReplica a, b;
   FakeContext ca, cb;
 };
@@ -51,7 +59,7 @@ TEST(Lww, PushedWritesReachThePeer) {
 TEST(Lww, APushIntervalCoalescesWritesIntoOneMessagePerPeer) {
   Pair p(LwwClock::kHlc);
   p.options.push_interval = 10_ms;
-  LwwMapReplica a(p.options);
+  LwwMapReplica a(p.options, p.reader);
   a.on_start(p.ca);
   p.ca.outbox.clear();
   p.write(a, p.ca, 1, 1);
@@ -163,7 +171,7 @@ TEST(Lww, AfterACrashWritesStillFollowWhatWasSeenBefore) {
 TEST(Lww, TheObservedDigestFollowsEveryChange) {
   Pair p(LwwClock::kHlc);
   auto fresh_digest = [&](FakeContext& context) {
-    LwwMapReplica restarted(p.options);
+    LwwMapReplica restarted(p.options, p.reader);
     restarted.on_start(context);  // from the durable store alone
     return restarted.observe_digest();
   };
