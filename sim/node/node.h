@@ -23,7 +23,7 @@ namespace edgesim {
 class CompletionSink {
  public:
   virtual ~CompletionSink() = default;
-  virtual void on_complete(NodeId node, ServiceId service, OpId op, Result result) = 0;
+  virtual void on_complete(NodeId node, ServiceId service, OpId op, Result&& result) = 0;
 };
 
 // What a node needs from the world around it.

@@ -100,10 +100,7 @@ void ClientWorkload::tick(uint32_t client_index) {
   op.id = id;
   op.proc = client.proc;
   op.call = loop_.now().ns;
-  GeneratedOp generated = client.generator.next(id, keys_, client.prng);
-  op.f = std::move(generated.f);
-  op.key = std::move(generated.key);
-  op.arg = std::move(generated.arg);
+  client.generator.next_into(id, keys_, client.prng, op.f, op.key, op.arg);
   op.node = topology_.pop(client.pop).name;
   op.session = client_index;
   InFlight& flight = ops_.emplace_back();
@@ -123,13 +120,16 @@ void ClientWorkload::arrive(OpId id) {
   if (!cluster_.node(flight.pop).submit(service_, op)) on_complete(flight.pop, service_, id, Result::failure("node down"));
 }
 
-void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result result) {
+void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result&& result) {
   EDGESIM_ASSERT(service == service_);
   EDGESIM_ASSERT(id < ops_.size(), "completion of unknown op {}", id);
   InFlight& flight = ops_[id];
   Client& client = clients_[flight.client];
   EDGESIM_ASSERT(node == flight.pop, "op {} answered by {} but sent to {}", id, node, flight.pop);
-  flight.result = std::move(result);
+  // Swapped rather than moved: a moved Value is built, swapped and destroyed all over again.
+  flight.result.ok = result.ok;
+  flight.result.value.swap(result.value);
+  flight.result.error.swap(result.error);
   const Duration access = spec_.access_latency.sample(client.prng);
   loop_.schedule(loop_.now() + access, answer_kind_, flight.client, id);
 }
@@ -142,7 +142,11 @@ void ClientWorkload::answer(OpId id) {
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
   // Moved, not copied: a read of a set or a document returns a large value, and the flight is done
   // with it.
-  op.out = flight.result.ok ? std::move(flight.result.value) : Value(std::move(flight.result.error));
+  if (flight.result.ok) {
+    op.out.swap(flight.result.value);
+  } else {
+    op.out = std::move(flight.result.error);
+  }
   Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
   if (flight.result.ok) {
     latency.record(*op.ret - op.call);

@@ -43,7 +43,7 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   // Session moves from one PoP to another (workload.mobility).
   uint64_t moves() const { return moves_; }
 
-  void on_complete(NodeId node, ServiceId service, OpId op, Result result) override;
+  void on_complete(NodeId node, ServiceId service, OpId op, Result&& result) override;
   void on_event(const Event& event) override;
 
  private:

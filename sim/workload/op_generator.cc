@@ -1,5 +1,9 @@
 #include "sim/workload/op_generator.h"
 
+#include <charconv>
+#include <iterator>
+#include <limits>
+
 #include "sim/core/assert.h"
 
 namespace edgesim {
@@ -38,7 +42,7 @@ OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix
   for (auto& [f, cumulative] : weights_) cumulative /= total;
 }
 
-std::string OpGenerator::choose_f(Prng& prng) const {
+const std::string& OpGenerator::choose_f(Prng& prng) const {
   const double u = prng.unit();
   for (const auto& [f, cumulative] : weights_) {
     if (u < cumulative) return f;
@@ -58,38 +62,46 @@ std::string OpGenerator::text_token(uint64_t op_id) {
 
 GeneratedOp OpGenerator::next(uint64_t op_id, const KeyChooser& keys, Prng& prng) {
   GeneratedOp op;
-  op.key = "k" + std::to_string(keys.next(prng));
-  op.f = choose_f(prng);
-  if (op.f == "write" || op.f == "add") {
-    op.arg = op_id;
-  } else if (op.f == "incr") {
-    op.arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
-  } else if (op.f == "remove") {
+  next_into(op_id, keys, prng, op.f, op.key, op.arg);
+  return op;
+}
+
+void OpGenerator::next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, std::string& f,
+                            std::string& key, Value& arg) {
+  // Assigned in place, without temporaries: this runs for every op of every run.
+  char digits[std::numeric_limits<uint64_t>::digits10 + 1];
+  const char* digits_end = std::to_chars(std::begin(digits), std::end(digits), keys.next(prng)).ptr;
+  key.assign("k").append(digits, static_cast<size_t>(digits_end - digits));
+  f.assign(choose_f(prng));
+  if (f == "write" || f == "add") {
+    arg = op_id;
+  } else if (f == "incr") {
+    arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
+  } else if (f == "remove") {
     // The chosen key if this client has an element there, else the next key (in key order,
     // wrapping) where it has one. Removing only on the chosen key turned the remove into an add
     // whenever that key held none of this client's elements (with many clients, most of the
     // time), and sets grew faster than the mix says.
-    auto holding = added_.lower_bound(op.key);
+    auto holding = added_.lower_bound(key);
     if (holding == added_.end()) holding = added_.begin();
     if (holding == added_.end()) {
-      op.f = "add";  // nothing this client knows of to remove yet
-      op.arg = op_id;
+      f = "add";  // nothing this client knows of to remove yet
+      arg = op_id;
     } else {
-      op.key = holding->first;
+      key = holding->first;
       std::vector<Value>& added = holding->second;
       const size_t index = prng.uniform(added.size());
-      op.arg = std::move(added[index]);
+      arg.swap(added[index]);
       added.erase(added.begin() + static_cast<std::ptrdiff_t>(index));
       if (added.empty()) added_.erase(holding);  // so every listed key has something to remove
     }
-  } else if (op.f == "insert") {
-    const size_t length = text_length_[op.key];
-    op.arg = Value{{"pos", prng.uniform(length + 1)}, {"text", text_token(op_id)}};
-  } else if (op.f == "delete" && type_ == DataType::kText) {
-    const size_t length = text_length_[op.key];
-    op.arg = Value{{"pos", length == 0 ? 0 : prng.uniform(length)}, {"len", 1 + prng.uniform(3)}};
+  } else if (f == "insert") {
+    const size_t length = text_length_[key];
+    arg = Value{{"pos", prng.uniform(length + 1)}, {"text", text_token(op_id)}};
+  } else if (f == "delete" && type_ == DataType::kText) {
+    const size_t length = text_length_[key];
+    arg = Value{{"pos", length == 0 ? 0 : prng.uniform(length)}, {"len", 1 + prng.uniform(3)}};
   }
-  return op;
 }
 
 void OpGenerator::observe(const std::string& f, const std::string& key, const Value& arg, const Value& out) {

@@ -27,6 +27,10 @@ class OpGenerator {
   OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min = 1, int64_t incr_max = 1);
 
   GeneratedOp next(uint64_t op_id, const KeyChooser& keys, Prng& prng);
+  // The same, written into an op's fields (as the history holds them): f and key are assigned,
+  // arg must be null.
+  void next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, std::string& f,
+                 std::string& key, Value& arg);
   // Feeds back an acknowledged result, so later ops can aim at what the client saw.
   void observe(const std::string& f, const std::string& key, const Value& arg, const Value& out);
 
@@ -34,7 +38,7 @@ class OpGenerator {
   static std::string text_token(uint64_t op_id);
 
  private:
-  std::string choose_f(Prng& prng) const;
+  const std::string& choose_f(Prng& prng) const;
 
   DataType type_;
   int64_t incr_min_, incr_max_;
