@@ -9,6 +9,7 @@
 
 #include "models/crdt/crdt_type.h"
 #include "sim/core/assert.h"
+#include "sim/core/key_order.h"
 #include "sim/core/trace_hash.h"
 #include "sim/engine/observed_digest.h"
 
@@ -18,7 +19,7 @@ template <CrdtType T>
 class KeyedCrdt {
  public:
   // Transparent, so that keys read from the wire are looked up without copying them.
-  using Entries = std::map<std::string, T, std::less<>>;
+  using Entries = std::map<std::string, T, KeyLess>;
 
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
@@ -61,11 +62,11 @@ class KeyedCrdt {
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
-      const auto at = i > 0 && key > previous ? seek(from, key) : entries_.lower_bound(key);
+      const auto at = i > 0 && compare_keys(key, previous) > 0 ? seek(from, key) : entries_.lower_bound(key);
       previous = key;
       from = at;  // at or just after this key: where the next, greater key's search starts
       if constexpr (PackedMerging<T>) {
-        if (inflation == nullptr && at != entries_.end() && at->first == key) {
+        if (inflation == nullptr && at != entries_.end() && compare_keys(at->first, key) == 0) {
           if (at->second.merge_packed(entry.val)) {
             changed = true;
             note_changed(key);
@@ -85,7 +86,7 @@ class KeyedCrdt {
   void absorb(std::string_view key, const T& delta) {
     note_changed(key);
     auto at = entries_.lower_bound(key);
-    if (at == entries_.end() || at->first != key)
+    if (at == entries_.end() || compare_keys(at->first, key) != 0)
       at = entries_.emplace_hint(at, std::string(key), T{});
     if constexpr (DeltaGrouping<T>) {
       at->second.absorb(delta);
@@ -198,7 +199,7 @@ class KeyedCrdt {
   // after `key`): a few steps when keys arrive in order and close together, a tree search when
   // they are far apart.
   typename Entries::iterator seek(typename Entries::iterator from, std::string_view key) {
-    for (int steps = 0; from != entries_.end() && from->first < key; ++from) {
+    for (int steps = 0; from != entries_.end() && compare_keys(from->first, key) < 0; ++from) {
       if (++steps > 4) return entries_.lower_bound(key);
     }
     return from;
@@ -207,7 +208,7 @@ class KeyedCrdt {
   // Joins `value` into the entry for `key`; `at` is entries_.lower_bound(key).
   bool join_value(typename Entries::iterator at, std::string_view key, const T& value,
                   KeyedCrdt* inflation) {
-    const bool new_key = at == entries_.end() || at->first != key;
+    const bool new_key = at == entries_.end() || compare_keys(at->first, key) != 0;
     if (new_key) {
       if (value.obsolete(stable_)) return false;  // compacted away here already
       // Merged into an empty value rather than adopted: a delta group need not be normalized.

@@ -5,6 +5,7 @@
 #include "models/delta_sync/applied_ops.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
+#include "sim/core/key_order.h"
 #include "sim/core/trace_hash.h"
 #include "sim/engine/observed_digest.h"
 
@@ -15,6 +16,7 @@ struct Entry {
   uint64_t version = 0;
   Value value;
 };
+using EntryMap = std::map<std::string, Entry, KeyLess>;
 
 // Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
 //   propose  [req, key, base version, value, f, op]  read    [req, key]
@@ -192,7 +194,7 @@ class DeltaSyncReplica final : public Replica {
     return peers[options_.authorities[range] % peers.size()];
   }
 
-  static const Entry& lookup(const std::map<std::string, Entry>& entries, const std::string& key) {
+  static const Entry& lookup(const EntryMap& entries, const std::string& key) {
     static const Entry kAbsent;
     const auto it = entries.find(key);
     return it == entries.end() ? kAbsent : it->second;
@@ -384,7 +386,7 @@ class DeltaSyncReplica final : public Replica {
 
   // A push of the entries of `entries` that `wanted(key, entry)` selects.
   template <typename Wanted>
-  static std::string push_message(const std::map<std::string, Entry>& entries, Wanted&& wanted) {
+  static std::string push_message(const EntryMap& entries, Wanted&& wanted) {
     uint32_t count = 0;
     for (const auto& [key, e] : entries) count += wanted(key, e) ? 1 : 0;
     return wire_encode([&](Packer& out) {
@@ -398,10 +400,10 @@ class DeltaSyncReplica final : public Replica {
   }
 
   DeltaSyncOptions options_;
-  std::map<std::string, Entry> truth_;     // keys this node is the authority for
+  EntryMap truth_;     // keys this node is the authority for
   AppliedOps applied_;                     // ops this authority applied recently
-  std::map<std::string, Entry> cache_;     // everything else it has heard of
-  std::map<std::string, Entry> unpushed_;  // accepted since the last push
+  EntryMap cache_;     // everything else it has heard of
+  EntryMap unpushed_;  // accepted since the last push
   std::map<uint64_t, Request> requests_;
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;

@@ -5,6 +5,7 @@
 
 #include "models/crdt/crdt_replica.h"
 #include "models/crdt/pn_counter.h"
+#include "sim/core/key_order.h"
 
 namespace edgesim::models {
 namespace {
@@ -32,7 +33,7 @@ const std::string kSeqKey = "hybrid/seq";
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 
 // Transparent, so that totals are looked up by the strings of a received message.
-using Totals = std::map<std::string, int64_t, std::less<>>;
+using Totals = std::map<std::string, int64_t, KeyLess>;
 
 std::string event_record(uint64_t seq, std::string_view key, int64_t by) {
   return wire_encode([&](Packer& out) {

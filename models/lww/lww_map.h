@@ -23,6 +23,7 @@
 
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
+#include "sim/core/key_order.h"
 #include "sim/engine/observed_digest.h"
 #include "sim/engine/registry.h"
 
@@ -79,7 +80,7 @@ class LwwMapReplica final : public Replica {
   void push(NodeContext& context, std::span<const Item* const> items) const;
 
   LwwOptions options_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Entry, KeyLess> entries_;
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;

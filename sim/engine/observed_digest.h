@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/key_order.h"
 #include "sim/engine/value.h"
 
 namespace edgesim {
@@ -69,7 +70,7 @@ class ObservedDigest {
   }
 
  private:
-  using Terms = std::map<std::string, uint64_t, std::less<>>;
+  using Terms = std::map<std::string, uint64_t, KeyLess>;
   void note(std::string_view key, size_t keys_count);
   // Adds `key`'s term; it goes just before `hint` in terms_.
   void add_term(Terms::const_iterator hint, const std::string& key, const Value& observed);
