@@ -1,0 +1,34 @@
+#include "sim/core/key_order.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace edgesim {
+namespace {
+
+int sign(int x) { return (x > 0) - (x < 0); }
+
+// Keys around the eight bytes compared inline: shorter, longer, prefixes of each other, and bytes
+// above 0x7f (which a signed char comparison would put first).
+std::vector<std::string> tricky_keys() {
+  std::vector<std::string> keys = {"", "k", "k1", "k10", "k2", "k99", "abcdefg", "abcdefgh",
+                                   "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij", "\x80",
+                                   "a\xff", "a\x01", std::string("a\0b", 3), std::string("a\0", 2)};
+  for (int i = 0; i < 40; ++i) keys.push_back(std::string(size_t(i % 13), char('a' + i % 3)) + char(i));
+  return keys;
+}
+
+TEST(KeyOrder, IsTheByteOrderOfStringViewCompare) {
+  const std::vector<std::string> keys = tricky_keys();
+  for (const std::string& a : keys) {
+    for (const std::string& b : keys) {
+      EXPECT_EQ(sign(compare_keys(a, b)), sign(std::string_view(a).compare(b))) << a << " vs " << b;
+      EXPECT_EQ(KeyLess{}(a, b), std::string_view(a) < std::string_view(b)) << a << " vs " << b;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace edgesim
