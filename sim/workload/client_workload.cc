@@ -29,10 +29,13 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
     const auto mix = spec.mix.empty() ? default_mix(spec.type) : spec.mix;
     clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix, spec.incr_min, spec.incr_max), false});
   }
-  // Room for the expected number of ops up front: growing these vectors moved every op again.
+  // Room for the expected number of ops up front: growing these vectors moved every op again. Think
+  // times are random, so a run issues a little more or less than the mean; an eighth more is
+  // dozens of standard deviations for any but the tiniest runs.
   if (spec.think_time.ns > 0 && stop > Instant{spec.start.ns}) {
     const double per_client = double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time.ns) + 1;
-    const auto expected = static_cast<size_t>(std::min(per_client * spec.clients_count, 1e7));
+    const double mean = per_client * spec.clients_count;
+    const auto expected = static_cast<size_t>(std::min(mean * 1.125 + 64, 1e7));
     history_.reserve(expected);
     ops_.reserve(expected);
   }
