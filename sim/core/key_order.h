@@ -11,7 +11,8 @@
 namespace edgesim {
 
 // <0, 0 or >0 as a is before, equal to or after b (what std::string_view::compare returns).
-inline int compare_keys(std::string_view a, std::string_view b) {
+// Always inlined: as a call it cost as much as the memcmp call it replaces.
+[[gnu::always_inline]] inline int compare_keys(std::string_view a, std::string_view b) {
   const size_t common = std::min(a.size(), b.size());
   const size_t inline_bytes = std::min<size_t>(common, 8);
   for (size_t i = 0; i < inline_bytes; ++i) {
@@ -28,7 +29,9 @@ inline int compare_keys(std::string_view a, std::string_view b) {
 // A transparent comparator: maps keyed by std::string look up string_views without a copy.
 struct KeyLess {
   using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return compare_keys(a, b) < 0; }
+  [[gnu::always_inline]] bool operator()(std::string_view a, std::string_view b) const {
+    return compare_keys(a, b) < 0;
+  }
 };
 
 }  // namespace edgesim
