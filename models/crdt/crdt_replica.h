@@ -76,7 +76,7 @@ class CrdtReplica final : public Replica {
   }
 
   void on_op(NodeContext& context, const Op& op) override {
-    if (op.f == "read") {
+    if (op.is("read")) {
       T unused;
       context.complete(op.id, state_.apply(op, CrdtStamp{context.self(), vv_.get(context.self()), hlc_.last()}, unused));
       return;

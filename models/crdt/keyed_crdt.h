@@ -24,7 +24,7 @@ class KeyedCrdt {
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
   Result apply(const Op& op, const CrdtStamp& stamp, T& delta) {
-    if (op.f == "read") {
+    if (op.is("read")) {
       const auto it = entries_.find(op.key);
       if (it == entries_.end()) return T{}.apply(op, stamp, delta);
       return it->second.apply(op, stamp, delta);
@@ -36,7 +36,7 @@ class KeyedCrdt {
   Result apply(const Op& op, const CrdtStamp& stamp, KeyedCrdt& delta) {
     T value_delta;
     Result result = apply(op, stamp, value_delta);
-    if (result.ok && op.f != "read") delta.absorb(op.key, value_delta);
+    if (result.ok && !op.is("read")) delta.absorb(op.key, value_delta);
     return result;
   }
 

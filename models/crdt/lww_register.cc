@@ -3,13 +3,13 @@
 namespace edgesim::models {
 
 Result LwwRegister::apply(const Op& op, const CrdtStamp& stamp, LwwRegister& delta) {
-  if (op.f == "read") return Result::success(observe());
-  if (op.f != "write" && op.f != "delete") {
+  if (op.is("read")) return Result::success(observe());
+  if (!op.is("write") && !op.is("delete")) {
     return Result::failure("a map supports write, delete and read, not " + op.f);
   }
   set_ = true;
   stamp_ = Stamp{stamp.hlc, stamp.self, stamp.counter};
-  value_ = op.f == "write" ? std::optional<Value>(op.arg) : std::nullopt;
+  value_ = op.is("write") ? std::optional<Value>(op.arg) : std::nullopt;
   delta = *this;
   return Result::success();
 }

@@ -18,13 +18,13 @@ Value sorted_values(const DotKernel& kernel) {
 }  // namespace
 
 Result OrSet::apply(const Op& op, const CrdtStamp& stamp, OrSet& delta) {
-  if (op.f == "read") return Result::success(observe());
-  if (op.f == "add") {
+  if (op.is("read")) return Result::success(observe());
+  if (op.is("add")) {
     kernel_.remove_value(op.arg, delta.kernel_);
     kernel_.add(stamp.self, op.arg, delta.kernel_);
     return Result::success();
   }
-  if (op.f == "remove") {
+  if (op.is("remove")) {
     kernel_.remove_value(op.arg, delta.kernel_);
     return Result::success();
   }
@@ -40,8 +40,8 @@ OrSet OrSet::unpack(const WireObject& in) {
 Value OrSet::observe() const { return sorted_values(kernel_); }
 
 Result MvRegister::apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta) {
-  if (op.f == "read") return Result::success(observe());
-  if (op.f != "write") return Result::failure("a register supports write and read, not " + op.f);
+  if (op.is("read")) return Result::success(observe());
+  if (!op.is("write")) return Result::failure("a register supports write and read, not " + op.f);
   kernel_.remove_if([](const Value&) { return true; }, delta.kernel_);
   kernel_.add(stamp.self, op.arg, delta.kernel_);
   return Result::success();

@@ -196,9 +196,9 @@ std::string Rga::text() const { return document_.text(); }
 // engines benchmark's text run than deltas normalized into documents).
 Result Rga::apply(const Op& op, const CrdtStamp& stamp, Rga& delta) {
   index_if_needed();
-  if (op.f == "read") return Result::success(text());
-  if (op.f == "insert") return insert(op.arg, stamp, delta);
-  if (op.f == "delete") return erase(op.arg, stamp, delta);
+  if (op.is("read")) return Result::success(text());
+  if (op.is("insert")) return insert(op.arg, stamp, delta);
+  if (op.is("delete")) return erase(op.arg, stamp, delta);
   return Result::failure("text supports insert, delete and read, not " + op.f);
 }
 

@@ -63,9 +63,9 @@ class DeltaSyncReplica final : public Replica {
   }
 
   void on_op(NodeContext& context, const Op& op) override {
-    if (op.f == "read") {
+    if (op.is("read")) {
       read(context, op);
-    } else if (op.f == "write" || op.f == "incr" || op.f == "delete") {
+    } else if (op.is("write") || op.is("incr") || op.is("delete")) {
       Request request{op, 0, 0};
       propose(context, ++last_request_, request);
     } else {
@@ -222,8 +222,8 @@ class DeltaSyncReplica final : public Replica {
 
   // The value `op` proposes, computed from the current view (the read in read-modify-write).
   static Value proposal(const Op& op, const Entry& current) {
-    if (op.f == "write") return op.arg;
-    if (op.f == "delete") return nullptr;
+    if (op.is("write")) return op.arg;
+    if (op.is("delete")) return nullptr;
     const int64_t base = current.value.is_number_integer() ? current.value.get<int64_t>() : 0;
     return base + (op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1);
   }

@@ -112,13 +112,13 @@ class HybridReplica final : public Replica {
   }
 
   void on_op(NodeContext& context, const Op& op) override {
-    if (op.f == "read" && authoritative(op.key)) {
+    if (op.is("read") && authoritative(op.key)) {
       const auto& totals = is_authority(context) ? totals_ : published_;
       auto it = totals.find(op.key);
       context.complete(op.id, Result::success(it == totals.end() ? 0 : it->second));
       return;
     }
-    if (op.f == "incr") {
+    if (op.is("incr")) {
       const int64_t by = op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1;
       record(context, op.key, by);  // durable before the local layer acknowledges
     }

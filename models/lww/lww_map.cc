@@ -92,12 +92,12 @@ const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std:
 }
 
 void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
-  if (op.f == "read") {
+  if (op.is("read")) {
     auto it = entries_.find(op.key);
     context.complete(op.id, Result::success(it == entries_.end() ? Value(nullptr) : it->second.value));
     return;
   }
-  if (op.f != "write") {
+  if (!op.is("write")) {
     context.complete(op.id, Result::failure("lww supports read and write, not " + op.f));
     return;
   }

@@ -150,7 +150,7 @@ void ClientWorkload::answer(OpId id) {
   } else {
     op.out = std::move(flight.result.error);
   }
-  Histogram& latency = op.f == "read" ? read_latency_ : write_latency_;
+  Histogram& latency = std::string_view(op.f) == "read" ? read_latency_ : write_latency_;
   if (flight.result.ok) {
     latency.record(*op.ret - op.call);
     clients_[flight.client].generator.observe(op.f, op.key, op.arg, op.out);

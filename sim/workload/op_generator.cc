@@ -72,12 +72,15 @@ void OpGenerator::next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, 
   char digits[std::numeric_limits<uint64_t>::digits10 + 1];
   const char* digits_end = std::to_chars(std::begin(digits), std::end(digits), keys.next(prng)).ptr;
   key.assign("k").append(digits, static_cast<size_t>(digits_end - digits));
-  f.assign(choose_f(prng));
-  if (f == "write" || f == "add") {
+  const std::string& chosen = choose_f(prng);
+  f.assign(chosen);
+  // Tested as views: sizes first, no compare() call (see Op::is).
+  const std::string_view name = chosen;
+  if (name == "write" || name == "add") {
     arg = op_id;
-  } else if (f == "incr") {
+  } else if (name == "incr") {
     arg = incr_min_ == incr_max_ ? incr_min_ : prng.uniform_int(incr_min_, incr_max_);
-  } else if (f == "remove") {
+  } else if (name == "remove") {
     // The chosen key if this client has an element there, else the next key (in key order,
     // wrapping) where it has one. Removing only on the chosen key turned the remove into an add
     // whenever that key held none of this client's elements (with many clients, most of the
@@ -95,16 +98,16 @@ void OpGenerator::next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, 
       added.erase(added.begin() + static_cast<std::ptrdiff_t>(index));
       if (added.empty()) added_.erase(holding);  // so every listed key has something to remove
     }
-  } else if (f == "insert") {
+  } else if (name == "insert") {
     const size_t length = text_length_[key];
     arg = Value{{"pos", prng.uniform(length + 1)}, {"text", text_token(op_id)}};
-  } else if (f == "delete" && type_ == DataType::kText) {
+  } else if (name == "delete" && type_ == DataType::kText) {
     const size_t length = text_length_[key];
     arg = Value{{"pos", length == 0 ? 0 : prng.uniform(length)}, {"len", 1 + prng.uniform(3)}};
   }
 }
 
-void OpGenerator::observe(const std::string& f, const std::string& key, const Value& arg, const Value& out) {
+void OpGenerator::observe(std::string_view f, const std::string& key, const Value& arg, const Value& out) {
   if (f == "add") added_[key].push_back(arg);
   if (type_ != DataType::kText) return;
   size_t& length = text_length_[key];

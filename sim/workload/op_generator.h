@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/prng.h"
@@ -32,7 +33,7 @@ class OpGenerator {
   void next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, std::string& f,
                  std::string& key, Value& arg);
   // Feeds back an acknowledged result, so later ops can aim at what the client saw.
-  void observe(const std::string& f, const std::string& key, const Value& arg, const Value& out);
+  void observe(std::string_view f, const std::string& key, const Value& arg, const Value& out);
 
   // The unique text an insert op writes: "(" + base-36 id + ")".
   static std::string text_token(uint64_t op_id);
