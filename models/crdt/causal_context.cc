@@ -55,8 +55,18 @@ bool VersionVector::merge(const VersionVector& other) {
 }
 
 VersionVector VersionVector::meet(const VersionVector& other) const {
+  // Both in replica order: one walk, appending to the result in order. Counters are never 0, so
+  // neither is the lower of two.
   VersionVector result;
-  for (const auto& [replica, counter] : counters_) result.set(replica, std::min(counter, other.get(replica)));
+  result.counters_.reserve(std::min(counters_.size(), other.counters_.size()));
+  auto theirs = other.counters_.begin();
+  for (const auto& [replica, counter] : counters_) {
+    while (theirs != other.counters_.end() && theirs->first < replica) ++theirs;
+    if (theirs == other.counters_.end()) break;
+    if (theirs->first == replica) {
+      result.counters_.emplace_hint(result.counters_.end(), replica, std::min(counter, theirs->second));
+    }
+  }
   return result;
 }
 

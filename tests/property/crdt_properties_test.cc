@@ -559,3 +559,27 @@ TEST(RgaPending, CopiesOfAWaitingElementAreKeptOnce) {
 
 }  // namespace
 }  // namespace edgesim::models
+
+namespace edgesim::models {
+namespace {
+
+// meet() is the pointwise minimum, replicas missing from either counting as 0.
+RC_GTEST_PROP(VersionVectors, MeetIsThePointwiseMinimum, ()) {
+  const auto draw = [] {
+    VersionVector vector;
+    const auto settings = *rc::gen::container<std::vector<std::pair<ReplicaId, uint64_t>>>(
+        rc::gen::pair(rc::gen::inRange<ReplicaId>(0, 12), rc::gen::inRange<uint64_t>(0, 5)));
+    for (const auto& [replica, counter] : settings) vector.set(replica, counter);
+    return vector;
+  };
+  const VersionVector a = draw(), b = draw();
+  const VersionVector met = a.meet(b);
+  for (ReplicaId replica = 0; replica < 12; ++replica) {
+    RC_ASSERT(met.get(replica) == std::min(a.get(replica), b.get(replica)));
+  }
+  for (const auto& [replica, counter] : met.entries()) RC_ASSERT(counter != 0u);
+  RC_ASSERT(met == b.meet(a));
+}
+
+}  // namespace
+}  // namespace edgesim::models
