@@ -11,7 +11,15 @@ Value sorted_values(const DotKernel& kernel) {
   Value result = Value::array();
   auto& values = result.get_ref<Value::array_t&>();
   values.reserve(kernel.size());
-  kernel.for_each_distinct_value([&](const Value& value) { values.push_back(value); });
+  kernel.for_each_distinct_value([&](const Value& value) {
+    // Unsigned numbers (unique written values are op ids) built directly: nlohmann's copy
+    // constructor dispatches on the type out of line, for every element of every read.
+    if (value.is_number_unsigned()) {
+      values.emplace_back(value.get_ref<const uint64_t&>());
+    } else {
+      values.push_back(value);
+    }
+  });
   return result;
 }
 
