@@ -118,9 +118,14 @@ void ClientWorkload::tick(uint32_t client_index) {
 void ClientWorkload::arrive(OpId id) {
   InFlight& flight = ops_[id];
   last_arrival_ = loop_.now();
-  const HistoryOp& record = history_[id];
-  const Op op{id, record.f, record.key, record.arg};
-  if (!cluster_.node(flight.pop).submit(service_, op)) on_complete(flight.pop, service_, id, Result::failure("node down"));
+  HistoryOp& record = history_[id];
+  // The argument is lent to the op for the call (swapped in and back) rather than copied: the
+  // engine sees it only through `const Op&` while on_op runs.
+  Op op{id, record.f, record.key, nullptr};
+  op.arg.swap(record.arg);
+  const bool accepted = cluster_.node(flight.pop).submit(service_, op);
+  record.arg.swap(op.arg);
+  if (!accepted) on_complete(flight.pop, service_, id, Result::failure("node down"));
 }
 
 void ClientWorkload::on_complete(NodeId node, ServiceId service, OpId id, Result&& result) {
