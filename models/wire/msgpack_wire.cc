@@ -118,22 +118,21 @@ struct WireReader::Parser {
 struct WireReader::Parsed {
   uint64_t hash = 0;
   std::string bytes;  // the tree's strings point into these
-  // Small to start with: most messages are (acks, single pushes), and thousands are remembered.
-  // A larger tree takes a larger chunk, which the zone keeps when the parse is reused.
-  msgpack::zone zone{1024};
+  msgpack::zone zone;
   WireObject root;
   uint32_t holders = 0;  // live WireMessages reading it: not forgotten while any are
 };
 
 namespace {
 
-// How much is remembered. A message reaches its receivers within the largest link latency, so
-// what counts is how many others the engine's replicas parse in between: an LWW replica pushes
-// every write to every peer, and in a 9-PoP run at 4,500 ops/s over 60 ms links that is about a
-// thousand (remembering 128, an LWW benchmark run took 289 M instructions; 2048, 271 M). Full
-// states can be large, hence the bound on bytes as well.
-constexpr size_t kRememberedMessages = 2048;
-constexpr size_t kHashSlots = 8192;  // a power of two, a few times kRememberedMessages
+// How much is remembered. A message reaches its receivers within the largest link latency, and
+// the replicas of a 9-PoP CRDT run parse a few dozen other messages in between. An LWW replica
+// pushes every write to every peer, about a thousand messages in that time; remembering 2048
+// saved LWW 6% of its instructions but cost wall time on every engine (a run is short, and
+// thousands of fresh parses are fresh memory to fault in). Full states can be large, hence the
+// bound on bytes as well.
+constexpr size_t kRememberedMessages = 128;
+constexpr size_t kHashSlots = 512;  // a power of two, a few times kRememberedMessages
 constexpr size_t kRememberedBytes = size_t{16} << 20;
 // Forgotten parses kept for their memory (a zone chunk, a string's capacity).
 constexpr size_t kSpareParses = 8;
