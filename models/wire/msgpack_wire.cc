@@ -128,9 +128,10 @@ namespace {
 // How much is remembered. A message reaches its receivers within the largest link latency, and
 // the replicas of a 9-PoP CRDT run parse a few dozen other messages in between. An LWW replica
 // pushes every write to every peer, about a thousand messages in that time; remembering 2048
-// saved LWW 6% of its instructions but cost wall time on every engine (a run is short, and
-// thousands of fresh parses are fresh memory to fault in). Full states can be large, hence the
-// bound on bytes as well.
+// saved LWW 6% of its instructions but measured slower in wall time on every engine tried: the
+// instruction count does not see what megabytes of remembered trees cost the caches (page faults
+// were not it: a 20-seed run faults about as often as a 1-seed one). Full states can be large,
+// hence the bound on bytes as well.
 constexpr size_t kRememberedMessages = 128;
 constexpr size_t kHashSlots = 512;  // a power of two, a few times kRememberedMessages
 constexpr size_t kRememberedBytes = size_t{16} << 20;
