@@ -64,7 +64,8 @@ VersionVector VersionVector::meet(const VersionVector& other) const {
     while (theirs != other.counters_.end() && theirs->first < replica) ++theirs;
     if (theirs == other.counters_.end()) break;
     if (theirs->first == replica) {
-      result.counters_.emplace_hint(result.counters_.end(), replica, std::min(counter, theirs->second));
+      result.counters_.emplace_hint(result.counters_.end(), replica,
+                                    std::min(counter, theirs->second));
     }
   }
   return result;

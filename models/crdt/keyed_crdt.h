@@ -62,7 +62,8 @@ class KeyedCrdt {
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
-      const auto at = i > 0 && compare_keys(key, previous) > 0 ? seek(from, key) : entries_.lower_bound(key);
+      const auto at =
+          i > 0 && compare_keys(key, previous) > 0 ? seek(from, key) : entries_.lower_bound(key);
       previous = key;
       from = at;  // at or just after this key: where the next, greater key's search starts
       if constexpr (PackedMerging<T>) {

@@ -400,10 +400,10 @@ class DeltaSyncReplica final : public Replica {
   }
 
   DeltaSyncOptions options_;
-  EntryMap truth_;     // keys this node is the authority for
+  EntryMap truth_;                         // keys this node is the authority for
   AppliedOps applied_;                     // ops this authority applied recently
-  EntryMap cache_;     // everything else it has heard of
-  EntryMap unpushed_;  // accepted since the last push
+  EntryMap cache_;                         // everything else it has heard of
+  EntryMap unpushed_;                      // accepted since the last push
   std::map<uint64_t, Request> requests_;
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;

@@ -176,7 +176,8 @@ WireReader::Parsed& WireReader::parse_new(std::string_view bytes, uint64_t hash)
   size_t offset = 0;
   msgpack::parse_return result = msgpack::PARSE_CONTINUE;
   try {
-    if (!bytes.empty()) result = p.parser.execute(parsed->bytes.data(), parsed->bytes.size(), offset);
+    if (!bytes.empty())
+      result = p.parser.execute(parsed->bytes.data(), parsed->bytes.size(), offset);
   } catch (const std::exception& error) {  // the builder throws on a parse error or a size limit
     EDGESIM_ASSERT(false, "malformed engine message: {}", error.what());
   }

@@ -111,7 +111,7 @@ class WireReader {
   // is not found again, which only costs a parse.
   std::vector<Parsed*> by_hash_;
   std::deque<std::unique_ptr<Parsed>> remembered_;  // oldest first
-  std::vector<std::unique_ptr<Parsed>> spare_;              // forgotten, their memory kept
+  std::vector<std::unique_ptr<Parsed>> spare_;      // forgotten, their memory kept
   size_t remembered_bytes_ = 0;
 };
 

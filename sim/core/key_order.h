@@ -20,7 +20,8 @@ namespace edgesim {
     if (x != y) return x < y ? -1 : 1;
   }
   if (common > inline_bytes) {
-    const int rest = std::memcmp(a.data() + inline_bytes, b.data() + inline_bytes, common - inline_bytes);
+    const int rest =
+        std::memcmp(a.data() + inline_bytes, b.data() + inline_bytes, common - inline_bytes);
     if (rest != 0) return rest;
   }
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;

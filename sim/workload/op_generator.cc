@@ -107,7 +107,8 @@ void OpGenerator::next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, 
   }
 }
 
-void OpGenerator::observe(std::string_view f, const std::string& key, const Value& arg, const Value& out) {
+void OpGenerator::observe(std::string_view f, const std::string& key, const Value& arg,
+                          const Value& out) {
   if (f == "add") added_[key].push_back(arg);
   if (type_ != DataType::kText) return;
   size_t& length = text_length_[key];

@@ -13,10 +13,14 @@ int sign(int x) { return (x > 0) - (x < 0); }
 // Keys around the eight bytes compared inline: shorter, longer, prefixes of each other, and bytes
 // above 0x7f (which a signed char comparison would put first).
 std::vector<std::string> tricky_keys() {
-  std::vector<std::string> keys = {"", "k", "k1", "k10", "k2", "k99", "abcdefg", "abcdefgh",
-                                   "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij", "\x80",
-                                   "a\xff", "a\x01", std::string("a\0b", 3), std::string("a\0", 2)};
-  for (int i = 0; i < 40; ++i) keys.push_back(std::string(size_t(i % 13), char('a' + i % 3)) + char(i));
+  std::vector<std::string> keys = {"", "k", "k1", "k10", "k2", "k99", "\x80", "a\xff", "a\x01"};
+  keys.insert(keys.end(),
+              {"abcdefg", "abcdefgh", "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij"});
+  keys.push_back(std::string("a\0b", 3));
+  keys.push_back(std::string("a\0", 2));
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(std::string(size_t(i % 13), char('a' + i % 3)) + char(i));
+  }
   return keys;
 }
 
