@@ -148,7 +148,7 @@ void ClientWorkload::answer(OpId id) {
   HistoryOp& op = history_[id];
   op.ret = loop_.now().ns;
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
-  // Moved, not copied: a read of a set or a document returns a large value, and the flight is done
+  // Swapped, not copied: a read of a set or a document returns a large value, and the flight is done
   // with it.
   if (flight.result.ok) {
     op.out.swap(flight.result.value);
