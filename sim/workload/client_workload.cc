@@ -148,8 +148,8 @@ void ClientWorkload::answer(OpId id) {
   HistoryOp& op = history_[id];
   op.ret = loop_.now().ns;
   op.status = flight.result.ok ? OpStatus::kOk : OpStatus::kFail;
-  // Swapped, not copied: a read of a set or a document returns a large value, and the flight is done
-  // with it.
+  // Swapped, not copied: a read of a set or a document returns a large value, and the flight is
+  // done with it.
   if (flight.result.ok) {
     op.out.swap(flight.result.value);
   } else {
