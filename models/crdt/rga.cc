@@ -45,7 +45,7 @@ bool continues_run(const Rga::Element& last, const Rga::Element& next) {
   return continues_run(StoredRgaElement(last), StoredRgaElement(next));
 }
 
-void pack_run(Packer& out, const StoredRgaElement& first, const std::string& chars) {
+void pack_run(Packer& out, const StoredRgaElement& first, std::string_view chars) {
   out.pack_uint64(first.id_counter);
   out.pack_uint32(first.id_replica);
   pack_optional_pair(out, first.has_origin, first.origin_counter, first.origin_replica);
@@ -56,30 +56,27 @@ void pack_run(Packer& out, const StoredRgaElement& first, const std::string& cha
 }
 
 // Packs elements as runs; for_each(visit) calls visit(element) for each element, in the pool's
-// layout, in order (twice: runs are counted first, for the array header).
+// layout, in order. One pass finds the runs (the array header needs their count before them);
+// finding them again while packing was a fifth of packing a document.
 template <typename ForEach>
 void pack_elements(Packer& out, ForEach&& for_each) {
-  uint32_t runs = 0;
+  struct Run {
+    const StoredRgaElement* first;
+    size_t chars_at;  // its characters' offset in `chars`
+  };
+  std::vector<Run> runs;
+  std::string chars;
   const StoredRgaElement* last = nullptr;
   for_each([&](const StoredRgaElement& e) {
-    runs += last == nullptr || !continues_run(*last, e) ? 1 : 0;
+    if (last == nullptr || !continues_run(*last, e)) runs.push_back(Run{&e, chars.size()});
+    chars.push_back(e.ch);
     last = &e;
   });
-  out.pack_array(runs * kRunFields);
-  const StoredRgaElement* first = nullptr;
-  std::string chars;
-  last = nullptr;
-  for_each([&](const StoredRgaElement& e) {
-    if (last != nullptr && continues_run(*last, e)) {
-      chars.push_back(e.ch);
-    } else {
-      if (first != nullptr) pack_run(out, *first, chars);
-      first = &e;
-      chars.assign(1, e.ch);
-    }
-    last = &e;
-  });
-  if (first != nullptr) pack_run(out, *first, chars);
+  out.pack_array(static_cast<uint32_t>(runs.size()) * kRunFields);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const size_t end = i + 1 < runs.size() ? runs[i + 1].chars_at : chars.size();
+    pack_run(out, *runs[i].first, std::string_view(chars).substr(runs[i].chars_at, end - runs[i].chars_at));
+  }
 }
 
 // The first of `entries` (sorted by counter) whose counter is not below `counter`.

@@ -99,11 +99,17 @@ void OpGenerator::next_into(uint64_t op_id, const KeyChooser& keys, Prng& prng, 
       if (added.empty()) added_.erase(holding);  // so every listed key has something to remove
     }
   } else if (name == "insert") {
+    // Field by field: nlohmann's initializer-list constructor copies every element through
+    // temporaries, and it cost more than the rest of generating a text op.
     const size_t length = text_length_[key];
-    arg = Value{{"pos", prng.uniform(length + 1)}, {"text", text_token(op_id)}};
+    arg = Value::object();
+    arg["pos"] = prng.uniform(length + 1);
+    arg["text"] = text_token(op_id);
   } else if (name == "delete" && type_ == DataType::kText) {
     const size_t length = text_length_[key];
-    arg = Value{{"pos", length == 0 ? 0 : prng.uniform(length)}, {"len", 1 + prng.uniform(3)}};
+    arg = Value::object();
+    arg["pos"] = length == 0 ? 0 : prng.uniform(length);
+    arg["len"] = 1 + prng.uniform(3);
   }
 }
 
@@ -112,9 +118,10 @@ void OpGenerator::observe(std::string_view f, const std::string& key, const Valu
   if (f == "add") added_[key].push_back(arg);
   if (type_ != DataType::kText) return;
   size_t& length = text_length_[key];
-  if (f == "read" && out.is_string()) length = out.get<std::string>().size();
-  if (f == "insert") length += arg.at("text").get<std::string>().size();
-  if (f == "delete" && out.is_string()) length -= std::min(length, out.get<std::string>().size());
+  // By reference: a read returns the whole document.
+  if (f == "read" && out.is_string()) length = out.get_ref<const std::string&>().size();
+  if (f == "insert") length += arg.at("text").get_ref<const std::string&>().size();
+  if (f == "delete" && out.is_string()) length -= std::min(length, out.get_ref<const std::string&>().size());
 }
 
 }  // namespace edgesim
