@@ -248,102 +248,143 @@ void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& ro
   reader.fail(root["engine"]["name"], "engine.name", message);
 }
 
+namespace {
+
+void parse_convergence_check(const YamlReader& reader, const YAML::Node& convergence,
+                             Scenario& scenario) {
+  if (!check_enabled(reader, convergence, "checks.convergence")) {
+    scenario.checks.convergence.reset();
+    return;
+  }
+  ConvergenceCheckSpec spec;
+  if (convergence.IsMap()) {
+    reader.expect_keys(convergence, "checks.convergence", "checks.convergence");
+    if (convergence["within"]) {
+      spec.within = reader.duration(convergence["within"], "checks.convergence.within",
+                                    Duration::millis(1), scenario.quiet);
+    }
+  }
+  if (spec.within > scenario.quiet) {
+    reader.fail(convergence, "checks.convergence.within",
+                fmt::format("cannot judge convergence within {} in a quiet phase of {}",
+                            format_duration(spec.within), format_duration(scenario.quiet)));
+  }
+  scenario.checks.convergence = spec;
+}
+
+void parse_lost_updates_check(const YamlReader& reader, const YAML::Node& lost,
+                              Scenario& scenario) {
+  if (!check_enabled(reader, lost, "checks.lost_updates")) {
+    scenario.checks.lost_updates.reset();
+    return;
+  }
+  LostUpdatesCheckSpec spec;
+  if (lost.IsMap()) {
+    reader.expect_keys(lost, "checks.lost_updates", "checks.lost_updates");
+    if (lost["max"]) {
+      spec.max = uint64_t(reader.integer(lost["max"], "checks.lost_updates.max", 0, INT64_MAX));
+    }
+  }
+  scenario.checks.lost_updates = spec;
+}
+
+void parse_claims(const YamlReader& reader, const YAML::Node& claims, Scenario& scenario) {
+  reader.expect_keys(claims, "checks.claims", "checks.claims");
+  ClaimsSpec spec;
+  const Duration zero{0};
+  if (claims["read_p99"]) {
+    spec.read_p99 = reader.duration(claims["read_p99"], "checks.claims.read_p99", zero);
+  }
+  if (claims["write_p99"]) {
+    spec.write_p99 = reader.duration(claims["write_p99"], "checks.claims.write_p99", zero);
+  }
+  if (claims["convergence"]) {
+    spec.convergence = reader.duration(claims["convergence"], "checks.claims.convergence", zero);
+    if (!scenario.checks.convergence)
+      scenario.checks.convergence = ConvergenceCheckSpec{scenario.quiet};
+  }
+  if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
+  scenario.checks.claims = spec;
+}
+
+void parse_linearizability_check(const YamlReader& reader, const YAML::Node& linear,
+                                 Scenario& scenario) {
+  if (!check_enabled(reader, linear, "checks.linearizability")) {
+    scenario.checks.linearizability.reset();
+    return;
+  }
+  LinearizabilityCheckSpec spec;
+  if (linear.IsMap()) {
+    reader.expect_keys(linear, "checks.linearizability", "checks.linearizability");
+    if (linear["budget_steps"]) {
+      spec.budget_steps = uint64_t(reader.integer(
+          linear["budget_steps"], "checks.linearizability.budget_steps", 1024, INT64_MAX));
+    }
+  }
+  if (scenario.workload.type != DataType::kKv) {
+    reader.fail(linear, "checks.linearizability",
+                "linearizability is judged for kv workloads only");
+  }
+  scenario.checks.linearizability = spec;
+}
+
+void parse_bounds(const YamlReader& reader, const YAML::Node& bounds, Scenario& scenario) {
+  reader.expect_keys(bounds, "checks.bounds", "checks.bounds");
+  BoundsSpec spec;
+  if (bounds["min"])
+    spec.min = reader.integer(bounds["min"], "checks.bounds.min", INT64_MIN, INT64_MAX);
+  if (bounds["max"])
+    spec.max = reader.integer(bounds["max"], "checks.bounds.max", INT64_MIN, INT64_MAX);
+  if (spec.min && spec.max && *spec.min > *spec.max)
+    reader.fail(bounds, "checks.bounds", "min must be <= max");
+  scenario.checks.bounds = spec;
+}
+
+void parse_staleness_check(const YamlReader& reader, const YAML::Node& staleness,
+                           Scenario& scenario) {
+  if (!check_enabled(reader, staleness, "checks.staleness")) {
+    scenario.checks.staleness.reset();
+    return;
+  }
+  StalenessCheckSpec spec;
+  if (staleness.IsMap()) {
+    reader.expect_keys(staleness, "checks.staleness", "checks.staleness");
+    if (staleness["max_p99"]) {
+      spec.max_p99 = reader.duration(staleness["max_p99"], "checks.staleness.max_p99", Duration{0});
+    }
+  }
+  if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
+    reader.fail(staleness, "checks.staleness", "staleness is judged for kv and map workloads only");
+  }
+  scenario.checks.staleness = spec;
+}
+
+}  // namespace
+
+// In this order: a claim of convergence turns the convergence check on if the scenario did not.
 void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& scenario) {
   reader.expect_keys(node, "checks", "checks");
-  if (const YAML::Node convergence = node["convergence"];
-      convergence && !check_enabled(reader, convergence, "checks.convergence")) {
-    scenario.checks.convergence.reset();
-  } else if (convergence) {
-    ConvergenceCheckSpec spec;
-    if (convergence.IsMap()) {
-      reader.expect_keys(convergence, "checks.convergence", "checks.convergence");
-      if (convergence["within"]) {
-        spec.within = reader.duration(convergence["within"], "checks.convergence.within",
-                                      Duration::millis(1), scenario.quiet);
-      }
-    }
-    if (spec.within > scenario.quiet) {
-      reader.fail(convergence, "checks.convergence.within",
-                  fmt::format("cannot judge convergence within {} in a quiet phase of {}",
-                              format_duration(spec.within), format_duration(scenario.quiet)));
-    }
-    scenario.checks.convergence = spec;
-  }
-  if (const YAML::Node lost = node["lost_updates"];
-      lost && !check_enabled(reader, lost, "checks.lost_updates")) {
-    scenario.checks.lost_updates.reset();
-  } else if (lost) {
-    LostUpdatesCheckSpec spec;
-    if (lost.IsMap()) {
-      reader.expect_keys(lost, "checks.lost_updates", "checks.lost_updates");
-      if (lost["max"]) {
-        spec.max = uint64_t(reader.integer(lost["max"], "checks.lost_updates.max", 0, INT64_MAX));
-      }
-    }
-    scenario.checks.lost_updates = spec;
-  }
-  if (const YAML::Node claims = node["claims"]) {
-    reader.expect_keys(claims, "checks.claims", "checks.claims");
-    ClaimsSpec spec;
-    const Duration zero{0};
-    if (claims["read_p99"]) spec.read_p99 = reader.duration(claims["read_p99"], "checks.claims.read_p99", zero);
-    if (claims["write_p99"]) spec.write_p99 = reader.duration(claims["write_p99"], "checks.claims.write_p99", zero);
-    if (claims["convergence"]) {
-      spec.convergence = reader.duration(claims["convergence"], "checks.claims.convergence", zero);
-      if (!scenario.checks.convergence) scenario.checks.convergence = ConvergenceCheckSpec{scenario.quiet};
-    }
-    if (claims["enforce"]) spec.enforce = reader.boolean(claims["enforce"], "checks.claims.enforce");
-    scenario.checks.claims = spec;
-  }
+  if (const YAML::Node convergence = node["convergence"])
+    parse_convergence_check(reader, convergence, scenario);
+  if (const YAML::Node lost = node["lost_updates"])
+    parse_lost_updates_check(reader, lost, scenario);
+  if (const YAML::Node claims = node["claims"]) parse_claims(reader, claims, scenario);
   if (const YAML::Node session = node["session_guarantees"]) {
-    scenario.checks.session_guarantees = session.IsNull() || reader.boolean(session, "checks.session_guarantees");
+    scenario.checks.session_guarantees =
+        session.IsNull() || reader.boolean(session, "checks.session_guarantees");
     if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
-      reader.fail(session, "checks.session_guarantees", "session guarantees are judged for kv and map workloads only");
+      reader.fail(session, "checks.session_guarantees",
+                  "session guarantees are judged for kv and map workloads only");
     }
   }
-  if (const YAML::Node linear = node["linearizability"];
-      linear && !check_enabled(reader, linear, "checks.linearizability")) {
-    scenario.checks.linearizability.reset();
-  } else if (linear) {
-    LinearizabilityCheckSpec spec;
-    if (linear.IsMap()) {
-      reader.expect_keys(linear, "checks.linearizability", "checks.linearizability");
-      if (linear["budget_steps"]) {
-        spec.budget_steps = uint64_t(reader.integer(linear["budget_steps"], "checks.linearizability.budget_steps", 1024, INT64_MAX));
-      }
-    }
-    if (scenario.workload.type != DataType::kKv) {
-      reader.fail(linear, "checks.linearizability", "linearizability is judged for kv workloads only");
-    }
-    scenario.checks.linearizability = spec;
-  }
-  if (const YAML::Node bounds = node["bounds"]) {
-    reader.expect_keys(bounds, "checks.bounds", "checks.bounds");
-    BoundsSpec spec;
-    if (bounds["min"]) spec.min = reader.integer(bounds["min"], "checks.bounds.min", INT64_MIN, INT64_MAX);
-    if (bounds["max"]) spec.max = reader.integer(bounds["max"], "checks.bounds.max", INT64_MIN, INT64_MAX);
-    if (spec.min && spec.max && *spec.min > *spec.max) reader.fail(bounds, "checks.bounds", "min must be <= max");
-    scenario.checks.bounds = spec;
-  }
+  if (const YAML::Node linear = node["linearizability"])
+    parse_linearizability_check(reader, linear, scenario);
+  if (const YAML::Node bounds = node["bounds"]) parse_bounds(reader, bounds, scenario);
   if (const YAML::Node lost = node["no_lost_writes"]) {
     scenario.checks.no_lost_writes = lost.IsNull() || reader.boolean(lost, "checks.no_lost_writes");
   }
-  if (const YAML::Node staleness = node["staleness"];
-      staleness && !check_enabled(reader, staleness, "checks.staleness")) {
-    scenario.checks.staleness.reset();
-  } else if (staleness) {
-    StalenessCheckSpec spec;
-    if (staleness.IsMap()) {
-      reader.expect_keys(staleness, "checks.staleness", "checks.staleness");
-      if (staleness["max_p99"]) {
-        spec.max_p99 = reader.duration(staleness["max_p99"], "checks.staleness.max_p99", Duration{0});
-      }
-    }
-    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
-      reader.fail(staleness, "checks.staleness", "staleness is judged for kv and map workloads only");
-    }
-    scenario.checks.staleness = spec;
-  }
+  if (const YAML::Node staleness = node["staleness"])
+    parse_staleness_check(reader, staleness, scenario);
 }
 
 }  // namespace edgesim
