@@ -81,7 +81,8 @@ bool VersionVector::dominates(const VersionVector& other) const {
 VersionVector VersionVector::unpack(const WireObject& in) {
   VersionVector vv;
   vv.counters_ = unpack_replica_counters(in);
-  for (auto it = vv.counters_.begin(); it != vv.counters_.end();) it = it->second == 0 ? vv.counters_.erase(it) : it + 1;
+  for (auto it = vv.counters_.begin(); it != vv.counters_.end();)
+    it = it->second == 0 ? vv.counters_.erase(it) : it + 1;
   return vv;
 }
 

@@ -50,10 +50,12 @@ class CrdtJournal {
     });
     log_bytes_ += record.size();
     store.append(kLogKey, record);
-    return ++log_records_ >= snapshot_every_ && log_bytes_ * 100 >= snapshot_bytes_ * snapshot_log_percent_;
+    return ++log_records_ >= snapshot_every_ &&
+           log_bytes_ * 100 >= snapshot_bytes_ * snapshot_log_percent_;
   }
 
-  void snapshot(DurableStore& store, const KeyedCrdt<T>& state, const VersionVector& vv, const HlcTimestamp& hlc) {
+  void snapshot(DurableStore& store, const KeyedCrdt<T>& state, const VersionVector& vv,
+                const HlcTimestamp& hlc) {
     std::string snapshot = wire_encode([&](Packer& out) {
       out.pack_array(4);
       state.pack(out);
@@ -69,7 +71,8 @@ class CrdtJournal {
   }
 
   // Rebuilds what was durable into the (empty) state, vector and clock.
-  void recover(const DurableStore& store, ReplicaId self, KeyedCrdt<T>& state, VersionVector& vv, Hlc& hlc) {
+  void recover(const DurableStore& store, ReplicaId self, KeyedCrdt<T>& state, VersionVector& vv,
+               Hlc& hlc) {
     log_records_ = 0;
     log_bytes_ = 0;
     unsnapshotted_merges_ = false;

@@ -78,7 +78,9 @@ class CrdtReplica final : public Replica {
   void on_op(NodeContext& context, const Op& op) override {
     if (op.is("read")) {
       T unused;
-      context.complete(op.id, state_.apply(op, CrdtStamp{context.self(), vv_.get(context.self()), hlc_.last()}, unused));
+      context.complete(
+          op.id, state_.apply(op, CrdtStamp{context.self(), vv_.get(context.self()), hlc_.last()},
+                              unused));
       return;
     }
     const CrdtStamp stamp{context.self(), vv_.get(context.self()) + 1, hlc_.now(context.now())};
@@ -103,7 +105,7 @@ class CrdtReplica final : public Replica {
     if (incarnation < known) return;  // from before the peer's last restart
     if (incarnation > known) {
       known = incarnation;
-      acks_.erase(from);  // it restarted: it may have lost what it acknowledged
+      acks_.erase(from);      // it restarted: it may have lost what it acknowledged
       received_.erase(from);  // and numbers its deltas afresh
     }
     hlc_.update(context.now(), unpack_hlc(message, 4));
@@ -114,7 +116,8 @@ class CrdtReplica final : public Replica {
         durable.is_nil() ? std::nullopt : std::optional(VersionVector::unpack(durable));
     switch (type) {
       case CrdtMessage::kDigest:
-        if (wire_u64(wire_at(message, kCrdtBody)) != state_.digest()) send_state(context, from, /*reply=*/true);
+        if (wire_u64(wire_at(message, kCrdtBody)) != state_.digest())
+          send_state(context, from, /*reply=*/true);
         return;
       case CrdtMessage::kState:
       case CrdtMessage::kDelta:
@@ -174,7 +177,8 @@ class CrdtReplica final : public Replica {
 
   uint64_t metadata_bytes() const override {
     uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
-    for (const GcEpoch& epoch : gc_epochs_) total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
+    for (const GcEpoch& epoch : gc_epochs_)
+      total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
     for (const auto& [peer, vectors] : peer_vectors_) {
       total += (vectors.vv.entries().size() +
                 (vectors.durable ? vectors.durable->entries().size() : 0)) *
@@ -223,23 +227,23 @@ class CrdtReplica final : public Replica {
   void send(NodeContext& context, NodeId to, CrdtMessage type, uint32_t body_fields, Body&& body,
             bool with_vector = true) {
     context.send(to, wire_encode([&](Packer& out) {
-      out.pack_array(kCrdtBody + body_fields);
-      out.pack_uint8(static_cast<uint8_t>(type));
-      out.pack_uint64(incarnation_);
-      if (!with_vector) {
-        VersionVector{}.pack(out);
-        out.pack_nil();
-      } else {
-        vv_.pack(out);
-        if (journal_.has_unsnapshotted_merges()) {
-          durable_vv_.pack(out);
-        } else {
-          out.pack_nil();
-        }
-      }
-      pack_hlc(out, hlc_.last());
-      body(out);
-    }));
+                   out.pack_array(kCrdtBody + body_fields);
+                   out.pack_uint8(static_cast<uint8_t>(type));
+                   out.pack_uint64(incarnation_);
+                   if (!with_vector) {
+                     VersionVector{}.pack(out);
+                     out.pack_nil();
+                   } else {
+                     vv_.pack(out);
+                     if (journal_.has_unsnapshotted_merges()) {
+                       durable_vv_.pack(out);
+                     } else {
+                       out.pack_nil();
+                     }
+                   }
+                   pack_hlc(out, hlc_.last());
+                   body(out);
+                 }));
   }
 
   void send_state(NodeContext& context, NodeId to, bool reply) {
@@ -277,7 +281,8 @@ class CrdtReplica final : public Replica {
         send_state(context, peer, false);
         return;
       case SyncMode::kDigest:
-        send(context, peer, CrdtMessage::kDigest, 1, [&](Packer& out) { out.pack_uint64(state_.digest()); });
+        send(context, peer, CrdtMessage::kDigest, 1,
+             [&](Packer& out) { out.pack_uint64(state_.digest()); });
         return;
       case SyncMode::kDelta:
         send_deltas(context, peer);
@@ -327,7 +332,8 @@ class CrdtReplica final : public Replica {
 
   // A group's bytes, packed on first use: most rounds send the same newest group to every peer.
   static const std::string& packed(BufferedGroup& buffered) {
-    if (buffered.packed.empty()) buffered.packed = wire_encode([&](Packer& out) { buffered.group.pack(out); });
+    if (buffered.packed.empty())
+      buffered.packed = wire_encode([&](Packer& out) { buffered.group.pack(out); });
     return buffered.packed;
   }
 
@@ -354,7 +360,8 @@ class CrdtReplica final : public Replica {
     // still merged but neither acknowledged nor trusted for its vector: the sender, learning the
     // new incarnation, falls back to the full state.
     uint64_t& received = received_[from];
-    const bool contiguous = type == CrdtMessage::kState || wire_u64(wire_at(message, kCrdtBody + 2)) <= received;
+    const bool contiguous =
+        type == CrdtMessage::kState || wire_u64(wire_at(message, kCrdtBody + 2)) <= received;
     // Only a relaying replica needs to know what exactly changed.
     const bool relaying = options_.mode == SyncMode::kDelta && options_.relay;
     bool changed = false;
@@ -382,7 +389,8 @@ class CrdtReplica final : public Replica {
     // Digest mode: answer back if we held something the other side lacked.
     const bool reply = wire_bool(wire_at(message, kCrdtBody + 2));
     const uint64_t their_digest = wire_u64(wire_at(message, kCrdtBody + 3));
-    if (reply && digest_before != their_digest && state_.digest() != their_digest) send_state(context, from, false);
+    if (reply && digest_before != their_digest && state_.digest() != their_digest)
+      send_state(context, from, false);
   }
 
   // What merging a state or a complete delta group from `from` brought this replica up to. A
@@ -407,7 +415,8 @@ class CrdtReplica final : public Replica {
           it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
       if (it != peer_vectors_.end()) horizon.merge(it->second.vv);
     }
-    if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) && gc_epochs_.size() < kMaxGcEpochs) {
+    if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) &&
+        gc_epochs_.size() < kMaxGcEpochs) {
       gc_epochs_.push_back(GcEpoch{stable, horizon});
     }
     while (!gc_epochs_.empty() && stable.dominates(gc_epochs_.front().horizon)) {
@@ -463,15 +472,15 @@ class CrdtReplica final : public Replica {
   // This round's joins of several groups; a deque, so that a join stays put while more are added.
   std::deque<RoundJoin> round_joins_;
   uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
-  uint64_t last_seq_ = 0;     // seq of the newest buffered delta
-  uint64_t buffer_start_ = 1; // oldest seq still buffered (or last_seq_ + 1)
+  uint64_t last_seq_ = 0;        // seq of the newest buffered delta
+  uint64_t buffer_start_ = 1;    // oldest seq still buffered (or last_seq_ + 1)
   std::map<NodeId, uint64_t> acks_;
   std::map<NodeId, uint64_t> received_;  // per peer: its seq up to which all it sent is merged here
   std::map<NodeId, PeerVectors> peer_vectors_;
   std::map<NodeId, uint64_t> peer_incarnation_;
   std::deque<GcEpoch> gc_epochs_;
   VersionVector collectible_;  // ops at or below it are stable past their horizon
-  uint64_t incarnation_ = 0;  // restarts of this replica, persisted
+  uint64_t incarnation_ = 0;   // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   CrdtJournal<T> journal_;

@@ -2,8 +2,8 @@
 // What a CRDT data type provides to CrdtReplica (models/crdt/crdt_replica.h). A type T is one
 // value of the replicated map (one key); it is a join-semilattice whose deltas are values of T.
 //
-//   Result apply(const Op& op, const CrdtStamp& stamp, T& delta);  // local op; fills delta (empty T)
-//   bool merge(const T& other);                                       // join (commutative,
+//   Result apply(const Op& op, const CrdtStamp& stamp, T& delta);  // local op; fills delta (empty
+//   T) bool merge(const T& other);                                       // join (commutative,
 //                                                                      // associative, idempotent);
 //                                                                      // true if this changed
 //   void pack(Packer&) const;  static T unpack(const WireObject&);  // MessagePack (wire + disk)
@@ -14,7 +14,8 @@
 //                                                                      // (see crdt_replica.h)
 //   bool obsolete(const VersionVector& stable) const;                 // an incoming value all of
 //                                                                      // whose ops are stable and
-//                                                                      // that we lack was compacted
+//                                                                      // that we lack was
+//                                                                      compacted
 //                                                                      // away: ignore it
 // Optionally (InflationReporting):
 //   bool merge(const T& other, T& inflation);  // merge, and put into `inflation` exactly the part
@@ -40,8 +41,8 @@ struct CrdtStamp {
 };
 
 template <typename T>
-concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stamp, const VersionVector& vv,
-                            Packer& out, const WireObject& in) {
+concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stamp,
+                            const VersionVector& vv, Packer& out, const WireObject& in) {
   { t.apply(op, stamp, t) } -> std::same_as<Result>;
   { t.merge(c) } -> std::same_as<bool>;
   c.pack(out);
@@ -58,7 +59,9 @@ concept CrdtType = requires(T t, const T& c, const Op& op, const CrdtStamp& stam
 //                                 // not be normalized (RGA: a bag of elements, not a document,
 //                                 // which saves integrating every delta into the group)
 template <typename T>
-concept DeltaGrouping = requires(T t, const T& c) { t.absorb(c); };
+concept DeltaGrouping = requires(T t, const T& c) {
+  t.absorb(c);
+};
 
 // Optionally (PackedMerging):
 //   bool merge_packed(const WireObject& in);  // merge(unpack(in)), read straight from the wire

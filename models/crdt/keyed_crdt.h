@@ -170,7 +170,8 @@ class KeyedCrdt {
     KeyedCrdt keyed;
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
-      keyed.entries_.emplace_hint(keyed.entries_.end(), std::string(wire_str(entry.key)), T::unpack(entry.val));
+      keyed.entries_.emplace_hint(keyed.entries_.end(), std::string(wire_str(entry.key)),
+                                  T::unpack(entry.val));
     }
     return keyed;
   }
@@ -235,7 +236,7 @@ class KeyedCrdt {
   void note_changed(std::string_view key) { observed_.changed(key, entries_.size()); }
 
   Entries entries_;
-  VersionVector stable_;  // local: the last stability frontier (see T::obsolete)
+  VersionVector stable_;             // local: the last stability frontier (see T::obsolete)
   mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
 };
 

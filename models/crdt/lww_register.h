@@ -16,7 +16,8 @@ class LwwRegister {
   Result apply(const Op& op, const CrdtStamp& stamp, LwwRegister& delta);
   bool merge(const LwwRegister& other);
   bool merge_packed(const WireObject& in);  // merge(unpack(in)); a losing value is not unpacked
-  void pack(Packer& out) const;  // nil, or [value or nil, tombstone, wall, logical, replica, counter]
+  void pack(
+      Packer& out) const;  // nil, or [value or nil, tombstone, wall, logical, replica, counter]
   static LwwRegister unpack(const WireObject& in);
   Value observe() const { return value_ ? *value_ : Value(nullptr); }
   uint64_t metadata_bytes() const { return set_ ? 32 : 0; }
@@ -34,7 +35,9 @@ class LwwRegister {
       if (auto c = hlc <=> other.hlc; c != 0) return c;
       return replica <=> other.replica;
     }
-    bool operator==(const Stamp& other) const { return hlc == other.hlc && replica == other.replica; }
+    bool operator==(const Stamp& other) const {
+      return hlc == other.hlc && replica == other.replica;
+    }
   };
   static Stamp unpack_stamp(const WireObject& in);  // of a packed, set register
   const Stamp& stamp() const { return stamp_; }

@@ -13,7 +13,9 @@ class OrSet {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, OrSet& delta);
   bool merge(const OrSet& other) { return kernel_.merge(other.kernel_); }
-  bool merge(const OrSet& other, OrSet& changed) { return kernel_.merge(other.kernel_, changed.kernel_); }
+  bool merge(const OrSet& other, OrSet& changed) {
+    return kernel_.merge(other.kernel_, changed.kernel_);
+  }
   bool merge_packed(const WireObject& in) { return kernel_.merge_packed(in); }
   void pack(Packer& out) const { kernel_.pack(out); }
   static OrSet unpack(const WireObject& in);
@@ -36,7 +38,9 @@ class MvRegister {
  public:
   Result apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta);
   bool merge(const MvRegister& other) { return kernel_.merge(other.kernel_); }
-  bool merge(const MvRegister& other, MvRegister& changed) { return kernel_.merge(other.kernel_, changed.kernel_); }
+  bool merge(const MvRegister& other, MvRegister& changed) {
+    return kernel_.merge(other.kernel_, changed.kernel_);
+  }
   bool merge_packed(const WireObject& in) { return kernel_.merge_packed(in); }
   void pack(Packer& out) const { kernel_.pack(out); }
   static MvRegister unpack(const WireObject& in);

@@ -45,7 +45,8 @@ PnCounter PnCounter::from_totals(Totals increments, Totals decrements) {
 Result PnCounter::apply(const Op& op, const CrdtStamp& stamp, PnCounter& delta) {
   if (op.is("read")) return Result::success(value());
   if (!op.is("incr")) return Result::failure("a counter supports incr and read, not " + op.f);
-  if (!op.arg.is_null() && !op.arg.is_number_integer()) return Result::failure("incr needs an integer `by`");
+  if (!op.arg.is_null() && !op.arg.is_number_integer())
+    return Result::failure("incr needs an integer `by`");
   const int64_t by = op.arg.is_null() ? 1 : op.arg.get<int64_t>();
   if (by >= 0) {
     delta.increments_[stamp.self] = increments_[stamp.self] += static_cast<uint64_t>(by);

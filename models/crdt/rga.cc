@@ -16,7 +16,8 @@ namespace {
 // that element's origin counter and replica (both nil at the head), the run's characters (a
 // string), insert dot replica and counter, delete dot replica and counter (nil, nil while
 // visible). Inserts type words, so a run is usually a whole insert: 9 fields instead of 9 per
-// character (packing, parsing and unpacking those was about a quarter of an RGA run's instructions).
+// character (packing, parsing and unpacking those was about a quarter of an RGA run's
+// instructions).
 constexpr uint32_t kRunFields = 9;
 
 void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t second) {
@@ -75,7 +76,8 @@ void pack_elements(Packer& out, ForEach&& for_each) {
   out.pack_array(static_cast<uint32_t>(runs.size()) * kRunFields);
   for (size_t i = 0; i < runs.size(); ++i) {
     const size_t end = i + 1 < runs.size() ? runs[i + 1].chars_at : chars.size();
-    pack_run(out, *runs[i].first, std::string_view(chars).substr(runs[i].chars_at, end - runs[i].chars_at));
+    pack_run(out, *runs[i].first,
+             std::string_view(chars).substr(runs[i].chars_at, end - runs[i].chars_at));
   }
 }
 
@@ -97,11 +99,13 @@ void unpack_elements_into(const WireObject& in, std::vector<Rga::Element>& eleme
   for (uint32_t at = 0; at < size; at += kRunFields) {
     Rga::Element e;
     e.id = Rga::Id{u64(at), static_cast<ReplicaId>(u64(at + 1))};
-    if (!wire_at(in, at + 2).is_nil()) e.origin = Rga::Id{u64(at + 2), static_cast<ReplicaId>(u64(at + 3))};
+    if (!wire_at(in, at + 2).is_nil())
+      e.origin = Rga::Id{u64(at + 2), static_cast<ReplicaId>(u64(at + 3))};
     const std::string_view chars = wire_str(wire_at(in, at + 4));
     EDGESIM_ASSERT(!chars.empty(), "an RGA run without characters");
     e.insert_dot = Dot{static_cast<ReplicaId>(u64(at + 5)), u64(at + 6)};
-    if (!wire_at(in, at + 7).is_nil()) e.delete_dot = Dot{static_cast<ReplicaId>(u64(at + 7)), u64(at + 8)};
+    if (!wire_at(in, at + 7).is_nil())
+      e.delete_dot = Dot{static_cast<ReplicaId>(u64(at + 7)), u64(at + 8)};
     for (const char ch : chars) {
       e.ch = ch;
       elements.push_back(e);
@@ -211,7 +215,8 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
     origin = document_.id_at(*origin_position);
   }
   for (char ch : arg["text"].get<std::string>()) {
-    const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter}, std::nullopt};
+    const Element element{Id{++lamport_, stamp.self}, origin, ch, Dot{stamp.self, stamp.counter},
+                          std::nullopt};
     origin_position = integrate(element, origin_position);
     EDGESIM_ASSERT(origin_position.has_value(), "a local insert's origin is not in the document");
     delta.pending_.push_back(element);  // a bag: see apply()
@@ -222,7 +227,8 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
 }
 
 Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
-  if (!arg.is_object() || !arg.contains("pos")) return Result::failure("delete needs {\"pos\": N, \"len\": N}");
+  if (!arg.is_object() || !arg.contains("pos"))
+    return Result::failure("delete needs {\"pos\": N, \"len\": N}");
   const size_t length = visible_length();
   const size_t pos = std::min<size_t>(arg.value("pos", size_t{0}), length);
   const size_t count = std::min<size_t>(arg.value("len", size_t{1}), length - pos);
@@ -396,7 +402,8 @@ void Rga::compact(const VersionVector& stable) {
   // Only tombstones can be collected, so only they are looked at: only new ones (appended since
   // the last compaction) unless the frontier moved.
   std::vector<uint32_t> collected;
-  const size_t unchanged = stable == stable_ ? std::min(unstable_tombstones_, tombstones_.size()) : 0;
+  const size_t unchanged =
+      stable == stable_ ? std::min(unstable_tombstones_, tombstones_.size()) : 0;
   stable_ = stable;
   const auto collectible = [&](uint32_t slot) {
     const Dot deleted = *document_.delete_dot(slot);

@@ -13,10 +13,11 @@
 // Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
 // read (the text). Positions are clamped to the replica's current text.
 
-#include <boost/container/flat_map.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/container/flat_map.hpp>
 
 #include "models/crdt/crdt_type.h"
 #include "models/crdt/rga_document.h"

@@ -23,14 +23,14 @@ namespace edgesim::models {
 enum class SyncMode { kState, kDelta, kDigest };
 
 struct SyncOptions {
-  SyncMode mode = SyncMode::kDelta;      // default delta
-  Duration interval{200'000'000};        // sync round period; default 200ms
-  uint32_t fanout = 1;                   // peers per round; default 1
-  uint32_t batch = 256;                  // max delta groups per message; default 256
-  bool relay = false;                    // delta: pass on others' deltas too; default false
-  uint32_t max_buffer = 4096;            // delta buffer bound (older peers get full state)
-  uint32_t snapshot_every = 64;          // write-ahead records between durable snapshots (at least)
-  uint32_t snapshot_log_percent = 100;   // and log bytes, as % of the last snapshot's, before one
+  SyncMode mode = SyncMode::kDelta;     // default delta
+  Duration interval{200'000'000};       // sync round period; default 200ms
+  uint32_t fanout = 1;                  // peers per round; default 1
+  uint32_t batch = 256;                 // max delta groups per message; default 256
+  bool relay = false;                   // delta: pass on others' deltas too; default false
+  uint32_t max_buffer = 4096;           // delta buffer bound (older peers get full state)
+  uint32_t snapshot_every = 64;         // write-ahead records between durable snapshots (at least)
+  uint32_t snapshot_log_percent = 100;  // and log bytes, as % of the last snapshot's, before one
 };
 
 std::vector<ParamSpec> sync_param_specs();

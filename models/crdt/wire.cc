@@ -9,7 +9,8 @@ void pack_hlc(Packer& out, const HlcTimestamp& hlc) {
 }
 
 HlcTimestamp unpack_hlc(const WireObject& array, uint32_t at) {
-  return HlcTimestamp{wire_i64(wire_at(array, at)), static_cast<uint32_t>(wire_u64(wire_at(array, at + 1)))};
+  return HlcTimestamp{wire_i64(wire_at(array, at)),
+                      static_cast<uint32_t>(wire_u64(wire_at(array, at + 1)))};
 }
 
 }  // namespace edgesim::models

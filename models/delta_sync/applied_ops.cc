@@ -11,13 +11,15 @@ const std::string kPrefix = "a/";
 
 std::string record_key(uint64_t op) {
   std::string key = kPrefix;
-  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((op >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((op >> shift) & 0xff));
   return key;
 }
 
 uint64_t op_of(const std::string& key) {
   uint64_t op = 0;
-  for (size_t i = kPrefix.size(); i < key.size(); ++i) op = (op << 8) | static_cast<unsigned char>(key[i]);
+  for (size_t i = kPrefix.size(); i < key.size(); ++i)
+    op = (op << 8) | static_cast<unsigned char>(key[i]);
   return op;
 }
 
@@ -27,10 +29,12 @@ void AppliedOps::recover(const DurableStore& store) {
   clear();
   std::vector<Applied> applied;
   const auto& entries = store.entries();
-  for (auto it = entries.lower_bound(kPrefix); it != entries.end() && it->first.starts_with(kPrefix); ++it) {
+  for (auto it = entries.lower_bound(kPrefix);
+       it != entries.end() && it->first.starts_with(kPrefix); ++it) {
     applied.push_back(Applied{op_of(it->first), Instant{std::stoll(it->second)}});
   }
-  std::stable_sort(applied.begin(), applied.end(), [](const Applied& a, const Applied& b) { return a.at < b.at; });
+  std::stable_sort(applied.begin(), applied.end(),
+                   [](const Applied& a, const Applied& b) { return a.at < b.at; });
   for (const Applied& done : applied) {
     by_time_.push_back(done);
     ops_.insert(done.op);

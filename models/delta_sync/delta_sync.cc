@@ -23,7 +23,16 @@ using EntryMap = std::map<std::string, Entry, KeyLess>;
 //   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
 //   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
 // The durable record of a key (authority only) is [version, value]; applied_ops.h keeps the ops.
-enum class DsMessage : uint8_t { kPropose, kRead, kAccepted, kReject, kReadOk, kRefuse, kPush, kSync };
+enum class DsMessage : uint8_t {
+  kPropose,
+  kRead,
+  kAccepted,
+  kReject,
+  kReadOk,
+  kRefuse,
+  kPush,
+  kSync
+};
 constexpr uint32_t kEntryFields = 3;
 
 void pack_entry(Packer& out, const std::string& key, const Entry& e) {
@@ -69,7 +78,8 @@ class DeltaSyncReplica final : public Replica {
       Request request{op, 0, 0};
       propose(context, ++last_request_, request);
     } else {
-      context.complete(op.id, Result::failure("delta_sync supports read, write, incr and delete, not " + op.f));
+      context.complete(
+          op.id, Result::failure("delta_sync supports read, write, incr and delete, not " + op.f));
     }
   }
 
@@ -83,7 +93,8 @@ class DeltaSyncReplica final : public Replica {
         return;
       case DsMessage::kRead: {
         const std::string key(wire_str(wire_at(m, 2)));
-        context.send(from, entry_answer(DsMessage::kReadOk, wire_u64(wire_at(m, 1)), key, lookup(truth_, key)));
+        context.send(from, entry_answer(DsMessage::kReadOk, wire_u64(wire_at(m, 1)), key,
+                                        lookup(truth_, key)));
         return;
       }
       case DsMessage::kSync:
@@ -265,8 +276,10 @@ class DeltaSyncReplica final : public Replica {
       ++duplicates_;
       return Result::success();
     }
-    if (options_.check_versions && base != truth.version) return Result::failure("version mismatch");
-    if (f == "incr" && options_.max_value && value.is_number_integer() && value.get<int64_t>() > *options_.max_value) {
+    if (options_.check_versions && base != truth.version)
+      return Result::failure("version mismatch");
+    if (f == "incr" && options_.max_value && value.is_number_integer() &&
+        value.get<int64_t>() > *options_.max_value) {
       ++refused_;
       return Result::failure(fmt::format("would exceed {}", *options_.max_value));
     }
@@ -339,7 +352,8 @@ class DeltaSyncReplica final : public Replica {
 
   void push(NodeContext& context) {
     if (unpushed_.empty()) return;
-    const std::string message = push_message(unpushed_, [](const std::string&, const Entry&) { return true; });
+    const std::string message =
+        push_message(unpushed_, [](const std::string&, const Entry&) { return true; });
     unpushed_.clear();
     for (NodeId peer : context.peers()) {
       if (peer != context.self()) context.send(peer, message);
@@ -381,7 +395,10 @@ class DeltaSyncReplica final : public Replica {
     };
     bool any = false;
     for (const auto& [key, e] : truth_) any = any || newer(key, e);
-    if (any) context.send(from, push_message(truth_, [&](const std::string& key, const Entry& e) { return newer(key, e); }));
+    if (any)
+      context.send(from, push_message(truth_, [&](const std::string& key, const Entry& e) {
+                     return newer(key, e);
+                   }));
   }
 
   // A push of the entries of `entries` that `wanted(key, entry)` selects.
@@ -400,15 +417,15 @@ class DeltaSyncReplica final : public Replica {
   }
 
   DeltaSyncOptions options_;
-  EntryMap truth_;                         // keys this node is the authority for
-  AppliedOps applied_;                     // ops this authority applied recently
-  EntryMap cache_;                         // everything else it has heard of
-  EntryMap unpushed_;                      // accepted since the last push
+  EntryMap truth_;      // keys this node is the authority for
+  AppliedOps applied_;  // ops this authority applied recently
+  EntryMap cache_;      // everything else it has heard of
+  EntryMap unpushed_;   // accepted since the last push
   std::map<uint64_t, Request> requests_;
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;
   uint64_t accepted_ = 0, rejected_ = 0, retries_ = 0, refused_ = 0, duplicates_ = 0;
-  uint64_t version_ = 0;  // changes to truth_ and cache_ (observe_version)
+  uint64_t version_ = 0;             // changes to truth_ and cache_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   std::shared_ptr<WireReader> reader_;
 };
@@ -434,7 +451,8 @@ std::unique_ptr<Engine> make_delta_sync_engine(const DeltaSyncOptions& options) 
 EngineInfo delta_sync_engine_info() {
   EngineInfo info;
   info.name = "delta_sync";
-  info.help = "server-authoritative: authority per key range, edge caches, versioned optimistic writes";
+  info.help =
+      "server-authoritative: authority per key range, edge caches, versioned optimistic writes";
   info.workloads = {"kv", "counter", "map"};
   // One parameter per line reads as a table.
   // clang-format off
@@ -456,15 +474,15 @@ EngineInfo delta_sync_engine_info() {
 }
 
 DeltaSyncOptions delta_sync_options_from(const EngineParams& params) {
-    DeltaSyncOptions options;
-    options.authorities = params.nodes("authorities");
-    options.reads_at_authority = params.string("reads") == "authority";
-    options.batch_interval = params.duration("batch_interval");
-    options.resync_interval = params.duration("resync_interval");
-    options.request_timeout = params.duration("request_timeout");
-    options.max_retries = static_cast<uint32_t>(params.integer("max_retries"));
-    if (params.integer("max_value") >= 0) options.max_value = params.integer("max_value");
-    return options;
+  DeltaSyncOptions options;
+  options.authorities = params.nodes("authorities");
+  options.reads_at_authority = params.string("reads") == "authority";
+  options.batch_interval = params.duration("batch_interval");
+  options.resync_interval = params.duration("resync_interval");
+  options.request_timeout = params.duration("request_timeout");
+  options.max_retries = static_cast<uint32_t>(params.integer("max_retries"));
+  if (params.integer("max_value") >= 0) options.max_value = params.integer("max_value");
+  return options;
 }
 
 }  // namespace edgesim::models

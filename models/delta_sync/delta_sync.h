@@ -34,14 +34,14 @@
 namespace edgesim::models {
 
 struct DeltaSyncOptions {
-  std::vector<uint32_t> authorities{0};   // peer indices of the range authorities; default node 0
-  bool reads_at_authority = false;        // reads: local | authority; default local
-  Duration batch_interval{20'000'000};    // authority push period; default 20ms
-  Duration resync_interval{500'000'000};  // edge read-repair period; default 500ms
-  Duration request_timeout{1'000'000'000};// edge gives up on an authority request; default 1s
-  uint32_t max_retries = 5;               // per client write, after rejections
-  std::optional<int64_t> max_value;       // counters: reject increments beyond it (inventory)
-  bool check_versions = true;             // false only for the planted-bug test
+  std::vector<uint32_t> authorities{0};     // peer indices of the range authorities; default node 0
+  bool reads_at_authority = false;          // reads: local | authority; default local
+  Duration batch_interval{20'000'000};      // authority push period; default 20ms
+  Duration resync_interval{500'000'000};    // edge read-repair period; default 500ms
+  Duration request_timeout{1'000'000'000};  // edge gives up on an authority request; default 1s
+  uint32_t max_retries = 5;                 // per client write, after rejections
+  std::optional<int64_t> max_value;         // counters: reject increments beyond it (inventory)
+  bool check_versions = true;               // false only for the planted-bug test
 };
 
 std::unique_ptr<Engine> make_delta_sync_engine(const DeltaSyncOptions& options);

@@ -72,9 +72,9 @@ void unpack_totals(const WireObject& in, Totals& totals, Changed&& changed) {
 
 struct HybridOptions {
   SyncOptions sync;
-  uint32_t authority = 0;                   // peer index of the log's owner
+  uint32_t authority = 0;  // peer index of the log's owner
   Duration reconcile_interval{200'000'000};
-  std::set<std::string> authoritative;      // empty with all_authoritative: every key
+  std::set<std::string> authoritative;  // empty with all_authoritative: every key
   bool all_authoritative = false;
 };
 
@@ -198,7 +198,9 @@ class HybridReplica final : public Replica {
   }
 
   // Both counts only grow, so their sum moves exactly when either does.
-  std::optional<uint64_t> observe_version() const override { return *local_.observe_version() + version_; }
+  std::optional<uint64_t> observe_version() const override {
+    return *local_.observe_version() + version_;
+  }
 
   // The local state's digest bookkeeping, over this view of it: a total that moves is reported
   // key by key (note_total_changed), a restart (which replaces the totals) as every key's.
@@ -215,7 +217,9 @@ class HybridReplica final : public Replica {
     return local_.metadata_bytes() + outbox_.size() * 24 + applied_.size() * 16;
   }
 
-  Value stats() const override { return {{"outbox_events", outbox_.size()}, {"logged_events", logged_}}; }
+  Value stats() const override {
+    return {{"outbox_events", outbox_.size()}, {"logged_events", logged_}};
+  }
 
  private:
   struct Event {
@@ -355,12 +359,12 @@ class HybridReplica final : public Replica {
   HybridOptions options_;
   CrdtReplica<PnCounter> local_;
   TimerId reconcile_timer_ = 0;
-  uint64_t last_event_ = 0;                 // persisted: event seqs never repeat
-  std::map<uint64_t, Event> outbox_;        // unacknowledged events, persisted
-  uint64_t outbox_records_ = 0;             // records in the durable outbox, acknowledged or not
-  Totals totals_;                           // authority: the log's totals, persisted
-  std::map<NodeId, uint64_t> applied_;      // authority: last event applied per origin, persisted
-  Totals published_;                        // the last totals the authority published
+  uint64_t last_event_ = 0;             // persisted: event seqs never repeat
+  std::map<uint64_t, Event> outbox_;    // unacknowledged events, persisted
+  uint64_t outbox_records_ = 0;         // records in the durable outbox, acknowledged or not
+  Totals totals_;                       // authority: the log's totals, persisted
+  std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
+  Totals published_;                    // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
   std::shared_ptr<WireReader> reader_;
@@ -383,14 +387,25 @@ class HybridEngine final : public Engine {
 EngineInfo hybrid_engine_info() {
   EngineInfo info;
   info.name = "hybrid";
-  info.help = "local CRDT counters reconciled into an authoritative event log (counter: incr, read)";
+  info.help =
+      "local CRDT counters reconciled into an authoritative event log (counter: incr, read)";
   info.workloads = {"counter"};
   info.params = sync_param_specs();
   info.params.push_back(
       {"authority", ParamType::kNode, 0, {}, INT64_MIN, INT64_MAX, "the log's owner"});
-  info.params.push_back({"reconcile_interval", ParamType::kDuration, int64_t{200'000'000}, {}, 1'000'000, INT64_MAX,
+  info.params.push_back({"reconcile_interval",
+                         ParamType::kDuration,
+                         int64_t{200'000'000},
+                         {},
+                         1'000'000,
+                         INT64_MAX,
                          "outbox shipping and publishing period"});
-  info.params.push_back({"authoritative_keys", ParamType::kString, "*", {}, INT64_MIN, INT64_MAX,
+  info.params.push_back({"authoritative_keys",
+                         ParamType::kString,
+                         "*",
+                         {},
+                         INT64_MIN,
+                         INT64_MAX,
                          "keys whose reads come from the log: comma-separated, or *"});
   info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
     HybridOptions options;
@@ -402,7 +417,8 @@ EngineInfo hybrid_engine_info() {
     size_t start = 0;
     while (!options.all_authoritative && start < keys.size()) {
       const size_t comma = keys.find(',', start);
-      options.authoritative.insert(keys.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      options.authoritative.insert(
+          keys.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (comma == std::string::npos) break;
       start = comma + 1;
     }

@@ -22,7 +22,8 @@ void pack_stamp(Packer& out, const LwwStamp& stamp) {
 }
 
 LwwStamp unpack_stamp(const WireObject& array, uint32_t at) {
-  return LwwStamp{wire_i64(wire_at(array, at)), static_cast<uint32_t>(wire_u64(wire_at(array, at + 1))),
+  return LwwStamp{wire_i64(wire_at(array, at)),
+                  static_cast<uint32_t>(wire_u64(wire_at(array, at + 1))),
                   static_cast<uint32_t>(wire_u64(wire_at(array, at + 2)))};
 }
 
@@ -42,7 +43,8 @@ void LwwMapReplica::on_start(NodeContext& context) {
   // issued (each was stored with its write, and only a greater stamp replaces it).
   LwwStamp greatest;
   const auto& stored = context.durable().entries();
-  for (auto it = stored.lower_bound(kEntryPrefix); it != stored.end() && it->first.starts_with(kEntryPrefix); ++it) {
+  for (auto it = stored.lower_bound(kEntryPrefix);
+       it != stored.end() && it->first.starts_with(kEntryPrefix); ++it) {
     const WireMessage entry(it->second);
     const Entry& restored = entries_[it->first.substr(kEntryPrefix.size())] =
         Entry{unpack_value(wire_at(entry.root(), 0)), unpack_stamp(entry.root(), 1)};
@@ -68,7 +70,8 @@ LwwStamp LwwMapReplica::next_stamp(NodeContext& context) {
 }
 
 void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
-  if (options_.clock == LwwClock::kHlc) hlc_.update(context.now(), HlcTimestamp{stamp.time, stamp.logical});
+  if (options_.clock == LwwClock::kHlc)
+    hlc_.update(context.now(), HlcTimestamp{stamp.time, stamp.logical});
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
 }
 
@@ -94,7 +97,8 @@ const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std:
 void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   if (op.is("read")) {
     auto it = entries_.find(op.key);
-    context.complete(op.id, Result::success(it == entries_.end() ? Value(nullptr) : it->second.value));
+    context.complete(op.id,
+                     Result::success(it == entries_.end() ? Value(nullptr) : it->second.value));
     return;
   }
   if (!op.is("write")) {
@@ -140,12 +144,13 @@ void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
   }
   if (newer_than != nullptr && chosen.empty()) return;
   context.send(to, wire_encode([&](Packer& out) {
-    out.pack_array(3);
-    out.pack_uint8(static_cast<uint8_t>(LwwMessage::kState));
-    out.pack(reply);
-    out.pack_array(static_cast<uint32_t>(chosen.size() * kEntryFields));
-    for (const auto* item : chosen) pack_entry(out, item->first, item->second.value, item->second.stamp);
-  }));
+                 out.pack_array(3);
+                 out.pack_uint8(static_cast<uint8_t>(LwwMessage::kState));
+                 out.pack(reply);
+                 out.pack_array(static_cast<uint32_t>(chosen.size() * kEntryFields));
+                 for (const auto* item : chosen)
+                   pack_entry(out, item->first, item->second.value, item->second.stamp);
+               }));
 }
 
 uint64_t LwwMapReplica::digest() const {
@@ -163,10 +168,12 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
   const WireObject& message = parsed.root();
   const auto type = static_cast<LwwMessage>(wire_u64(wire_at(message, 0)));
   if (type == LwwMessage::kDigest) {
-    if (wire_u64(wire_at(message, 1)) != digest()) send_state(context, from, /*reply=*/true, nullptr);
+    if (wire_u64(wire_at(message, 1)) != digest())
+      send_state(context, from, /*reply=*/true, nullptr);
     return;
   }
-  EDGESIM_ASSERT(type == LwwMessage::kPush || type == LwwMessage::kState, "unknown lww message {}", int(type));
+  EDGESIM_ASSERT(type == LwwMessage::kPush || type == LwwMessage::kState, "unknown lww message {}",
+                 int(type));
   const bool reply = wire_bool(wire_at(message, 1));
   const WireObject& items = wire_at(message, 2);
   std::map<std::string, LwwStamp> theirs;
@@ -252,7 +259,9 @@ class LwwEngine final : public Engine {
 std::unique_ptr<Engine> make_lww_engine(const EngineParams& params) {
   LwwOptions options;
   const std::string clock = params.string("timestamps");
-  options.clock = clock == "wall" ? LwwClock::kWall : clock == "lamport" ? LwwClock::kLamport : LwwClock::kHlc;
+  options.clock = clock == "wall"      ? LwwClock::kWall
+                  : clock == "lamport" ? LwwClock::kLamport
+                                       : LwwClock::kHlc;
   options.sync_interval = params.duration("sync_interval");
   options.push = params.flag("push");
   options.push_interval = params.duration("push_interval");

@@ -32,11 +32,11 @@ namespace edgesim::models {
 enum class LwwClock { kWall, kHlc, kLamport };
 
 struct LwwOptions {
-  LwwClock clock = LwwClock::kHlc;         // timestamps: wall | hlc | lamport; default hlc
-  Duration sync_interval{500'000'000};     // anti-entropy period; default 500ms
-  bool push = true;                        // push each write to all peers; default true
-  uint32_t fanout = 1;                     // peers per anti-entropy round; default 1
-  Duration push_interval{0};  // 0: push each write at once; else coalesce for this long
+  LwwClock clock = LwwClock::kHlc;      // timestamps: wall | hlc | lamport; default hlc
+  Duration sync_interval{500'000'000};  // anti-entropy period; default 500ms
+  bool push = true;                     // push each write to all peers; default true
+  uint32_t fanout = 1;                  // peers per anti-entropy round; default 1
+  Duration push_interval{0};            // 0: push each write at once; else coalesce for this long
 };
 
 // A write's stamp; greater wins. Ordered by (time, logical, node).
@@ -75,7 +75,8 @@ class LwwMapReplica final : public Replica {
   const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
-  void send_state(NodeContext& context, NodeId to, bool reply, const std::map<std::string, LwwStamp>* newer_than) const;
+  void send_state(NodeContext& context, NodeId to, bool reply,
+                  const std::map<std::string, LwwStamp>* newer_than) const;
   // Pushes `items` to every peer in one message.
   void push(NodeContext& context, std::span<const Item* const> items) const;
 
@@ -84,9 +85,9 @@ class LwwMapReplica final : public Replica {
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
-  TimerId push_timer_ = 0;          // armed while pushes are coalescing
-  std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
-  uint64_t version_ = 0;  // changes to entries_ (observe_version)
+  TimerId push_timer_ = 0;           // armed while pushes are coalescing
+  std::set<std::string> unpushed_;   // keys written locally since the last push (push_interval > 0)
+  uint64_t version_ = 0;             // changes to entries_ (observe_version)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   std::shared_ptr<WireReader> reader_;
 };

@@ -30,7 +30,8 @@ void pack_value(Packer& out, const Value& value) {
     case Value::value_t::binary: {
       const auto& bytes = value.get_binary();
       out.pack_bin(static_cast<uint32_t>(bytes.size()));
-      out.pack_bin_body(reinterpret_cast<const char*>(bytes.data()), static_cast<uint32_t>(bytes.size()));
+      out.pack_bin_body(reinterpret_cast<const char*>(bytes.data()),
+                        static_cast<uint32_t>(bytes.size()));
       return;
     }
     case Value::value_t::array:
@@ -67,7 +68,8 @@ Value unpack_value(const WireObject& in) {
     case msgpack::type::ARRAY: {
       Value array = Value::array();
       array.get_ref<Value::array_t&>().reserve(in.via.array.size);
-      for (uint32_t i = 0; i < in.via.array.size; ++i) array.push_back(unpack_value(in.via.array.ptr[i]));
+      for (uint32_t i = 0; i < in.via.array.size; ++i)
+        array.push_back(unpack_value(in.via.array.ptr[i]));
       return array;
     }
     case msgpack::type::MAP: {

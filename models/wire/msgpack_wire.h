@@ -29,7 +29,8 @@ namespace edgesim::models {
 class WireBuffer {
  public:
   void write(const char* data, size_t size) {
-    if (used_ + size > bytes_.size()) [[unlikely]] grow(size);
+    if (used_ + size > bytes_.size()) [[unlikely]]
+      grow(size);
     std::memcpy(bytes_.data() + used_, data, size);
     used_ += size;
   }
@@ -40,7 +41,9 @@ class WireBuffer {
   }
 
  private:
-  [[gnu::noinline]] void grow(size_t size) { bytes_.resize(std::max(2 * bytes_.size(), used_ + size + 64)); }
+  [[gnu::noinline]] void grow(size_t size) {
+    bytes_.resize(std::max(2 * bytes_.size(), used_ + size + 64));
+  }
 
   std::string bytes_;
   size_t used_ = 0;

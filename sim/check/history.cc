@@ -23,8 +23,8 @@ int64_t need_integer(const Value& line, const char* field, const std::string& wh
   auto it = line.find(field);
   if (it == line.end()) throw HistoryError(fmt::format("{}: missing field \"{}\"", where, field));
   if (!it->is_number_integer()) {
-    throw HistoryError(fmt::format("{}: field \"{}\" must be an integer, got {}", where, field,
-                                   it->dump()));
+    throw HistoryError(
+        fmt::format("{}: field \"{}\" must be an integer, got {}", where, field, it->dump()));
   }
   return it->get<int64_t>();
 }
@@ -32,13 +32,15 @@ int64_t need_integer(const Value& line, const char* field, const std::string& wh
 OpStatus parse_status(const Value& line, const std::string& where) {
   auto it = line.find("status");
   if (it == line.end() || !it->is_string()) {
-    throw HistoryError(fmt::format("{}: field \"status\" must be \"ok\", \"fail\" or \"info\"", where));
+    throw HistoryError(
+        fmt::format("{}: field \"status\" must be \"ok\", \"fail\" or \"info\"", where));
   }
   const std::string& text = it->get_ref<const std::string&>();
   if (text == "ok") return OpStatus::kOk;
   if (text == "fail") return OpStatus::kFail;
   if (text == "info") return OpStatus::kInfo;
-  throw HistoryError(fmt::format("{}: unknown status \"{}\" (allowed: ok, fail, info)", where, text));
+  throw HistoryError(
+      fmt::format("{}: unknown status \"{}\" (allowed: ok, fail, info)", where, text));
 }
 
 HistoryOp parse_op(const Value& line, const std::string& where) {
@@ -59,8 +61,8 @@ HistoryOp parse_op(const Value& line, const std::string& where) {
     }
   }
   if (op.status != OpStatus::kInfo && !op.ret) {
-    throw HistoryError(fmt::format("{}: status \"{}\" needs an integer \"ret\"", where,
-                                   status_name(op.status)));
+    throw HistoryError(
+        fmt::format("{}: status \"{}\" needs an integer \"ret\"", where, status_name(op.status)));
   }
   auto f = line.find("f");
   if (f == line.end() || !f->is_string()) {

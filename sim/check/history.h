@@ -32,7 +32,7 @@ struct HistoryOp {
   Value out;
   std::string node = {};                 // "node": the PoP that served it ("" = not recorded)
   std::optional<uint64_t> session = {};  // "session": the client session (nullopt = not recorded)
-  Value extra = nullptr;                 // other fields beyond the standard ones (an object, or null)
+  Value extra = nullptr;  // other fields beyond the standard ones (an object, or null)
 };
 
 using History = std::vector<HistoryOp>;

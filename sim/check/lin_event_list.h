@@ -57,12 +57,18 @@ class EventList {
 
   void unlink(int i) {
     Entry& e = entries_[i];
-    if (e.prev >= 0) entries_[e.prev].next = e.next; else head_ = e.next;
+    if (e.prev >= 0)
+      entries_[e.prev].next = e.next;
+    else
+      head_ = e.next;
     if (e.next >= 0) entries_[e.next].prev = e.prev;
   }
   void relink(int i) {
     Entry& e = entries_[i];
-    if (e.prev >= 0) entries_[e.prev].next = i; else head_ = i;
+    if (e.prev >= 0)
+      entries_[e.prev].next = i;
+    else
+      head_ = i;
     if (e.next >= 0) entries_[e.next].prev = i;
   }
 

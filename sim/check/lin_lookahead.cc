@@ -10,7 +10,9 @@ constexpr int kWindowEntries = 256;
 constexpr size_t kWindowProducers = 8;
 
 // The text an append adds (the model's rule: a string, or the argument's JSON text).
-std::string appended_text(const Value& arg) { return arg.is_string() ? arg.get<std::string>() : arg.dump(); }
+std::string appended_text(const Value& arg) {
+  return arg.is_string() ? arg.get<std::string>() : arg.dump();
+}
 
 }  // namespace
 
@@ -33,7 +35,8 @@ bool ReadLookahead::dead(const EventList& events, StateId state) {
     const uint32_t index = uint32_t(events.op(e));
     const LinOp& op = ops_[index];
     if (!events.is_call(e)) {
-      if (seen_round_[index] == round_ && op.kind == LinKind::kRead && !satisfiable(index, state)) return true;
+      if (seen_round_[index] == round_ && op.kind == LinKind::kRead && !satisfiable(index, state))
+        return true;
       continue;
     }
     seen_round_[index] = round_;
@@ -49,7 +52,8 @@ bool ReadLookahead::satisfiable(uint32_t read, StateId state) {
   const LinOp& op = ops_[read];
   if (op.info || op.a == state) return true;
   const Value& want = states_.value(op.a);
-  if (!want.is_string()) return std::find(producers_.begin(), producers_.end(), op.a) != producers_.end();
+  if (!want.is_string())
+    return std::find(producers_.begin(), producers_.end(), op.a) != producers_.end();
   const std::string& text = want.get_ref<const std::string&>();
   reachable_.assign(text.size() + 1, 0);
   // Where the appends may start: after the current state, or after what a producer sets (a value
@@ -65,7 +69,8 @@ bool ReadLookahead::satisfiable(uint32_t read, StateId state) {
   start_after(state);
   for (StateId producer : producers_) start_after(producer);
   for (const Occurrence& o : occurrences(read)) {
-    if (reachable_[o.position] && seen_round_[o.append] == round_) reachable_[o.position + o.length] = 1;
+    if (reachable_[o.position] && seen_round_[o.append] == round_)
+      reachable_[o.position + o.length] = 1;
   }
   return reachable_[text.size()] != 0;
 }

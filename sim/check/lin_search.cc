@@ -17,7 +17,8 @@ uint64_t state_hash(StateId state) {
 
 class WingGongSearch {
  public:
-  WingGongSearch(const std::vector<LinOp>& ops, StateId initial, StateTable& states, const SearchOptions& options)
+  WingGongSearch(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
+                 const SearchOptions& options)
       : ops_(ops),
         states_(states),
         options_(options),
@@ -29,7 +30,8 @@ class WingGongSearch {
         state_(initial) {
     uint64_t hash_seed = 0x2545f4914f6cdd1dULL;
     for (uint64_t& h : op_hash_) h = splitmix64(hash_seed);
-    required_ = size_t(std::count_if(ops.begin(), ops.end(), [](const LinOp& o) { return !o.info; }));
+    required_ =
+        size_t(std::count_if(ops.begin(), ops.end(), [](const LinOp& o) { return !o.info; }));
   }
 
   SearchOutcome run() {
@@ -86,7 +88,8 @@ class WingGongSearch {
 
   bool out_of_budget(uint64_t steps) const {
     const std::function<bool()>* stop = options_.should_stop;
-    return (stop && *stop && (*stop)()) || seen_.bytes() > options_.max_memo_bytes || steps > options_.max_steps;
+    return (stop && *stop && (*stop)()) || seen_.bytes() > options_.max_memo_bytes ||
+           steps > options_.max_steps;
   }
 
   void flip(size_t op) {
@@ -138,7 +141,8 @@ class WingGongSearch {
       if (!is_read_only(candidate) || !apply_op(candidate, unchanged, states_)) continue;
       return try_linearize(e, true) ? Arrival::kForcedStep : Arrival::kDead;
     }
-    return options_.lookahead && lookahead_.dead(events_, state_) ? Arrival::kDead : Arrival::kChoose;
+    return options_.lookahead && lookahead_.dead(events_, state_) ? Arrival::kDead
+                                                                  : Arrival::kChoose;
   }
 
   // `order_` is copied out only when the search is about to leave a new record behind.
@@ -169,8 +173,8 @@ class WingGongSearch {
 
 }  // namespace
 
-SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
-                                   const SearchOptions& options) {
+SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial,
+                                   StateTable& states, const SearchOptions& options) {
   return WingGongSearch(ops, initial, states, options).run();
 }
 

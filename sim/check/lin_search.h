@@ -22,9 +22,9 @@ enum class Verdict { kOk, kIllegal, kUnknown };
 
 struct SearchOptions {
   const std::function<bool()>* should_stop = nullptr;  // polled every 1024 steps; true = give up
-  size_t max_memo_bytes = size_t{1} << 30;              // past it the verdict is unknown
-  uint64_t max_steps = UINT64_MAX;                      // past it the verdict is unknown
-  bool prune = true;      // forced read-only steps (and the look-ahead); false = plain Wing-Gong/Lowe
+  size_t max_memo_bytes = size_t{1} << 30;             // past it the verdict is unknown
+  uint64_t max_steps = UINT64_MAX;                     // past it the verdict is unknown
+  bool prune = true;  // forced read-only steps (and the look-ahead); false = plain Wing-Gong/Lowe
   bool lookahead = true;  // the look-ahead; it also cuts prefixes short, so diagnostics turn it off
 };
 
@@ -35,7 +35,7 @@ struct SearchOutcome {
   uint64_t steps = 0;                   // search steps taken
 };
 
-SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial, StateTable& states,
-                                   const SearchOptions& options);
+SearchOutcome search_linearization(const std::vector<LinOp>& ops, StateId initial,
+                                   StateTable& states, const SearchOptions& options);
 
 }  // namespace edgesim

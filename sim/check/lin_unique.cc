@@ -20,7 +20,8 @@ struct Zone {
 // Forward zones must be pairwise disjoint (touching is fine); a backward zone must not lie strictly
 // inside one. `forward` is sorted by low end on return.
 bool zones_compatible(std::vector<Zone>& forward, const std::vector<Zone>& backward) {
-  std::sort(forward.begin(), forward.end(), [](const Zone& a, const Zone& b) { return a.low < b.low; });
+  std::sort(forward.begin(), forward.end(),
+            [](const Zone& a, const Zone& b) { return a.low < b.low; });
   for (size_t i = 1; i < forward.size(); ++i) {
     // Disjoint so far, so the previous zone reaches furthest right.
     if (forward[i].low < forward[i - 1].high) return false;

@@ -42,9 +42,11 @@ KeyVerdict check_key(const std::string& key, KeyOps& input, const Linearizabilit
   // steps); after the fast path, up to diagnostic_steps.
   search.lookahead = false;
   search.max_steps = options.diagnostic_steps;
-  if (fast != false) search.max_steps = std::min(search.max_steps, std::max<uint64_t>(outcome.steps / 4, 16'384));
+  if (fast != false)
+    search.max_steps = std::min(search.max_steps, std::max<uint64_t>(outcome.steps / 4, 16'384));
   SearchOutcome diagnostic = search_linearization(input.ops, initial, input.states, search);
-  EDGESIM_ASSERT(diagnostic.verdict != Verdict::kOk, "key {}: judged {} but the prefix search linearized it", key,
+  EDGESIM_ASSERT(diagnostic.verdict != Verdict::kOk,
+                 "key {}: judged {} but the prefix search linearized it", key,
                  verdict_name(verdict.verdict));
   if (diagnostic.longest.size() > outcome.longest.size()) outcome = std::move(diagnostic);
   for (size_t i : outcome.longest) verdict.longest_prefix.push_back(input.ops[i].source->id);
@@ -62,19 +64,24 @@ bool checked(const HistoryOp& op) {
 
 const char* verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kOk: return "ok";
-    case Verdict::kIllegal: return "illegal";
-    case Verdict::kUnknown: return "unknown";
+    case Verdict::kOk:
+      return "ok";
+    case Verdict::kIllegal:
+      return "illegal";
+    case Verdict::kUnknown:
+      return "unknown";
   }
   return "?";
 }
 
-LinearizabilityResult check_linearizability(const History& history, const LinearizabilityOptions& options) {
+LinearizabilityResult check_linearizability(const History& history,
+                                            const LinearizabilityOptions& options) {
   std::map<std::string, KeyOps> by_key;
   for (const HistoryOp& op : history) {
     if (!checked(op)) continue;
     // The register model is one register, whatever the ops' keys say (reported under the first).
-    KeyOps& key = by_key[options.model == LinearizabilityModel::kRegister ? history.front().key : op.key];
+    KeyOps& key =
+        by_key[options.model == LinearizabilityModel::kRegister ? history.front().key : op.key];
     key.ops.push_back(compile_op(op, key.states));
   }
   LinearizabilityResult result;
@@ -85,7 +92,8 @@ LinearizabilityResult check_linearizability(const History& history, const Linear
     if (std::string_view(verdict.method) == "unique-values") ++result.keys_by_unique_values;
     if (verdict.verdict == Verdict::kOk) continue;
     if (verdict.verdict == Verdict::kIllegal) result.verdict = Verdict::kIllegal;
-    if (verdict.verdict == Verdict::kUnknown && result.verdict == Verdict::kOk) result.verdict = Verdict::kUnknown;
+    if (verdict.verdict == Verdict::kUnknown && result.verdict == Verdict::kOk)
+      result.verdict = Verdict::kUnknown;
     result.failures.push_back(std::move(verdict));
   }
   std::stable_sort(result.failures.begin(), result.failures.end(),

@@ -27,12 +27,13 @@ enum class LinearizabilityModel { kRegister, kKv };
 
 struct LinearizabilityOptions {
   LinearizabilityModel model = LinearizabilityModel::kKv;
-  Value initial = nullptr;              // every key's value before the history
-  std::function<bool()> should_stop;    // polled; true = give up (verdict unknown)
+  Value initial = nullptr;                  // every key's value before the history
+  std::function<bool()> should_stop;        // polled; true = give up (verdict unknown)
   size_t max_memo_bytes = size_t{1} << 30;  // per key; the search's memo past it = unknown
-  bool unique_values_fast_path = true;  // false: always the general search (benchmarks, tests)
-  bool search_pruning = true;           // false: the plain Wing-Gong/Lowe search (benchmark baseline)
-  uint64_t diagnostic_steps = 200'000;  // budget of the longest-prefix search on a key that is not ok
+  bool unique_values_fast_path = true;      // false: always the general search (benchmarks, tests)
+  bool search_pruning = true;  // false: the plain Wing-Gong/Lowe search (benchmark baseline)
+  uint64_t diagnostic_steps =
+      200'000;  // budget of the longest-prefix search on a key that is not ok
 };
 
 struct KeyVerdict {
@@ -53,7 +54,8 @@ struct LinearizabilityResult {
   std::vector<KeyVerdict> failures;  // illegal or unknown keys, smallest first
 };
 
-LinearizabilityResult check_linearizability(const History& history, const LinearizabilityOptions& options);
+LinearizabilityResult check_linearizability(const History& history,
+                                            const LinearizabilityOptions& options);
 
 // The ops of `key` (every op, for the register model), in history order: what a report draws.
 History ops_of_key(const History& history, const std::string& key, LinearizabilityModel model);

@@ -35,7 +35,8 @@ void note(NoLostWritesResult& result, size_t max_examples, LostWrite lost) {
   if (result.examples.size() < max_examples) result.examples.push_back(std::move(lost));
 }
 
-void check_counters(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+void check_counters(const OpsByKey& groups, const Value& final_values, size_t max,
+                    NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     int64_t acked = 0, unknown = 0;
     bool updated = false;
@@ -50,24 +51,30 @@ void check_counters(const OpsByKey& groups, const Value& final_values, size_t ma
     const Value final = final_of(final_values, key);
     const int64_t value = final.is_number_integer() ? final.get<int64_t>() : 0;
     if (value < acked || value > acked + unknown) {
-      note(result, max, LostWrite{0, key, fmt::format("final {} outside [{}, {}]", value, acked, acked + unknown)});
+      note(result, max,
+           LostWrite{0, key,
+                     fmt::format("final {} outside [{}, {}]", value, acked, acked + unknown)});
     }
   }
 }
 
-void check_sets(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
+                NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
     for (const HistoryOp* add : ops) {
       if (add->f != "add" || add->status != OpStatus::kOk) continue;
       ++result.checked;
       bool removed = false;
-      for (const HistoryOp* op : ops) removed = removed || (op->f == "remove" && op->arg == add->arg);
+      for (const HistoryOp* op : ops)
+        removed = removed || (op->f == "remove" && op->arg == add->arg);
       bool present = false;
       if (final.is_array()) {
         for (const Value& element : final) present = present || element == add->arg;
       }
-      if (!present && !removed) note(result, max, LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
+      if (!present && !removed)
+        note(result, max,
+             LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
     }
     // Elements are unique per add, and a client removes only an element it saw added: the remove
     // follows its add, so once acknowledged it must stick (add-wins covers concurrent adds only).
@@ -75,13 +82,16 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max, N
       if (remove->f != "remove" || remove->status != OpStatus::kOk || !final.is_array()) continue;
       ++result.checked;
       if (std::find(final.begin(), final.end(), remove->arg) != final.end()) {
-        note(result, max, LostWrite{remove->id, key, fmt::format("removed element {} is back", remove->arg.dump())});
+        note(result, max,
+             LostWrite{remove->id, key,
+                       fmt::format("removed element {} is back", remove->arg.dump())});
       }
     }
   }
 }
 
-void check_registers(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+void check_registers(const OpsByKey& groups, const Value& final_values, size_t max,
+                     NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
     for (const HistoryOp* write : ops) {
@@ -93,10 +103,13 @@ void check_registers(const OpsByKey& groups, const Value& final_values, size_t m
         superseded = superseded || concurrent_or_later(*op, *write);
       }
       // A multi-value register keeps concurrent values side by side: membership is enough.
-      const bool holds = final.is_array() ? std::find(final.begin(), final.end(), write->arg) != final.end()
-                                          : final == write->arg;
+      const bool holds = final.is_array()
+                             ? std::find(final.begin(), final.end(), write->arg) != final.end()
+                             : final == write->arg;
       if (!superseded && !holds) {
-        note(result, max, LostWrite{write->id, key, fmt::format("final {} instead of {}", final.dump(), write->arg.dump())});
+        note(result, max,
+             LostWrite{write->id, key,
+                       fmt::format("final {} instead of {}", final.dump(), write->arg.dump())});
       }
     }
   }
@@ -135,7 +148,8 @@ std::set<uint64_t> peel_inserts(std::string text, const std::vector<const Histor
   return found;
 }
 
-void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, NoLostWritesResult& result) {
+void check_texts(const OpsByKey& groups, const Value& final_values, size_t max,
+                 NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
     const std::set<uint64_t> found =
@@ -145,7 +159,8 @@ void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, 
       ++result.checked;
       if (found.count(insert->id) != 0) continue;
       bool deleted = false;
-      for (const HistoryOp* op : ops) deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
+      for (const HistoryOp* op : ops)
+        deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
       if (!deleted) {
         note(result, max,
              LostWrite{insert->id, key,
@@ -157,8 +172,8 @@ void check_texts(const OpsByKey& groups, const Value& final_values, size_t max, 
 
 }  // namespace
 
-NoLostWritesResult find_lost_writes(DataType type, const History& history, const Value& final_values,
-                                    size_t max_examples) {
+NoLostWritesResult find_lost_writes(DataType type, const History& history,
+                                    const Value& final_values, size_t max_examples) {
   NoLostWritesResult result;
   const OpsByKey groups = group_by_key(history);
   switch (type) {

@@ -35,7 +35,7 @@ struct NoLostWritesResult {
   bool ok() const { return lost == 0; }
 };
 
-NoLostWritesResult find_lost_writes(DataType type, const History& history, const Value& final_values,
-                                    size_t max_examples = 5);
+NoLostWritesResult find_lost_writes(DataType type, const History& history,
+                                    const Value& final_values, size_t max_examples = 5);
 
 }  // namespace edgesim

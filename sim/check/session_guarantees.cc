@@ -14,19 +14,25 @@ uint64_t session_of(const HistoryOp& op) { return op.session.value_or(op.proc); 
 
 bool acked(const HistoryOp& op) { return op.status == OpStatus::kOk; }
 // `older` completed before `newer` began: real time says newer saw it, or should have.
-bool completed_before(const HistoryOp& older, const HistoryOp& newer) { return older.ret && *older.ret < newer.call; }
+bool completed_before(const HistoryOp& older, const HistoryOp& newer) {
+  return older.ret && *older.ret < newer.call;
+}
 
 class Checker {
  public:
-  Checker(const History& history, size_t max_examples) : history_(history), max_examples_(max_examples) {
+  Checker(const History& history, size_t max_examples)
+      : history_(history), max_examples_(max_examples) {
     for (const HistoryOp& op : history) {
-      if (op.f == "write" && op.status != OpStatus::kFail) writer_[op.key + '\n' + op.arg.dump()] = &op;
+      if (op.f == "write" && op.status != OpStatus::kFail)
+        writer_[op.key + '\n' + op.arg.dump()] = &op;
       if (op.f == "read" || op.f == "write") sessions_[session_of(op)].push_back(&op);
     }
     for (auto& [session, ops] : sessions_) {
-      std::stable_sort(ops.begin(), ops.end(), [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
+      std::stable_sort(ops.begin(), ops.end(),
+                       [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
     }
-    for (const char* g : {kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads}) result_.violations[g] = 0;
+    for (const char* g : {kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads})
+      result_.violations[g] = 0;
     result_.sessions = sessions_.size();
     index_writes();
   }
@@ -67,7 +73,8 @@ class Checker {
     }
   }
 
-  void report(const char* guarantee, uint64_t session, const std::string& key, std::vector<const HistoryOp*> ops) {
+  void report(const char* guarantee, uint64_t session, const std::string& key,
+              std::vector<const HistoryOp*> ops) {
     ++result_.violations[guarantee];
     if (result_.examples.size() >= max_examples_) return;
     SessionViolation v{guarantee, session, key, {}, {}};
@@ -79,10 +86,11 @@ class Checker {
   }
 
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
-    std::map<std::string, const HistoryOp*> own_write;   // RYW floor
-    std::map<std::string, Floor> read_floor;             // MR floor
-    std::map<std::string, Floor> dependency_floor;       // WFR floor
-    std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, const HistoryOp*>> seen_order;  // MW
+    std::map<std::string, const HistoryOp*> own_write;  // RYW floor
+    std::map<std::string, Floor> read_floor;            // MR floor
+    std::map<std::string, Floor> dependency_floor;      // WFR floor
+    std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, const HistoryOp*>>
+        seen_order;  // MW
     for (const HistoryOp* op : ops) {
       if (op->f == "write") {
         if (acked(*op)) own_write[op->key] = op;
@@ -94,14 +102,16 @@ class Checker {
       auto behind = [&](const HistoryOp* floor) {
         return op->out.is_null() || (source && completed_before(*source, *floor));
       };
-      if (auto w = own_write.find(op->key); w != own_write.end() && completed_before(*w->second, *op) &&
-                                             source != w->second && behind(w->second)) {
+      if (auto w = own_write.find(op->key); w != own_write.end() &&
+                                            completed_before(*w->second, *op) &&
+                                            source != w->second && behind(w->second)) {
         report(kReadYourWrites, session, op->key, {w->second, op});
       }
       if (const Floor& f = read_floor[op->key]; f.write && source != f.write && behind(f.write)) {
         report(kMonotonicReads, session, op->key, {f.shown_by, op});
       }
-      if (const Floor& f = dependency_floor[op->key]; f.write && source != f.write && behind(f.write)) {
+      if (const Floor& f = dependency_floor[op->key];
+          f.write && source != f.write && behind(f.write)) {
         report(kWritesFollowReads, session, op->key, {f.shown_by, op});
       }
       if (!source) continue;
@@ -109,7 +119,8 @@ class Checker {
       const auto order = write_order_.find(index(source));
       if (order != write_order_.end()) {
         auto& seen = seen_order[{op->key, session_of(*source)}];
-        if (seen.second && order->second < seen.first) report(kMonotonicWrites, session, op->key, {seen.second, op});
+        if (seen.second && order->second < seen.first)
+          report(kMonotonicWrites, session, op->key, {seen.second, op});
         if (!seen.second || order->second > seen.first) seen = {order->second, op};
       }
       Floor& rf = read_floor[op->key];
@@ -128,8 +139,8 @@ class Checker {
   size_t max_examples_;
   std::map<std::string, const HistoryOp*> writer_;
   std::map<uint64_t, std::vector<const HistoryOp*>> sessions_;
-  std::map<size_t, uint64_t> write_order_;           // by index(write)
-  std::map<size_t, const HistoryOp*> depends_on_;    // by index(write)
+  std::map<size_t, uint64_t> write_order_;         // by index(write)
+  std::map<size_t, const HistoryOp*> depends_on_;  // by index(write)
   SessionGuaranteesResult result_;
 };
 

@@ -7,7 +7,7 @@ namespace edgesim {
 
 Histogram read_staleness(const History& history) {
   std::map<std::string, std::vector<const HistoryOp*>> writes;  // acked writes per key
-  std::map<std::string, const HistoryOp*> writer;              // value (JSON) -> its write
+  std::map<std::string, const HistoryOp*> writer;               // value (JSON) -> its write
   for (const HistoryOp& op : history) {
     if (op.f != "write" || op.status == OpStatus::kFail) continue;
     writer[op.key + "\n" + op.arg.dump()] = &op;

@@ -1,7 +1,7 @@
 // `edgesim check`: linearizability of history files on their own.
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -17,14 +17,19 @@ namespace edgesim {
 namespace {
 
 Value failure_json(const KeyVerdict& k) {
-  return {{"key", k.key},         {"result", verdict_name(k.verdict)}, {"ops", k.ops},
-          {"method", k.method},   {"longest_linearizable_prefix", k.longest_prefix},
-          {"prefix_values", k.prefix_states}, {"involved", k.involved}};
+  return {{"key", k.key},
+          {"result", verdict_name(k.verdict)},
+          {"ops", k.ops},
+          {"method", k.method},
+          {"longest_linearizable_prefix", k.longest_prefix},
+          {"prefix_values", k.prefix_states},
+          {"involved", k.involved}};
 }
 
 std::string failure_text(const KeyVerdict& k) {
   return fmt::format("  key {:?}: {} ({} ops: {})\n  longest linearizable prefix: [{}]\n", k.key,
-                     verdict_name(k.verdict), k.ops, fmt::join(k.involved, ", "), fmt::join(k.longest_prefix, ", "));
+                     verdict_name(k.verdict), k.ops, fmt::join(k.involved, ", "),
+                     fmt::join(k.longest_prefix, ", "));
 }
 
 // DIR/<file name without .jsonl>.html; "stdin.html" for "-".
@@ -35,14 +40,15 @@ std::string report_path(const std::string& dir, const std::string& file) {
   return dir + "/" + stem + ".html";
 }
 
-void write_report(const CheckCommandOptions& options, const std::string& file, const History& history,
-                  const LinearizabilityResult& result, LinearizabilityModel model) {
+void write_report(const CheckCommandOptions& options, const std::string& file,
+                  const History& history, const LinearizabilityResult& result,
+                  LinearizabilityModel model) {
   if (options.report_dir.empty() || result.failures.empty()) return;
   const KeyVerdict& smallest = result.failures.front();
   std::filesystem::create_directories(options.report_dir);
   write_file_atomically(report_path(options.report_dir, file),
-                        linearizability_timeline_html(ops_of_key(history, smallest.key, model), smallest,
-                                                      file + ": linearizability"));
+                        linearizability_timeline_html(ops_of_key(history, smallest.key, model),
+                                                      smallest, file + ": linearizability"));
 }
 
 // The register/kv model's ops (lin_ops.h): anything else in a history is a mistake to report,
@@ -67,7 +73,8 @@ void validate_kv_op(const HistoryOp& op, const std::string& where) {
 
 int check_command(const CheckCommandOptions& options) {
   LinearizabilityOptions check;
-  check.model = options.model == "register" ? LinearizabilityModel::kRegister : LinearizabilityModel::kKv;
+  check.model =
+      options.model == "register" ? LinearizabilityModel::kRegister : LinearizabilityModel::kKv;
   check.initial = Value::parse(options.init, nullptr, false);
   if (check.initial.is_discarded()) {
     std::fprintf(stderr, "edgesim: error: --init: `%s` is not JSON\n", options.init.c_str());
@@ -108,13 +115,18 @@ int check_command(const CheckCommandOptions& options) {
     unknown = unknown || result.verdict == Verdict::kUnknown;
     Value failures = Value::array();
     for (const KeyVerdict& k : result.failures) failures.push_back(failure_json(k));
-    reports.push_back({{"file", file}, {"result", verdict_name(result.verdict)}, {"ops", result.ops},
-                       {"keys", result.keys}, {"keys_by_unique_values", result.keys_by_unique_values},
-                       {"elapsed_ms", elapsed_ms}, {"failures", std::move(failures)}});
+    reports.push_back({{"file", file},
+                       {"result", verdict_name(result.verdict)},
+                       {"ops", result.ops},
+                       {"keys", result.keys},
+                       {"keys_by_unique_values", result.keys_by_unique_values},
+                       {"elapsed_ms", elapsed_ms},
+                       {"failures", std::move(failures)}});
     if (!options.json) {
-      std::printf("%s: %s (%zu ops, %zu keys, %.2f ms)\n", file.c_str(), verdict_name(result.verdict), result.ops,
-                  result.keys, elapsed_ms);
-      if (!result.failures.empty()) std::fputs(failure_text(result.failures.front()).c_str(), stdout);
+      std::printf("%s: %s (%zu ops, %zu keys, %.2f ms)\n", file.c_str(),
+                  verdict_name(result.verdict), result.ops, result.keys, elapsed_ms);
+      if (!result.failures.empty())
+        std::fputs(failure_text(result.failures.front()).c_str(), stdout);
     }
   }
   if (options.json) std::cout << (reports.size() == 1 ? reports[0] : reports).dump() << std::endl;

@@ -1,7 +1,7 @@
 // edgesim: the command-line entry point (see DESIGN.md, "CLI contract").
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
+
+#include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/version.h"
@@ -17,34 +17,43 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario_path, "scenario YAML")->required();
   auto* seed = run_cmd->add_option("--seed", run.seed, "run this one seed");
   run_cmd->add_option("--seeds", run.seeds, "run seeds A..B inclusive")->excludes(seed);
-  run_cmd->add_option("--jobs,-j", run.jobs, "seeds to run in parallel")->check(CLI::Range(1u, 1024u));
+  run_cmd->add_option("--jobs,-j", run.jobs, "seeds to run in parallel")
+      ->check(CLI::Range(1u, 1024u));
   run_cmd->add_option("--set", run.overrides, "override a field: path=value (repeatable)");
-  run_cmd->add_option("--report", run.report_dir,
-                      "write summary.json, summary.txt and <check>-seed-N.html (failure timelines) into DIR");
+  run_cmd->add_option(
+      "--report", run.report_dir,
+      "write summary.json, summary.txt and <check>-seed-N.html (failure timelines) into DIR");
   run_cmd->add_flag("--json", run.json, "print one machine-readable JSON summary");
   run_cmd->add_option("--history", run.history_path, "write the op history (JSON Lines) to FILE");
   run_cmd->add_option("--shard", run.shard, "run only shard I of N of the seeds (I/N, I from 0)");
 
   std::string validate_path;
   std::vector<std::string> validate_overrides;
-  CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file without running it");
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "check a scenario file without running it");
   validate_cmd->add_option("scenario", validate_path, "scenario YAML")->required();
-  validate_cmd->add_option("--set", validate_overrides, "override a field: path=value (repeatable)");
+  validate_cmd->add_option("--set", validate_overrides,
+                           "override a field: path=value (repeatable)");
 
   CheckCommandOptions check;
   CLI::App* check_cmd = app.add_subcommand("check", "check history files for linearizability");
-  check_cmd->add_option("histories", check.files, "history files (JSON Lines), or - for stdin")->required();
+  check_cmd->add_option("histories", check.files, "history files (JSON Lines), or - for stdin")
+      ->required();
   check_cmd->add_option("--model", check.model, "kv (per key) or register (one key)")
       ->required()
       ->check(CLI::IsMember({"kv", "register"}));
   check_cmd->add_option("--init", check.init, "initial value of every key, as JSON (default null)");
-  check_cmd->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
+  check_cmd
+      ->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
       ->check(CLI::PositiveNumber);
-  check_cmd->add_flag("--json", check.json, "print JSON (one object, or an array for several files)");
-  check_cmd->add_option("--report", check.report_dir,
-                        "write DIR/<history>.html for each file that is not ok: the failing key on a timeline");
+  check_cmd->add_flag("--json", check.json,
+                      "print JSON (one object, or an array for several files)");
+  check_cmd->add_option(
+      "--report", check.report_dir,
+      "write DIR/<history>.html for each file that is not ok: the failing key on a timeline");
 
-  CLI::App* engines_cmd = app.add_subcommand("engines", "list the registered engines and their parameters");
+  CLI::App* engines_cmd =
+      app.add_subcommand("engines", "list the registered engines and their parameters");
 
   try {
     app.parse(argc, argv);

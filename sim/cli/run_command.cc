@@ -1,11 +1,10 @@
 // `edgesim run`, `edgesim validate` and `edgesim engines`.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -78,7 +77,9 @@ std::string replay_suffix(const RunCommandOptions& options) {
 std::string history_path_for(const std::string& path, uint64_t seed, size_t seeds_count) {
   if (seeds_count == 1) return path;
   const std::filesystem::path p(path);
-  return (p.parent_path() / fmt::format("{}.seed-{}{}", p.stem().string(), seed, p.extension().string())).string();
+  return (p.parent_path() /
+          fmt::format("{}.seed-{}{}", p.stem().string(), seed, p.extension().string()))
+      .string();
 }
 
 void print_failures(std::FILE* out, const Scenario& scenario, const std::vector<RunResult>& results,
@@ -90,12 +91,14 @@ void print_failures(std::FILE* out, const Scenario& scenario, const std::vector<
       if (!check.ok) failed.push_back(name);
     }
     std::fprintf(out, "FAIL seed %llu: %s violated; replay: %s%s\n",
-                 static_cast<unsigned long long>(r.seed), fmt::format("{}", fmt::join(failed, ", ")).c_str(),
+                 static_cast<unsigned long long>(r.seed),
+                 fmt::format("{}", fmt::join(failed, ", ")).c_str(),
                  replay_command(scenario, r.seed).c_str(), replay_suffix(options).c_str());
   }
 }
 
-int run_loaded(const RunCommandOptions& options, const Scenario& scenario, const EngineRegistry& engines) {
+int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
+               const EngineRegistry& engines) {
   const std::vector<uint64_t> seeds = choose_seeds(options, scenario);
   const bool show_progress = !options.json && seeds.size() > 1 && isatty(STDERR_FILENO);
   auto progress = [&](size_t done, size_t total, size_t failed) {
@@ -113,7 +116,8 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario, const
     for (const RunResult& r : results) {
       std::ostringstream text;
       write_history(text, r.history);
-      write_file_atomically(history_path_for(options.history_path, r.seed, results.size()), text.str());
+      write_file_atomically(history_path_for(options.history_path, r.seed, results.size()),
+                            text.str());
     }
   }
   const Value summary = summary_json(scenario, results);
@@ -129,7 +133,8 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario, const
     for (const RunResult& r : results) {
       for (const auto& [name, check] : r.checks) {
         if (check.report_html.empty()) continue;
-        write_file_atomically(fmt::format("{}/{}-seed-{}.html", options.report_dir, name, r.seed), check.report_html);
+        write_file_atomically(fmt::format("{}/{}-seed-{}.html", options.report_dir, name, r.seed),
+                              check.report_html);
       }
     }
   }
@@ -149,7 +154,8 @@ int run_command(const RunCommandOptions& options) {
   EngineRegistry engines;
   register_builtin_engines(engines);
   try {
-    const Scenario scenario = load_scenario_file(options.scenario_path, engines, parse_overrides(options.overrides));
+    const Scenario scenario =
+        load_scenario_file(options.scenario_path, engines, parse_overrides(options.overrides));
     return run_loaded(options, scenario, engines);
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
@@ -167,7 +173,8 @@ int validate_command(const std::string& scenario_path, const std::vector<std::st
   EngineRegistry engines;
   register_builtin_engines(engines);
   try {
-    const Scenario scenario = load_scenario_file(scenario_path, engines, parse_overrides(overrides));
+    const Scenario scenario =
+        load_scenario_file(scenario_path, engines, parse_overrides(overrides));
     std::printf("%s: ok (scenario %s, engine %s)\n", scenario_path.c_str(), scenario.name.c_str(),
                 scenario.engine.name.c_str());
     return kExitOk;
@@ -187,8 +194,9 @@ int engines_command() {
                   fmt::format("{}", fmt::join(info.workloads, " | ")).c_str());
     for (const ParamSpec& p : info.params) {
       std::printf("  %-16s %s (default %s): %s\n", p.name.c_str(), describe_param(p).c_str(),
-                  p.type == ParamType::kDuration ? format_duration(Duration{p.default_value.get<int64_t>()}).c_str()
-                                                 : p.default_value.dump().c_str(),
+                  p.type == ParamType::kDuration
+                      ? format_duration(Duration{p.default_value.get<int64_t>()}).c_str()
+                      : p.default_value.dump().c_str(),
                   p.help.c_str());
     }
   }

@@ -1,6 +1,7 @@
 #pragma once
 // Runs independent seeds on worker threads (the only threads in edgesim). Each seed is its own
-// Simulation object, so results do not depend on the number of jobs; they are returned in seed order.
+// Simulation object, so results do not depend on the number of jobs; they are returned in seed
+// order.
 
 #include <cstdint>
 #include <functional>

@@ -16,7 +16,8 @@ NodeClock::NodeClock(const ClockSpec& spec, uint64_t seed) : spec_(spec), seed_(
 }
 
 Duration NodeClock::drift_over(Duration span) const {
-  return Duration{static_cast<int64_t>(static_cast<__int128>(span.ns) * spec_.drift_ppb / kBillion)};
+  return Duration{
+      static_cast<int64_t>(static_cast<__int128>(span.ns) * spec_.drift_ppb / kBillion)};
 }
 
 Instant NodeClock::monotonic(Instant true_now) const {

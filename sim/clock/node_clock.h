@@ -17,10 +17,10 @@
 namespace edgesim {
 
 struct ClockSpec {
-  Duration offset{0};               // initial wall-clock error; default 0
-  int64_t drift_ppb = 0;            // rate error in parts per billion (100 ppm = 100'000 ppb)
-  Duration resync_interval{0};      // 0 = never resync
-  Duration resync_accuracy{0};      // max |error| right after a resync
+  Duration offset{0};           // initial wall-clock error; default 0
+  int64_t drift_ppb = 0;        // rate error in parts per billion (100 ppm = 100'000 ppb)
+  Duration resync_interval{0};  // 0 = never resync
+  Duration resync_accuracy{0};  // max |error| right after a resync
 };
 
 class NodeClock {

@@ -16,10 +16,11 @@ RunContextScope::~RunContextScope() { current_run = previous_; }
 
 void assert_fail(const char* condition, const char* file, int line, const std::string& message) {
   if (current_run != nullptr) {
-    std::fprintf(stderr, "edgesim: assertion failed in seed %llu of %s (replay: edgesim run %s --seed %llu)\n",
-                 static_cast<unsigned long long>(current_run->seed),
-                 current_run->scenario_path.c_str(), current_run->scenario_path.c_str(),
-                 static_cast<unsigned long long>(current_run->seed));
+    std::fprintf(
+        stderr,
+        "edgesim: assertion failed in seed %llu of %s (replay: edgesim run %s --seed %llu)\n",
+        static_cast<unsigned long long>(current_run->seed), current_run->scenario_path.c_str(),
+        current_run->scenario_path.c_str(), static_cast<unsigned long long>(current_run->seed));
   }
   std::fprintf(stderr, "edgesim: %s:%d: assertion `%s` failed%s%s\n", file, line, condition,
                message.empty() ? "" : ": ", message.c_str());

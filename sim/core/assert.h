@@ -33,9 +33,9 @@ class RunContextScope {
 
 }  // namespace edgesim
 
-#define EDGESIM_ASSERT(cond, ...)                                                          \
-  do {                                                                                     \
-    if (!(cond)) [[unlikely]] {                                                            \
-      ::edgesim::assert_fail(#cond, __FILE__, __LINE__, ::fmt::format("" __VA_ARGS__));    \
-    }                                                                                      \
+#define EDGESIM_ASSERT(cond, ...)                                                       \
+  do {                                                                                  \
+    if (!(cond)) [[unlikely]] {                                                         \
+      ::edgesim::assert_fail(#cond, __FILE__, __LINE__, ::fmt::format("" __VA_ARGS__)); \
+    }                                                                                   \
   } while (0)

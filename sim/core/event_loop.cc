@@ -40,7 +40,8 @@ void EventLoop::dispatch(const QueueEntry& entry) {
   ++dispatched_;
   trace_.mix(static_cast<uint64_t>(entry.at));
   trace_.mix((uint64_t{entry.kind} << 48) | (uint64_t{entry.aux} << 32) | entry.target);
-  kinds_[entry.kind].handler->on_event(Event{now_, entry.target, entry.kind, entry.aux, entry.payload});
+  kinds_[entry.kind].handler->on_event(
+      Event{now_, entry.target, entry.kind, entry.aux, entry.payload});
 }
 
 }  // namespace edgesim

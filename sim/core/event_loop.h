@@ -28,7 +28,7 @@ using EventKind = uint16_t;
 
 struct Event {
   Instant at;
-  uint32_t target;   // a node, client or link index: meaning is up to the kind's handler
+  uint32_t target;  // a node, client or link index: meaning is up to the kind's handler
   EventKind kind;
   uint16_t aux;      // a small tag for the handler (e.g. a service index)
   uint64_t payload;  // a handle or small inline value, owned by the kind's handler
@@ -46,7 +46,8 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  // Registers a handler for a new kind; `name` appears in traces. The handler must outlive the loop.
+  // Registers a handler for a new kind; `name` appears in traces. The handler must outlive the
+  // loop.
   EventKind register_kind(std::string name, EventHandler* handler);
   const std::string& kind_name(EventKind kind) const { return kinds_[kind].name; }
 

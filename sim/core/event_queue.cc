@@ -13,7 +13,8 @@ EventQueue::EventQueue() : buckets_(kBuckets), occupied_(kBuckets / 64, 0) {}
 EventQueue::~EventQueue() = default;
 
 size_t EventQueue::memory_bytes() const {
-  return chunks_.size() * sizeof(Chunk) + (current_.capacity() + scratch_.capacity()) * sizeof(QueueEntry) +
+  return chunks_.size() * sizeof(Chunk) +
+         (current_.capacity() + scratch_.capacity()) * sizeof(QueueEntry) +
          overflow_.capacity() * sizeof(OverflowEntry);
 }
 
@@ -151,8 +152,9 @@ void EventQueue::sort_current() {
     // less than the radix passes' fixed work of clearing and summing 2 x 512 counters.
     for (size_t i = 0; i < n; ++i) {
       const QueueEntry entry = current_[i];
-      EDGESIM_ASSERT(static_cast<uint64_t>(entry.at - base_) < static_cast<uint64_t>(kBucketWidthNs),
-                     "entry outside its bucket");
+      EDGESIM_ASSERT(
+          static_cast<uint64_t>(entry.at - base_) < static_cast<uint64_t>(kBucketWidthNs),
+          "entry outside its bucket");
       size_t j = i;
       for (; j > 0 && current_[j - 1].at > entry.at; --j) current_[j] = current_[j - 1];
       current_[j] = entry;

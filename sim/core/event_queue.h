@@ -35,7 +35,7 @@ class EventQueue {
  public:
   static constexpr int kBucketWidthLog2 = 18;  // 262 us per bucket
   static constexpr int64_t kBucketWidthNs = int64_t{1} << kBucketWidthLog2;
-  static constexpr uint32_t kBuckets = 4096;   // horizon = 4096 * 262 us = 1.07 s
+  static constexpr uint32_t kBuckets = 4096;  // horizon = 4096 * 262 us = 1.07 s
   static constexpr uint32_t kChunkEntries = 16;
   static constexpr int kRadixBits = 9;
   static constexpr uint32_t kRadixSize = 1u << kRadixBits;
@@ -87,16 +87,16 @@ class EventQueue {
   QueueEntry overflow_pop();
 
   std::vector<Bucket> buckets_;
-  std::vector<uint64_t> occupied_;        // bitmap of non-empty buckets
-  std::vector<QueueEntry> current_;       // the current bucket, sorted descending (next at back)
-  std::vector<QueueEntry> scratch_;       // radix sort buffer
-  int64_t base_ = 0;                      // start time of the current bucket
+  std::vector<uint64_t> occupied_;   // bitmap of non-empty buckets
+  std::vector<QueueEntry> current_;  // the current bucket, sorted descending (next at back)
+  std::vector<QueueEntry> scratch_;  // radix sort buffer
+  int64_t base_ = 0;                 // start time of the current bucket
   int64_t last_popped_at_ = 0;
-  std::vector<OverflowEntry> overflow_;   // 4-ary min-heap by (at, seq)
+  std::vector<OverflowEntry> overflow_;  // 4-ary min-heap by (at, seq)
   uint64_t overflow_seq_ = 0;
   std::vector<std::unique_ptr<Chunk>> chunks_;  // owns every chunk
   Chunk* free_chunks_ = nullptr;
-  size_t wheel_size_ = 0;                 // entries in buckets (not current, not overflow)
+  size_t wheel_size_ = 0;  // entries in buckets (not current, not overflow)
   size_t size_ = 0;
 };
 

@@ -27,7 +27,8 @@ class ObservedDigest {
  public:
   // `key`'s value may observe differently now; `keys_count` is how many keys the replica holds.
   void changed(std::string_view key, size_t keys_count) {
-    if (tracking_ && !all_changed_) note(key, keys_count);  // the rest out of line: hot paths call this
+    if (tracking_ && !all_changed_)
+      note(key, keys_count);  // the rest out of line: hot paths call this
   }
   void all_changed() { all_changed_ = true; }  // e.g. a restart replaced the whole state
 

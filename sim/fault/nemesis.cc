@@ -63,7 +63,8 @@ void Nemesis::add_random_faults(const RandomFaultsSpec& random, Prng& prng, Inst
       }
       case FaultKind::kClockStep:
         fault.nodes = {victim};
-        fault.clock_step = Duration{prng.uniform_int(-random.clock_step_max.ns, random.clock_step_max.ns)};
+        fault.clock_step =
+            Duration{prng.uniform_int(-random.clock_step_max.ns, random.clock_step_max.ns)};
         fault.lasts.reset();
         break;
       case FaultKind::kDegrade:
@@ -116,14 +117,16 @@ void Nemesis::apply(size_t index) {
       break;
     case FaultKind::kClockStep:
       for (NodeId node : fault.nodes) cluster_.node(node).clock().step(now, fault.clock_step);
-      note(fmt::format("clock step {} on {}", format_duration(fault.clock_step), names(fault.nodes)));
+      note(fmt::format("clock step {} on {}", format_duration(fault.clock_step),
+                       names(fault.nodes)));
       break;
     case FaultKind::kDegrade:
       for (NodeId node : fault.nodes) {
         network_.degrade(node, fault.degradation);
         degraded_[node] = true;
       }
-      note(fmt::format("degrade {} (loss {}, +{})", names(fault.nodes), fault.degradation.loss_ratio,
+      note(fmt::format("degrade {} (loss {}, +{})", names(fault.nodes),
+                       fault.degradation.loss_ratio,
                        format_duration(fault.degradation.extra_latency)));
       break;
     case FaultKind::kRestore:
@@ -222,7 +225,9 @@ void Nemesis::final_heal() {
   if (!restarted.empty() || !restored.empty()) last_recovery_ = loop_.now();
 }
 
-void Nemesis::note(std::string what) { log_.push_back(FaultLogEntry{loop_.now(), std::move(what)}); }
+void Nemesis::note(std::string what) {
+  log_.push_back(FaultLogEntry{loop_.now(), std::move(what)});
+}
 
 std::string Nemesis::names(const std::vector<NodeId>& nodes) const {
   std::vector<std::string> result;

@@ -13,9 +13,9 @@
 
 #include "sim/core/event_loop.h"
 #include "sim/core/prng.h"
+#include "sim/fault/fault_spec.h"
 #include "sim/net/network.h"
 #include "sim/node/cluster.h"
-#include "sim/fault/fault_spec.h"
 
 namespace edgesim {
 

@@ -74,8 +74,8 @@ LinkSpec::Outcome LinkSpec::traverse(Prng& prng, size_t bytes) const {
   outcome.delay = latency.sample(prng);
   if (jitter.ns > 0) outcome.delay += Duration{prng.uniform_int(0, jitter.ns)};
   if (bandwidth_bps > 0) {
-    outcome.delay += Duration{static_cast<int64_t>(static_cast<__int128>(bytes) * 8 *
-                                                   1'000'000'000 / bandwidth_bps)};
+    outcome.delay += Duration{
+        static_cast<int64_t>(static_cast<__int128>(bytes) * 8 * 1'000'000'000 / bandwidth_bps)};
   }
   if (reorder_ratio > 0 && prng.bernoulli(reorder_ratio)) {
     outcome.delay += Duration{prng.uniform_int(0, reorder_delay.ns)};

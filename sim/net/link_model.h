@@ -30,13 +30,13 @@ struct LatencyModel {
 };
 
 struct LinkSpec {
-  LatencyModel latency;           // default: constant 0
-  Duration jitter{0};             // extra uniform [0, jitter] per message; default 0
-  int64_t bandwidth_bps = 0;      // serialization delay = bytes * 8 / bandwidth; 0 = unlimited
-  double loss_ratio = 0;          // probability a message is dropped on this link
-  double duplicate_ratio = 0;     // probability a message is delivered twice
-  double reorder_ratio = 0;       // probability a message is held back by up to reorder_delay
-  Duration reorder_delay{0};      // max hold-back of a reordered message; default 0
+  LatencyModel latency;        // default: constant 0
+  Duration jitter{0};          // extra uniform [0, jitter] per message; default 0
+  int64_t bandwidth_bps = 0;   // serialization delay = bytes * 8 / bandwidth; 0 = unlimited
+  double loss_ratio = 0;       // probability a message is dropped on this link
+  double duplicate_ratio = 0;  // probability a message is delivered twice
+  double reorder_ratio = 0;    // probability a message is held back by up to reorder_delay
+  Duration reorder_delay{0};   // max hold-back of a reordered message; default 0
 
   // One traversal: the delay for a message of `bytes` bytes, or nothing if it is lost. Sets
   // `duplicated` when a second copy should follow.

@@ -35,7 +35,8 @@ void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes)
   bool duplicated = false;
   Duration duplicate_extra{0};
   for (LinkIndex link : topology_.route(from, to)) {
-    const LinkSpec::Outcome hop = topology_.links()[link].spec.traverse(link_prng(link), bytes.size());
+    const LinkSpec::Outcome hop =
+        topology_.links()[link].spec.traverse(link_prng(link), bytes.size());
     if (hop.lost) {
       ++stats_.dropped_loss;
       return;
@@ -76,7 +77,8 @@ uint32_t Network::store(std::string&& bytes) {
   return static_cast<uint32_t>(pool_.size() - 1);
 }
 
-void Network::schedule_delivery(Instant at, NodeId from, NodeId to, ServiceId service, uint32_t slot) {
+void Network::schedule_delivery(Instant at, NodeId from, NodeId to, ServiceId service,
+                                uint32_t slot) {
   loop_.schedule(at, deliver_kind_, to, (uint64_t{from} << 32) | slot, service);
 }
 

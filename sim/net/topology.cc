@@ -8,10 +8,9 @@
 namespace edgesim {
 namespace {
 
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
-                                    boost::no_property,
-                                    boost::property<boost::edge_weight_t, int64_t,
-                                                    boost::property<boost::edge_index_t, uint32_t>>>;
+using Graph = boost::adjacency_list<
+    boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+    boost::property<boost::edge_weight_t, int64_t, boost::property<boost::edge_index_t, uint32_t>>>;
 
 }  // namespace
 
@@ -58,12 +57,11 @@ std::string Topology::finalize() {
   std::vector<Graph::vertex_descriptor> predecessor(n);
   std::vector<int64_t> distance(n);
   for (NodeId source = 0; source < n; ++source) {
-    boost::dijkstra_shortest_paths(
-        graph, source,
-        boost::predecessor_map(predecessor.data())
-            .distance_map(distance.data())
-            .distance_inf(INT64_MAX)
-            .distance_zero(int64_t{0}));
+    boost::dijkstra_shortest_paths(graph, source,
+                                   boost::predecessor_map(predecessor.data())
+                                       .distance_map(distance.data())
+                                       .distance_inf(INT64_MAX)
+                                       .distance_zero(int64_t{0}));
     for (NodeId target = 0; target < n; ++target) {
       if (pops_[target].region == pops_[source].region) continue;
       if (distance[target] == INT64_MAX) return pops_[source].name + " -> " + pops_[target].name;

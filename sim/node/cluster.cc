@@ -15,9 +15,9 @@ void Cluster::attach(Network& network, CompletionSink& completions) {
 Node& Cluster::add_node(NodeId id, NodeClock clock) {
   EDGESIM_ASSERT(network_ != nullptr, "attach() before adding nodes");
   EDGESIM_ASSERT(id == nodes_.size(), "nodes are added in id order");
-  nodes_.push_back(std::make_unique<Node>(
-      id, topology_.pop(id).name, std::move(clock),
-      NodeEnvironment{loop_, *network_, *completions_, timer_kind_}));
+  nodes_.push_back(
+      std::make_unique<Node>(id, topology_.pop(id).name, std::move(clock),
+                             NodeEnvironment{loop_, *network_, *completions_, timer_kind_}));
   return *nodes_.back();
 }
 

@@ -9,8 +9,8 @@ namespace edgesim {
 // One replica with everything it may touch: the NodeContext implementation.
 class Node::Slot final : public NodeContext {
  public:
-  Slot(Node& node, ServiceId service, std::unique_ptr<Replica> replica,
-       std::vector<NodeId> peers, const Prng& prng)
+  Slot(Node& node, ServiceId service, std::unique_ptr<Replica> replica, std::vector<NodeId> peers,
+       const Prng& prng)
       : node_(node),
         service_(service),
         replica_(std::move(replica)),
@@ -87,7 +87,8 @@ void Node::add_replica(ServiceId service, std::unique_ptr<Replica> replica,
                        std::vector<NodeId> peers, const Prng& prng) {
   EDGESIM_ASSERT(!up_, "replicas are added before the node starts");
   EDGESIM_ASSERT(slots_.count(service) == 0, "service {} added twice to {}", service, name_);
-  slots_[service] = std::make_unique<Slot>(*this, service, std::move(replica), std::move(peers), prng);
+  slots_[service] =
+      std::make_unique<Slot>(*this, service, std::move(replica), std::move(peers), prng);
 }
 
 void Node::start() {

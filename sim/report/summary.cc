@@ -31,24 +31,28 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
   const char* verdict = check.ok ? "ok" : "VIOLATED";
   if (name == "convergence") {
     if (!d.at("converged").get<bool>()) {
-      return fmt::format("convergence {}: {} live replicas still hold {} different values at the end",
-                         verdict, d.at("live_replicas").get<int>(), d.at("distinct_values").get<int>());
+      return fmt::format(
+          "convergence {}: {} live replicas still hold {} different values at the end", verdict,
+          d.at("live_replicas").get<int>(), d.at("distinct_values").get<int>());
     }
-    return fmt::format("convergence {}: {} live replicas equal {} after the last heal/write (bound {})",
-                       verdict, d.at("live_replicas").get<int>(),
-                       ms(d.at("time_to_converge_ns").get<int64_t>()), ms(d.at("within_ns").get<int64_t>()));
+    return fmt::format(
+        "convergence {}: {} live replicas equal {} after the last heal/write (bound {})", verdict,
+        d.at("live_replicas").get<int>(), ms(d.at("time_to_converge_ns").get<int64_t>()),
+        ms(d.at("within_ns").get<int64_t>()));
   }
   if (name == "lost_updates") {
-    const std::string bound = d.at("max").is_null() ? "report only"
-                                                    : fmt::format("max {}", d.at("max").get<uint64_t>());
-    return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})", verdict,
-                       d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(), bound);
+    const std::string bound =
+        d.at("max").is_null() ? "report only" : fmt::format("max {}", d.at("max").get<uint64_t>());
+    return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})",
+                       verdict, d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(),
+                       bound);
   }
   if (name == "no_lost_writes") {
     std::string text = fmt::format("no_lost_writes {}: {} of {} acknowledged updates lost", verdict,
                                    d.at("lost").get<uint64_t>(), d.at("checked").get<uint64_t>());
-    for (const Value& e : d.at("examples")) text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
-                                                                e.at("key").get<std::string>(), e.at("what").get<std::string>());
+    for (const Value& e : d.at("examples"))
+      text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
+                          e.at("key").get<std::string>(), e.at("what").get<std::string>());
     return text;
   }
   if (name == "session_guarantees") {
@@ -60,9 +64,9 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                                    d.at("sessions").get<uint64_t>(), fmt::join(counts, ", "));
     if (!d.at("examples").empty()) {
       const Value& e = d.at("examples")[0];
-      text += fmt::format("; e.g. {} in session {} on {}: ops {} at {}", e.at("guarantee").get<std::string>(),
-                          e.at("session").get<uint64_t>(), e.at("key").get<std::string>(), e.at("ops").dump(),
-                          e.at("nodes").dump());
+      text += fmt::format("; e.g. {} in session {} on {}: ops {} at {}",
+                          e.at("guarantee").get<std::string>(), e.at("session").get<uint64_t>(),
+                          e.at("key").get<std::string>(), e.at("ops").dump(), e.at("nodes").dump());
     }
     return text;
   }
@@ -72,8 +76,10 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
                        d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
   }
   if (name == "bounds") {
-    std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict, d.at("violations").get<uint64_t>(),
-                                   d.at("min").is_null() ? "-inf" : d.at("min").dump(), d.at("max").is_null() ? "+inf" : d.at("max").dump());
+    std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict,
+                                   d.at("violations").get<uint64_t>(),
+                                   d.at("min").is_null() ? "-inf" : d.at("min").dump(),
+                                   d.at("max").is_null() ? "+inf" : d.at("max").dump());
     for (const Value& e : d.at("examples")) text += "; " + e.get<std::string>();
     return text;
   }
@@ -82,16 +88,22 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
     for (const char* claim : {"read_p99", "write_p99", "convergence"}) {
       if (!d.contains(claim)) continue;
       const Value& c = d.at(claim);
-      parts.push_back(fmt::format("{} < {}: {} (measured {})", claim, ms(c.at("claim_ns").get<int64_t>()),
-                                  c.at("met").get<bool>() ? "met" : "NOT met",
-                                  c.at("measured_ns").is_null() ? "never" : ms(c.at("measured_ns").get<int64_t>())));
+      parts.push_back(fmt::format(
+          "{} < {}: {} (measured {})", claim, ms(c.at("claim_ns").get<int64_t>()),
+          c.at("met").get<bool>() ? "met" : "NOT met",
+          c.at("measured_ns").is_null() ? "never" : ms(c.at("measured_ns").get<int64_t>())));
     }
-    return fmt::format("claims {}: {}{}", verdict, fmt::join(parts, "; "), d.at("enforce").get<bool>() ? "" : " (report only)");
+    return fmt::format("claims {}: {}{}", verdict, fmt::join(parts, "; "),
+                       d.at("enforce").get<bool>() ? "" : " (report only)");
   }
   if (name == "staleness") {
-    const std::string bound = d.at("max_p99_ns").is_null() ? "report only" : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
-    return fmt::format("staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
-                       ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()), ms(d.at("max").get<int64_t>()), bound);
+    const std::string bound = d.at("max_p99_ns").is_null()
+                                  ? "report only"
+                                  : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
+    return fmt::format(
+        "staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
+        ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()),
+        ms(d.at("max").get<int64_t>()), bound);
   }
   return fmt::format("{} {}: {}", name, verdict, d.dump());
 }
@@ -99,7 +111,8 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
 }  // namespace
 
 std::string replay_command(const Scenario& scenario, uint64_t seed) {
-  return fmt::format("edgesim run {} --seed {}", scenario.path.empty() ? scenario.name : scenario.path, seed);
+  return fmt::format("edgesim run {} --seed {}",
+                     scenario.path.empty() ? scenario.name : scenario.path, seed);
 }
 
 Value summary_json(const Scenario& scenario, const std::vector<RunResult>& results) {
@@ -113,12 +126,20 @@ Value summary_json(const Scenario& scenario, const std::vector<RunResult>& resul
       checks[name] = std::move(entry);
     }
     Value faults = Value::array();
-    for (const FaultLogEntry& f : r.faults) faults.push_back({{"at_ns", f.at.ns}, {"what", f.what}});
-    seeds.push_back({{"seed", r.seed}, {"trace_hash", hex64(r.trace_hash)}, {"ok", r.ok},
-                     {"checks", std::move(checks)}, {"metrics", r.metrics}, {"faults", std::move(faults)}});
+    for (const FaultLogEntry& f : r.faults)
+      faults.push_back({{"at_ns", f.at.ns}, {"what", f.what}});
+    seeds.push_back({{"seed", r.seed},
+                     {"trace_hash", hex64(r.trace_hash)},
+                     {"ok", r.ok},
+                     {"checks", std::move(checks)},
+                     {"metrics", r.metrics},
+                     {"faults", std::move(faults)}});
     ok = ok && r.ok;
   }
-  return {{"scenario", scenario.name}, {"path", scenario.path}, {"ok", ok}, {"seeds", std::move(seeds)}};
+  return {{"scenario", scenario.name},
+          {"path", scenario.path},
+          {"ok", ok},
+          {"seeds", std::move(seeds)}};
 }
 
 std::string describe_scenario(const Scenario& scenario) {
@@ -130,48 +151,59 @@ std::string describe_scenario(const Scenario& scenario) {
     regions.push_back(fmt::format("{} ({} PoPs)", r.name, r.pops_count));
     pops += r.pops_count;
   }
-  text += fmt::format("  topology: {} regions, {} PoPs: {}\n", regions.size(), pops, fmt::join(regions, ", "));
+  text += fmt::format("  topology: {} regions, {} PoPs: {}\n", regions.size(), pops,
+                      fmt::join(regions, ", "));
   text += fmt::format("    intra-region: {}\n", link_text(scenario.topology.intra_region));
   for (const BackboneLinkSpec& l : scenario.topology.links) {
     text += fmt::format("    {} <-> {}: {}\n", l.a, l.b, link_text(l.spec));
   }
   const ClocksSpec& c = scenario.clocks;
-  text += fmt::format("  clocks: skew ±{}, drift ±{:g}ppm{}\n", format_duration(c.skew), double(c.drift_ppb) / 1000,
-                      c.resync_interval.ns > 0 ? fmt::format(", resync every {} (±{})",
-                                                             format_duration(c.resync_interval),
-                                                             format_duration(c.resync_accuracy))
-                                               : "");
+  text += fmt::format(
+      "  clocks: skew ±{}, drift ±{:g}ppm{}\n", format_duration(c.skew), double(c.drift_ppb) / 1000,
+      c.resync_interval.ns > 0
+          ? fmt::format(", resync every {} (±{})", format_duration(c.resync_interval),
+                        format_duration(c.resync_accuracy))
+          : "");
   text += fmt::format("  engine: {} ({})\n", scenario.engine.name,
                       fmt::join(scenario.engine.params.describe(), ", "));
   const WorkloadSpec& w = scenario.workload;
-  text += fmt::format("  workload: {} clients, one op per ~{} each, {:g}% reads, {} keys ({})\n",
-                      w.clients_count, format_duration(w.think_time), w.read_ratio * 100, w.keys_count,
-                      w.key_distribution == KeyDistribution::kZipf ? "zipf" : "uniform");
-  text += fmt::format("  run: {} simulated, faults until {}, then {} quiet\n", format_duration(scenario.duration),
-                      format_duration(scenario.duration - scenario.quiet), format_duration(scenario.quiet));
+  text +=
+      fmt::format("  workload: {} clients, one op per ~{} each, {:g}% reads, {} keys ({})\n",
+                  w.clients_count, format_duration(w.think_time), w.read_ratio * 100, w.keys_count,
+                  w.key_distribution == KeyDistribution::kZipf ? "zipf" : "uniform");
+  text += fmt::format(
+      "  run: {} simulated, faults until {}, then {} quiet\n", format_duration(scenario.duration),
+      format_duration(scenario.duration - scenario.quiet), format_duration(scenario.quiet));
   return text;
 }
 
 std::string describe_run(const RunResult& r) {
-  std::string text = fmt::format("seed {}  trace {}  {}\n", r.seed, hex64(r.trace_hash), r.ok ? "PASS" : "FAIL");
-  for (const FaultLogEntry& f : r.faults) text += fmt::format("  {:>8}  {}\n", format_duration(Duration{f.at.ns}), f.what);
+  std::string text =
+      fmt::format("seed {}  trace {}  {}\n", r.seed, hex64(r.trace_hash), r.ok ? "PASS" : "FAIL");
+  for (const FaultLogEntry& f : r.faults)
+    text += fmt::format("  {:>8}  {}\n", format_duration(Duration{f.at.ns}), f.what);
   for (const auto& [name, check] : r.checks) text += "  check " + check_line(name, check) + "\n";
   const Value& m = r.metrics;
   const Value& ops = m.at("ops");
-  text += fmt::format("  ops: {} (ok {}, fail {}, info {}); {}; {}\n", ops.at("total").get<uint64_t>(),
-                      ops.at("ok").get<uint64_t>(), ops.at("fail").get<uint64_t>(), ops.at("info").get<uint64_t>(),
+  text += fmt::format("  ops: {} (ok {}, fail {}, info {}); {}; {}\n",
+                      ops.at("total").get<uint64_t>(), ops.at("ok").get<uint64_t>(),
+                      ops.at("fail").get<uint64_t>(), ops.at("info").get<uint64_t>(),
                       latency_line("read", m.at("latency_ns").at("read")),
                       latency_line("write", m.at("latency_ns").at("write")));
   const Value& n = m.at("network");
   if (m.contains("engine") && !m.at("engine").empty()) {
     std::vector<std::string> parts;
-    for (auto it = m.at("engine").begin(); it != m.at("engine").end(); ++it) parts.push_back(fmt::format("{} {}", it.key(), it.value().dump()));
+    for (auto it = m.at("engine").begin(); it != m.at("engine").end(); ++it)
+      parts.push_back(fmt::format("{} {}", it.key(), it.value().dump()));
     text += fmt::format("  engine: {}\n", fmt::join(parts, ", "));
   }
-  text += fmt::format("  network: {} sent, {} delivered, {} duplicated; dropped: {} lost, {} partitioned, {} to down nodes; {} KiB sent\n",
-                      n.at("sent").get<uint64_t>(), n.at("delivered").get<uint64_t>(), n.at("duplicated").get<uint64_t>(),
-                      n.at("dropped_loss").get<uint64_t>(), n.at("dropped_partition").get<uint64_t>(),
-                      n.at("dropped_down").get<uint64_t>(), n.at("bytes_sent").get<uint64_t>() / 1024);
+  text += fmt::format(
+      "  network: {} sent, {} delivered, {} duplicated; dropped: {} lost, {} partitioned, {} to "
+      "down nodes; {} KiB sent\n",
+      n.at("sent").get<uint64_t>(), n.at("delivered").get<uint64_t>(),
+      n.at("duplicated").get<uint64_t>(), n.at("dropped_loss").get<uint64_t>(),
+      n.at("dropped_partition").get<uint64_t>(), n.at("dropped_down").get<uint64_t>(),
+      n.at("bytes_sent").get<uint64_t>() / 1024);
   return text;
 }
 

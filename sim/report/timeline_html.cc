@@ -13,11 +13,20 @@ std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -72,7 +81,8 @@ struct Placed {
 };
 
 // One row per process; a process whose ops overlap (not a Jepsen-style process) gets extra lanes.
-std::vector<Placed> place(const History& ops, const TimeAxis& axis, std::map<size_t, uint64_t>& row_proc) {
+std::vector<Placed> place(const History& ops, const TimeAxis& axis,
+                          std::map<size_t, uint64_t>& row_proc) {
   std::map<uint64_t, std::vector<double>> lanes_end;  // proc -> right end of each lane
   std::map<uint64_t, std::vector<const HistoryOp*>> by_proc;
   for (const HistoryOp& op : ops) by_proc[op.proc].push_back(&op);
@@ -80,7 +90,8 @@ std::vector<Placed> place(const History& ops, const TimeAxis& axis, std::map<siz
   size_t row = 0;
   for (auto& [proc, list] : by_proc) {
     std::vector<double> lane_end;
-    std::sort(list.begin(), list.end(), [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
+    std::sort(list.begin(), list.end(),
+              [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
     for (const HistoryOp* op : list) {
       const double x1 = axis.x(op->call);
       const double x2 = std::max(op->ret ? axis.x(*op->ret) : axis.end(), x1 + 8);
@@ -101,11 +112,13 @@ std::vector<Placed> place(const History& ops, const TimeAxis& axis, std::map<siz
 std::set<uint64_t> blocked_ops(const History& ops, const std::set<uint64_t>& prefix) {
   int64_t earliest_return = INT64_MAX;
   for (const HistoryOp& op : ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id)) earliest_return = std::min(earliest_return, *op.ret);
+    if (op.status == OpStatus::kOk && !prefix.count(op.id))
+      earliest_return = std::min(earliest_return, *op.ret);
   }
   std::set<uint64_t> blocked;
   for (const HistoryOp& op : ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id) && op.call <= earliest_return) blocked.insert(op.id);
+    if (op.status == OpStatus::kOk && !prefix.count(op.id) && op.call <= earliest_return)
+      blocked.insert(op.id);
   }
   return blocked;
 }
@@ -132,32 +145,40 @@ std::string svg(const History& ops, const KeyVerdict& verdict) {
   std::map<size_t, uint64_t> row_proc;
   const std::vector<Placed> placed = place(ops, axis, row_proc);
   std::map<uint64_t, size_t> order;  // op id -> 1-based position in the prefix
-  for (size_t i = 0; i < verdict.longest_prefix.size(); ++i) order[verdict.longest_prefix[i]] = i + 1;
+  for (size_t i = 0; i < verdict.longest_prefix.size(); ++i)
+    order[verdict.longest_prefix[i]] = i + 1;
   std::set<uint64_t> prefix;
   for (const auto& [id, position] : order) prefix.insert(id);
   const std::set<uint64_t> blocked = blocked_ops(ops, prefix);
   constexpr double kRow = 34;
-  std::string out = fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}'>\n",
-                                axis.width(), double(row_proc.size()) * kRow + 20);
+  std::string out =
+      fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}'>\n",
+                  axis.width(), double(row_proc.size()) * kRow + 20);
   out += kSvgStyle;
   for (const auto& [row, proc] : row_proc) {
-    out += fmt::format("<text class='proc' x='8' y='{:.0f}'>proc {}</text>\n", double(row) * kRow + 26, proc);
+    out += fmt::format("<text class='proc' x='8' y='{:.0f}'>proc {}</text>\n",
+                       double(row) * kRow + 26, proc);
   }
   for (const Placed& p : placed) {
     const HistoryOp& op = *p.op;
     std::string css = "other";
-    if (op.status == OpStatus::kFail) css = "failed";
-    else if (order.count(op.id)) css = "prefix";
-    else if (blocked.count(op.id)) css = "blocked";
+    if (op.status == OpStatus::kFail)
+      css = "failed";
+    else if (order.count(op.id))
+      css = "prefix";
+    else if (blocked.count(op.id))
+      css = "blocked";
     if (op.status == OpStatus::kInfo) css += " info";
     const double y = double(p.row) * kRow + 10;
-    const std::string label = (order.count(op.id) ? fmt::format("#{} ", order[op.id]) : "") + op_label(op);
+    const std::string label =
+        (order.count(op.id) ? fmt::format("#{} ", order[op.id]) : "") + op_label(op);
     out += fmt::format(
         "<g><title>op {} proc {}: {} {} arg={} out={} call={} ret={}</title>"
         "<rect class='{}' x='{:.1f}' y='{:.0f}' width='{:.1f}' height='22' rx='3'/>"
         "<text x='{:.1f}' y='{:.0f}'>{}</text></g>\n",
-        op.id, op.proc, status_name(op.status), escape(op.f), escape(op.arg.dump()), escape(op.out.dump()), op.call,
-        op.ret ? std::to_string(*op.ret) : "none", css, p.x1, y, p.x2 - p.x1, p.x1 + 3, y + 15,
+        op.id, op.proc, status_name(op.status), escape(op.f), escape(op.arg.dump()),
+        escape(op.out.dump()), op.call, op.ret ? std::to_string(*op.ret) : "none", css, p.x1, y,
+        p.x2 - p.x1, p.x1 + 3, y + 15,
         escape(shortened(label, size_t(std::max(14.0, (p.x2 - p.x1) / 6.5)))));
   }
   return out + "</svg>\n";
@@ -169,13 +190,14 @@ std::string prefix_table(const History& ops, const KeyVerdict& verdict) {
   std::string rows;
   for (size_t i = 0; i < verdict.longest_prefix.size(); ++i) {
     const HistoryOp& op = *by_id.at(verdict.longest_prefix[i]);
-    const std::string state = i < verdict.prefix_states.size() ? verdict.prefix_states[i].dump() : "";
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1, op.id, op.proc,
-                        escape(op_label(op)), escape(state));
+    const std::string state =
+        i < verdict.prefix_states.size() ? verdict.prefix_states[i].dump() : "";
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1,
+                        op.id, op.proc, escape(op_label(op)), escape(state));
   }
-  return "<table><tr><th>#</th><th>op</th><th>proc</th><th>op</th><th>value after</th></tr>\n" + rows + "</table>\n";
+  return "<table><tr><th>#</th><th>op</th><th>proc</th><th>op</th><th>value after</th></tr>\n" +
+         rows + "</table>\n";
 }
-
 
 // Long keys fail somewhere in the middle: draw the ops around the failure only, from the last
 // kContext ops of the prefix to the return of the last stuck op.
@@ -183,8 +205,9 @@ History failure_window(const History& ops, const KeyVerdict& verdict) {
   constexpr size_t kContext = 30;
   std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
   const std::set<uint64_t> blocked = blocked_ops(ops, prefix);
-  std::set<uint64_t> recent(verdict.longest_prefix.end() - std::min(kContext, verdict.longest_prefix.size()),
-                            verdict.longest_prefix.end());
+  std::set<uint64_t> recent(
+      verdict.longest_prefix.end() - std::min(kContext, verdict.longest_prefix.size()),
+      verdict.longest_prefix.end());
   int64_t start = INT64_MAX, end = INT64_MIN;
   for (const HistoryOp& op : ops) {
     if (recent.count(op.id) || blocked.count(op.id)) start = std::min(start, op.call);
@@ -201,24 +224,33 @@ History failure_window(const History& ops, const KeyVerdict& verdict) {
 
 }  // namespace
 
-std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict, const std::string& title) {
+std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict,
+                                          const std::string& title) {
   std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
   std::string blocked_list;
-  for (uint64_t id : blocked_ops(ops, prefix)) blocked_list += (blocked_list.empty() ? "" : ", ") + std::to_string(id);
+  for (uint64_t id : blocked_ops(ops, prefix))
+    blocked_list += (blocked_list.empty() ? "" : ", ") + std::to_string(id);
   std::string page = "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" + escape(title) +
                      "</title>\n" + kPageStyle + "</head><body>\n";
-  page += fmt::format("<h1>{}</h1>\n<p>Key <b>{}</b>: <b>{}</b> ({} ops, decided by the {} path). The longest "
-                      "linearizable prefix found has {} ops; after it, no order places op(s) {}.</p>\n",
-                      escape(title), escape(verdict.key), verdict_name(verdict.verdict), verdict.ops,
-                      verdict.method, verdict.longest_prefix.size(), blocked_list.empty() ? "-" : blocked_list);
-  page += "<p class='legend'><span style='background:#b7e4c7'>#n in the prefix, in order</span>"
-          "<span style='background:#f4a3a3'>had to go next, cannot</span><span style='background:#e6e6e6'>after "
-          "the prefix</span><span style='border-style:dashed'>failed (ignored) / dotted: unknown outcome</span></p>\n";
-  page += "<p>Time runs left to right by rank of the call and return times (hover an op for its real times); "
-          "an op precedes another only if its box ends strictly left of the other's start.</p>\n";
+  page += fmt::format(
+      "<h1>{}</h1>\n<p>Key <b>{}</b>: <b>{}</b> ({} ops, decided by the {} path). The longest "
+      "linearizable prefix found has {} ops; after it, no order places op(s) {}.</p>\n",
+      escape(title), escape(verdict.key), verdict_name(verdict.verdict), verdict.ops,
+      verdict.method, verdict.longest_prefix.size(), blocked_list.empty() ? "-" : blocked_list);
+  page +=
+      "<p class='legend'><span style='background:#b7e4c7'>#n in the prefix, in order</span>"
+      "<span style='background:#f4a3a3'>had to go next, cannot</span><span "
+      "style='background:#e6e6e6'>after "
+      "the prefix</span><span style='border-style:dashed'>failed (ignored) / dotted: unknown "
+      "outcome</span></p>\n";
+  page +=
+      "<p>Time runs left to right by rank of the call and return times (hover an op for its real "
+      "times); "
+      "an op precedes another only if its box ends strictly left of the other's start.</p>\n";
   const History window = failure_window(ops, verdict);
   if (window.size() < ops.size()) {
-    page += fmt::format("<p>Drawn: the {} ops around the failure (the key has {}).</p>\n", window.size(), ops.size());
+    page += fmt::format("<p>Drawn: the {} ops around the failure (the key has {}).</p>\n",
+                        window.size(), ops.size());
   }
   page += svg(window, verdict);
   page += "<h2>Longest linearizable prefix</h2>\n" + prefix_table(ops, verdict);

@@ -13,6 +13,7 @@ namespace edgesim {
 
 // `ops`: every op of the failing key (ops_of_key), including failed ones (drawn dashed, ignored by
 // the checker). `title` heads the page (e.g. the history file or the scenario and seed).
-std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict, const std::string& title);
+std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict,
+                                          const std::string& title);
 
 }  // namespace edgesim

@@ -14,7 +14,8 @@ Topology build_topology(const Scenario& scenario) {
   Topology topology;
   const TopologySpec& spec = scenario.topology;
   for (const RegionSpec& region : spec.regions) {
-    const uint32_t index = topology.add_region(region.name, region.mesh.value_or(spec.intra_region));
+    const uint32_t index =
+        topology.add_region(region.name, region.mesh.value_or(spec.intra_region));
     for (uint32_t i = 0; i < region.pops_count; ++i) topology.add_pop(index, pop_name(region, i));
   }
   auto endpoint = [&](const std::string& name) {

@@ -6,7 +6,7 @@
 namespace edgesim {
 namespace {
 
-const std::vector<std::string> kActionKeys = {"partition", "heal",       "crash",  "restart",
+const std::vector<std::string> kActionKeys = {"partition",  "heal",    "crash",  "restart",
                                               "clock_step", "degrade", "restore"};
 
 std::vector<std::string> checked_names(const YamlReader& reader, const YAML::Node& node,
@@ -29,7 +29,8 @@ void parse_partition(const YamlReader& reader, const YAML::Node& node, const std
                 "expected a list of groups, e.g. [[us-east], [eu-west, ap-south]]");
   }
   for (size_t i = 0; i < groups.size(); ++i) {
-    action.groups.push_back(checked_names(reader, groups[i], fmt::format("{}.groups[{}]", path, i), scenario));
+    action.groups.push_back(
+        checked_names(reader, groups[i], fmt::format("{}.groups[{}]", path, i), scenario));
   }
   if (node["one_way"]) action.one_way = reader.boolean(node["one_way"], path + ".one_way");
 }
@@ -39,11 +40,15 @@ void parse_action(const YamlReader& reader, const YAML::Node& node, const std::s
   std::string kind;
   for (const std::string& key : kActionKeys) {
     if (!node[key]) continue;
-    if (!kind.empty()) reader.fail(node[key], path, fmt::format("one action per entry: both `{}` and `{}`", kind, key));
+    if (!kind.empty())
+      reader.fail(node[key], path,
+                  fmt::format("one action per entry: both `{}` and `{}`", kind, key));
     kind = key;
   }
   if (kind.empty()) {
-    reader.fail(node, path, "missing the action: one of partition, heal, crash, restart, clock_step, degrade, restore");
+    reader.fail(
+        node, path,
+        "missing the action: one of partition, heal, crash, restart, clock_step, degrade, restore");
   }
   const YAML::Node body = node[kind];
   const std::string body_path = path + "." + kind;
@@ -53,8 +58,9 @@ void parse_action(const YamlReader& reader, const YAML::Node& node, const std::s
   } else if (kind == "heal") {
     action.kind = FaultKind::kHeal;
   } else if (kind == "crash" || kind == "restart" || kind == "restore") {
-    action.kind = kind == "crash" ? FaultKind::kCrash
-                  : kind == "restart" ? FaultKind::kRestart : FaultKind::kRestore;
+    action.kind = kind == "crash"     ? FaultKind::kCrash
+                  : kind == "restart" ? FaultKind::kRestart
+                                      : FaultKind::kRestore;
     action.nodes = checked_names(reader, body, body_path, scenario);
   } else if (kind == "clock_step") {
     action.kind = FaultKind::kClockStep;
@@ -70,7 +76,8 @@ void parse_action(const YamlReader& reader, const YAML::Node& node, const std::s
     action.nodes = checked_names(reader, body["nodes"], body_path + ".nodes", scenario);
     if (body["loss"]) action.loss_ratio = reader.ratio(body["loss"], body_path + ".loss");
     if (body["extra_latency"]) {
-      action.extra_latency = reader.duration(body["extra_latency"], body_path + ".extra_latency", Duration{0});
+      action.extra_latency =
+          reader.duration(body["extra_latency"], body_path + ".extra_latency", Duration{0});
     }
   }
 }
@@ -88,10 +95,13 @@ void parse_schedule(const YamlReader& reader, const YAML::Node& list, Scenario& 
     action.at = reader.duration(entry["at"], path + ".at", Duration{0}, fault_end);
     parse_action(reader, entry, path, scenario, action);
     if (entry["for"]) {
-      const bool undoable = action.kind == FaultKind::kPartition || action.kind == FaultKind::kCrash ||
-                            action.kind == FaultKind::kDegrade;
-      if (!undoable) reader.fail(entry["for"], path + ".for", "only partition, crash and degrade can last `for` a time");
-      action.lasts = reader.duration(entry["for"], path + ".for", Duration::nanos(1), fault_end - action.at);
+      const bool undoable = action.kind == FaultKind::kPartition ||
+                            action.kind == FaultKind::kCrash || action.kind == FaultKind::kDegrade;
+      if (!undoable)
+        reader.fail(entry["for"], path + ".for",
+                    "only partition, crash and degrade can last `for` a time");
+      action.lasts =
+          reader.duration(entry["for"], path + ".for", Duration::nanos(1), fault_end - action.at);
     }
     scenario.faults.push_back(std::move(action));
   }
@@ -103,15 +113,16 @@ void parse_random(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   random.enabled = true;
   if (!node["rate"]) reader.fail(node, "faults.random", "missing `rate` (e.g. 0.2/s)");
   random.mean_interval = reader.rate_interval(node["rate"], "faults.random.rate");
-  random.kinds = {FaultKind::kPartition, FaultKind::kCrash, FaultKind::kClockStep, FaultKind::kDegrade};
+  random.kinds = {FaultKind::kPartition, FaultKind::kCrash, FaultKind::kClockStep,
+                  FaultKind::kDegrade};
   if (const YAML::Node kinds = node["kinds"]) {
     random.kinds.clear();
     reader.expect_list(kinds, "faults.random.kinds");
     for (size_t i = 0; i < kinds.size(); ++i) {
       const std::string kind = reader.choice(kinds[i], fmt::format("faults.random.kinds[{}]", i),
                                              {"partition", "crash", "clock_step", "degrade"});
-      random.kinds.push_back(kind == "partition" ? FaultKind::kPartition
-                             : kind == "crash"   ? FaultKind::kCrash
+      random.kinds.push_back(kind == "partition"    ? FaultKind::kPartition
+                             : kind == "crash"      ? FaultKind::kCrash
                              : kind == "clock_step" ? FaultKind::kClockStep
                                                     : FaultKind::kDegrade);
     }
@@ -120,10 +131,12 @@ void parse_random(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   if (const YAML::Node duration = node["duration"]) {
     reader.expect_keys(duration, "faults.random.duration", "faults.random.duration");
     if (duration["min"]) {
-      random.duration_min = reader.duration(duration["min"], "faults.random.duration.min", Duration::millis(1));
+      random.duration_min =
+          reader.duration(duration["min"], "faults.random.duration.min", Duration::millis(1));
     }
     if (duration["max"]) {
-      random.duration_max = reader.duration(duration["max"], "faults.random.duration.max", random.duration_min);
+      random.duration_max =
+          reader.duration(duration["max"], "faults.random.duration.max", random.duration_min);
     }
     if (random.duration_max < random.duration_min) {
       reader.fail(duration, "faults.random.duration", "max must be >= min");
@@ -133,10 +146,11 @@ void parse_random(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     random.clock_step_max = reader.duration(node["clock_step_max"], "faults.random.clock_step_max",
                                             Duration{0}, Duration::seconds(3600));
   }
-  if (node["degrade_loss"]) random.degrade_loss_ratio = reader.ratio(node["degrade_loss"], "faults.random.degrade_loss");
+  if (node["degrade_loss"])
+    random.degrade_loss_ratio = reader.ratio(node["degrade_loss"], "faults.random.degrade_loss");
   if (node["degrade_extra_latency"]) {
-    random.degrade_extra_latency = reader.duration(node["degrade_extra_latency"],
-                                                   "faults.random.degrade_extra_latency", Duration{0});
+    random.degrade_extra_latency = reader.duration(
+        node["degrade_extra_latency"], "faults.random.degrade_extra_latency", Duration{0});
   }
 }
 

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include "sim/check/linearizability.h"
-#include "sim/report/timeline_html.h"
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
 #include "sim/check/session_guarantees.h"
 #include "sim/check/staleness.h"
+#include "sim/report/timeline_html.h"
 #include "sim/scenario/run_metrics.h"
 
 namespace edgesim {
@@ -22,7 +22,8 @@ void judge_convergence(const JudgeInputs& in, Checks& checks) {
   outcome.details["converged"] = v.converged;
   outcome.details["within_ns"] = v.within.ns;
   outcome.details["reference_ns"] = v.reference.ns;
-  outcome.details["time_to_converge_ns"] = v.time_to_converge ? Value(v.time_to_converge->ns) : Value(nullptr);
+  outcome.details["time_to_converge_ns"] =
+      v.time_to_converge ? Value(v.time_to_converge->ns) : Value(nullptr);
   outcome.details["live_replicas"] = v.live_replicas;
   outcome.details["distinct_values"] = v.distinct_values;
 }
@@ -48,7 +49,8 @@ void judge_lost_writes(const JudgeInputs& in, Checks& checks) {
   outcome.details["lost"] = lost.lost;
   outcome.details["checked"] = lost.checked;
   Value examples = Value::array();
-  for (const LostWrite& l : lost.examples) examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
+  for (const LostWrite& l : lost.examples)
+    examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
   outcome.details["examples"] = std::move(examples);
 }
 
@@ -59,12 +61,17 @@ void judge_sessions(const JudgeInputs& in, Checks& checks) {
   outcome.details = {{"sessions", sessions.sessions}, {"violations", sessions.violations}};
   Value examples = Value::array();
   for (const SessionViolation& v : sessions.examples) {
-    examples.push_back({{"guarantee", v.guarantee}, {"session", v.session}, {"key", v.key}, {"ops", v.ops}, {"nodes", v.nodes}});
+    examples.push_back({{"guarantee", v.guarantee},
+                        {"session", v.session},
+                        {"key", v.key},
+                        {"ops", v.ops},
+                        {"nodes", v.nodes}});
   }
   outcome.details["examples"] = std::move(examples);
 }
 
-void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec& spec, Checks& checks) {
+void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec& spec,
+                           Checks& checks) {
   LinearizabilityOptions options;
   uint64_t polls = 0;  // the search polls every 1024 steps; a step budget keeps runs deterministic
   options.should_stop = [&] { return ++polls * 1024 > spec.budget_steps; };
@@ -77,13 +84,17 @@ void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec
   }
   CheckOutcome& outcome = checks["linearizability"];
   outcome.ok = lin.verdict == Verdict::kOk;
-  outcome.details = {{"result", verdict_name(lin.verdict)}, {"keys", lin.keys}, {"illegal_keys", illegal},
-                     {"unknown_keys", unknown}, {"failing_keys", std::move(keys)},
+  outcome.details = {{"result", verdict_name(lin.verdict)},
+                     {"keys", lin.keys},
+                     {"illegal_keys", illegal},
+                     {"unknown_keys", unknown},
+                     {"failing_keys", std::move(keys)},
                      {"keys_by_unique_values", lin.keys_by_unique_values}};
   if (!lin.failures.empty()) {
     const KeyVerdict& smallest = lin.failures.front();
-    outcome.report_html = linearizability_timeline_html(ops_of_key(in.history, smallest.key, options.model), smallest,
-                                                        "linearizability of key " + smallest.key);
+    outcome.report_html =
+        linearizability_timeline_html(ops_of_key(in.history, smallest.key, options.model), smallest,
+                                      "linearizability of key " + smallest.key);
   }
 }
 
@@ -100,23 +111,30 @@ void judge_bounds(const JudgeInputs& in, const BoundsSpec& spec, Checks& checks)
     }
   };
   for (const HistoryOp& op : in.history) {
-    if (op.f == "read" && op.status == OpStatus::kOk) judge(op.out, fmt::format("read op {} of {}", op.id, op.key));
+    if (op.f == "read" && op.status == OpStatus::kOk)
+      judge(op.out, fmt::format("read op {} of {}", op.id, op.key));
   }
-  for (auto it = in.final_values.begin(); it != in.final_values.end(); ++it) judge(it.value(), "final " + it.key());
+  for (auto it = in.final_values.begin(); it != in.final_values.end(); ++it)
+    judge(it.value(), "final " + it.key());
   outcome.ok = violations == 0;
-  outcome.details = {{"violations", violations}, {"examples", std::move(examples)},
-                     {"min", spec.min ? Value(*spec.min) : Value(nullptr)}, {"max", spec.max ? Value(*spec.max) : Value(nullptr)}};
+  outcome.details = {{"violations", violations},
+                     {"examples", std::move(examples)},
+                     {"min", spec.min ? Value(*spec.min) : Value(nullptr)},
+                     {"max", spec.max ? Value(*spec.max) : Value(nullptr)}};
 }
 
 // Runs after convergence was judged (it reads its time-to-converge).
 void judge_claims(const JudgeInputs& in, const ClaimsSpec& spec, Checks& checks) {
   CheckOutcome& outcome = checks["claims"];
   bool all_met = true;
-  auto claim = [&](const char* name, const std::optional<Duration>& bound, std::optional<int64_t> measured) {
+  auto claim = [&](const char* name, const std::optional<Duration>& bound,
+                   std::optional<int64_t> measured) {
     if (!bound) return;
     const bool met = measured && *measured <= bound->ns;
     all_met = all_met && met;
-    outcome.details[name] = {{"claim_ns", bound->ns}, {"measured_ns", measured ? Value(*measured) : Value(nullptr)}, {"met", met}};
+    outcome.details[name] = {{"claim_ns", bound->ns},
+                             {"measured_ns", measured ? Value(*measured) : Value(nullptr)},
+                             {"met", met}};
   };
   claim("read_p99", spec.read_p99, in.read_latency.percentile(99));
   claim("write_p99", spec.write_p99, in.write_latency.percentile(99));

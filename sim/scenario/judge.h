@@ -17,8 +17,8 @@ struct JudgeInputs {
   const ChecksSpec& checks;
   const History& history;
   DataType type;
-  Value final_values;               // a live replica's observe() (an object), or {}
-  ConvergenceVerdict convergence;   // meaningful when checks.convergence is set
+  Value final_values;              // a live replica's observe() (an object), or {}
+  ConvergenceVerdict convergence;  // meaningful when checks.convergence is set
   const Histogram& read_latency;
   const Histogram& write_latency;
 };

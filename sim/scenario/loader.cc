@@ -21,7 +21,8 @@ void apply_override(YAML::Node root, const Override& o) {
   try {
     value = YAML::Load(o.value);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(fmt::format("--set {}={}: value is not valid YAML: {}", o.path, o.value, e.msg));
+    throw ScenarioError(
+        fmt::format("--set {}={}: value is not valid YAML: {}", o.path, o.value, e.msg));
   }
   std::vector<std::string> segments;
   std::stringstream stream(o.path);
@@ -51,7 +52,8 @@ void apply_override(YAML::Node root, const Override& o) {
   if (is_index(last) && current.IsSequence()) {
     const size_t index = std::stoul(last);
     if (index >= current.size()) {
-      throw ScenarioError(fmt::format("--set {}: index {} is past the end of a list", o.path, index));
+      throw ScenarioError(
+          fmt::format("--set {}: index {} is past the end of a list", o.path, index));
     }
     current[index] = value;
   } else {
@@ -81,7 +83,8 @@ void parse_seeds(const YamlReader& reader, const YAML::Node& node, Scenario& sce
   scenario.seed_last = b;
 }
 
-Scenario parse_root(const YamlReader& reader, const YAML::Node& root, const EngineRegistry& engines) {
+Scenario parse_root(const YamlReader& reader, const YAML::Node& root,
+                    const EngineRegistry& engines) {
   reader.expect_keys(root, "", "");
   Scenario scenario;
   scenario.path = reader.file();
@@ -132,8 +135,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
     return parse_root(reader, root, engines);
   } catch (const YAML::Exception& e) {
     // yaml-cpp conversions that slip past the typed reader (e.g. a map used as a key).
-    throw ScenarioError(fmt::format("{}:{}:{}: error: {}", source, e.mark.line + 1,
-                                    e.mark.column + 1, e.msg));
+    throw ScenarioError(
+        fmt::format("{}:{}:{}: error: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
 }
 

@@ -34,8 +34,8 @@ class Simulation final : public EventHandler {
     EDGESIM_ASSERT(info != nullptr, "engine {} is not registered", scenario.engine.name);
     engine_ = info->factory(scenario.engine.params);
     workload_ = std::make_unique<ClientWorkload>(loop_, cluster_, topology_, kDataService,
-                                             scenario.workload, root_.fork("workload"),
-                                             scenario.workload_stop());
+                                                 scenario.workload, root_.fork("workload"),
+                                                 scenario.workload_stop());
     cluster_.attach(network_, *workload_);
     std::vector<NodeId> peers;
     for (NodeId id = 0; id < topology_.pops_count(); ++id) peers.push_back(id);
@@ -46,13 +46,14 @@ class Simulation final : public EventHandler {
       node.add_replica(kDataService, engine_->make_replica(id), peers,
                        root_.fork("node/" + topology_.pop(id).name));
     }
-    nemesis_ = std::make_unique<Nemesis>(loop_, network_, cluster_, topology_,
-                                         resolve_faults(scenario, topology_), scenario.random_faults,
-                                         root_.fork("nemesis"), scenario.quiet_start());
+    nemesis_ = std::make_unique<Nemesis>(
+        loop_, network_, cluster_, topology_, resolve_faults(scenario, topology_),
+        scenario.random_faults, root_.fork("nemesis"), scenario.quiet_start());
     schedule_probes();
     // 20 samples of replication metadata across the run show whether compaction keeps it bounded.
     const Duration every{std::max<int64_t>(scenario.duration.ns / 20, 1)};
-    for (Instant at{every.ns}; at <= Instant{scenario.duration.ns}; at += every) loop_.schedule(at, metadata_kind_, 0, 0);
+    for (Instant at{every.ns}; at <= Instant{scenario.duration.ns}; at += every)
+      loop_.schedule(at, metadata_kind_, 0, 0);
   }
 
   RunResult run(uint64_t seed, const RunOptions& options) {
@@ -62,7 +63,8 @@ class Simulation final : public EventHandler {
     result.seed = seed;
     result.trace_hash = loop_.trace().value();
     judge(result);
-    result.metrics = collect_metrics(MetricsSources{loop_, network_, cluster_, *workload_, kDataService});
+    result.metrics =
+        collect_metrics(MetricsSources{loop_, network_, cluster_, *workload_, kDataService});
     result.metrics["storage"]["metadata_bytes_samples"] = std::move(metadata_samples_);
     result.faults = nemesis_->log();
     if (options.keep_history) result.history = workload_->take_history();
@@ -173,13 +175,15 @@ class Simulation final : public EventHandler {
     const ChecksSpec& checks = scenario_.checks;
     const Instant reference = last_disturbance();
     const Replica* replica = first_live_replica();
-    const JudgeInputs inputs{checks,
-                             workload_->history(),
-                             workload_->type(),
-                             replica ? replica->observe() : Value::object(),
-                             convergence_.verdict(reference, checks.convergence ? checks.convergence->within : Duration{0}),
-                             workload_->read_latency(),
-                             workload_->write_latency()};
+    const JudgeInputs inputs{
+        checks,
+        workload_->history(),
+        workload_->type(),
+        replica ? replica->observe() : Value::object(),
+        convergence_.verdict(reference,
+                             checks.convergence ? checks.convergence->within : Duration{0}),
+        workload_->read_latency(),
+        workload_->write_latency()};
     result.checks = judge_run(inputs);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }

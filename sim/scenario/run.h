@@ -27,7 +27,7 @@ struct RunResult {
   bool ok = true;                              // every check held
   std::map<std::string, CheckOutcome> checks;  // by check name
   Value metrics = Value::object();
-  std::vector<FaultLogEntry> faults;           // what the nemesis did, in time order
+  std::vector<FaultLogEntry> faults;  // what the nemesis did, in time order
   History history;
 };
 

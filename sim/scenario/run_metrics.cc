@@ -3,12 +3,9 @@
 namespace edgesim {
 
 Value histogram_json(const Histogram& histogram) {
-  return Value{{"count", histogram.count()},
-               {"p50", histogram.percentile(50)},
-               {"p90", histogram.percentile(90)},
-               {"p99", histogram.percentile(99)},
-               {"max", histogram.max()},
-               {"mean", static_cast<int64_t>(histogram.mean())}};
+  return Value{{"count", histogram.count()},      {"p50", histogram.percentile(50)},
+               {"p90", histogram.percentile(90)}, {"p99", histogram.percentile(99)},
+               {"max", histogram.max()},          {"mean", static_cast<int64_t>(histogram.mean())}};
 }
 
 Value collect_metrics(const MetricsSources& sources) {
@@ -22,7 +19,8 @@ Value collect_metrics(const MetricsSources& sources) {
     if (op.status == OpStatus::kFail) ++fail;
     if (op.status == OpStatus::kInfo) ++info;
   }
-  metrics["ops"] = {{"total", sources.workload.history().size()}, {"ok", ok}, {"fail", fail}, {"info", info}};
+  metrics["ops"] = {
+      {"total", sources.workload.history().size()}, {"ok", ok}, {"fail", fail}, {"info", info}};
   metrics["sessions"] = {{"moves", sources.workload.moves()}};
   metrics["latency_ns"] = {{"read", histogram_json(sources.workload.read_latency())},
                            {"write", histogram_json(sources.workload.write_latency())}};

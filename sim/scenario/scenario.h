@@ -18,8 +18,8 @@ namespace edgesim {
 
 struct RegionSpec {
   std::string name;
-  uint32_t pops_count = 1;           // >= 1; PoPs are named <region>-1 .. <region>-N
-  std::optional<LinkSpec> mesh;      // intra-region link; default: topology.intra_region
+  uint32_t pops_count = 1;       // >= 1; PoPs are named <region>-1 .. <region>-N
+  std::optional<LinkSpec> mesh;  // intra-region link; default: topology.intra_region
 };
 
 struct BackboneLinkSpec {
@@ -34,9 +34,9 @@ struct TopologySpec {
 };
 
 struct ClocksSpec {
-  Duration skew{0};              // each node's initial offset is uniform in [-skew, +skew]
-  int64_t drift_ppb = 0;         // each node's drift is uniform in [-drift, +drift]
-  Duration resync_interval{0};   // 0 = never
+  Duration skew{0};             // each node's initial offset is uniform in [-skew, +skew]
+  int64_t drift_ppb = 0;        // each node's drift is uniform in [-drift, +drift]
+  Duration resync_interval{0};  // 0 = never
   Duration resync_accuracy{0};
 };
 

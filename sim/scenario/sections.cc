@@ -7,7 +7,9 @@
 namespace edgesim {
 namespace {
 
-std::string item(const std::string& path, size_t index) { return fmt::format("{}[{}]", path, index); }
+std::string item(const std::string& path, size_t index) {
+  return fmt::format("{}[{}]", path, index);
+}
 
 std::set<std::string> known_names(const TopologySpec& topology) {
   std::set<std::string> names;
@@ -37,7 +39,8 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
   }
   const YAML::Node regions = node["regions"];
   if (!regions || !regions.IsSequence() || regions.size() == 0) {
-    reader.fail(regions ? regions : node, "topology.regions", "expected a non-empty list of regions");
+    reader.fail(regions ? regions : node, "topology.regions",
+                "expected a non-empty list of regions");
   }
   std::set<std::string> names;
   constexpr uint32_t kMaxPops = 2048;
@@ -50,7 +53,8 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
     if (!r["name"]) reader.fail(r, path, "missing `name`");
     region.name = reader.string(r["name"], path + ".name");
     if (!names.insert(region.name).second) {
-      reader.fail(r["name"], path + ".name", fmt::format("region `{}` is defined twice", region.name));
+      reader.fail(r["name"], path + ".name",
+                  fmt::format("region `{}` is defined twice", region.name));
     }
     if (r["pops"])
       region.pops_count = uint32_t(reader.integer(r["pops"], path + ".pops", 1, kMaxPops));
@@ -86,7 +90,8 @@ void parse_topology(const YamlReader& reader, const YAML::Node& node, Scenario& 
                     fmt::format("`{}` is neither a region nor a PoP of the topology", end));
       }
     }
-    if (link.a == link.b) reader.fail(between, path + ".between", "a link needs two different ends");
+    if (link.a == link.b)
+      reader.fail(between, path + ".between", "a link needs two different ends");
     link.spec = reader.link(l, path, LinkSpec{});
     topology.links.push_back(std::move(link));
   }
@@ -99,7 +104,8 @@ void parse_clocks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   reader.expect_keys(node, "clocks", "clocks");
   ClocksSpec& clocks = scenario.clocks;
   if (node["skew"]) {
-    clocks.skew = reader.duration(node["skew"], "clocks.skew", Duration{0}, Duration::seconds(3600));
+    clocks.skew =
+        reader.duration(node["skew"], "clocks.skew", Duration{0}, Duration::seconds(3600));
   }
   if (node["drift"]) clocks.drift_ppb = reader.drift_ppb(node["drift"], "clocks.drift");
   if (const YAML::Node resync = node["resync"]) {
@@ -108,8 +114,8 @@ void parse_clocks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
     clocks.resync_interval =
         reader.duration(resync["interval"], "clocks.resync.interval", Duration::millis(1));
     if (resync["accuracy"]) {
-      clocks.resync_accuracy =
-          reader.duration(resync["accuracy"], "clocks.resync.accuracy", Duration{0}, Duration::seconds(60));
+      clocks.resync_accuracy = reader.duration(resync["accuracy"], "clocks.resync.accuracy",
+                                               Duration{0}, Duration::seconds(60));
     }
   }
 }

@@ -70,7 +70,8 @@ Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::s
                   const ParamSpec& spec, const TopologySpec& topology) {
   switch (spec.type) {
     case ParamType::kNode:
-      if (!node.IsScalar()) reader.fail(node, path, "expected a PoP: its name or index in PoP order");
+      if (!node.IsScalar())
+        reader.fail(node, path, "expected a PoP: its name or index in PoP order");
       return parse_pop(reader, node, path, node.Scalar(), pop_names(topology));
     case ParamType::kNodes:
       return parse_pops(reader, node, path, pop_names(topology));
@@ -94,7 +95,8 @@ void parse_mix(const YamlReader& reader, const YAML::Node& node, WorkloadSpec& w
   const std::map<std::string, double> defaults = default_mix(workload.type);
   if (!node["mix"]) {
     workload.mix = defaults;
-    if (workload.type == DataType::kKv) workload.mix = {{"read", workload.read_ratio}, {"write", 1 - workload.read_ratio}};
+    if (workload.type == DataType::kKv)
+      workload.mix = {{"read", workload.read_ratio}, {"write", 1 - workload.read_ratio}};
     return;
   }
   const YAML::Node mix = node["mix"];
@@ -121,11 +123,13 @@ void parse_bursts(const YamlReader& reader, const YAML::Node& list, Scenario& sc
     const std::string path = fmt::format("workload.bursts[{}]", i);
     const YAML::Node b = list[i];
     reader.expect_keys(b, path, "workload.bursts[]");
-    if (!b["at"] || !b["for"] || !b["factor"]) reader.fail(b, path, "a burst needs `at`, `for` and `factor`");
+    if (!b["at"] || !b["for"] || !b["factor"])
+      reader.fail(b, path, "a burst needs `at`, `for` and `factor`");
     Burst burst;
     burst.at = reader.duration(b["at"], path + ".at", Duration{0}, scenario.duration);
     burst.lasts = reader.duration(b["for"], path + ".for", Duration::nanos(1), scenario.duration);
-    burst.factor = static_cast<uint32_t>(reader.integer(b["factor"], path + ".factor", 1, 1'000'000));
+    burst.factor =
+        static_cast<uint32_t>(reader.integer(b["factor"], path + ".factor", 1, 1'000'000));
     scenario.workload.bursts.push_back(burst);
   }
 }
@@ -142,7 +146,8 @@ std::vector<std::string> param_names(const EngineInfo& info) {
 bool check_enabled(const YamlReader& reader, const YAML::Node& node, const std::string& path) {
   if (node.IsNull() || node.IsMap()) return true;
   const std::string value = node.IsScalar() ? node.Scalar() : "";
-  if (value != "true" && value != "false") reader.fail(node, path, "expected a map of fields, true or false");
+  if (value != "true" && value != "false")
+    reader.fail(node, path, "expected a map of fields, true or false");
   return value == "true";
 }
 
@@ -183,31 +188,41 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   reader.expect_keys(node, "workload", "workload");
   WorkloadSpec& workload = scenario.workload;
   if (node["type"]) {
-    const std::string type = reader.choice(node["type"], "workload.type", {"kv", "counter", "set", "map", "text"});
-    for (DataType candidate : {DataType::kKv, DataType::kCounter, DataType::kSet, DataType::kMap, DataType::kText}) {
+    const std::string type =
+        reader.choice(node["type"], "workload.type", {"kv", "counter", "set", "map", "text"});
+    for (DataType candidate :
+         {DataType::kKv, DataType::kCounter, DataType::kSet, DataType::kMap, DataType::kText}) {
       if (type == data_type_name(candidate)) workload.type = candidate;
     }
   }
   if (node["clients"]) {
-    workload.clients_count = uint32_t(reader.integer(node["clients"], "workload.clients", 0, 100000));
+    workload.clients_count =
+        uint32_t(reader.integer(node["clients"], "workload.clients", 0, 100000));
   }
   if (node["rate"]) workload.think_time = reader.rate_interval(node["rate"], "workload.rate");
-  if (node["read_ratio"]) workload.read_ratio = reader.ratio(node["read_ratio"], "workload.read_ratio");
+  if (node["read_ratio"])
+    workload.read_ratio = reader.ratio(node["read_ratio"], "workload.read_ratio");
   if (const YAML::Node by = node["incr_by"]) {
     reader.expect_keys(by, "workload.incr_by", "workload.incr_by");
-    if (by["min"]) workload.incr_min = reader.integer(by["min"], "workload.incr_by.min", -1'000'000, 1'000'000);
-    if (by["max"]) workload.incr_max = reader.integer(by["max"], "workload.incr_by.max", workload.incr_min, 1'000'000);
-    if (workload.incr_max < workload.incr_min) reader.fail(by, "workload.incr_by", "max must be >= min");
+    if (by["min"])
+      workload.incr_min = reader.integer(by["min"], "workload.incr_by.min", -1'000'000, 1'000'000);
+    if (by["max"])
+      workload.incr_max =
+          reader.integer(by["max"], "workload.incr_by.max", workload.incr_min, 1'000'000);
+    if (workload.incr_max < workload.incr_min)
+      reader.fail(by, "workload.incr_by", "max must be >= min");
   }
   if (node["keys"]) {
     workload.keys_count = uint32_t(reader.integer(node["keys"], "workload.keys", 1, 10'000'000));
   }
   if (node["key_dist"]) {
-    const std::string dist = reader.choice(node["key_dist"], "workload.key_dist", {"uniform", "zipf"});
+    const std::string dist =
+        reader.choice(node["key_dist"], "workload.key_dist", {"uniform", "zipf"});
     workload.key_distribution = dist == "zipf" ? KeyDistribution::kZipf : KeyDistribution::kUniform;
   }
   if (node["zipf_exponent"]) {
-    workload.zipf_exponent = reader.number(node["zipf_exponent"], "workload.zipf_exponent", 0.01, 10);
+    workload.zipf_exponent =
+        reader.number(node["zipf_exponent"], "workload.zipf_exponent", 0.01, 10);
   }
   if (node["timeout"]) {
     workload.timeout = reader.duration(node["timeout"], "workload.timeout", Duration::micros(1));
@@ -217,19 +232,23 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
   }
   if (const YAML::Node mobility = node["mobility"]) {
     reader.expect_keys(mobility, "workload.mobility", "workload.mobility");
-    if (!mobility["every"]) reader.fail(mobility, "workload.mobility", "`every` (mean time between moves) is required");
-    workload.move_every = reader.duration(mobility["every"], "workload.mobility.every", Duration::millis(1));
+    if (!mobility["every"])
+      reader.fail(mobility, "workload.mobility", "`every` (mean time between moves) is required");
+    workload.move_every =
+        reader.duration(mobility["every"], "workload.mobility.every", Duration::millis(1));
     if (mobility["within"]) {
-      workload.move_within_region =
-          reader.choice(mobility["within"], "workload.mobility.within", {"region", "anywhere"}) == "region";
+      workload.move_within_region = reader.choice(mobility["within"], "workload.mobility.within",
+                                                  {"region", "anywhere"}) == "region";
     }
   }
   parse_mix(reader, node, workload);
   if (node["bursts"]) parse_bursts(reader, node["bursts"], scenario);
   const Duration zero{0};
-  if (node["start"]) workload.start = reader.duration(node["start"], "workload.start", zero, scenario.duration);
+  if (node["start"])
+    workload.start = reader.duration(node["start"], "workload.start", zero, scenario.duration);
   if (node["stop"]) {
-    workload.stop = reader.duration(node["stop"], "workload.stop", workload.start, scenario.duration);
+    workload.stop =
+        reader.duration(node["stop"], "workload.stop", workload.start, scenario.duration);
   }
 }
 

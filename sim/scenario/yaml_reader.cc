@@ -26,7 +26,8 @@ bool split_number(const std::string& text, double& number, std::string& unit) {
 Override parse_override(const std::string& text) {
   const size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw ScenarioError(fmt::format("--set {}: expected path=value (e.g. --set workload.clients=20)", text));
+    throw ScenarioError(
+        fmt::format("--set {}: expected path=value (e.g. --set workload.clients=20)", text));
   }
   return Override{text.substr(0, eq), text.substr(eq + 1)};
 }
@@ -78,8 +79,8 @@ void YamlReader::expect_keys(const YAML::Node& node, const std::string& path,
     for (const std::string& name : allowed) known = known || name == key;
     if (!known) {
       const std::string field = path.empty() ? key : path + "." + key;
-      fail(entry.first, field, fmt::format("unknown key `{}` (allowed: {})", key,
-                                           fmt::join(allowed, ", ")));
+      fail(entry.first, field,
+           fmt::format("unknown key `{}` (allowed: {})", key, fmt::join(allowed, ", ")));
     }
   }
 }
@@ -95,7 +96,8 @@ std::string YamlReader::choice(const YAML::Node& node, const std::string& path,
   for (const std::string& c : choices) {
     if (c == value) return value;
   }
-  fail(node, path, fmt::format("`{}` is not allowed (allowed: {})", value, fmt::join(choices, ", ")));
+  fail(node, path,
+       fmt::format("`{}` is not allowed (allowed: {})", value, fmt::join(choices, ", ")));
 }
 
 bool YamlReader::boolean(const YAML::Node& node, const std::string& path) const {
@@ -128,7 +130,8 @@ double YamlReader::number(const YAML::Node& node, const std::string& path, doubl
     fail(node, path, fmt::format("expected a number in [{}, {}]", min, max));
   }
   if (value < min || value > max) {
-    fail(node, path, fmt::format("{} is out of range (allowed: {} to {})", node.Scalar(), min, max));
+    fail(node, path,
+         fmt::format("{} is out of range (allowed: {} to {})", node.Scalar(), min, max));
   }
   return value;
 }
@@ -138,12 +141,14 @@ Duration YamlReader::duration(const YAML::Node& node, const std::string& path, D
   std::optional<Duration> value;
   if (node.IsScalar()) value = parse_duration(node.Scalar());
   if (!value) {
-    fail(node, path, "expected a duration with a unit: ns, us, ms, s, m or h (e.g. 80ms, 2s, 1.5us)");
+    fail(node, path,
+         "expected a duration with a unit: ns, us, ms, s, m or h (e.g. 80ms, 2s, 1.5us)");
   }
   if (*value < min || *value > max) {
     const std::string upper = max.ns == INT64_MAX ? "" : " to " + format_duration(max);
-    fail(node, path, fmt::format("{} is out of range (allowed: {}{})", node.Scalar(),
-                                 format_duration(min), upper.empty() ? " or more" : upper));
+    fail(node, path,
+         fmt::format("{} is out of range (allowed: {}{})", node.Scalar(), format_duration(min),
+                     upper.empty() ? " or more" : upper));
   }
   return *value;
 }
@@ -156,7 +161,8 @@ Duration YamlReader::rate_interval(const YAML::Node& node, const std::string& pa
     fail(node, path, "expected a rate with a unit, e.g. 100/s, 5/ms, 30/m");
   }
   const std::optional<Duration> per = parse_duration("1" + unit.substr(1));
-  if (!per) fail(node, path, fmt::format("unknown time unit in `{}` (use /s, /ms, /m, /h)", node.Scalar()));
+  if (!per)
+    fail(node, path, fmt::format("unknown time unit in `{}` (use /s, /ms, /m, /h)", node.Scalar()));
   if (!(count > 0)) fail(node, path, "a rate must be greater than 0");
   const double interval = double(per->ns) / count;
   if (interval < 1) fail(node, path, "rate is too high (more than one event per nanosecond)");
@@ -186,7 +192,8 @@ int64_t YamlReader::bandwidth_bps(const YAML::Node& node, const std::string& pat
   if (unit == "kbps") scale = 1e3;
   if (unit == "Mbps") scale = 1e6;
   if (unit == "Gbps") scale = 1e9;
-  if (scale == 0) fail(node, path, fmt::format("unknown unit `{}` (allowed: bps, kbps, Mbps, Gbps)", unit));
+  if (scale == 0)
+    fail(node, path, fmt::format("unknown unit `{}` (allowed: bps, kbps, Mbps, Gbps)", unit));
   if (!(value > 0) || value * scale > 1e15) fail(node, path, "bandwidth must be positive");
   return static_cast<int64_t>(std::llround(value * scale));
 }
@@ -199,7 +206,8 @@ LatencyModel YamlReader::latency(const YAML::Node& node, const std::string& path
     return model;
   }
   expect_keys(node, path, "latency");
-  if (!node["dist"]) fail(node, path, "missing `dist` (constant, uniform, normal, lognormal, pareto)");
+  if (!node["dist"])
+    fail(node, path, "missing `dist` (constant, uniform, normal, lognormal, pareto)");
   const std::string dist = choice(node["dist"], path + ".dist",
                                   {"constant", "uniform", "normal", "lognormal", "pareto"});
   auto need = [&](const char* key) {
@@ -235,7 +243,8 @@ LinkSpec YamlReader::link(const YAML::Node& node, const std::string& path,
   const std::string prefix = path + ".";
   if (node["latency"]) spec.latency = latency(node["latency"], prefix + "latency");
   if (node["jitter"]) spec.jitter = duration(node["jitter"], prefix + "jitter", Duration{0});
-  if (node["bandwidth"]) spec.bandwidth_bps = bandwidth_bps(node["bandwidth"], prefix + "bandwidth");
+  if (node["bandwidth"])
+    spec.bandwidth_bps = bandwidth_bps(node["bandwidth"], prefix + "bandwidth");
   if (node["loss"]) spec.loss_ratio = ratio(node["loss"], prefix + "loss");
   if (node["duplicate"]) spec.duplicate_ratio = ratio(node["duplicate"], prefix + "duplicate");
   if (node["reorder"]) spec.reorder_ratio = ratio(node["reorder"], prefix + "reorder");

@@ -49,7 +49,9 @@ class YamlReader {
   bool boolean(const YAML::Node& node, const std::string& path) const;
   int64_t integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const;
   double number(const YAML::Node& node, const std::string& path, double min, double max) const;
-  double ratio(const YAML::Node& node, const std::string& path) const { return number(node, path, 0, 1); }
+  double ratio(const YAML::Node& node, const std::string& path) const {
+    return number(node, path, 0, 1);
+  }
   Duration duration(const YAML::Node& node, const std::string& path, Duration min,
                     Duration max = Duration{INT64_MAX}) const;
   // "100/s", "2.5/ms", "30/m": returns the mean interval between events.

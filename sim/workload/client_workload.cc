@@ -9,7 +9,8 @@
 namespace edgesim {
 
 ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology,
-                       ServiceId service, const WorkloadSpec& spec, const Prng& prng, Instant stop)
+                               ServiceId service, const WorkloadSpec& spec, const Prng& prng,
+                               Instant stop)
     : loop_(loop),
       cluster_(cluster),
       topology_(topology),
@@ -27,13 +28,15 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
     const Region& region = regions[i % regions.size()];
     const NodeId pop = region.pops[(i / regions.size()) % region.pops.size()];
     const auto mix = spec.mix.empty() ? default_mix(spec.type) : spec.mix;
-    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)), OpGenerator(spec.type, mix, spec.incr_min, spec.incr_max), false});
+    clients_.push_back(Client{pop, i, prng.fork(fmt::format("client/{}", i)),
+                              OpGenerator(spec.type, mix, spec.incr_min, spec.incr_max), false});
   }
   // Room for the expected number of ops up front: growing these vectors moved every op again. Think
   // times are random, so a run issues a little more or less than the mean; an eighth more is
   // dozens of standard deviations for any but the tiniest runs.
   if (spec.think_time.ns > 0 && stop > Instant{spec.start.ns}) {
-    const double per_client = double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time.ns) + 1;
+    const double per_client =
+        double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time.ns) + 1;
     const double mean = per_client * spec.clients_count;
     const auto expected = static_cast<size_t>(std::min(mean * 1.125 + 64, 1e7));
     history_.reserve(expected);
@@ -41,10 +44,11 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
   }
   for (uint32_t i = 0; i < clients_.size(); ++i) {
     // Stagger the first ops so clients do not start in lockstep.
-    schedule_tick(i, spec.start +
-                         Duration{clients_[i].prng.uniform_int(0, spec.think_time.ns)});
+    schedule_tick(i, spec.start + Duration{clients_[i].prng.uniform_int(0, spec.think_time.ns)});
     if (spec.move_every) {
-      clients_[i].next_move = Instant{spec.start.ns} + Duration{int64_t(clients_[i].prng.exponential(double(spec.move_every->ns)))};
+      clients_[i].next_move =
+          Instant{spec.start.ns} +
+          Duration{int64_t(clients_[i].prng.exponential(double(spec.move_every->ns)))};
     }
   }
 }
@@ -77,11 +81,13 @@ void ClientWorkload::on_event(const Event& event) {
 
 void ClientWorkload::move_if_due(Client& client) {
   if (loop_.now() < client.next_move) return;
-  client.next_move = loop_.now() + Duration{int64_t(client.prng.exponential(double(spec_.move_every->ns)))};
+  client.next_move =
+      loop_.now() + Duration{int64_t(client.prng.exponential(double(spec_.move_every->ns)))};
   std::vector<NodeId> destinations;
   const uint32_t region = topology_.pop(client.pop).region;
   for (NodeId pop = 0; pop < topology_.pops().size(); ++pop) {
-    if (pop == client.pop || (spec_.move_within_region && topology_.pop(pop).region != region)) continue;
+    if (pop == client.pop || (spec_.move_within_region && topology_.pop(pop).region != region))
+      continue;
     destinations.push_back(pop);
   }
   if (destinations.empty()) return;  // a region with one PoP: nowhere to go
@@ -168,7 +174,8 @@ void ClientWorkload::expire_timeouts() {
     const OpId id = deadlines_.front();
     InFlight& flight = ops_[id];
     if (flight.open) {
-      if (Instant{history_[id].call} + spec_.timeout > loop_.now()) break;  // the oldest open op's time is not up
+      if (Instant{history_[id].call} + spec_.timeout > loop_.now())
+        break;  // the oldest open op's time is not up
       history_[id].status = OpStatus::kInfo;
       // A hung client is replaced by a fresh process, so each process has one op outstanding.
       clients_[flight.client].proc += clients_.size();

@@ -5,8 +5,9 @@
 // Each client is attached to one PoP (clients are dealt round-robin over regions, then over each
 // region's PoPs: a client's PoP is in its own region, the nearest one). A client has at most one
 // op outstanding; after an answer (or a timeout) it thinks for an exponential time with the
-// configured mean (divided by a burst's factor during a burst) and issues the next. Requests and answers cross the client's access link.
-// Every written value is unique (the op id), so checkers can attribute every read.
+// configured mean (divided by a burst's factor during a burst) and issues the next. Requests and
+// answers cross the client's access link. Every written value is unique (the op id), so checkers
+// can attribute every read.
 //
 // History times are the client's true send and receive times. An op whose PoP is down when it
 // arrives fails (it had no effect); an op without an answer within the timeout is "info", and the
@@ -29,7 +30,7 @@ namespace edgesim {
 class ClientWorkload final : public CompletionSink, public EventHandler {
  public:
   ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology& topology, ServiceId service,
-             const WorkloadSpec& spec, const Prng& prng, Instant stop);
+                 const WorkloadSpec& spec, const Prng& prng, Instant stop);
   ~ClientWorkload() override;  // frees the history's values the cheap way (release_values)
 
   const History& history() const { return history_; }
@@ -79,8 +80,8 @@ class ClientWorkload final : public CompletionSink, public EventHandler {
   KeyChooser keys_;
   EventKind tick_kind_, arrive_kind_, answer_kind_, timeout_kind_;
   std::vector<Client> clients_;
-  History history_;           // indexed by op id
-  std::vector<InFlight> ops_; // indexed by op id
+  History history_;            // indexed by op id
+  std::vector<InFlight> ops_;  // indexed by op id
   // Op timeouts. Every op's deadline is its call time plus the same timeout, so deadlines come in
   // issue order: a FIFO of op ids, with one pending event, for the oldest op still open, instead of
   // an event per op (most ops are answered long before their deadline).

@@ -10,27 +10,38 @@ namespace edgesim {
 
 const char* data_type_name(DataType type) {
   switch (type) {
-    case DataType::kKv: return "kv";
-    case DataType::kCounter: return "counter";
-    case DataType::kSet: return "set";
-    case DataType::kMap: return "map";
-    case DataType::kText: return "text";
+    case DataType::kKv:
+      return "kv";
+    case DataType::kCounter:
+      return "counter";
+    case DataType::kSet:
+      return "set";
+    case DataType::kMap:
+      return "map";
+    case DataType::kText:
+      return "text";
   }
   return "?";
 }
 
 std::map<std::string, double> default_mix(DataType type) {
   switch (type) {
-    case DataType::kKv: return {{"read", 0.5}, {"write", 0.5}};
-    case DataType::kCounter: return {{"incr", 0.8}, {"read", 0.2}};
-    case DataType::kSet: return {{"add", 0.5}, {"remove", 0.2}, {"read", 0.3}};
-    case DataType::kMap: return {{"write", 0.5}, {"delete", 0.1}, {"read", 0.4}};
-    case DataType::kText: return {{"insert", 0.5}, {"delete", 0.2}, {"read", 0.3}};
+    case DataType::kKv:
+      return {{"read", 0.5}, {"write", 0.5}};
+    case DataType::kCounter:
+      return {{"incr", 0.8}, {"read", 0.2}};
+    case DataType::kSet:
+      return {{"add", 0.5}, {"remove", 0.2}, {"read", 0.3}};
+    case DataType::kMap:
+      return {{"write", 0.5}, {"delete", 0.1}, {"read", 0.4}};
+    case DataType::kText:
+      return {{"insert", 0.5}, {"delete", 0.2}, {"read", 0.3}};
   }
   return {};
 }
 
-OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min, int64_t incr_max)
+OpGenerator::OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min,
+                         int64_t incr_max)
     : type_(type), incr_min_(incr_min), incr_max_(incr_max) {
   double total = 0;
   for (const auto& [f, weight] : mix) {
@@ -121,7 +132,8 @@ void OpGenerator::observe(std::string_view f, const std::string& key, const Valu
   // By reference: a read returns the whole document.
   if (f == "read" && out.is_string()) length = out.get_ref<const std::string&>().size();
   if (f == "insert") length += arg.at("text").get_ref<const std::string&>().size();
-  if (f == "delete" && out.is_string()) length -= std::min(length, out.get_ref<const std::string&>().size());
+  if (f == "delete" && out.is_string())
+    length -= std::min(length, out.get_ref<const std::string&>().size());
 }
 
 }  // namespace edgesim

@@ -25,7 +25,8 @@ struct GeneratedOp {
 
 class OpGenerator {
  public:
-  OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min = 1, int64_t incr_max = 1);
+  OpGenerator(DataType type, const std::map<std::string, double>& mix, int64_t incr_min = 1,
+              int64_t incr_max = 1);
 
   GeneratedOp next(uint64_t op_id, const KeyChooser& keys, Prng& prng);
   // The same, written into an op's fields (as the history holds them): f and key are assigned,

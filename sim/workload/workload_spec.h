@@ -29,19 +29,19 @@ struct Burst {
 
 struct WorkloadSpec {
   DataType type = DataType::kKv;
-  uint32_t clients_count = 9;             // spread round-robin over regions, then PoPs
-  Duration think_time{100'000'000};       // mean pause between a client's ops (1 / rate)
-  std::map<std::string, double> mix;      // op -> weight; empty = the type's default mix
-  double read_ratio = 0.5;                // kv only, when `mix` is empty
-  uint32_t keys_count = 10;               // >= 1; keys are k0 .. k<N-1>
+  uint32_t clients_count = 9;         // spread round-robin over regions, then PoPs
+  Duration think_time{100'000'000};   // mean pause between a client's ops (1 / rate)
+  std::map<std::string, double> mix;  // op -> weight; empty = the type's default mix
+  double read_ratio = 0.5;            // kv only, when `mix` is empty
+  uint32_t keys_count = 10;           // >= 1; keys are k0 .. k<N-1>
   KeyDistribution key_distribution = KeyDistribution::kZipf;
-  double zipf_exponent = 1.0;             // > 0
-  Duration timeout{1'000'000'000};        // an op without an answer by then is "info"
-  LatencyModel access_latency;            // client <-> PoP, one way; default constant 0
+  double zipf_exponent = 1.0;       // > 0
+  Duration timeout{1'000'000'000};  // an op without an answer by then is "info"
+  LatencyModel access_latency;      // client <-> PoP, one way; default constant 0
   Duration start{0};
-  std::optional<Duration> stop;           // default: when the quiet phase starts
+  std::optional<Duration> stop;  // default: when the quiet phase starts
   std::vector<Burst> bursts;
-  int64_t incr_min = 1;                   // counter increments are uniform in [incr_min, incr_max]
+  int64_t incr_min = 1;  // counter increments are uniform in [incr_min, incr_max]
   int64_t incr_max = 1;
   // Session mobility: each client moves to another PoP after exponentially distributed times of
   // this mean (none if unset), within its current region or anywhere. A move takes effect at the

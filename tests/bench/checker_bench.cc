@@ -10,13 +10,12 @@
 // are linearizable by construction), so the benchmark also checks the checker.
 //
 //   edgesim_bench_checker OUT.json [--quick]   (--quick: fewer and smaller histories, for ctest)
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 #include "sim/check/linearizability.h"
@@ -42,7 +41,9 @@ Timing time_check(const History& history, Checker checker, double budget_s = 600
   const auto deadline = start + std::chrono::duration<double>(budget_s);
   options.should_stop = [&] { return std::chrono::steady_clock::now() > deadline; };
   const LinearizabilityResult result = check_linearizability(history, options);
-  return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(), result.verdict};
+  return {
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+      result.verdict};
 }
 
 double peak_rss_mib() {
@@ -57,8 +58,8 @@ double percentile(std::vector<double> values, double p) {
 }
 
 // Checks `count` histories of `family`; corrupts every fourth. Fails loudly on a wrong verdict.
-Value run_family(const std::string& name, HistoryFamily family, int count, int min_processes, int max_processes,
-                 bool& wrong) {
+Value run_family(const std::string& name, HistoryFamily family, int count, int min_processes,
+                 int max_processes, bool& wrong) {
   Prng prng(20261122);
   std::vector<double> times, baseline;
   int ok = 0, illegal = 0, unknown = 0, total_ops = 0;
@@ -70,21 +71,30 @@ Value run_family(const std::string& name, HistoryFamily family, int count, int m
     const Timing timing = time_check(history, Checker::kShipped);
     times.push_back(timing.elapsed_ms);
     baseline.push_back(time_check(history, Checker::kPlainSearch, 60).elapsed_ms);
-    (timing.verdict == Verdict::kOk ? ok : timing.verdict == Verdict::kIllegal ? illegal : unknown) += 1;
+    (timing.verdict == Verdict::kOk        ? ok
+     : timing.verdict == Verdict::kIllegal ? illegal
+                                           : unknown) += 1;
     if (!family.corrupt_one_read && timing.verdict != Verdict::kOk) {
-      std::fprintf(stderr, "family %s history %d: a linearizable history judged %s\n", name.c_str(), i,
-                   verdict_name(timing.verdict));
+      std::fprintf(stderr, "family %s history %d: a linearizable history judged %s\n", name.c_str(),
+                   i, verdict_name(timing.verdict));
       wrong = true;
     }
   }
   const double median = percentile(times, 50), base_median = percentile(baseline, 50);
-  std::printf("%s: %d histories, median %.3f ms, p99 %.3f ms, max %.3f ms (ok %d, illegal %d, unknown %d); "
-              "plain search median %.3f ms\n",
-              name.c_str(), count, median, percentile(times, 99), percentile(times, 100), ok, illegal, unknown,
-              base_median);
-  return {{"histories", count},          {"mean_ops", total_ops / count},   {"median_ms", median},
-          {"p99_ms", percentile(times, 99)}, {"max_ms", percentile(times, 100)}, {"ok", ok},
-          {"illegal", illegal},           {"unknown", unknown},               {"baseline_median_ms", base_median},
+  std::printf(
+      "%s: %d histories, median %.3f ms, p99 %.3f ms, max %.3f ms (ok %d, illegal %d, unknown %d); "
+      "plain search median %.3f ms\n",
+      name.c_str(), count, median, percentile(times, 99), percentile(times, 100), ok, illegal,
+      unknown, base_median);
+  return {{"histories", count},
+          {"mean_ops", total_ops / count},
+          {"median_ms", median},
+          {"p99_ms", percentile(times, 99)},
+          {"max_ms", percentile(times, 100)},
+          {"ok", ok},
+          {"illegal", illegal},
+          {"unknown", unknown},
+          {"baseline_median_ms", base_median},
           {"baseline_max_ms", percentile(baseline, 100)},
           {"ratio_median_to_baseline", base_median > 0 ? median / base_median : 0.0}};
 }
@@ -103,16 +113,24 @@ Value run_big_history(int ops, bool& wrong) {
   const double rss_after = peak_rss_mib();
   const Timing search = time_check(history, Checker::kSearchWithoutUniqueValues, 120);
   if (fast.verdict != Verdict::kOk) {
-    std::fprintf(stderr, "family c: a linearizable history judged %s\n", verdict_name(fast.verdict));
+    std::fprintf(stderr, "family c: a linearizable history judged %s\n",
+                 verdict_name(fast.verdict));
     wrong = true;
   }
-  std::printf("c: %d ops, %.1f ms (%s), peak RSS %.0f MiB (%.0f MiB with the history alone); general search "
-              "%.1f ms (%s)\n",
-              ops, fast.elapsed_ms, verdict_name(fast.verdict), rss_after, rss_before, search.elapsed_ms,
-              verdict_name(search.verdict));
-  return {{"ops", ops}, {"keys", family.keys}, {"clients", family.processes}, {"elapsed_ms", fast.elapsed_ms},
-          {"result", verdict_name(fast.verdict)}, {"peak_rss_mib", rss_after},
-          {"peak_rss_mib_before_checking", rss_before}, {"baseline_elapsed_ms", search.elapsed_ms},
+  std::printf(
+      "c: %d ops, %.1f ms (%s), peak RSS %.0f MiB (%.0f MiB with the history alone); general "
+      "search "
+      "%.1f ms (%s)\n",
+      ops, fast.elapsed_ms, verdict_name(fast.verdict), rss_after, rss_before, search.elapsed_ms,
+      verdict_name(search.verdict));
+  return {{"ops", ops},
+          {"keys", family.keys},
+          {"clients", family.processes},
+          {"elapsed_ms", fast.elapsed_ms},
+          {"result", verdict_name(fast.verdict)},
+          {"peak_rss_mib", rss_after},
+          {"peak_rss_mib_before_checking", rss_before},
+          {"baseline_elapsed_ms", search.elapsed_ms},
           {"baseline_result", verdict_name(search.verdict)},
           {"ratio_to_baseline", search.elapsed_ms > 0 ? fast.elapsed_ms / search.elapsed_ms : 0.0}};
 }
@@ -140,11 +158,16 @@ int main(int argc, char** argv) {
   kv.value_domain = 10;
   kv.pending_at_end_max = 10;
   Value report = {
-      {"benchmark", "linearizability checker, generated histories (tests/bench/history_families.h), seed 20261122"},
+      {"benchmark",
+       "linearizability checker, generated histories (tests/bench/history_families.h), seed "
+       "20261122"},
       {"command", "scripts/bench"},
-      {"targets", {{"a", "median <= 1 ms, worst <= 20 ms over 100 histories"}, {"b", "<= 30 ms"},
-                   {"c", "<= 10 s and <= 2 GiB"}}},
-      {"reference", "Porcupine: up to ~200 ms on the hardest Jepsen etcd histories, ~300 ms on 50-client kv"}};
+      {"targets",
+       {{"a", "median <= 1 ms, worst <= 20 ms over 100 histories"},
+        {"b", "<= 30 ms"},
+        {"c", "<= 10 s and <= 2 GiB"}}},
+      {"reference",
+       "Porcupine: up to ~200 ms on the hardest Jepsen etcd histories, ~300 ms on 50-client kv"}};
   report["a_etcd_register"] = run_family("a", etcd, quick ? 8 : 100, 15, 20, wrong);
   report["b_kv_50_clients"] = run_family("b", kv, quick ? 4 : 20, 50, 50, wrong);
   report["c_kv_1m_unique"] = run_big_history(quick ? 20'000 : 1'000'000, wrong);

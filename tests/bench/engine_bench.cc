@@ -31,11 +31,14 @@ void BM_BareHeap(benchmark::State& state) {
     int64_t at;
     uint64_t seq;
     uint32_t to;
-    bool operator>(const Entry& other) const { return at > other.at || (at == other.at && seq > other.seq); }
+    bool operator>(const Entry& other) const {
+      return at > other.at || (at == other.at && seq > other.seq);
+    }
   };
   std::vector<Entry> storage;
   storage.reserve(in_flight + 1);
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue(std::greater<>{}, std::move(storage));
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue(std::greater<>{},
+                                                                       std::move(storage));
   Prng prng(1);
   uint64_t seq = 0;
   auto send = [&](int64_t now) {
@@ -65,7 +68,8 @@ class Gossip final : public MessageSink {
  public:
   Gossip(uint32_t nodes, size_t in_flight) : nodes_(nodes) {
     LinkSpec mesh;
-    mesh.latency = LatencyModel{LatencyKind::kUniform, Duration{kMinLatencyNs}, Duration{kMaxLatencyNs}, 0};
+    mesh.latency =
+        LatencyModel{LatencyKind::kUniform, Duration{kMinLatencyNs}, Duration{kMaxLatencyNs}, 0};
     mesh.loss_ratio = kLoss;
     const uint32_t region = topology_.add_region("bench", mesh);
     for (uint32_t i = 0; i < nodes; ++i) topology_.add_pop(region, "n" + std::to_string(i));
@@ -84,7 +88,9 @@ class Gossip final : public MessageSink {
   double bytes_per_pending() const {
     return double(loop_.queue_bytes() + network_->pool_bytes()) / double(loop_.pending());
   }
-  double queue_bytes_per_pending() const { return double(loop_.queue_bytes()) / double(loop_.pending()); }
+  double queue_bytes_per_pending() const {
+    return double(loop_.queue_bytes()) / double(loop_.pending());
+  }
   uint64_t trace() const { return loop_.trace().value(); }
 
  private:
@@ -117,7 +123,8 @@ void BM_Simulator(benchmark::State& state) {
 void register_benchmarks() {
   for (int64_t nodes : {100, 1000}) {
     for (int64_t in_flight : {1'000, 100'000, 1'000'000}) {
-      for (auto [name, function] : {std::pair{"BM_BareHeap", &BM_BareHeap}, std::pair{"BM_Simulator", &BM_Simulator}}) {
+      for (auto [name, function] :
+           {std::pair{"BM_BareHeap", &BM_BareHeap}, std::pair{"BM_Simulator", &BM_Simulator}}) {
         benchmark::RegisterBenchmark(name, function)
             ->Args({nodes, in_flight})
             ->ArgNames({"nodes", "in_flight"})

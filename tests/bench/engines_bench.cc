@@ -30,7 +30,9 @@ namespace {
 class NoopReplica final : public Replica {
  public:
   void on_start(NodeContext&) override {}
-  void on_op(NodeContext& context, const Op& op) override { context.complete(op.id, Result::success()); }
+  void on_op(NodeContext& context, const Op& op) override {
+    context.complete(op.id, Result::success());
+  }
   void on_message(NodeContext&, NodeId, std::string_view) override {}
   void on_timer(NodeContext&, TimerId) override {}
   void on_crash() override {}
@@ -69,15 +71,19 @@ void register_reference_engine(EngineRegistry& engines, std::string name, std::s
   EngineInfo info;
   info.name = std::move(name);
   info.help = std::move(help);
-  info.factory = [](const EngineParams&) -> std::unique_ptr<Engine> { return std::make_unique<ReferenceEngine<R>>(); };
+  info.factory = [](const EngineParams&) -> std::unique_ptr<Engine> {
+    return std::make_unique<ReferenceEngine<R>>();
+  };
   engines.add(std::move(info));
 }
 
 void register_reference_engines(EngineRegistry& engines) {
-  register_reference_engine<NoopReplica>(engines, "bench.noop",
-                                         "answers every op at once, never replicates (the harness-only baseline)");
-  register_reference_engine<BroadcastReplica>(engines, "bench.broadcast",
-                                              "bench.noop plus one small message per update to every peer, dropped");
+  register_reference_engine<NoopReplica>(
+      engines, "bench.noop",
+      "answers every op at once, never replicates (the harness-only baseline)");
+  register_reference_engine<BroadcastReplica>(
+      engines, "bench.broadcast",
+      "bench.noop plus one small message per update to every peer, dropped");
 }
 
 struct BenchCase {
@@ -101,7 +107,8 @@ void BM_Engine(benchmark::State& state, const BenchCase& bench) {
     const RunResult result = run_scenario(scenario, seed++, engines);
     const uint64_t run_ops = result.metrics.at("ops").at("total").get<uint64_t>();
     ops += run_ops;
-    metadata_per_op = double(result.metrics.at("storage").at("metadata_bytes").get<uint64_t>()) / double(run_ops);
+    metadata_per_op =
+        double(result.metrics.at("storage").at("metadata_bytes").get<uint64_t>()) / double(run_ops);
   }
   state.counters["client_ops_per_s"] = benchmark::Counter(double(ops), benchmark::Counter::kIsRate);
   state.counters["metadata_bytes_per_op"] = metadata_per_op;

@@ -9,7 +9,8 @@ namespace edgesim {
 namespace {
 
 const char* choose_f(const HistoryFamily& family, Prng& prng) {
-  const int total = family.read_weight + family.write_weight + family.cas_weight + family.append_weight;
+  const int total =
+      family.read_weight + family.write_weight + family.cas_weight + family.append_weight;
   int pick = int(prng.uniform(uint64_t(total)));
   if ((pick -= family.read_weight) < 0) return "read";
   if ((pick -= family.write_weight) < 0) return "write";
@@ -36,11 +37,13 @@ void execute(HistoryOp& op, Value& state) {
   }
 }
 
-void end_last_ops_unknown(const HistoryFamily& family, History& history, Prng& prng, std::vector<bool>& effective) {
+void end_last_ops_unknown(const HistoryFamily& family, History& history, Prng& prng,
+                          std::vector<bool>& effective) {
   const int pending = int(prng.uniform_int(0, family.pending_at_end_max));
   std::vector<size_t> by_call(history.size());
   for (size_t i = 0; i < by_call.size(); ++i) by_call[i] = i;
-  std::sort(by_call.begin(), by_call.end(), [&](size_t a, size_t b) { return history[a].call > history[b].call; });
+  std::sort(by_call.begin(), by_call.end(),
+            [&](size_t a, size_t b) { return history[a].call > history[b].call; });
   for (int i = 0; i < pending && size_t(i) < by_call.size(); ++i) {
     HistoryOp& op = history[by_call[size_t(i)]];
     op.status = OpStatus::kInfo;
@@ -71,7 +74,8 @@ History generate_history(const HistoryFamily& family, Prng& prng) {
   History history;
   history.reserve(size_t(family.ops));
   std::set<std::pair<int64_t, int>> free_at;  // (time the process is free, process)
-  for (int p = 0; p < family.processes; ++p) free_at.insert({int64_t(prng.uniform_int(0, family.think_max)), p});
+  for (int p = 0; p < family.processes; ++p)
+    free_at.insert({int64_t(prng.uniform_int(0, family.think_max)), p});
   std::vector<std::pair<int64_t, uint64_t>> points;  // (linearization point, op id)
   uint64_t next_unique = 1;
   for (int i = 0; i < family.ops; ++i) {
@@ -86,7 +90,9 @@ History generate_history(const HistoryFamily& family, Prng& prng) {
     op.f = choose_f(family, prng);
     op.key = family.keys == 1 ? "r" : "k" + std::to_string(prng.uniform(uint64_t(family.keys)));
     if (op.f == "write") op.arg = choose_value(family, prng, next_unique);
-    if (op.f == "cas") op.arg = Value::array({choose_value(family, prng, next_unique), choose_value(family, prng, next_unique)});
+    if (op.f == "cas")
+      op.arg = Value::array(
+          {choose_value(family, prng, next_unique), choose_value(family, prng, next_unique)});
     if (op.f == "append") op.arg = "p" + std::to_string(process) + "." + std::to_string(i) + ";";
     points.emplace_back(prng.uniform_int(op.call, *op.ret), op.id);
     free_at.insert({*op.ret + 1, process});

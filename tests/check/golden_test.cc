@@ -17,7 +17,8 @@ Verdict verdict_of(const std::filesystem::path& path) {
 }
 
 TEST(GoldenHistories, OkFilesPassAndTheirBadTwinsFail) {
-  const std::filesystem::path directory = std::filesystem::path(EDGESIM_SOURCE_DIR) / "tests/check/golden";
+  const std::filesystem::path directory =
+      std::filesystem::path(EDGESIM_SOURCE_DIR) / "tests/check/golden";
   size_t pairs = 0;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     const std::string name = entry.path().filename().string();

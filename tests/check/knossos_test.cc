@@ -10,7 +10,8 @@
 namespace edgesim {
 namespace {
 
-const std::string kDirectory = std::string(EDGESIM_SOURCE_DIR) + "/../shared/data/histories/knossos/";
+const std::string kDirectory =
+    std::string(EDGESIM_SOURCE_DIR) + "/../shared/data/histories/knossos/";
 
 TEST(Knossos, EveryHistoryGetsTheExpectedVerdict) {
   std::ifstream manifest(kDirectory + "MANIFEST.jsonl");

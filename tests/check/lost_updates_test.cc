@@ -5,7 +5,8 @@
 namespace edgesim {
 namespace {
 
-HistoryOp write(uint64_t id, int64_t call, std::optional<int64_t> ret, int value, OpStatus status = OpStatus::kOk) {
+HistoryOp write(uint64_t id, int64_t call, std::optional<int64_t> ret, int value,
+                OpStatus status = OpStatus::kOk) {
   HistoryOp op;
   op.id = id;
   op.proc = id;

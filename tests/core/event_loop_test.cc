@@ -24,7 +24,8 @@ TEST(EventLoop, DispatchesInTimeThenInsertionOrder) {
   loop.schedule(Instant{20}, kind, 0, 4);
   loop.schedule(Instant{10}, kind, 0, 5);
   loop.run_until(Instant{100});
-  const std::vector<std::pair<int64_t, uint64_t>> expected = {{10, 2}, {10, 5}, {20, 4}, {30, 1}, {30, 3}};
+  const std::vector<std::pair<int64_t, uint64_t>> expected = {
+      {10, 2}, {10, 5}, {20, 4}, {30, 1}, {30, 3}};
   EXPECT_EQ(recorder.seen, expected);
   EXPECT_EQ(loop.now(), Instant{100});
 }

@@ -31,7 +31,8 @@ struct AuthorityAndEdge {
           }
         },
         [&](const auto& sent) {
-          for (auto it = sent.rbegin(); it != sent.rend(); ++it) edge->on_message(edge_context, 0, it->payload);
+          for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+            edge->on_message(edge_context, 0, it->payload);
         });
   }
   std::unique_ptr<Engine> engine;

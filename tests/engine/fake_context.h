@@ -13,7 +13,8 @@ namespace edgesim::testing {
 
 class FakeContext final : public NodeContext {
  public:
-  FakeContext(NodeId self, std::vector<NodeId> peers) : self_(self), peers_(std::move(peers)), prng_(self) {}
+  FakeContext(NodeId self, std::vector<NodeId> peers)
+      : self_(self), peers_(std::move(peers)), prng_(self) {}
 
   NodeId self() const override { return self_; }
   const std::vector<NodeId>& peers() const override { return peers_; }

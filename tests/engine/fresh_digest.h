@@ -3,10 +3,10 @@
 // key of an observed map (as a replica that just started tracking would compute it); and the
 // check the engine tests make with it.
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "sim/engine/observed_digest.h"
 #include "sim/engine/replica.h"

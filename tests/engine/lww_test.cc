@@ -1,9 +1,8 @@
-#include "models/lww/lww_map.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "models/lww/lww_map.h"
 #include "tests/engine/fake_context.h"
 
 namespace edgesim {
@@ -37,8 +36,13 @@ struct Pair {
   // Delivers everything in flight, in both directions, until quiet.
   void flush() {
     testing::exchange_until_quiet(
-        ca, cb, [&](const auto& sent) { for (const auto& m : sent) b.on_message(cb, 0, m.payload); },
-        [&](const auto& sent) { for (const auto& m : sent) a.on_message(ca, 1, m.payload); });
+        ca, cb,
+        [&](const auto& sent) {
+          for (const auto& m : sent) b.on_message(cb, 0, m.payload);
+        },
+        [&](const auto& sent) {
+          for (const auto& m : sent) a.on_message(ca, 1, m.payload);
+        });
   }
   LwwOptions options;
   // Shared, as an engine shares one among its replicas.
@@ -81,7 +85,7 @@ TEST(Lww, WallClockSkewLosesALaterWrite) {
   p.ca.wall = Instant{1000};  // a's clock runs ahead
   p.write(p.a, p.ca, 1, 1);
   p.flush();
-  p.cb.wall = Instant{900};   // b writes later in real time, but its clock reads earlier
+  p.cb.wall = Instant{900};  // b writes later in real time, but its clock reads earlier
   p.write(p.b, p.cb, 2, 2);
   p.flush();
   EXPECT_EQ(p.read(p.a, p.ca, 3), 1);  // b's acknowledged write vanished

@@ -77,7 +77,9 @@ class ContextFreeOrSet {
   }
   // On the wire as a JSON document: these types are small and only tests use them.
   void pack(models::Packer& out) const { models::pack_value(out, to_json()); }
-  static ContextFreeOrSet unpack(const models::WireObject& in) { return from_json(models::unpack_value(in)); }
+  static ContextFreeOrSet unpack(const models::WireObject& in) {
+    return from_json(models::unpack_value(in));
+  }
   Value to_json() const {
     Value list = Value::array();
     for (const auto& [dot, v] : tags_) list.push_back(Value::array({dot.first, dot.second, v}));
@@ -85,7 +87,8 @@ class ContextFreeOrSet {
   }
   static ContextFreeOrSet from_json(const Value& json) {
     ContextFreeOrSet set;
-    for (const Value& t : json) set.tags_[Dot{t.at(0).get<uint32_t>(), t.at(1).get<uint64_t>()}] = t.at(2);
+    for (const Value& t : json)
+      set.tags_[Dot{t.at(0).get<uint32_t>(), t.at(1).get<uint64_t>()}] = t.at(2);
     return set;
   }
   Value observe() const {
@@ -123,8 +126,12 @@ class ArrivalTieLww {
     return true;
   }
   void pack(models::Packer& out) const { models::pack_value(out, to_json()); }
-  static ArrivalTieLww unpack(const models::WireObject& in) { return from_json(models::unpack_value(in)); }
-  Value to_json() const { return Value{{"s", set_}, {"m", millis_}, {"v", value_ ? *value_ : Value()}, {"t", !value_}}; }
+  static ArrivalTieLww unpack(const models::WireObject& in) {
+    return from_json(models::unpack_value(in));
+  }
+  Value to_json() const {
+    return Value{{"s", set_}, {"m", millis_}, {"v", value_ ? *value_ : Value()}, {"t", !value_}};
+  }
   static ArrivalTieLww from_json(const Value& json) {
     ArrivalTieLww r;
     r.set_ = json.at("s").get<bool>();

@@ -23,9 +23,12 @@ class MutantTest : public ::testing::TestWithParam<MutantCase> {
  protected:
   MutantTest() {
     register_builtin_engines(engines_);
-    engines_.add(models::crdt_engine_info<mutants::AddingCounter>("mutant.adding_counter", "merge adds"));
-    engines_.add(models::crdt_engine_info<mutants::ContextFreeOrSet>("mutant.context_free_or_set", "no causal context"));
-    engines_.add(models::crdt_engine_info<mutants::ArrivalTieLww>("mutant.arrival_tie_lww", "ties by arrival"));
+    engines_.add(
+        models::crdt_engine_info<mutants::AddingCounter>("mutant.adding_counter", "merge adds"));
+    engines_.add(models::crdt_engine_info<mutants::ContextFreeOrSet>("mutant.context_free_or_set",
+                                                                     "no causal context"));
+    engines_.add(models::crdt_engine_info<mutants::ArrivalTieLww>("mutant.arrival_tie_lww",
+                                                                  "ties by arrival"));
     // delta_sync whose authority skips the version check: edges' read-modify-writes from stale
     // caches overwrite each other.
     EngineInfo unversioned = models::delta_sync_engine_info();
@@ -53,19 +56,25 @@ TEST_P(MutantTest, IsCaughtByTheExpectedCheck) {
     EXPECT_FALSE(result.checks.at(c.expected_check).ok)
         << c.mutant_engine << " failed seed " << seed << " but not through " << c.expected_check;
     const RunResult real = run_scenario(load(c.scenario, c.real_engine), seed, engines_);
-    EXPECT_TRUE(real.ok) << c.real_engine << " fails seed " << seed << " of " << c.scenario << " too";
+    EXPECT_TRUE(real.ok) << c.real_engine << " fails seed " << seed << " of " << c.scenario
+                         << " too";
     return;
   }
   FAIL() << c.mutant_engine << " survived seeds 1..100 of " << c.scenario;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    PlantedBugs, MutantTest,
-    ::testing::Values(MutantCase{"mutant.adding_counter", "crdt.pn_counter", "leaderboard.yaml", "no_lost_writes"},
-                      MutantCase{"mutant.context_free_or_set", "crdt.or_set", "shopping-cart.yaml", "no_lost_writes"},
-                      MutantCase{"mutant.arrival_tie_lww", "crdt.lww_map", "user-profiles.yaml", "convergence"},
-                      MutantCase{"mutant.unversioned_delta_sync", "delta_sync", "inventory.yaml", "no_lost_writes"}),
-    [](const auto& info) { return std::string(info.param.mutant_engine).substr(7); });
+INSTANTIATE_TEST_SUITE_P(PlantedBugs, MutantTest,
+                         ::testing::Values(MutantCase{"mutant.adding_counter", "crdt.pn_counter",
+                                                      "leaderboard.yaml", "no_lost_writes"},
+                                           MutantCase{"mutant.context_free_or_set", "crdt.or_set",
+                                                      "shopping-cart.yaml", "no_lost_writes"},
+                                           MutantCase{"mutant.arrival_tie_lww", "crdt.lww_map",
+                                                      "user-profiles.yaml", "convergence"},
+                                           MutantCase{"mutant.unversioned_delta_sync", "delta_sync",
+                                                      "inventory.yaml", "no_lost_writes"}),
+                         [](const auto& info) {
+                           return std::string(info.param.mutant_engine).substr(7);
+                         });
 
 }  // namespace
 }  // namespace edgesim

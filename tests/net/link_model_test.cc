@@ -47,7 +47,7 @@ TEST(LatencyModel, ParetoHasItsHeavyTail) {
   const auto s = samples(LatencyModel{LatencyKind::kPareto, 10_ms, Duration{0}, 2.0}, 100000, 4);
   EXPECT_GE(s.front(), (10_ms).ns);
   EXPECT_NEAR(quantile(s, 0.5), 10e6 * std::sqrt(2.0), 0.3e6);  // scale * 2^(1/alpha)
-  EXPECT_NEAR(quantile(s, 0.99), 100e6, 8e6);                    // scale * 100^(1/alpha)
+  EXPECT_NEAR(quantile(s, 0.99), 100e6, 8e6);                   // scale * 100^(1/alpha)
 }
 
 TEST(LinkSpec, LossDuplicationAndBandwidth) {

@@ -34,7 +34,9 @@ struct Inbox final : MessageSink {
 
 // A network over `topology` whose deliveries land in an Inbox.
 struct Harness {
-  Harness(const Topology& topology, uint64_t seed) : network(loop, topology, Prng(seed), inbox) { inbox.loop = &loop; }
+  Harness(const Topology& topology, uint64_t seed) : network(loop, topology, Prng(seed), inbox) {
+    inbox.loop = &loop;
+  }
   EventLoop loop;
   Inbox inbox;
   Network network;
@@ -144,7 +146,8 @@ TEST(Network, DuplicatesArriveTwiceAndReorderingHappens) {
   EXPECT_EQ(network.stats().duplicated, inbox.deliveries.size() - n);
   int inversions = 0;
   for (size_t i = 1; i < inbox.deliveries.size(); ++i) {
-    if (std::stoi(inbox.deliveries[i].bytes) < std::stoi(inbox.deliveries[i - 1].bytes)) ++inversions;
+    if (std::stoi(inbox.deliveries[i].bytes) < std::stoi(inbox.deliveries[i - 1].bytes))
+      ++inversions;
   }
   EXPECT_GT(inversions, 0);
 }

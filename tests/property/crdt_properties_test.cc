@@ -49,9 +49,8 @@ rc::Gen<Op> gen_op<PnCounter>() {
 
 template <>
 rc::Gen<Op> gen_op<OrSet>() {
-  return rc::gen::map(rc::gen::pair(rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 6)), [](auto p) {
-    return op_of(p.first ? "add" : "remove", p.second);
-  });
+  return rc::gen::map(rc::gen::pair(rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 6)),
+                      [](auto p) { return op_of(p.first ? "add" : "remove", p.second); });
 }
 
 template <>
@@ -68,13 +67,16 @@ rc::Gen<Op> gen_op<LwwRegister>() {
 
 template <>
 rc::Gen<Op> gen_op<Rga>() {
-  return rc::gen::map(rc::gen::tuple(rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 12), rc::gen::inRange(1, 4),
-                                     rc::gen::inRange(0, 5)),
-                      [](auto t) {
-                        const auto [insert, pos, len, letter] = t;
-                        if (insert) return op_of("insert", Value{{"pos", pos}, {"text", std::string(size_t(len), char('a' + letter))}});
-                        return op_of("delete", Value{{"pos", pos}, {"len", len}});
-                      });
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 12), rc::gen::inRange(1, 4),
+                     rc::gen::inRange(0, 5)),
+      [](auto t) {
+        const auto [insert, pos, len, letter] = t;
+        if (insert)
+          return op_of("insert",
+                       Value{{"pos", pos}, {"text", std::string(size_t(len), char('a' + letter))}});
+        return op_of("delete", Value{{"pos", pos}, {"len", len}});
+      });
 }
 
 template <typename T>
@@ -143,10 +145,12 @@ void check_delivery_orders(const std::vector<Step>& steps) {
   // Any permutation, every delta twice.
   std::vector<size_t> order;
   for (size_t i = 0; i < run.deltas.size(); ++i) order.insert(order.end(), {i, i});
-  const auto keys = *rc::gen::container<std::vector<uint32_t>>(order.size(), rc::gen::arbitrary<uint32_t>());
+  const auto keys =
+      *rc::gen::container<std::vector<uint32_t>>(order.size(), rc::gen::arbitrary<uint32_t>());
   std::vector<size_t> positions(order.size());
   for (size_t i = 0; i < positions.size(); ++i) positions[i] = i;
-  std::stable_sort(positions.begin(), positions.end(), [&](size_t x, size_t y) { return keys[x] < keys[y]; });
+  std::stable_sort(positions.begin(), positions.end(),
+                   [&](size_t x, size_t y) { return keys[x] < keys[y]; });
   T any_order;
   for (size_t p : positions) any_order.merge(run.deltas[order[p]]);
   RC_ASSERT(any_order.observe() == in_order.observe());
@@ -188,7 +192,8 @@ void check_delta_groups(const std::vector<Step>& steps) {
 }
 
 // Delta sync relays what a merge reports as inflation instead of the incoming value. At any
-// replica that holds what the relaying one held before the merge, the two must have the same effect.
+// replica that holds what the relaying one held before the merge, the two must have the same
+// effect.
 template <typename T>
 void check_relayed_inflation(const std::vector<Step>& steps) {
   const Execution<T> run = execute<T>(steps);
@@ -316,7 +321,9 @@ void check_observed_digest(const std::vector<Step>& steps) {
 TEST(KeyedCrdt, CompactingAnEmptyValueAwayDoesNotChangeWhatIsObserved) {
   KeyedCrdt<Rga> doc;
   KeyedCrdt<Rga> delta;
-  ASSERT_TRUE(doc.apply(Op{1, "delete", "d", Value{{"pos", 0}, {"len", 2}}}, CrdtStamp{0, 1, {}}, delta).ok);
+  ASSERT_TRUE(
+      doc.apply(Op{1, "delete", "d", Value{{"pos", 0}, {"len", 2}}}, CrdtStamp{0, 1, {}}, delta)
+          .ok);
   ASSERT_EQ(doc.entries().size(), 1u);  // an empty document
   const std::string before = doc.observe().dump();
   doc.compact(VersionVector{});
@@ -447,7 +454,8 @@ RC_GTEST_PROP(SequentialModels, RgaIsAString, ()) {
   for (const Op& op : ops) {
     const size_t pos = std::min<size_t>(op.arg["pos"].get<size_t>(), model.size());
     if (op.f == "insert") model.insert(pos, op.arg["text"].get<std::string>());
-    if (op.f == "delete") model.erase(pos, std::min<size_t>(op.arg["len"].get<size_t>(), model.size() - pos));
+    if (op.f == "delete")
+      model.erase(pos, std::min<size_t>(op.arg["len"].get<size_t>(), model.size() - pos));
   }
   RC_ASSERT(run_single<Rga>(ops) == Value(model));
 }

@@ -24,17 +24,22 @@ struct Planned {
 };
 
 rc::Gen<Planned> gen_planned() {
-  return rc::gen::map(rc::gen::tuple(rc::gen::inRange(0, 4), rc::gen::inRange(0, 2), rc::gen::inRange(0, 4)),
-                      [](auto t) {
-                        const auto [kind, key, value] = t;
-                        const std::string k = "k" + std::to_string(key);
-                        switch (kind) {
-                          case 0: return Planned{"read", k, nullptr};
-                          case 1: return Planned{"write", k, value};
-                          case 2: return Planned{"cas", k, Value::array({value, value + 1})};
-                          default: return Planned{"append", k, std::string(1, char('a' + value))};
-                        }
-                      });
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::inRange(0, 4), rc::gen::inRange(0, 2), rc::gen::inRange(0, 4)),
+      [](auto t) {
+        const auto [kind, key, value] = t;
+        const std::string k = "k" + std::to_string(key);
+        switch (kind) {
+          case 0:
+            return Planned{"read", k, nullptr};
+          case 1:
+            return Planned{"write", k, value};
+          case 2:
+            return Planned{"cas", k, Value::array({value, value + 1})};
+          default:
+            return Planned{"append", k, std::string(1, char('a' + value))};
+        }
+      });
 }
 
 // Executes `op` on the model state at its linearization point and fills in its output.
@@ -100,7 +105,8 @@ History model_execution() {
 
 RC_GTEST_PROP(LinearizabilityProperties, ExecutionsOfTheModelAreLinearizable, ()) {
   const History history = model_execution();
-  RC_CLASSIFY(std::any_of(history.begin(), history.end(), [](const HistoryOp& op) { return op.out.is_string(); }),
+  RC_CLASSIFY(std::any_of(history.begin(), history.end(),
+                          [](const HistoryOp& op) { return op.out.is_string(); }),
               "a read returns a string");
   RC_ASSERT(check_linearizability(history, LinearizabilityOptions{}).verdict == Verdict::kOk);
 }
@@ -113,7 +119,8 @@ RC_GTEST_PROP(LinearizabilityProperties, PrunedSearchAgreesWithThePlainSearch, (
   }
   if (!reads.empty() && *rc::gen::arbitrary<bool>()) {  // corrupt one read: often illegal
     HistoryOp& victim = history[reads[*rc::gen::inRange<size_t>(0, reads.size())]];
-    victim.out = *rc::gen::element(Value(nullptr), Value(0), Value(1), Value(2), Value("a"), Value("ab"), Value("ba"));
+    victim.out = *rc::gen::element(Value(nullptr), Value(0), Value(1), Value(2), Value("a"),
+                                   Value("ab"), Value("ba"));
   }
   LinearizabilityOptions pruned, plain;
   pruned.unique_values_fast_path = plain.unique_values_fast_path = false;
@@ -173,7 +180,8 @@ History unique_writes_history() {
       op.key = "r";
       op.f = *rc::gen::inRange(0, 2) == 0 ? "write" : "read";
       if (op.f == "write") op.arg = next_value++;
-      points.emplace_back(4 * *rc::gen::inRange(op.call, *op.ret + 1) * 1000 + int64_t(op.id), op.id);
+      points.emplace_back(4 * *rc::gen::inRange(op.call, *op.ret + 1) * 1000 + int64_t(op.id),
+                          op.id);
       now = *op.ret;  // the next op may touch this one's return
       history.push_back(op);
     }

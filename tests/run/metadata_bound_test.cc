@@ -25,12 +25,14 @@ constexpr const char* kKv = "{type: kv, clients: 6, rate: 4/s, keys: 10, timeout
 // Text grows with every insert, so its data is bounded only when deletes keep up; what must stay
 // bounded is the tombstones (without compaction this run grows linearly to 17x its first sample).
 constexpr const char* kText =
-    "{type: text, clients: 3, rate: 2/s, keys: 3, timeout: 2s, mix: {insert: 0.15, delete: 0.65, read: 0.2}}";
+    "{type: text, clients: 3, rate: 2/s, keys: 3, timeout: 2s, mix: {insert: 0.15, delete: 0.65, "
+    "read: 0.2}}";
 
 // A set's adds are unique values, so only removes that outpace them keep it bounded; what must stay
 // bounded then is the dots and causal contexts (removed elements leave no tombstones).
 constexpr const char* kSet =
-    "{type: set, clients: 6, rate: 4/s, keys: 10, timeout: 2s, mix: {add: 0.3, remove: 0.5, read: 0.2}}";
+    "{type: set, clients: 6, rate: 4/s, keys: 10, timeout: 2s, mix: {add: 0.3, remove: 0.5, read: "
+    "0.2}}";
 
 std::string scenario_text(const Case& c) {
   return std::string(R"(name: metadata-bound
@@ -42,8 +44,10 @@ topology:
   links:
     - {between: [a, b], latency: 40ms, loss: 0.01}
     - {between: [b, c], latency: 60ms, loss: 0.01}
-engine: {name: )") + c.engine + R"(}
-workload: )" + c.workload + "\n";
+engine: {name: )") +
+         c.engine + R"(}
+workload: )" +
+         c.workload + "\n";
 }
 
 class MetadataBound : public ::testing::TestWithParam<Case> {};
@@ -51,7 +55,8 @@ class MetadataBound : public ::testing::TestWithParam<Case> {};
 TEST_P(MetadataBound, StaysBoundedOverTenMinutes) {
   EngineRegistry engines;
   register_builtin_engines(engines);
-  const Scenario scenario = load_scenario_text(scenario_text(GetParam()), "metadata-bound", engines);
+  const Scenario scenario =
+      load_scenario_text(scenario_text(GetParam()), "metadata-bound", engines);
   const RunResult result = run_scenario(scenario, 1, engines);
   const Value& samples = result.metrics.at("storage").at("metadata_bytes_samples");
   ASSERT_EQ(samples.size(), 20u);  // every 30 s; the last one after the quiet phase
@@ -60,7 +65,7 @@ TEST_P(MetadataBound, StaysBoundedOverTenMinutes) {
     for (size_t i = from; i < to; ++i) most = std::max(most, samples[i][1].get<uint64_t>());
     return most;
   };
-  const uint64_t early = peak(1, 7);  // 60 s .. 210 s, after warm-up
+  const uint64_t early = peak(1, 7);   // 60 s .. 210 s, after warm-up
   const uint64_t late = peak(13, 19);  // 420 s .. 570 s
   const uint64_t settled = samples[19][1].get<uint64_t>();
   EXPECT_GT(early, 0u) << "no metadata at all: the metric is not wired";
@@ -68,20 +73,20 @@ TEST_P(MetadataBound, StaysBoundedOverTenMinutes) {
   EXPECT_LE(settled, early + 4096) << samples.dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MetadataBound,
-                         ::testing::Values(Case{"lww", kKv},
-                                           Case{"crdt.pn_counter", "{type: counter, clients: 6, rate: 4/s, keys: 10}"},
-                                           Case{"crdt.mv_register", kKv},
-                                           Case{"crdt.or_set", kSet},
-                                           Case{"crdt.lww_map", "{type: map, clients: 6, rate: 4/s, keys: 10}"},
-                                           Case{"crdt.rga", kText},
-                                           Case{"hybrid", "{type: counter, clients: 6, rate: 4/s, keys: 10}"},
-                                           Case{"delta_sync", kKv}),
-                         [](const auto& info) {
-                           std::string name = info.param.engine;
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Engines, MetadataBound,
+    ::testing::Values(Case{"lww", kKv},
+                      Case{"crdt.pn_counter", "{type: counter, clients: 6, rate: 4/s, keys: 10}"},
+                      Case{"crdt.mv_register", kKv}, Case{"crdt.or_set", kSet},
+                      Case{"crdt.lww_map", "{type: map, clients: 6, rate: 4/s, keys: 10}"},
+                      Case{"crdt.rga", kText},
+                      Case{"hybrid", "{type: counter, clients: 6, rate: 4/s, keys: 10}"},
+                      Case{"delta_sync", kKv}),
+    [](const auto& info) {
+      std::string name = info.param.engine;
+      std::replace(name.begin(), name.end(), '.', '_');
+      return name;
+    });
 
 }  // namespace
 }  // namespace edgesim

@@ -14,7 +14,8 @@ class RunTest : public ::testing::Test {
  protected:
   RunTest() { register_builtin_engines(engines_); }
   Scenario quickstart(const std::vector<Override>& overrides = {}) {
-    return load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", engines_, overrides);
+    return load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml",
+                              engines_, overrides);
   }
   // Runs seeds 1..`seeds` of `s` (which enables both checks); each must converge and lose nothing.
   void expect_converged_without_lost_writes(const Scenario& s, uint64_t seeds) {
@@ -44,7 +45,8 @@ TEST_F(RunTest, SameSeedSameTraceAndResults) {
 TEST_F(RunTest, DifferentSeedsDiverge) {
   const Scenario s = quickstart();
   std::set<uint64_t> hashes;
-  for (uint64_t seed = 1; seed <= 10; ++seed) hashes.insert(run_scenario(s, seed, engines_).trace_hash);
+  for (uint64_t seed = 1; seed <= 10; ++seed)
+    hashes.insert(run_scenario(s, seed, engines_).trace_hash);
   EXPECT_EQ(hashes.size(), 10u);
 }
 
@@ -65,7 +67,10 @@ TEST_F(RunTest, WallClockStampsLoseMoreUpdatesThanHlc) {
     const Scenario s = quickstart({{"engine.params.timestamps", stamps}, {"clocks.skew", "300ms"}});
     uint64_t total = 0;
     for (uint64_t seed = 1; seed <= 5; ++seed) {
-      total += run_scenario(s, seed, engines_).checks.at("lost_updates").details.at("count").get<uint64_t>();
+      total += run_scenario(s, seed, engines_)
+                   .checks.at("lost_updates")
+                   .details.at("count")
+                   .get<uint64_t>();
     }
     return total;
   };
@@ -151,8 +156,9 @@ checks: {convergence: {within: 1s}, no_lost_writes: true}
 }
 
 TEST_F(RunTest, CrashedNodesRecoverTheirDurableState) {
-  const Scenario s = quickstart({{"engine.params.timestamps", "hlc"},
-                                 {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
+  const Scenario s = quickstart(
+      {{"engine.params.timestamps", "hlc"},
+       {"faults.schedule", "[{at: 3s, crash: us-east, for: 2s}, {at: 8s, crash: eu-west-1}]"}});
   const RunResult r = run_scenario(s, 3, engines_);
   EXPECT_TRUE(r.checks.at("convergence").ok);
   EXPECT_GT(r.metrics.at("ops").at("fail").get<uint64_t>(), 0u);  // ops sent to crashed PoPs
@@ -169,10 +175,12 @@ namespace {
 
 TEST_F(RunTest, AuthorityReadsAreLinearizableAndLocalOnesAreNot) {
   for (uint64_t seed = 1; seed <= 3; ++seed) {
-    const Scenario authority = quickstart({{"engine", "{name: delta_sync, params: {reads: authority}}"},
-                                           {"checks.linearizability", "null"}});
+    const Scenario authority =
+        quickstart({{"engine", "{name: delta_sync, params: {reads: authority}}"},
+                    {"checks.linearizability", "null"}});
     const RunResult strong = run_scenario(authority, seed, engines_);
-    EXPECT_TRUE(strong.checks.at("linearizability").ok) << strong.checks.at("linearizability").details.dump();
+    EXPECT_TRUE(strong.checks.at("linearizability").ok)
+        << strong.checks.at("linearizability").details.dump();
     const Scenario eventual = quickstart({{"checks.linearizability", "null"}});
     const RunResult weak = run_scenario(eventual, seed, engines_);
     EXPECT_FALSE(weak.checks.at("linearizability").ok);

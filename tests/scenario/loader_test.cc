@@ -43,7 +43,8 @@ TEST_F(LoaderTest, MinimalScenarioGetsDefaults) {
 }
 
 TEST_F(LoaderTest, OverridesApplyBeforeValidation) {
-  const Scenario s = load(kMinimal, {{"engine.params.timestamps", "wall"}, {"workload.clients", "20"},
+  const Scenario s = load(kMinimal, {{"engine.params.timestamps", "wall"},
+                                     {"workload.clients", "20"},
                                      {"topology.regions.0.pops", "5"}});
   EXPECT_EQ(s.engine.params.string("timestamps"), "wall");
   EXPECT_EQ(s.workload.clients_count, 20u);
@@ -72,7 +73,8 @@ TEST_F(LoaderTest, ChecksAreTurnedOnByAMapNullOrTrueAndOffByFalse) {
   EXPECT_TRUE(s.checks.lost_updates);
   EXPECT_TRUE(s.checks.staleness);
   EXPECT_FALSE(s.checks.linearizability);
-  const Scenario off = load(with_checks, {{"checks.convergence", "false"}, {"checks.staleness", "false"}});
+  const Scenario off =
+      load(with_checks, {{"checks.convergence", "false"}, {"checks.staleness", "false"}});
   EXPECT_FALSE(off.checks.convergence);
   EXPECT_FALSE(off.checks.staleness);
   EXPECT_TRUE(off.checks.lost_updates);
@@ -94,8 +96,9 @@ engine: {name: lww, params: {timestamps: atomic}}
 )");
   EXPECT_NE(error.find("test.yaml:3:42"), std::string::npos) << error;
   EXPECT_NE(error.find("wall, hlc, lamport"), std::string::npos) << error;
-  EXPECT_NE(error_of("name: x\ntopology: {regions: [{name: a}]}\nengine: {name: paxos}\n").find("lww"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("name: x\ntopology: {regions: [{name: a}]}\nengine: {name: paxos}\n").find("lww"),
+      std::string::npos);
 }
 
 const char* kTwoRegions = R"(name: x
@@ -171,7 +174,8 @@ engine: {name: lww}
 }
 
 TEST_F(LoaderTest, FaultTargetsMustExist) {
-  const std::string error = error_of(std::string(kMinimal) + "faults:\n  schedule:\n    - {at: 1s, crash: b-1}\n");
+  const std::string error =
+      error_of(std::string(kMinimal) + "faults:\n  schedule:\n    - {at: 1s, crash: b-1}\n");
   EXPECT_NE(error.find("`b-1` is neither a region nor a PoP"), std::string::npos) << error;
   EXPECT_NE(error.find("test.yaml:8:"), std::string::npos) << error;
 }
