@@ -43,7 +43,9 @@ bool continues_run(const StoredRgaElement& last, const StoredRgaElement& next) {
 }
 
 bool continues_run(const Rga::Element& last, const Rga::Element& next) {
-  return continues_run(StoredRgaElement(last), StoredRgaElement(next));
+  return next.id.replica == last.id.replica && next.id.counter == last.id.counter + 1 &&
+         next.origin == last.id && next.insert_dot == last.insert_dot &&
+         next.delete_dot == last.delete_dot;
 }
 
 void pack_run(Packer& out, const StoredRgaElement& first, std::string_view chars) {
@@ -166,6 +168,27 @@ void Rga::IdIndex::insert(const Id& id, uint32_t slot) {
   entries.insert(at, Entry{id.counter, slot});
 }
 
+uint64_t Rga::IdIndex::first_known_from(const Id& id) const {
+  const auto replica = by_replica_.find(id.replica);
+  if (replica == by_replica_.end()) return UINT64_MAX;
+  const std::vector<Entry>& entries = replica->second;
+  if (entries.empty() || entries.back().counter < id.counter) return UINT64_MAX;
+  return lower_bound_by_counter(entries, id.counter)->counter;
+}
+
+void Rga::IdIndex::insert_run(const Id& first, std::span<const uint32_t> slots) {
+  std::vector<Entry>& entries = by_replica_[first.replica];
+  size_ += slots.size();
+  auto at = entries.end();
+  if (!entries.empty() && entries.back().counter >= first.counter) {
+    at = lower_bound_by_counter(entries, first.counter);
+    EDGESIM_ASSERT(at->counter >= first.counter + slots.size(), "an RGA id is indexed twice");
+  }
+  const auto placed = entries.insert(at, slots.size(), Entry{});
+  for (size_t i = 0; i < slots.size(); ++i)
+    placed[static_cast<std::ptrdiff_t>(i)] = Entry{first.counter + i, slots[i]};
+}
+
 void Rga::IdIndex::assign(const std::vector<std::pair<Id, uint32_t>>& entries) {
   clear();
   for (const auto& [id, slot] : entries) by_replica_[id.replica].push_back(Entry{id.counter, slot});
@@ -280,24 +303,27 @@ size_t Rga::integrate_run_after(const std::vector<Element>& incoming, size_t fir
   // The element just placed is incoming[first - 1], at `placed`. Integrating its run's next
   // characters one by one would put each right after the one before: the element following the
   // placed one has a smaller id than it (integrate() skipped every greater one), and the run's
-  // ids only grow, so none would be skipped. So they go in together, with one insert.
+  // ids only grow, so none would be skipped. So they go in together, with one insert, and the id
+  // index takes them as one range (a run's ids are consecutive).
+  if (first >= incoming.size()) return 0;
+  const uint64_t known_from = known_.first_known_from(incoming[first].id);
   size_t end = first;
   while (end < incoming.size() && continues_run(incoming[end - 1], incoming[end]) &&
-         known_.find(incoming[end].id) == nullptr) {
+         incoming[end].id.counter < known_from) {
     ++end;
   }
   if (end == first) return 0;
   boost::container::small_vector<uint32_t, 16> slots;  // a run is usually one typed word
   slots.reserve(end - first);
   for (size_t i = first; i < end; ++i) {
-    const Element& element = incoming[i];
-    const uint32_t slot = document_.store(element);
+    const uint32_t slot = document_.store(incoming[i]);
     slots.push_back(slot);
-    if (element.delete_dot) tombstones_.push_back(slot);
-    known_.insert(element.id, slot);
-    lamport_ = std::max(lamport_, element.id.counter);
+    if (incoming[i].delete_dot) tombstones_.push_back(slot);
   }
-  document_.insert(document_.next(placed), std::span<const uint32_t>(slots.data(), slots.size()));
+  const std::span<const uint32_t> run(slots.data(), slots.size());
+  known_.insert_run(incoming[first].id, run);
+  lamport_ = std::max(lamport_, incoming[end - 1].id.counter);
+  document_.insert(document_.next(placed), run);
   return end - first;
 }
 

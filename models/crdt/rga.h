@@ -14,6 +14,7 @@
 // read (the text). Positions are clamped to the replica's current text.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,10 @@ class Rga {
    public:
     const uint32_t* find(const Id& id) const;  // the pool slot, or null
     void insert(const Id& id, uint32_t slot);
+    // The smallest counter at or after id.counter indexed for id.replica (UINT64_MAX if none).
+    uint64_t first_known_from(const Id& id) const;
+    // Indexes ids first, first + 1, ... (none indexed yet) at `slots`, in one insert.
+    void insert_run(const Id& first, std::span<const uint32_t> slots);
     void assign(const std::vector<std::pair<Id, uint32_t>>& entries);  // any order, unique ids
     template <typename Gone>
     void erase_if(Gone&& gone) {  // gone(pool slot)
