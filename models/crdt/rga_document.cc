@@ -269,10 +269,15 @@ const std::string& RgaDocument::text() const {
   for (uint32_t id : order_) {
     const Chunk& chunk = chunks_[id];
     if (!chunk.text_current) {
-      chunk.text.clear();
+      // Without a branch per entry: every character is written, and the cursor moves past the
+      // visible ones (one spare byte takes the write after the last).
+      chunk.text.resize(chunk.visible + 1);
+      char* out = chunk.text.data();
       for (const Entry& e : chunk.entries) {
-        if (e.visible) chunk.text.push_back(e.ch);
+        *out = e.ch;
+        out += e.visible ? 1 : 0;
       }
+      chunk.text.resize(chunk.visible);
       chunk.text_current = true;
     }
     text_ += chunk.text;
