@@ -270,14 +270,16 @@ const std::string& RgaDocument::text() const {
     const Chunk& chunk = chunks_[id];
     if (!chunk.text_current) {
       // Without a branch per entry: every character is written, and the cursor moves past the
-      // visible ones (one spare byte takes the write after the last).
-      chunk.text.resize(chunk.visible + 1);
+      // visible ones (room for all entries, so a wrong count cannot write past the end).
+      chunk.text.resize(chunk.entries.size());
       char* out = chunk.text.data();
       for (const Entry& e : chunk.entries) {
         *out = e.ch;
         out += e.visible ? 1 : 0;
       }
-      chunk.text.resize(chunk.visible);
+      chunk.text.resize(static_cast<size_t>(out - chunk.text.data()));
+      EDGESIM_ASSERT(chunk.text.size() == chunk.visible,
+                     "an RGA chunk counts {} visible but has {}", chunk.visible, chunk.text.size());
       chunk.text_current = true;
     }
     text_ += chunk.text;
