@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails if a C++ file under sim/, models/ or tests/ is not as clang-format (the root
 # .clang-format: Google base, 100 columns, include blocks) would write it. scripts/test installs
-# clang-format; the fix is `clang-format -i FILE`.
+# clang-format (Debian 12's, version 14: other versions lay out a few constructs differently, so
+# format with that one); the fix is `clang-format -i FILE`.
 set -u
 root=${1:-.}
 cd "$root" || exit 2
