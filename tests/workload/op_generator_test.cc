@@ -50,5 +50,45 @@ TEST(OpGenerator, ARemoveWithNothingToRemoveIsAnAdd) {
   EXPECT_EQ(counts.count("remove"), 0u);
 }
 
+// One text client editing a local copy of each document (as an engine that applies ops at once
+// would): inserts aim within the text it knows and write their op's unique token, deletes aim at
+// characters that exist, and reads teach it the length.
+TEST(OpGenerator, TextOpsAimWithinTheDocumentTheClientLastSaw) {
+  OpGenerator generator(DataType::kText, {{"insert", 0.5}, {"delete", 0.3}, {"read", 0.2}});
+  const KeyChooser chooser(3, KeyDistribution::kUniform, 1.0);
+  Prng prng(11);
+  std::map<std::string, std::string> documents;
+  std::map<std::string, int> counts;
+  for (uint64_t id = 0; id < 2000; ++id) {
+    const GeneratedOp op = generator.next(id, chooser, prng);
+    std::string& text = documents[op.key];
+    Value out;
+    ++counts[op.f];
+    if (op.f == "insert") {
+      ASSERT_TRUE(op.arg.is_object()) << op.arg.dump();
+      const size_t pos = op.arg.at("pos").get<size_t>();
+      const std::string& token = op.arg.at("text").get_ref<const std::string&>();
+      ASSERT_LE(pos, text.size()) << "op " << id;
+      EXPECT_EQ(token, OpGenerator::text_token(id));
+      text.insert(pos, token);
+    } else if (op.f == "delete") {
+      const size_t pos = op.arg.at("pos").get<size_t>();
+      const size_t len = op.arg.at("len").get<size_t>();
+      ASSERT_GE(len, 1u);
+      ASSERT_LE(len, 3u);
+      ASSERT_TRUE(text.empty() ? pos == 0 : pos < text.size()) << "op " << id;
+      out = text.substr(pos, len);
+      text.erase(pos, len);
+    } else {
+      ASSERT_EQ(op.f, "read");
+      out = text;
+    }
+    generator.observe(op.f, op.key, op.arg, out);
+  }
+  EXPECT_GT(counts.at("insert"), 800);
+  EXPECT_GT(counts.at("delete"), 450);
+  EXPECT_GT(counts.at("read"), 300);
+}
+
 }  // namespace
 }  // namespace edgesim
