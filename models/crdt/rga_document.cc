@@ -1,20 +1,70 @@
 #include "models/crdt/rga_document.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "models/crdt/slot_pool.h"
 #include "sim/core/assert.h"
 
 namespace edgesim::models {
 
-RgaElement StoredRgaElement::element() const {
+RgaElement RgaRun::element(size_t offset) const {
   RgaElement element;
-  element.id = id();
-  if (has_origin) element.origin = RgaId{origin_counter, origin_replica};
-  element.ch = ch;
-  element.insert_dot = Dot{insert_replica, insert_counter};
-  element.delete_dot = delete_dot();
+  element.id = id_at(offset);
+  element.origin = offset == 0 ? origin : std::optional<RgaId>(id_at(offset - 1));
+  element.ch = chars[offset];
+  element.insert_dot = insert_dot;
+  element.delete_dot = delete_dot;
   return element;
+}
+
+RgaRun RgaRun::slice(size_t offset, size_t count) const {
+  EDGESIM_ASSERT(count > 0 && offset + count <= size(), "slicing {}+{} of an RGA run of {}", offset,
+                 count, size());
+  RgaRun part;
+  part.id = id_at(offset);
+  part.origin = offset == 0 ? origin : std::optional<RgaId>(id_at(offset - 1));
+  part.chars = chars.substr(offset, count);
+  part.insert_dot = insert_dot;
+  part.delete_dot = delete_dot;
+  return part;
+}
+
+bool RgaRun::continued_by(const RgaRun& next) const {
+  const RgaId last = last_id();
+  return next.id.replica == last.replica && next.id.counter == last.counter + 1 &&
+         next.origin == last && next.insert_dot == insert_dot && next.delete_dot == delete_dot;
+}
+
+StoredRgaRun::StoredRgaRun(const RgaRun& run, uint32_t chars_at)
+    : id_counter(run.id.counter),
+      origin_counter(run.origin ? run.origin->counter : 0),
+      insert_counter(run.insert_dot.second),
+      delete_counter(run.delete_dot ? run.delete_dot->second : 0),
+      id_replica(run.id.replica),
+      origin_replica(run.origin ? run.origin->replica : 0),
+      insert_replica(run.insert_dot.first),
+      delete_replica(run.delete_dot ? run.delete_dot->first : 0),
+      chars_at(chars_at),
+      length(static_cast<uint32_t>(run.size())),
+      has_origin(run.origin.has_value()),
+      deleted(run.delete_dot.has_value()) {}
+
+bool StoredRgaRun::continued_by(const StoredRgaRun& next) const {
+  const uint64_t last = id_counter + length - 1;
+  const bool same_delete =
+      next.deleted == deleted && (!deleted || (next.delete_replica == delete_replica &&
+                                               next.delete_counter == delete_counter));
+  return next.id_replica == id_replica && next.id_counter == last + 1 && next.has_origin &&
+         next.origin_counter == last && next.origin_replica == id_replica &&
+         next.insert_replica == insert_replica && next.insert_counter == insert_counter &&
+         same_delete;
+}
+
+RgaRun RgaDocument::value(uint32_t slot) const {
+  const StoredRgaRun& run = pool_[slot];
+  return RgaRun{run.id(), run.origin(), std::string(chars(slot)), run.insert_dot(),
+                run.delete_dot()};
 }
 
 RgaDocument::Position RgaDocument::next(Position at) const {
@@ -31,7 +81,7 @@ RgaDocument::Position RgaDocument::next_visible(Position at) const {
   return at;
 }
 
-RgaDocument::Position RgaDocument::visible_position(size_t index) const {
+RgaDocument::ElementPosition RgaDocument::visible_position(size_t index) const {
   EDGESIM_ASSERT(index < visible_, "visible character {} of {}", index, visible_);
   for (uint32_t rank = 0; rank < order_.size(); ++rank) {
     const Chunk& chunk = chunks_[order_[rank]];
@@ -40,13 +90,13 @@ RgaDocument::Position RgaDocument::visible_position(size_t index) const {
       continue;
     }
     for (uint32_t offset = 0; offset < chunk.entries.size(); ++offset) {
-      if (!chunk.entries[offset].visible) continue;
-      if (index == 0) return Position{rank, offset};
-      --index;
+      const uint32_t visible = visible_in(chunk.entries[offset]);
+      if (index < visible) return ElementPosition{{rank, offset}, static_cast<uint32_t>(index)};
+      index -= visible;
     }
   }
   EDGESIM_ASSERT(false, "RGA chunks count {} visible elements but hold fewer", visible_);
-  return Position{static_cast<uint32_t>(order_.size()), 0};
+  return ElementPosition{{static_cast<uint32_t>(order_.size()), 0}, 0};
 }
 
 RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
@@ -57,14 +107,21 @@ RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
   return Position{chunk.rank, static_cast<uint32_t>(it - chunk.entries.begin())};
 }
 
-uint32_t RgaDocument::store(const RgaElement& element) {
-  const uint32_t slot = place_in_pool(pool_, free_, StoredRgaElement(element));
+uint32_t RgaDocument::store(const RgaRun& run) {
+  EDGESIM_ASSERT(run.size() > 0, "storing an empty RGA run");
+  const size_t at = stored_chars();
+  EDGESIM_ASSERT(at + run.size() <= UINT32_MAX, "an RGA document past 4 GB of text");
+  const uint32_t slot = place_in_pool(pool_, free_, StoredRgaRun(run, static_cast<uint32_t>(at)));
+  chars_.resize(at);
+  chars_ += run.chars;
+  chars_.append(kCopyPad, '\0');
   if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
   return slot;
 }
 
 RgaDocument::Entry RgaDocument::make_entry(uint32_t slot) const {
-  return Entry{slot, pool_[slot].ch, !pool_[slot].deleted};
+  const StoredRgaRun& run = pool_[slot];
+  return Entry{slot, run.chars_at, run.length, !run.deleted};
 }
 
 uint32_t RgaDocument::new_chunk() {
@@ -78,81 +135,112 @@ uint32_t RgaDocument::new_chunk() {
   return static_cast<uint32_t>(chunks_.size() - 1);
 }
 
-RgaDocument::Position RgaDocument::insert(Position at, std::span<const uint32_t> slots) {
-  if (slots.empty()) return at;
+void RgaDocument::insert(Position at, uint32_t slot) {
   if (order_.empty()) {
     order_.push_back(new_chunk());
     renumber_from(0);
     at = Position{};
-  } else if (at_end(at)) {  // after the last element: the end of the last chunk
+  } else if (at_end(at)) {  // after the last run: the end of the last chunk
     const auto last = static_cast<uint32_t>(order_.size() - 1);
     at = Position{last, static_cast<uint32_t>(chunks_[order_[last]].entries.size())};
   }
   const uint32_t id = order_[at.rank];
   Chunk& chunk = chunks_[id];
-  // Made in place: a received delta is unpacked by appending its elements one by one, and a
-  // temporary per insert was a tenth of a run with 30 PoPs.
-  const auto placed =
-      chunk.entries.insert(chunk.entries.begin() + at.offset, slots.size(), Entry{});
-  uint32_t visible = 0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    placed[static_cast<std::ptrdiff_t>(i)] = make_entry(slots[i]);
-    chunk_of_[slots[i]] = id;
-    visible += placed[static_cast<std::ptrdiff_t>(i)].visible ? 1 : 0;
-  }
-  chunk.visible += visible;
-  visible_ += visible;
-  size_ += slots.size();
-  if (visible > 0) text_changed(chunk);
-  if (chunk.entries.size() <= kChunkMax) {
-    return Position{at.rank, static_cast<uint32_t>(at.offset + slots.size() - 1)};
-  }
-  split(at.rank);
-  return position_of(slots.back());
+  const Entry placed = make_entry(slot);
+  chunk.entries.insert(chunk.entries.begin() + at.offset, placed);
+  chunk_of_[slot] = id;
+  chunk.visible += visible_in(placed);
+  visible_ += visible_in(placed);
+  size_ += placed.length;
+  ++runs_;
+  if (placed.visible) text_changed(chunk);
+  split_chunk_if_full(at.rank);
 }
 
-uint32_t RgaDocument::append(const RgaElement& element) {
-  const uint32_t slot = store(element);
-  insert(Position{static_cast<uint32_t>(order_.size()), 0}, {&slot, 1});
+uint32_t RgaDocument::append(const RgaRun& run) {
+  const uint32_t slot = store(run);
+  insert(Position{static_cast<uint32_t>(order_.size()), 0}, slot);
   return slot;
 }
 
+uint32_t RgaDocument::split(uint32_t slot, size_t offset) {
+  const size_t length = pool_[slot].length;
+  EDGESIM_ASSERT(offset > 0 && offset < length, "splitting an RGA run of {} at {}", length, offset);
+  StoredRgaRun right = pool_[slot];
+  right.id_counter += offset;
+  right.has_origin = true;
+  right.origin_counter = right.id_counter - 1;
+  right.origin_replica = right.id_replica;
+  right.chars_at += static_cast<uint32_t>(offset);
+  right.length -= static_cast<uint32_t>(offset);
+  pool_[slot].length = static_cast<uint32_t>(offset);
+  const uint32_t right_slot = place_in_pool(pool_, free_, right);  // its next is the left's
+  pool_[slot].next_part = right_slot;
+  ++linked_;  // the left part links to the right one, which links where the left one did
+  if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
+  const Position at = position_of(slot);
+  const uint32_t id = order_[at.rank];
+  Chunk& chunk = chunks_[id];
+  Entry& left = chunk.entries[at.offset];
+  left.length = static_cast<uint32_t>(offset);
+  const Entry placed{right_slot, pool_[right_slot].chars_at, static_cast<uint32_t>(length - offset),
+                     left.visible};
+  chunk.entries.insert(chunk.entries.begin() + at.offset + 1, placed);
+  chunk_of_[right_slot] = id;
+  ++runs_;  // the elements, the visible count and the text stay as they were
+  split_chunk_if_full(at.rank);
+  return right_slot;
+}
+
+void RgaDocument::set_next_part(uint32_t slot, uint32_t next) {
+  uint32_t& link = pool_[slot].next_part;
+  linked_ += next != StoredRgaRun::kNoPart ? 1 : 0;
+  linked_ -= link != StoredRgaRun::kNoPart ? 1 : 0;
+  link = next;
+}
+
 bool RgaDocument::mark_deleted(uint32_t slot, const Dot& dot) {
-  StoredRgaElement& stored = pool_[slot];
-  if (stored.deleted && !(dot < Dot{stored.delete_replica, stored.delete_counter})) return false;
-  const bool was_visible = !stored.deleted;
-  stored.deleted = true;
-  stored.delete_replica = dot.first;
-  stored.delete_counter = dot.second;
+  StoredRgaRun& run = pool_[slot];
+  if (run.deleted && !(dot < Dot{run.delete_replica, run.delete_counter})) return false;
+  const bool was_visible = !run.deleted;
+  run.deleted = true;
+  run.delete_replica = dot.first;
+  run.delete_counter = dot.second;
   if (was_visible) {
     const Position at = position_of(slot);
     Chunk& chunk = chunks_[order_[at.rank]];
-    chunk.entries[at.offset].visible = false;
-    --chunk.visible;
-    --visible_;
+    Entry& e = chunk.entries[at.offset];
+    e.visible = false;
+    chunk.visible -= e.length;
+    visible_ -= e.length;
     text_changed(chunk);
   }
   return true;
 }
 
-void RgaDocument::split(uint32_t rank) {
+void RgaDocument::count_chunk(uint32_t id) {
+  Chunk& chunk = chunks_[id];
+  chunk.visible = 0;
+  chunk.text_current = false;
+  for (const Entry& e : chunk.entries) {
+    chunk_of_[e.slot] = id;
+    chunk.visible += visible_in(e);
+  }
+}
+
+void RgaDocument::split_chunk_if_full(uint32_t rank) {
   const uint32_t first_id = order_[rank];
+  if (chunks_[first_id].entries.size() <= kChunkMax) return;
   std::vector<Entry> all = std::move(chunks_[first_id].entries);
   const size_t pieces = std::max<size_t>(2, all.size() / kChunkTarget);
   std::vector<uint32_t> ids{first_id};
   for (size_t i = 1; i < pieces; ++i) ids.push_back(new_chunk());  // may reallocate chunks_
   for (size_t i = 0; i < pieces; ++i) {
-    Chunk& piece = chunks_[ids[i]];
     const size_t begin = all.size() * i / pieces;
     const size_t end = all.size() * (i + 1) / pieces;
-    piece.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
-                         all.begin() + static_cast<std::ptrdiff_t>(end));
-    piece.visible = 0;
-    piece.text_current = false;
-    for (const Entry& e : piece.entries) {
-      chunk_of_[e.slot] = ids[i];
-      piece.visible += e.visible ? 1 : 0;
-    }
+    chunks_[ids[i]].entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                                   all.begin() + static_cast<std::ptrdiff_t>(end));
+    count_chunk(ids[i]);
   }
   order_.insert(order_.begin() + rank + 1, ids.begin() + 1, ids.end());
   renumber_from(rank + 1);
@@ -177,18 +265,20 @@ void RgaDocument::remove(std::span<const uint32_t> slots) {
     std::erase_if(chunk.entries, [&](const Entry& e) {
       if (!gone[e.slot]) return false;
       if (e.visible) {
-        --chunk.visible;
-        --visible_;
+        chunk.visible -= e.length;
+        visible_ -= e.length;
         text_changed(chunk);
       }
+      size_ -= e.length;
       return true;
     });
   }
   for (uint32_t slot : slots) {
-    pool_[slot] = StoredRgaElement{};
+    linked_ -= pool_[slot].next_part != StoredRgaRun::kNoPart ? 1 : 0;
+    pool_[slot] = StoredRgaRun{};
     free_.push_back(slot);
   }
-  size_ -= slots.size();
+  runs_ -= slots.size();
   const size_t chunks_before = order_.size();
   std::erase_if(order_, [&](uint32_t id) {
     if (!chunks_[id].entries.empty()) return false;
@@ -196,12 +286,12 @@ void RgaDocument::remove(std::span<const uint32_t> slots) {
     return true;
   });
   if (order_.size() != chunks_before) renumber_from(0);
-  if (order_.size() > 2 * (size_ / kChunkTarget) + 2) rechunk();  // mostly small chunks left
+  if (order_.size() > 2 * (runs_ / kChunkTarget) + 2) rechunk();  // mostly small chunks left
 }
 
 void RgaDocument::rechunk() {
   std::vector<Entry> all;
-  all.reserve(size_);
+  all.reserve(runs_);
   for (uint32_t id : order_) {
     all.insert(all.end(), chunks_[id].entries.begin(), chunks_[id].entries.end());
     chunks_[id].entries.clear();
@@ -211,18 +301,18 @@ void RgaDocument::rechunk() {
   append_chunks(all);
 }
 
-void RgaDocument::assign(const std::vector<RgaElement>& elements) {
+void RgaDocument::assign(const std::vector<RgaRun>& runs) {
   *this = RgaDocument{};
-  pool_.reserve(elements.size());
-  for (const RgaElement& element : elements) pool_.emplace_back(element);
-  chunk_of_.resize(pool_.size());
+  pool_.reserve(runs.size());
+  for (const RgaRun& run : runs) store(run);
   std::vector<Entry> all;
   all.reserve(pool_.size());
   for (uint32_t slot = 0; slot < pool_.size(); ++slot) {
     all.push_back(make_entry(slot));
-    visible_ += all.back().visible ? 1 : 0;
+    visible_ += visible_in(all.back());
+    size_ += all.back().length;
   }
-  size_ = pool_.size();
+  runs_ = pool_.size();
   text_current_ = visible_ == 0;
   append_chunks(all);
 }
@@ -230,31 +320,37 @@ void RgaDocument::assign(const std::vector<RgaElement>& elements) {
 void RgaDocument::append_chunks(const std::vector<Entry>& all) {
   for (size_t begin = 0; begin < all.size(); begin += kChunkTarget) {
     const uint32_t id = new_chunk();
-    Chunk& chunk = chunks_[id];
     const size_t end = std::min(all.size(), begin + kChunkTarget);
-    chunk.entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
-                         all.begin() + static_cast<std::ptrdiff_t>(end));
-    chunk.visible = 0;
-    chunk.text_current = false;
-    for (const Entry& e : chunk.entries) {
-      chunk_of_[e.slot] = id;
-      chunk.visible += e.visible ? 1 : 0;
-    }
+    chunks_[id].entries.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                               all.begin() + static_cast<std::ptrdiff_t>(end));
+    count_chunk(id);
     order_.push_back(id);
   }
   renumber_from(0);
 }
 
 void RgaDocument::repack() {
-  std::vector<StoredRgaElement> pool;
-  pool.reserve(size_);
+  std::vector<StoredRgaRun> pool;
+  std::string chars;
+  std::vector<uint32_t> moved_to(pool_.size(), StoredRgaRun::kNoPart);
+  pool.reserve(runs_);
+  chars.reserve(size_);
   for (uint32_t id : order_) {
     for (Entry& e : chunks_[id].entries) {
       pool.push_back(pool_[e.slot]);
+      pool.back().chars_at = static_cast<uint32_t>(chars.size());
+      e.chars_at = pool.back().chars_at;
+      chars += this->chars(e.slot);
+      moved_to[e.slot] = static_cast<uint32_t>(pool.size() - 1);
       e.slot = static_cast<uint32_t>(pool.size() - 1);
     }
   }
+  for (StoredRgaRun& run : pool) {
+    if (run.next_part != StoredRgaRun::kNoPart) run.next_part = moved_to[run.next_part];
+  }
   pool_ = std::move(pool);
+  chars_ = std::move(chars);
+  if (!chars_.empty()) chars_.append(kCopyPad, '\0');
   free_.clear();
   chunk_of_.assign(pool_.size(), 0);
   for (uint32_t id : order_) {
@@ -269,17 +365,26 @@ const std::string& RgaDocument::text() const {
   for (uint32_t id : order_) {
     const Chunk& chunk = chunks_[id];
     if (!chunk.text_current) {
-      // Without a branch per entry: every character is written, and the cursor moves past the
-      // visible ones (room for all entries, so a wrong count cannot write past the end).
-      chunk.text.resize(chunk.entries.size());
+      // Runs are short (a few characters), so each is copied as one fixed kCopyPad-byte move
+      // rather than a memcpy call of its length: the text and the store have that much room
+      // past their ends.
+      chunk.text.resize(chunk.visible + kCopyPad);
       char* out = chunk.text.data();
+      char* const end = out + chunk.visible;
       for (const Entry& e : chunk.entries) {
-        *out = e.ch;
-        out += e.visible ? 1 : 0;
+        if (!e.visible) continue;
+        EDGESIM_ASSERT(out + e.length <= end, "an RGA chunk holds more visible than it counts");
+        const char* in = chars_.data() + e.chars_at;
+        if (e.length <= kCopyPad) [[likely]] {
+          std::memcpy(out, in, kCopyPad);  // a constant size: two moves, no call
+        } else {
+          std::memcpy(out, in, e.length);
+        }
+        out += e.length;
       }
-      chunk.text.resize(static_cast<size_t>(out - chunk.text.data()));
-      EDGESIM_ASSERT(chunk.text.size() == chunk.visible,
-                     "an RGA chunk counts {} visible but has {}", chunk.visible, chunk.text.size());
+      EDGESIM_ASSERT(out == end, "an RGA chunk counts {} visible but has {}", chunk.visible,
+                     chunk.visible - (end - out));
+      chunk.text.resize(chunk.visible);
       chunk.text_current = true;
     }
     text_ += chunk.text;
@@ -292,6 +397,7 @@ const std::string& RgaDocument::text() const {
 
 void RgaDocument::check_invariants() const {
   size_t size = 0;
+  size_t runs = 0;
   size_t visible = 0;
   for (uint32_t rank = 0; rank < order_.size(); ++rank) {
     const Chunk& chunk = chunks_[order_[rank]];
@@ -302,30 +408,48 @@ void RgaDocument::check_invariants() const {
     uint32_t chunk_visible = 0;
     std::string chunk_text;
     for (const Entry& e : chunk.entries) {
+      const StoredRgaRun& run = pool_[e.slot];
       EDGESIM_ASSERT(chunk_of_[e.slot] == order_[rank], "RGA slot {} is filed under another chunk",
                      e.slot);
-      EDGESIM_ASSERT(e.visible == !pool_[e.slot].deleted, "RGA slot {} visibility", e.slot);
-      EDGESIM_ASSERT(e.ch == pool_[e.slot].ch, "RGA slot {} character", e.slot);
-      chunk_visible += e.visible ? 1 : 0;
-      if (e.visible) chunk_text.push_back(e.ch);
+      EDGESIM_ASSERT(run.size() > 0, "RGA slot {} holds an empty run", e.slot);
+      EDGESIM_ASSERT(e.visible == !run.deleted, "RGA slot {} visibility", e.slot);
+      EDGESIM_ASSERT(e.length == run.size() && e.chars_at == run.chars_at,
+                     "RGA slot {} length or characters", e.slot);
+      if (run.next_part != StoredRgaRun::kNoPart) {
+        const StoredRgaRun& next = pool_[run.next_part];
+        EDGESIM_ASSERT(next.length > 0 && next.id_replica == run.id_replica &&
+                           next.id_counter >= run.end_counter() &&
+                           next.insert_counter == run.insert_counter,
+                       "RGA slot {}'s next part does not continue it", e.slot);
+      }
+      chunk_visible += visible_in(e);
+      if (e.visible) chunk_text += chars(e.slot);
+      size += e.length;
     }
     EDGESIM_ASSERT(!chunk.text_current || chunk.text == chunk_text,
                    "RGA chunk at rank {} caches stale text", rank);
     EDGESIM_ASSERT(chunk.visible == chunk_visible,
                    "RGA chunk at rank {} counts {} visible, holds {}", rank, chunk.visible,
                    chunk_visible);
-    size += chunk.entries.size();
+    runs += chunk.entries.size();
     visible += chunk_visible;
   }
   EDGESIM_ASSERT(size == size_, "RGA document counts {} elements, holds {}", size_, size);
+  EDGESIM_ASSERT(runs == runs_, "RGA document counts {} runs, holds {}", runs_, runs);
+  size_t linked = 0;
+  for_each([&](uint32_t, const StoredRgaRun& run) {
+    linked += run.next_part != StoredRgaRun::kNoPart ? 1 : 0;
+  });
+  EDGESIM_ASSERT(linked == linked_, "RGA document counts {} linked runs, holds {}", linked_,
+                 linked);
   EDGESIM_ASSERT(visible == visible_, "RGA document counts {} visible, holds {}", visible_,
                  visible);
-  EDGESIM_ASSERT(size + free_.size() == pool_.size(),
-                 "RGA pool of {} with {} free holds {} elements", pool_.size(), free_.size(), size);
+  EDGESIM_ASSERT(runs + free_.size() == pool_.size(), "RGA pool of {} with {} free holds {} runs",
+                 pool_.size(), free_.size(), runs);
 }
 
 uint64_t RgaDocument::metadata_bytes() const {
-  return pool_.size() * sizeof(StoredRgaElement) + size_ * sizeof(Entry) +
+  return pool_.size() * sizeof(StoredRgaRun) + chars_.size() + runs_ * sizeof(Entry) +
          (free_.size() + chunk_of_.size()) * sizeof(uint32_t);
 }
 

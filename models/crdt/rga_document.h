@@ -1,27 +1,35 @@
 #pragma once
 // The RGA document (models/crdt/rga.h): every element in document order, tombstones included,
-// shaped for what RGA does on every op: find the element holding the n-th visible character, find
-// where a given element is, insert after it.
+// stored as runs and shaped for what RGA does on every op: find the element holding the n-th
+// visible character, find where a given run is, insert a run after it, split a run.
 //
-// Elements live in a pool and stay in their slot until repack(), so callers (RGA's id index, its
+// A run is what one insert typed: consecutive elements, each the next Lamport id of the same
+// replica with the one before as its origin, sharing the insert's dot and one delete dot. Inserts
+// type words, so a run holds several characters, and the document stores one run where it stored
+// one element per character (about a fifth of the memory and of the work to place, index, pack and
+// collect; production sequence CRDTs do the same: Yjs' items, diamond-types' spans). A delete of
+// part of a run, or an insert inside it, splits it in two; elements never move between runs
+// otherwise, so a document is element for element what a one-element-per-character RGA would be.
+//
+// Runs live in a pool (their characters in one string beside it) and stay in their slot until
+// repack(), so callers (RGA's id index, its
 // tombstone list) hold 4-byte slot numbers. The order is a list of chunks of up to kChunkMax
-// entries; each entry carries its element's character and visibility, and each chunk counts its
-// visible entries. Finding the n-th visible character walks the chunks' counts and then one chunk;
-// finding an element looks only in its own chunk; an insert shifts one chunk. Each is
-// O(chunks + chunk size) where a flat order was O(document length): with one document shared by
-// every client, those scans and shifts were over 60% of a text run.
+// entries; each entry carries its run's slot, length and visibility, and each chunk counts its
+// visible characters. Finding the n-th visible character walks the chunks' counts and then one
+// chunk; finding a run looks only in its own chunk; an insert or a split shifts one chunk.
 //
 // The visible text is cached, whole and per chunk: a read returns the whole text, a replica often
 // serves several reads between two changes, and a change touches one chunk, so rebuilding the text
-// copies the other chunks' text instead of looking at each of their entries again.
+// copies the other chunks' text instead of looking at each of their runs again.
 //
-// Positions are valid until the next insert, removal or repack; marking an element deleted keeps
+// Positions are valid until the next insert, split, removal or repack; marking a run deleted keeps
 // them valid.
 
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/crdt/causal_context.h"
@@ -34,6 +42,7 @@ struct RgaId {
   auto operator<=>(const RgaId&) const = default;
 };
 
+// One character of the sequence, as the RGA algorithm defines it.
 struct RgaElement {
   RgaId id;
   std::optional<RgaId> origin;  // nullopt: inserted at the head
@@ -43,9 +52,34 @@ struct RgaElement {
   bool operator==(const RgaElement&) const = default;
 };
 
-// An element as the document's pool keeps it: RgaElement's fields without std::optional's padding,
-// 56 bytes rather than 88 (a document holds one per character, tombstones included).
-struct StoredRgaElement {
+// Consecutive elements one insert typed (see above); never empty.
+struct RgaRun {
+  RgaId id;                     // the first element's
+  std::optional<RgaId> origin;  // the first element's; each later element's is the one before it
+  std::string chars;
+  Dot insert_dot;
+  std::optional<Dot> delete_dot;
+
+  size_t size() const { return chars.size(); }
+  RgaId id_at(size_t offset) const { return RgaId{id.counter + offset, id.replica}; }
+  RgaId last_id() const { return id_at(size() - 1); }
+  bool holds(const RgaId& other) const {
+    return other.replica == id.replica && other.counter >= id.counter &&
+           other.counter - id.counter < size();
+  }
+  RgaElement element(size_t offset) const;
+  // Elements [offset, offset + count) as a run of their own.
+  RgaRun slice(size_t offset, size_t count) const;
+  // True if `next`'s first element continues this run's last one: the two could be one run.
+  bool continued_by(const RgaRun& next) const;
+  bool operator==(const RgaRun&) const = default;
+};
+
+// A run as the document's pool keeps it: RgaRun's fields without std::optional's padding, and its
+// characters as a range of the document's character store, so splitting a run copies 64 bytes and
+// no characters (edits inside words split runs often: the engines benchmark's text averages under
+// three characters a run).
+struct StoredRgaRun {
   uint64_t id_counter = 0;
   uint64_t origin_counter = 0;
   uint64_t insert_counter = 0;
@@ -54,84 +88,97 @@ struct StoredRgaElement {
   ReplicaId origin_replica = 0;
   ReplicaId insert_replica = 0;
   ReplicaId delete_replica = 0;
-  char ch = 0;
+  uint32_t chars_at = 0;  // the first character's offset in the document's character store
+  uint32_t length = 0;
+  // The slot of the part split off this run's end (ids continuing this run's), or kNoPart: the
+  // parts of one stored run form a chain in id order, so the id index keeps one entry per stored
+  // run and a split does not shift it.
+  uint32_t next_part = kNoPart;
   bool has_origin = false;
   bool deleted = false;
+  static constexpr uint32_t kNoPart = UINT32_MAX;
 
-  StoredRgaElement() = default;
-  explicit StoredRgaElement(const RgaElement& element)
-      : id_counter(element.id.counter),
-        origin_counter(element.origin ? element.origin->counter : 0),
-        insert_counter(element.insert_dot.second),
-        delete_counter(element.delete_dot ? element.delete_dot->second : 0),
-        id_replica(element.id.replica),
-        origin_replica(element.origin ? element.origin->replica : 0),
-        insert_replica(element.insert_dot.first),
-        delete_replica(element.delete_dot ? element.delete_dot->first : 0),
-        ch(element.ch),
-        has_origin(element.origin.has_value()),
-        deleted(element.delete_dot.has_value()) {}
-  RgaElement element() const;
+  StoredRgaRun() = default;
+  StoredRgaRun(const RgaRun& run, uint32_t chars_at);
+  size_t size() const { return length; }
   RgaId id() const { return RgaId{id_counter, id_replica}; }
+  RgaId id_at(size_t offset) const { return RgaId{id_counter + offset, id_replica}; }
+  uint64_t end_counter() const { return id_counter + length; }  // one past its last id's
+  bool holds(uint64_t counter) const { return counter >= id_counter && counter < end_counter(); }
+  std::optional<RgaId> origin() const {
+    return has_origin ? std::optional<RgaId>(RgaId{origin_counter, origin_replica}) : std::nullopt;
+  }
+  Dot insert_dot() const { return Dot{insert_replica, insert_counter}; }
   std::optional<Dot> delete_dot() const {
     return deleted ? std::optional<Dot>(Dot{delete_replica, delete_counter}) : std::nullopt;
   }
+  // True if `next`'s first element continues this run's last one: the two could be one run.
+  bool continued_by(const StoredRgaRun& next) const;
 };
 
-static_assert(sizeof(StoredRgaElement) == 56, "the pool's layout has grown padding");
+static_assert(sizeof(StoredRgaRun) == 64, "the pool's layout has grown padding");
 
 class RgaDocument {
  public:
-  // A place in the document: the chunk's rank in document order and the entry's offset in it. The
-  // end of the document is {chunk count, 0}.
+  // A run's place in the document: the chunk's rank in document order and the entry's offset in
+  // it. The end of the document is {chunk count, 0}.
   struct Position {
     uint32_t rank = 0;
     uint32_t offset = 0;
     bool operator==(const Position&) const = default;
   };
+  // An element's place: its run's position and its offset in the run.
+  struct ElementPosition {
+    Position run;
+    uint32_t offset = 0;
+  };
 
-  size_t size() const { return size_; }        // elements, tombstones included
-  size_t visible() const { return visible_; }  // elements not deleted
-  RgaElement element(uint32_t slot) const { return pool_[slot].element(); }
-  std::optional<Dot> delete_dot(uint32_t slot) const { return pool_[slot].delete_dot(); }
+  size_t size() const { return size_; }              // elements, tombstones included
+  size_t runs() const { return runs_; }              // runs, tombstones included
+  size_t chains() const { return runs_ - linked_; }  // runs that are no run's next part
+  size_t visible() const { return visible_; }        // elements not deleted
+  const StoredRgaRun& run(uint32_t slot) const { return pool_[slot]; }
+  std::string_view chars(uint32_t slot) const {
+    return std::string_view(chars_).substr(pool_[slot].chars_at, pool_[slot].length);
+  }
+  RgaRun value(uint32_t slot) const;  // the run in `slot`, with its characters
   uint32_t slot_at(Position at) const { return entry(at).slot; }
-  RgaId id_at(Position at) const { return pool_[slot_at(at)].id(); }
+  const StoredRgaRun& run_at(Position at) const { return pool_[slot_at(at)]; }
   Position begin() const { return Position{}; }
   bool at_end(Position at) const { return at.rank >= order_.size(); }
   Position next(Position at) const;
-  Position next_visible(Position at) const;  // the next element after `at` that is not deleted
+  Position next_visible(Position at) const;  // the next run after `at` that is not deleted
   // The element holding visible character `index` (index < visible()).
-  Position visible_position(size_t index) const;
+  ElementPosition visible_position(size_t index) const;
   Position position_of(uint32_t slot) const;  // the slot must be in the document
 
-  // Stores an element in the pool (a free slot or a new one) without placing it; returns its slot.
-  uint32_t store(const RgaElement& element);
-  // Places stored slots, in order, before the element at `at` (at the end if `at` is the end);
-  // returns the position of the last one.
-  Position insert(Position at, std::span<const uint32_t> slots);
-  uint32_t append(const RgaElement& element);  // stores and places at the end
-  // Replaces the document with `elements`, in this order (an unpacked value: one pass, no search).
-  void assign(const std::vector<RgaElement>& elements);
-  // Records `dot` as the element's delete if it has none or a greater one; true if that changed it.
+  // Stores a run in the pool (a free slot or a new one) without placing it; returns its slot.
+  uint32_t store(const RgaRun& run);
+  // Places a stored slot before the run at `at` (at the end if `at` is the end).
+  void insert(Position at, uint32_t slot);
+  uint32_t append(const RgaRun& run);  // stores and places at the end
+  // Splits the run in `slot` before its element `offset` (0 < offset < its size): the elements
+  // from `offset` on become a run of their own, placed right after it and next in its chain of
+  // parts; returns that run's slot.
+  uint32_t split(uint32_t slot, size_t offset);
+  void set_next_part(uint32_t slot, uint32_t next);
+  // Replaces the document with `runs`, in this order (an unpacked value: one pass, no search).
+  void assign(const std::vector<RgaRun>& runs);
+  // Records `dot` as the run's delete if it has none or a greater one; true if that changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
-  // Takes the slots' elements out of the document and frees their slots.
+  // Takes the slots' runs out of the document and frees their slots (the caller has taken them out
+  // of chains of parts).
   void remove(std::span<const uint32_t> slots);
   size_t pool_size() const { return pool_.size(); }
-  // A document that shrank holds mostly free slots: repack() gives their memory back, and renumbers
-  // every slot (callers rebuild what refers to slots).
-  bool wants_repack() const { return free_.size() > size_; }
+  // A document that shrank holds mostly free slots and removed runs' characters: repack() gives
+  // their memory back, and renumbers every slot (callers rebuild what refers to slots).
+  bool wants_repack() const { return free_.size() > runs_ || chars_.size() > 2 * size_ + 4096; }
   void repack();
 
-  template <typename Visit>  // visit(slot, element), in document order
+  template <typename Visit>  // visit(slot, stored run), in document order
   void for_each(Visit&& visit) const {
     for (uint32_t id : order_) {
-      for (const Entry& e : chunks_[id].entries) visit(e.slot, pool_[e.slot].element());
-    }
-  }
-  template <typename Visit>  // visit(stored element), in document order, as the pool keeps them
-  void for_each_stored(Visit&& visit) const {
-    for (uint32_t id : order_) {
-      for (const Entry& e : chunks_[id].entries) visit(pool_[e.slot]);
+      for (const Entry& e : chunks_[id].entries) visit(e.slot, pool_[e.slot]);
     }
   }
   const std::string& text() const;
@@ -141,14 +188,17 @@ class RgaDocument {
   void check_invariants() const;
 
  private:
+  // A run's place in a chunk, with what reading the text needs (a copy of the pool's), so that
+  // rebuilding a chunk's text reads its entries in order and no pool slot.
   struct Entry {
     uint32_t slot;
-    char ch;
-    bool visible;
+    uint32_t chars_at;
+    uint32_t length : 31;
+    uint32_t visible : 1;
   };
   struct Chunk {
     std::vector<Entry> entries;
-    uint32_t visible = 0;
+    uint32_t visible = 0;      // visible characters
     uint32_t rank = 0;         // its index in order_
     mutable std::string text;  // its visible characters, while text_current
     mutable bool text_current = false;
@@ -159,21 +209,29 @@ class RgaDocument {
 
   const Entry& entry(Position at) const { return chunks_[order_[at.rank]].entries[at.offset]; }
   Entry make_entry(uint32_t slot) const;
+  static uint32_t visible_in(const Entry& e) { return e.visible ? e.length : 0; }
   uint32_t new_chunk();  // a spare chunk id or a new one, empty; not yet in order_
   void text_changed(const Chunk& chunk) {
     chunk.text_current = false;
     text_current_ = false;
   }
-  // Splits the chunk at `rank` into chunks of about kChunkTarget entries.
-  void split(uint32_t rank);
+  // Splits the chunk at `rank` into chunks of about kChunkTarget entries if it grew past kChunkMax.
+  void split_chunk_if_full(uint32_t rank);
   void renumber_from(uint32_t rank);  // after order_ changed at `rank`
   // Rebuilds every chunk kChunkTarget long: after removals left many small ones.
   void rechunk();
   // Files `all` (in document order) into new chunks of kChunkTarget entries after the last one.
   void append_chunks(const std::vector<Entry>& all);
+  void count_chunk(uint32_t id);  // sets the chunk's visible count and its entries' chunk_of_
 
-  std::vector<StoredRgaElement> pool_;
-  std::vector<uint32_t> free_;      // free pool slots
+  std::vector<StoredRgaRun> pool_;
+  std::vector<uint32_t> free_;  // free pool slots
+  // Every stored run's characters, in the order they were stored, then kCopyPad zero bytes (so a
+  // short run can be copied as a fixed-size block): split runs share it, removed runs leave theirs
+  // until repack().
+  static constexpr size_t kCopyPad = 16;
+  std::string chars_;
+  size_t stored_chars() const { return chars_.empty() ? 0 : chars_.size() - kCopyPad; }
   std::vector<uint32_t> chunk_of_;  // pool slot -> id of the chunk holding it
   // Chunks by id: an id stays valid while chunks split and others are dropped, so chunk_of_ needs
   // updating only for the entries that move.
@@ -181,6 +239,8 @@ class RgaDocument {
   std::vector<uint32_t> spare_chunks_;  // ids of chunks not in the document
   std::vector<uint32_t> order_;         // chunk ids in document order
   size_t size_ = 0;
+  size_t runs_ = 0;
+  size_t linked_ = 0;  // runs whose next_part is set
   size_t visible_ = 0;
   mutable std::string text_;
   mutable bool text_current_ = true;

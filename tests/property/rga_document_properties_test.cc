@@ -1,25 +1,29 @@
-// RgaDocument (models/crdt/rga_document.h) against a flat list of its elements: generated runs
-// of inserts (long enough to split chunks many times), deletes of ranges, collection of tombstones
-// (enough to leave small chunks behind and rebuild them), repacks and reloads. After every step the
-// document must hold the list's elements in the list's order, and every way of finding a place in
-// it (the n-th visible character, an element's slot, walking on) must agree with the list.
+// RgaDocument and RgaIdIndex (models/crdt/rga_document.h, rga_id_index.h) against a flat list of
+// elements: generated runs of inserts (long enough to split chunks many times, often inside other
+// runs), deletes of ranges (splitting the runs at their ends), collection of tombstones (enough to
+// leave small chunks behind and rebuild them, and to take parts out of chains), old copies of
+// collected runs coming back, repacks and reloads. After every step the document must hold the
+// list's elements in the list's order, and every way of finding a place in it (the n-th visible
+// character, a run's slot, an element's id, walking on) must agree with the list.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "models/crdt/rga_document.h"
+#include "models/crdt/rga_id_index.h"
 
 namespace edgesim::models {
 namespace {
 
 struct Insert {
-  size_t index = 0;          // before the element at index % (size + 1)
-  size_t count = 1;          // elements in the run
-  size_t deleted_every = 0;  // every n-th inserted element arrives deleted (0: none)
+  size_t index = 0;  // before the element at index % (size + 1)
+  size_t count = 1;  // elements in the run
+  bool deleted = false;
 };
 struct Delete {
   size_t index = 0;  // the first element, index % size
@@ -27,33 +31,37 @@ struct Delete {
   uint64_t dot = 1;  // a smaller dot replaces a greater one
 };
 struct Collect {
-  size_t keep_every = 1;  // every n-th tombstone stays (1: all go)
+  size_t keep_every = 1;  // every n-th tombstone run stays (1: all go)
+};
+struct Revive {
+  size_t which = 0;  // the collected run which % count comes back (an old copy after a restart)
+  size_t index = 0;  // before the element at index % (size + 1)
 };
 struct Repack {};
-struct Reload {};  // assign() the elements in order, as unpacking a document does
-using Step = std::variant<Insert, Delete, Collect, Repack, Reload>;
+struct Reload {};  // assign() the runs in order, as unpacking a document does
+using Step = std::variant<Insert, Delete, Collect, Revive, Repack, Reload>;
 
 rc::Gen<Step> gen_step() {
   return rc::gen::oneOf(
       rc::gen::map(rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000),
-                                  rc::gen::inRange<size_t>(1, 90), rc::gen::inRange<size_t>(0, 4)),
+                                  rc::gen::inRange<size_t>(1, 40), rc::gen::inRange(0, 5)),
                    [](auto t) {
-                     return Step{Insert{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
+                     return Step{Insert{std::get<0>(t), std::get<1>(t), std::get<2>(t) == 0}};
                    }),
       rc::gen::map(
-          rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000), rc::gen::inRange<size_t>(1, 120),
+          rc::gen::tuple(rc::gen::inRange<size_t>(0, 10'000), rc::gen::inRange<size_t>(1, 60),
                          rc::gen::inRange<uint64_t>(1, 50)),
           [](auto t) {
             return Step{Delete{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
           }),
       rc::gen::map(rc::gen::inRange<size_t>(1, 4), [](size_t keep) { return Step{Collect{keep}}; }),
+      rc::gen::map(
+          rc::gen::tuple(rc::gen::inRange<size_t>(0, 1'000), rc::gen::inRange<size_t>(0, 10'000)),
+          [](auto t) {
+            return Step{Revive{std::get<0>(t), std::get<1>(t)}};
+          }),
       rc::gen::just(Step{Repack{}}), rc::gen::just(Step{Reload{}}));
 }
-
-struct Placed {
-  uint32_t slot;
-  RgaElement element;
-};
 
 class Harness {
  public:
@@ -63,71 +71,127 @@ class Harness {
     check_contents();
   }
 
-  // Every position the document can give, checked against the list.
+  // Every position the document and the index can give, checked against the list.
   void check_positions() const {
     RgaDocument::Position at = document_.begin();
+    size_t element = 0;
     size_t visible = 0;
-    for (size_t i = 0; i < list_.size(); ++i) {
-      RC_ASSERT(!document_.at_end(at));
-      RC_ASSERT(document_.slot_at(at) == list_[i].slot);
-      RC_ASSERT(document_.position_of(list_[i].slot) == at);
-      if (!list_[i].element.delete_dot) {
-        RC_ASSERT(document_.visible_position(visible) == at);
-        ++visible;
+    while (!document_.at_end(at)) {
+      const uint32_t slot = document_.slot_at(at);
+      RC_ASSERT(document_.position_of(slot) == at);
+      const StoredRgaRun& run = document_.run(slot);
+      for (uint32_t offset = 0; offset < run.size(); ++offset, ++element) {
+        RC_ASSERT(element < list_.size());
+        const std::optional<RgaIdIndex::Found> found = index_.find(list_[element].id, document_);
+        RC_ASSERT(found.has_value());
+        RC_ASSERT(found->slot == slot);
+        RC_ASSERT(found->offset == offset);
+        RC_ASSERT(index_.first_known_from(list_[element].id, document_) ==
+                  list_[element].id.counter);
+        if (list_[element].delete_dot) continue;
+        const RgaDocument::ElementPosition holding = document_.visible_position(visible++);
+        RC_ASSERT(holding.run == at);
+        RC_ASSERT(holding.offset == offset);
       }
       at = document_.next(at);
     }
-    RC_ASSERT(document_.at_end(at));
+    RC_ASSERT(element == list_.size());
+    for (uint64_t counter = 1; counter <= next_id_; ++counter) {  // collected ids are not found
+      const RgaId id{counter, 1};
+      const bool held =
+          std::any_of(list_.begin(), list_.end(), [&](const RgaElement& e) { return e.id == id; });
+      RC_ASSERT(index_.find(id, document_).has_value() == held);
+    }
   }
 
  private:
-  RgaDocument::Position position(size_t index) const {
-    RgaDocument::Position at = document_.begin();
-    for (size_t i = 0; i < index; ++i) at = document_.next(at);
-    return at;
+  // The run holding list element `index` and the element's offset in it (index < size).
+  std::pair<uint32_t, size_t> locate(size_t index) const {
+    for (RgaDocument::Position at = document_.begin();; at = document_.next(at)) {
+      const size_t size = document_.run_at(at).size();
+      if (index < size) return {document_.slot_at(at), index};
+      index -= size;
+    }
+  }
+
+  // The slot of a run that starts at list element `index` (splitting the run holding it).
+  uint32_t run_starting_at(size_t index) {
+    const auto [slot, offset] = locate(index);
+    return offset == 0 ? slot : document_.split(slot, offset);
   }
 
   void apply(const Insert& step) {
-    const size_t index = step.index % (list_.size() + 1);
-    std::vector<uint32_t> slots;
-    std::vector<Placed> placed;
+    RgaRun run;
+    run.id = RgaId{next_id_ + 1, 1};
+    run.insert_dot = Dot{1, next_id_ + 1};
+    if (step.deleted) run.delete_dot = Dot{2, next_id_ + 1};
     for (size_t k = 0; k < step.count; ++k) {
-      RgaElement element{RgaId{++next_id_, 1}, std::nullopt, static_cast<char>('a' + next_id_ % 26),
-                         Dot{1, next_id_}, std::nullopt};
-      if (step.deleted_every > 0 && k % step.deleted_every == 0)
-        element.delete_dot = Dot{2, next_id_};
-      if (k > 0) element.origin = RgaId{next_id_ - 1, 1};  // typed after the one before
-      slots.push_back(document_.store(element));
-      placed.push_back(Placed{slots.back(), element});
+      ++next_id_;
+      run.chars.push_back(static_cast<char>('a' + next_id_ % 26));
     }
-    const RgaDocument::Position last = document_.insert(position(index), slots);
-    list_.insert(list_.begin() + static_cast<std::ptrdiff_t>(index), placed.begin(), placed.end());
-    RC_ASSERT(document_.slot_at(last) == slots.back());
+    place(run, step.index % (list_.size() + 1));
+  }
+
+  void apply(const Revive& step) {
+    if (collected_.empty()) return;
+    const size_t which = step.which % collected_.size();
+    const RgaRun run = collected_[which];
+    collected_.erase(collected_.begin() + static_cast<std::ptrdiff_t>(which));
+    place(run, step.index % (list_.size() + 1));
+  }
+
+  // Places `run` before list element `index` (at the end if index is the list's size).
+  void place(const RgaRun& run, size_t index) {
+    const RgaDocument::Position at = index == list_.size()
+                                         ? RgaDocument::Position{UINT32_MAX, 0}
+                                         : document_.position_of(run_starting_at(index));
+    const uint32_t slot = document_.store(run);
+    document_.insert(at, slot);
+    index_.insert(document_.run(slot), slot);
+    std::vector<RgaElement> elements;
+    for (size_t k = 0; k < run.size(); ++k) elements.push_back(run.element(k));
+    list_.insert(list_.begin() + static_cast<std::ptrdiff_t>(index), elements.begin(),
+                 elements.end());
   }
 
   void apply(const Delete& step) {
     if (list_.empty()) return;
     const size_t first = step.index % list_.size();
-    for (size_t i = first; i < std::min(list_.size(), first + step.count); ++i) {
-      std::optional<Dot>& deleted = list_[i].element.delete_dot;
-      const Dot dot{3, step.dot};
-      const bool changes = !deleted || dot < *deleted;
-      RC_ASSERT(document_.mark_deleted(list_[i].slot, dot) == changes);
-      if (changes) deleted = dot;
+    const size_t end = std::min(list_.size(), first + step.count);
+    if (end < list_.size()) run_starting_at(end);
+    uint32_t slot = run_starting_at(first);
+    const Dot dot{3, step.dot};
+    for (size_t i = first; i < end;) {
+      const std::optional<Dot> before = list_[i].delete_dot;
+      const bool changes = !before || dot < *before;
+      RC_ASSERT(document_.mark_deleted(slot, dot) == changes);
+      for (size_t k = 0; k < document_.run(slot).size(); ++k, ++i) {
+        RC_ASSERT(list_[i].delete_dot == before);  // a run has one delete dot
+        if (changes) list_[i].delete_dot = dot;
+      }
+      if (i < end) slot = document_.slot_at(document_.next(document_.position_of(slot)));
     }
   }
 
   void apply(const Collect& step) {
     std::vector<uint32_t> gone;
-    std::vector<Placed> kept;
+    std::vector<bool> is_gone(document_.pool_size(), false);
     size_t tombstones = 0;
-    for (const Placed& p : list_) {
-      if (p.element.delete_dot && tombstones++ % step.keep_every == 0) {
-        gone.push_back(p.slot);
-      } else {
-        kept.push_back(p);
+    document_.for_each([&](uint32_t slot, const StoredRgaRun& run) {
+      if (run.deleted && tombstones++ % step.keep_every == 0) {
+        gone.push_back(slot);
+        is_gone[slot] = true;
+        collected_.push_back(document_.value(slot));
       }
-    }
+    });
+    std::vector<RgaElement> kept;
+    size_t element = 0;
+    document_.for_each([&](uint32_t slot, const StoredRgaRun& run) {
+      for (size_t k = 0; k < run.size(); ++k, ++element) {
+        if (!is_gone[slot]) kept.push_back(list_[element]);
+      }
+    });
+    index_.drop(document_, is_gone);
     document_.remove(gone);
     list_ = std::move(kept);
     check_positions();
@@ -135,40 +199,44 @@ class Harness {
 
   void apply(const Repack&) {
     document_.repack();
-    size_t i = 0;
-    document_.for_each([&](uint32_t slot, const RgaElement&) { list_[i++].slot = slot; });
-    RC_ASSERT(document_.pool_size() == list_.size());
+    index_.assign(document_);
+    RC_ASSERT(document_.pool_size() == document_.runs());
     check_positions();
   }
 
   void apply(const Reload&) {
-    std::vector<RgaElement> elements;
-    for (const Placed& p : list_) elements.push_back(p.element);
-    document_.assign(elements);
-    for (size_t i = 0; i < list_.size(); ++i) list_[i].slot = static_cast<uint32_t>(i);
+    std::vector<RgaRun> runs;
+    document_.for_each(
+        [&](uint32_t slot, const StoredRgaRun&) { runs.push_back(document_.value(slot)); });
+    document_.assign(runs);
+    index_.assign(document_);
     check_positions();
   }
 
   void check_contents() const {
     RC_ASSERT(document_.size() == list_.size());
     std::string text;
-    for (const Placed& p : list_) {
-      if (!p.element.delete_dot) text.push_back(p.element.ch);
+    for (const RgaElement& e : list_) {
+      if (!e.delete_dot) text.push_back(e.ch);
     }
     RC_ASSERT(document_.visible() == text.size());
     RC_ASSERT(document_.text() == text);
     size_t i = 0;
-    document_.for_each([&](uint32_t slot, const RgaElement& element) {
-      RC_ASSERT(i < list_.size());
-      RC_ASSERT(slot == list_[i].slot);
-      RC_ASSERT(element == list_[i].element);
-      ++i;
+    document_.for_each([&](uint32_t slot, const StoredRgaRun&) {
+      const RgaRun run = document_.value(slot);
+      for (size_t k = 0; k < run.size(); ++k, ++i) {
+        RC_ASSERT(i < list_.size());
+        RC_ASSERT(run.element(k) == list_[i]);
+      }
     });
     RC_ASSERT(i == list_.size());
+    RC_ASSERT(index_.size() == document_.chains());
   }
 
   RgaDocument document_;
-  std::vector<Placed> list_;
+  RgaIdIndex index_;
+  std::vector<RgaElement> list_;
+  std::vector<RgaRun> collected_;
   uint64_t next_id_ = 0;
 };
 
@@ -181,26 +249,54 @@ RC_GTEST_PROP(RgaDocumentProperties, ActsLikeAFlatListOfItsElements, ()) {
 }
 
 // Text typed at one place grows one chunk past its limit again and again; a long document must
-// still find each element where it is.
+// still find each run where it is.
 TEST(RgaDocument, AThousandSingleInsertsAtTheSamePlaceSplitChunksAndStayInOrder) {
   RgaDocument document;
   std::vector<uint32_t> slots;
   for (uint64_t i = 0; i < 1000; ++i) {
     const uint32_t slot =
-        document.store(RgaElement{RgaId{i + 1, 1}, std::nullopt, 'x', Dot{1, i + 1}, std::nullopt});
-    // Each new element goes right after the first one, so the document reads 0, n-1, ..., 1.
+        document.store(RgaRun{RgaId{i + 1, 1}, std::nullopt, "x", Dot{1, i + 1}, std::nullopt});
+    // Each new run goes right after the first one, so the document reads 0, n-1, ..., 1.
     const auto at =
         slots.empty() ? document.begin() : document.next(document.position_of(slots.front()));
-    document.insert(at, {&slot, 1});
+    document.insert(at, slot);
     slots.push_back(slot);
   }
   ASSERT_EQ(document.size(), 1000u);
   std::vector<uint32_t> order;
-  document.for_each([&](uint32_t slot, const RgaElement&) { order.push_back(slot); });
+  document.for_each([&](uint32_t slot, const StoredRgaRun&) { order.push_back(slot); });
   ASSERT_EQ(order.front(), slots.front());
   for (size_t i = 1; i < order.size(); ++i)
     EXPECT_EQ(order[i], slots[slots.size() - i]) << "at " << i;
-  EXPECT_EQ(document.visible_position(999), document.position_of(slots[1]));
+  EXPECT_EQ(document.visible_position(999).run, document.position_of(slots[1]));
+  document.check_invariants();
+}
+
+// A run split again and again keeps its parts chained in id order: the index still holds one
+// entry for it and finds every element in its part.
+TEST(RgaDocument, ARunSplitEverywhereIsFoundPartByPart) {
+  RgaDocument document;
+  RgaIdIndex index;
+  const uint32_t first =
+      document.append(RgaRun{RgaId{1, 7}, std::nullopt, "abcdefghij", Dot{7, 1}, std::nullopt});
+  index.insert(document.run(first), first);
+  for (size_t offset : {9, 5, 1, 3, 7}) {
+    const std::optional<RgaIdIndex::Found> holder = index.find(RgaId{offset + 1, 7}, document);
+    ASSERT_TRUE(holder.has_value());
+    document.split(holder->slot, holder->offset);
+  }
+  document.check_invariants();
+  EXPECT_EQ(document.runs(), 6u);
+  EXPECT_EQ(document.chains(), 1u);
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(document.text(), "abcdefghij");
+  for (uint64_t counter = 1; counter <= 10; ++counter) {
+    const std::optional<RgaIdIndex::Found> found = index.find(RgaId{counter, 7}, document);
+    ASSERT_TRUE(found.has_value()) << counter;
+    EXPECT_EQ(document.run(found->slot).id_at(found->offset), (RgaId{counter, 7}));
+    EXPECT_EQ(document.chars(found->slot)[found->offset], static_cast<char>('a' + counter - 1));
+  }
+  EXPECT_FALSE(index.find(RgaId{11, 7}, document).has_value());
 }
 
 }  // namespace
