@@ -43,28 +43,31 @@ void pack_run(Packer& out, const StoredRgaRun& first, std::string_view chars) {
 // for_each(visit) calls visit(run, characters) for each run, in the pool's layout, in order.
 template <typename ForEach>
 void pack_runs(Packer& out, ForEach&& for_each) {
-  struct Joined {
+  constexpr uint32_t kNotJoined = UINT32_MAX;
+  struct Packed {
     const StoredRgaRun* first;
-    std::string_view chars;   // while it is one stored run, or parts adjacent in the store
-    std::string joined = {};  // otherwise
+    std::string_view chars;  // while it is one stored run, or parts adjacent in the store
+    uint32_t joined;         // otherwise: its characters in joined[this]
   };
-  std::vector<Joined> runs;
+  std::vector<Packed> runs;
+  std::vector<std::string> joined;
   const StoredRgaRun* last = nullptr;
   for_each([&](const StoredRgaRun& run, std::string_view chars) {
     if (last == nullptr || !last->continued_by(run)) {
-      runs.push_back(Joined{&run, chars});
-    } else if (Joined& joined = runs.back(); !joined.joined.empty()) {
-      joined.joined += chars;
-    } else if (joined.chars.data() + joined.chars.size() == chars.data()) {
-      joined.chars = std::string_view(joined.chars.data(), joined.chars.size() + chars.size());
+      runs.push_back(Packed{&run, chars, kNotJoined});
+    } else if (Packed& packed = runs.back(); packed.joined != kNotJoined) {
+      joined[packed.joined] += chars;
+    } else if (packed.chars.data() + packed.chars.size() == chars.data()) {
+      packed.chars = std::string_view(packed.chars.data(), packed.chars.size() + chars.size());
     } else {
-      joined.joined = std::string(joined.chars) + std::string(chars);
+      packed.joined = static_cast<uint32_t>(joined.size());
+      joined.push_back(std::string(packed.chars) + std::string(chars));
     }
     last = &run;
   });
   out.pack_array(static_cast<uint32_t>(runs.size()) * kRunFields);
-  for (const Joined& run : runs)
-    pack_run(out, *run.first, run.joined.empty() ? run.chars : std::string_view(run.joined));
+  for (const Packed& run : runs)
+    pack_run(out, *run.first, run.joined == kNotJoined ? run.chars : joined[run.joined]);
 }
 
 // Appends packed runs to `runs`.
