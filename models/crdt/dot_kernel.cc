@@ -206,7 +206,7 @@ bool DotKernel::operator==(const DotKernel& other) const {
                     });
 }
 
-void DotKernel::pack(Packer& out) const {
+[[gnu::flatten]] void DotKernel::pack(Packer& out) const {
   out.pack_array(2);
   out.pack_array(static_cast<uint32_t>(slots_.size() * 3));
   for (const Held& held : slots_) {

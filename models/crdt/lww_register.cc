@@ -39,7 +39,7 @@ bool LwwRegister::obsolete(const VersionVector& stable) const {
   return set_ && stable.get(stamp_.replica) >= stamp_.counter;
 }
 
-void LwwRegister::pack(Packer& out) const {
+[[gnu::flatten]] void LwwRegister::pack(Packer& out) const {
   if (!set_) {
     out.pack_nil();
     return;

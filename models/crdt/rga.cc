@@ -28,7 +28,7 @@ void pack_optional_pair(Packer& out, bool present, uint64_t first, uint64_t seco
   out.pack_uint64(second);
 }
 
-void pack_run(Packer& out, const StoredRgaRun& first, std::string_view chars) {
+[[gnu::flatten]] void pack_run(Packer& out, const StoredRgaRun& first, std::string_view chars) {
   out.pack_uint64(first.id_counter);
   out.pack_uint32(first.id_replica);
   pack_optional_pair(out, first.has_origin, first.origin_counter, first.origin_replica);

@@ -3,7 +3,7 @@
 
 namespace edgesim::models {
 
-void pack_hlc(Packer& out, const HlcTimestamp& hlc) {
+[[gnu::flatten]] void pack_hlc(Packer& out, const HlcTimestamp& hlc) {
   out.pack_int64(hlc.wall_ns);
   out.pack_uint32(hlc.logical);
 }

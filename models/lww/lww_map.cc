@@ -15,7 +15,7 @@ const std::string kEntryPrefix = "e/";
 enum class LwwMessage : uint8_t { kDigest, kPush, kState };
 constexpr uint32_t kEntryFields = 5;
 
-void pack_stamp(Packer& out, const LwwStamp& stamp) {
+[[gnu::flatten]] void pack_stamp(Packer& out, const LwwStamp& stamp) {
   out.pack_int64(stamp.time);
   out.pack_uint32(stamp.logical);
   out.pack_uint32(stamp.node);
