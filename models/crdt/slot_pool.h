@@ -4,7 +4,6 @@
 // elements in a pool, so that reordering shifts small trivially copyable entries.
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 namespace edgesim::models {
@@ -12,14 +11,14 @@ namespace edgesim::models {
 // Stores `element` in a free slot of `pool` (the last one freed first) or in a new one at its end;
 // returns the slot.
 template <typename T>
-uint32_t place_in_pool(std::vector<T>& pool, std::vector<uint32_t>& free_slots, T element) {
+uint32_t place_in_pool(std::vector<T>& pool, std::vector<uint32_t>& free_slots, const T& element) {
   if (free_slots.empty()) {
-    pool.push_back(std::move(element));
+    pool.push_back(element);
     return static_cast<uint32_t>(pool.size() - 1);
   }
   const uint32_t slot = free_slots.back();
   free_slots.pop_back();
-  pool[slot] = std::move(element);
+  pool[slot] = element;
   return slot;
 }
 
