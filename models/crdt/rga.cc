@@ -70,13 +70,13 @@ void pack_runs(Packer& out, ForEach&& for_each) {
     pack_run(out, *run.first, run.joined == kNotJoined ? run.chars : joined[run.joined]);
 }
 
-// Appends packed runs to `runs`.
-void unpack_runs_into(const WireObject& in, std::vector<Rga::Run>& runs) {
+// Appends packed runs to `runs`, their characters viewed in the message.
+void unpack_runs_into(const WireObject& in, std::vector<Rga::RunView>& runs) {
   const uint32_t size = wire_tuples_size(in, kRunFields);
   auto u64 = [&](uint32_t i) { return wire_u64(wire_at(in, i)); };
   runs.reserve(runs.size() + size / kRunFields);
   for (uint32_t at = 0; at < size; at += kRunFields) {
-    Rga::Run& run = runs.emplace_back();
+    Rga::RunView& run = runs.emplace_back();
     run.id = Rga::Id{u64(at), static_cast<ReplicaId>(u64(at + 1))};
     if (!wire_at(in, at + 2).is_nil())
       run.origin = Rga::Id{u64(at + 2), static_cast<ReplicaId>(u64(at + 3))};
@@ -88,8 +88,8 @@ void unpack_runs_into(const WireObject& in, std::vector<Rga::Run>& runs) {
   }
 }
 
-std::vector<Rga::Run> unpack_runs(const WireObject& in) {
-  std::vector<Rga::Run> runs;
+std::vector<Rga::RunView> unpack_runs(const WireObject& in) {
+  std::vector<Rga::RunView> runs;
   unpack_runs_into(in, runs);
   return runs;
 }
@@ -127,7 +127,7 @@ std::vector<Rga::Element> Rga::elements() const {
   std::vector<Element> result;
   result.reserve(document_.size());
   document_.for_each([&](uint32_t slot, const StoredRgaRun&) {
-    const Run run = document_.value(slot);
+    const RunView run = document_.view(slot);
     for (size_t k = 0; k < run.size(); ++k) result.push_back(run.element(k));
   });
   return result;
@@ -169,9 +169,9 @@ Result Rga::insert(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
   run.id = Id{lamport_ + 1, stamp.self};
   run.insert_dot = Dot{stamp.self, stamp.counter};
   delta.pending_.push_back(run);  // a bag: see apply()
-  const std::optional<Position> at = insertion_point(run, origin);
+  const std::optional<Position> at = insertion_point(run.view(), origin);
   EDGESIM_ASSERT(at.has_value(), "a local insert's origin is not in the document");
-  place(run, *at);
+  place(run.view(), *at);
   return Result::success();
 }
 
@@ -190,7 +190,7 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
     const size_t count = std::min(left, document_.run(slot).size() - offset);
     slot = isolate(slot, offset, count);
     mark_deleted(slot, Dot{stamp.self, stamp.counter});
-    delta.pending_.push_back(document_.value(slot));
+    delta.pending_.push_back(document_.view(slot).owned());
     deleted += document_.chars(slot);
     left -= count;
     if (left == 0) break;
@@ -223,7 +223,7 @@ bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
   return true;
 }
 
-std::optional<Rga::Position> Rga::insertion_point(const Run& run, std::optional<Found> origin) {
+std::optional<Rga::Position> Rga::insertion_point(const RunView& run, std::optional<Found> origin) {
   Position position = document_.begin();
   if (run.origin) {
     if (!origin) origin = known_.find(*run.origin, document_);
@@ -243,7 +243,7 @@ std::optional<Rga::Position> Rga::insertion_point(const Run& run, std::optional<
   return position;
 }
 
-void Rga::place(const Run& run, Position at) {
+void Rga::place(const RunView& run, Position at) {
   lamport_ = std::max(lamport_, run.last_id().counter);
   const uint32_t slot = document_.store(run);
   if (run.delete_dot) tombstones_.push_back(slot);
@@ -292,21 +292,23 @@ std::vector<Rga::Run> Rga::unique_by_id(std::vector<Run> runs) {
 }
 
 bool Rga::merge(const Rga& other, Rga* inflation) {
-  std::vector<Run> incoming;
+  // The incoming runs view the other value's characters, which merging into it would move.
+  if (&other == this || &other == inflation) return merge(Rga(other), inflation);
+  std::vector<RunView> incoming;
   incoming.reserve(other.document_.runs() + other.pending_.size());
   other.document_.for_each(
-      [&](uint32_t slot, const StoredRgaRun&) { incoming.push_back(other.document_.value(slot)); });
-  incoming.insert(incoming.end(), other.pending_.begin(), other.pending_.end());
+      [&](uint32_t slot, const StoredRgaRun&) { incoming.push_back(other.document_.view(slot)); });
+  for (const Run& run : other.pending_) incoming.push_back(run.view());
   return merge_runs(std::move(incoming), other.lamport_, inflation);
 }
 
 bool Rga::merge_packed(const WireObject& in) {
-  std::vector<Run> incoming = unpack_runs(wire_at(in, 0));
+  std::vector<RunView> incoming = unpack_runs(wire_at(in, 0));
   unpack_runs_into(wire_at(in, 1), incoming);  // its waiting runs
   return merge_runs(std::move(incoming), wire_u64(wire_at(in, 2)), nullptr);
 }
 
-size_t Rga::merge_known(const Run& run, size_t offset, const Found& found, bool& changed,
+size_t Rga::merge_known(const RunView& run, size_t offset, const Found& found, bool& changed,
                         Rga* inflation) {
   const StoredRgaRun& holder = document_.run(found.slot);
   const size_t count = std::min(run.size() - offset, holder.size() - found.offset);
@@ -318,34 +320,35 @@ size_t Rga::merge_known(const Run& run, size_t offset, const Found& found, bool&
   return count;
 }
 
-bool Rga::merge_runs(std::vector<Run> incoming, uint64_t lamport, Rga* inflation) {
+bool Rga::merge_runs(std::vector<RunView> incoming, uint64_t lamport, Rga* inflation) {
   index_if_needed();
   const size_t pending_before = pending();
   bool changed = false;
-  incoming.insert(incoming.end(), std::make_move_iterator(pending_.begin()),
-                  std::make_move_iterator(pending_.end()));
+  // Runs that wait own their characters: the incoming ones view a message or another value that
+  // will be gone. `waiting` holds those the current round's views may point into.
+  std::vector<Run> waiting = std::move(pending_);
   pending_.clear();
+  for (const Run& run : waiting) incoming.push_back(run.view());
   // Integrate in rounds: a run whose origin is itself incoming waits for a later round. A run is
   // taken in parts: those of its elements held here already, and those that are not.
   bool progress = true;
   while (!incoming.empty() && progress) {
     progress = false;
-    std::vector<Run> waiting;
-    for (Run& run : incoming) {
+    std::vector<Run> still_waiting;
+    for (const RunView& run : incoming) {
       // Every replica has seen a stable insert, so we had it: missing means collected (its delete
       // became stable here). An old copy must not resurrect it.
       const bool collected = stable_.get(run.insert_dot.first) >= run.insert_dot.second;
-      const size_t size = run.size();
-      for (size_t offset = 0; offset < size;) {
+      for (size_t offset = 0; offset < run.size();) {
         const Id id = run.id_at(offset);
         if (const std::optional<Found> found = known_.find(id, document_)) {
           offset += merge_known(run, offset, *found, changed, inflation);
           progress = true;
           continue;
         }
-        const size_t count =
-            std::min<uint64_t>(size - offset, known_.first_known_from(id, document_) - id.counter);
-        Run part = count == size ? std::move(run) : run.slice(offset, count);
+        const size_t count = std::min<uint64_t>(
+            run.size() - offset, known_.first_known_from(id, document_) - id.counter);
+        const RunView part = count == run.size() ? run : run.slice(offset, count);
         offset += count;
         if (collected) {
           progress = true;
@@ -353,7 +356,7 @@ bool Rga::merge_runs(std::vector<Run> incoming, uint64_t lamport, Rga* inflation
         }
         const std::optional<Position> at = insertion_point(part);
         if (!at) {
-          waiting.push_back(std::move(part));
+          still_waiting.push_back(part.owned());
           continue;
         }
         progress = changed = true;
@@ -361,9 +364,11 @@ bool Rga::merge_runs(std::vector<Run> incoming, uint64_t lamport, Rga* inflation
         place(part, *at);
       }
     }
-    incoming = std::move(waiting);
+    waiting = std::move(still_waiting);  // the views below point into its moved buffer
+    incoming.clear();
+    for (const Run& run : waiting) incoming.push_back(run.view());
   }
-  pending_ = unique_by_id(std::move(incoming));
+  pending_ = unique_by_id(std::move(waiting));
   changed = changed || pending() != pending_before || lamport > lamport_;
   lamport_ = std::max(lamport_, lamport);
   if (inflation) {
@@ -374,8 +379,9 @@ bool Rga::merge_runs(std::vector<Run> incoming, uint64_t lamport, Rga* inflation
 }
 
 void Rga::absorb(const Rga& delta) {
+  EDGESIM_ASSERT(&delta != this, "an RGA delta group absorbing itself");
   delta.document_.for_each(
-      [&](uint32_t slot, const StoredRgaRun&) { document_.append(delta.document_.value(slot)); });
+      [&](uint32_t slot, const StoredRgaRun&) { document_.append(delta.document_.view(slot)); });
   pending_.insert(pending_.end(), delta.pending_.begin(), delta.pending_.end());
   lamport_ = std::max(lamport_, delta.lamport_);
 }
@@ -438,7 +444,7 @@ void Rga::pack(Packer& out) const {
   // packer may look back at it.
   std::vector<StoredRgaRun> waiting;
   waiting.reserve(pending_.size());
-  for (const Run& run : pending_) waiting.emplace_back(run, 0);
+  for (const Run& run : pending_) waiting.emplace_back(run.view(), 0);
   pack_runs(out, [&](auto&& visit) {
     for (size_t i = 0; i < pending_.size(); ++i) visit(waiting[i], pending_[i].chars);
   });
@@ -450,7 +456,7 @@ Rga Rga::unpack(const WireObject& in) {
   // The id index is built when this value is first merged into or edited (index_if_needed):
   // most unpacked values are received deltas that are only merged from.
   rga.document_.assign(unpack_runs(wire_at(in, 0)));
-  rga.pending_ = unpack_runs(wire_at(in, 1));
+  for (const RunView& run : unpack_runs(wire_at(in, 1))) rga.pending_.push_back(run.owned());
   rga.lamport_ = wire_u64(wire_at(in, 2));
   return rga;
 }

@@ -31,6 +31,7 @@ class Rga {
   using Id = RgaId;
   using Element = RgaElement;
   using Run = RgaRun;
+  using RunView = RgaRunView;
 
   Result apply(const Op& op, const CrdtStamp& stamp, Rga& delta);
   bool merge(const Rga& other) { return merge(other, nullptr); }
@@ -74,9 +75,9 @@ class Rga {
   // Where a run none of whose ids is here goes: after its origin (found at `origin` when the
   // caller knows where), past runs with greater ids; nullopt if the origin is not here yet. It may
   // split the origin's run to make room.
-  std::optional<Position> insertion_point(const Run& run,
+  std::optional<Position> insertion_point(const RunView& run,
                                           std::optional<Found> origin = std::nullopt);
-  void place(const Run& run, Position at);  // stores, places and indexes a run
+  void place(const RunView& run, Position at);  // stores, places and indexes a run
   // Splits the run in `slot` before its element `offset` (0 < offset < its size); returns the slot
   // of the part from `offset` on (listed as a tombstone if it is one; the index finds it through
   // the run's chain of parts).
@@ -87,11 +88,12 @@ class Rga {
   // Deletes the run in pool slot `slot` with `dot`; true if this changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
-  // Merges `incoming` (runs and waiting runs of a value whose Lamport clock is `lamport`).
-  bool merge_runs(std::vector<Run> incoming, uint64_t lamport, Rga* inflation);
+  // Merges `incoming` (runs and waiting runs of a value whose Lamport clock is `lamport`; their
+  // characters stay where they are until the merge returns).
+  bool merge_runs(std::vector<RunView> incoming, uint64_t lamport, Rga* inflation);
   // Merges the incoming elements of `run` from `offset` on that this replica holds, up to the end
   // of the run holding the first of them; returns how many it looked at.
-  size_t merge_known(const Run& run, size_t offset, const Found& found, bool& changed,
+  size_t merge_known(const RunView& run, size_t offset, const Found& found, bool& changed,
                      Rga* inflation);
   std::vector<Element> pending_elements() const;
   // One copy per id, with the smallest delete dot among the copies (as integrating them would

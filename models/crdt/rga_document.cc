@@ -8,35 +8,7 @@
 
 namespace edgesim::models {
 
-RgaElement RgaRun::element(size_t offset) const {
-  RgaElement element;
-  element.id = id_at(offset);
-  element.origin = offset == 0 ? origin : std::optional<RgaId>(id_at(offset - 1));
-  element.ch = chars[offset];
-  element.insert_dot = insert_dot;
-  element.delete_dot = delete_dot;
-  return element;
-}
-
-RgaRun RgaRun::slice(size_t offset, size_t count) const {
-  EDGESIM_ASSERT(count > 0 && offset + count <= size(), "slicing {}+{} of an RGA run of {}", offset,
-                 count, size());
-  RgaRun part;
-  part.id = id_at(offset);
-  part.origin = offset == 0 ? origin : std::optional<RgaId>(id_at(offset - 1));
-  part.chars = chars.substr(offset, count);
-  part.insert_dot = insert_dot;
-  part.delete_dot = delete_dot;
-  return part;
-}
-
-bool RgaRun::continued_by(const RgaRun& next) const {
-  const RgaId last = last_id();
-  return next.id.replica == last.replica && next.id.counter == last.counter + 1 &&
-         next.origin == last && next.insert_dot == insert_dot && next.delete_dot == delete_dot;
-}
-
-StoredRgaRun::StoredRgaRun(const RgaRun& run, uint32_t chars_at)
+StoredRgaRun::StoredRgaRun(const RgaRunView& run, uint32_t chars_at)
     : id_counter(run.id.counter),
       origin_counter(run.origin ? run.origin->counter : 0),
       insert_counter(run.insert_dot.second),
@@ -61,10 +33,9 @@ bool StoredRgaRun::continued_by(const StoredRgaRun& next) const {
          same_delete;
 }
 
-RgaRun RgaDocument::value(uint32_t slot) const {
+RgaRunView RgaDocument::view(uint32_t slot) const {
   const StoredRgaRun& run = pool_[slot];
-  return RgaRun{run.id(), run.origin(), std::string(chars(slot)), run.insert_dot(),
-                run.delete_dot()};
+  return RgaRunView{run.id(), run.origin(), chars(slot), run.insert_dot(), run.delete_dot()};
 }
 
 RgaDocument::Position RgaDocument::next(Position at) const {
@@ -107,7 +78,7 @@ RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
   return Position{chunk.rank, static_cast<uint32_t>(it - chunk.entries.begin())};
 }
 
-uint32_t RgaDocument::store(const RgaRun& run) {
+uint32_t RgaDocument::store(const RgaRunView& run) {
   EDGESIM_ASSERT(run.size() > 0, "storing an empty RGA run");
   const size_t at = stored_chars();
   EDGESIM_ASSERT(at + run.size() <= UINT32_MAX, "an RGA document past 4 GB of text");
@@ -157,7 +128,7 @@ void RgaDocument::insert(Position at, uint32_t slot) {
   split_chunk_if_full(at.rank);
 }
 
-uint32_t RgaDocument::append(const RgaRun& run) {
+uint32_t RgaDocument::append(const RgaRunView& run) {
   const uint32_t slot = store(run);
   insert(Position{static_cast<uint32_t>(order_.size()), 0}, slot);
   return slot;
@@ -301,10 +272,10 @@ void RgaDocument::rechunk() {
   append_chunks(all);
 }
 
-void RgaDocument::assign(const std::vector<RgaRun>& runs) {
+void RgaDocument::assign(const std::vector<RgaRunView>& runs) {
   *this = RgaDocument{};
   pool_.reserve(runs.size());
-  for (const RgaRun& run : runs) store(run);
+  for (const RgaRunView& run : runs) store(run);
   std::vector<Entry> all;
   all.reserve(pool_.size());
   for (uint32_t slot = 0; slot < pool_.size(); ++slot) {

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "models/crdt/causal_context.h"
+#include "sim/core/assert.h"
 
 namespace edgesim::models {
 
@@ -52,11 +53,15 @@ struct RgaElement {
   bool operator==(const RgaElement&) const = default;
 };
 
-// Consecutive elements one insert typed (see above); never empty.
-struct RgaRun {
+// Consecutive elements one insert typed (see above); never empty. `Chars` is std::string for a
+// run that owns its characters (RgaRun: waiting runs, local deltas) or std::string_view for one
+// read where its characters already are (RgaRunView: a received message, another value's
+// document), so that merging copies characters only into the pool.
+template <typename Chars>
+struct BasicRgaRun {
   RgaId id;                     // the first element's
   std::optional<RgaId> origin;  // the first element's; each later element's is the one before it
-  std::string chars;
+  Chars chars;
   Dot insert_dot;
   std::optional<Dot> delete_dot;
 
@@ -67,13 +72,33 @@ struct RgaRun {
     return other.replica == id.replica && other.counter >= id.counter &&
            other.counter - id.counter < size();
   }
-  RgaElement element(size_t offset) const;
-  // Elements [offset, offset + count) as a run of their own.
-  RgaRun slice(size_t offset, size_t count) const;
+  RgaElement element(size_t offset) const {
+    return RgaElement{id_at(offset), offset == 0 ? origin : std::optional(id_at(offset - 1)),
+                      chars[offset], insert_dot, delete_dot};
+  }
+  // Elements [offset, offset + count) as a run of their own (0 < count, offset + count <= size).
+  BasicRgaRun slice(size_t offset, size_t count) const {
+    EDGESIM_ASSERT(count > 0 && offset + count <= size(), "slicing {}+{} of an RGA run of {}",
+                   offset, count, size());
+    return BasicRgaRun{id_at(offset), offset == 0 ? origin : std::optional(id_at(offset - 1)),
+                       Chars(chars.substr(offset, count)), insert_dot, delete_dot};
+  }
   // True if `next`'s first element continues this run's last one: the two could be one run.
-  bool continued_by(const RgaRun& next) const;
-  bool operator==(const RgaRun&) const = default;
+  bool continued_by(const BasicRgaRun& next) const {
+    return next.id.replica == id.replica && next.id.counter == last_id().counter + 1 &&
+           next.origin == last_id() && next.insert_dot == insert_dot &&
+           next.delete_dot == delete_dot;
+  }
+  BasicRgaRun<std::string_view> view() const {
+    return {id, origin, std::string_view(chars), insert_dot, delete_dot};
+  }
+  BasicRgaRun<std::string> owned() const {
+    return {id, origin, std::string(chars), insert_dot, delete_dot};
+  }
+  bool operator==(const BasicRgaRun&) const = default;
 };
+using RgaRun = BasicRgaRun<std::string>;
+using RgaRunView = BasicRgaRun<std::string_view>;
 
 // A run as the document's pool keeps it: RgaRun's fields without std::optional's padding, and its
 // characters as a range of the document's character store, so splitting a run copies 64 bytes and
@@ -99,7 +124,7 @@ struct StoredRgaRun {
   static constexpr uint32_t kNoPart = UINT32_MAX;
 
   StoredRgaRun() = default;
-  StoredRgaRun(const RgaRun& run, uint32_t chars_at);
+  StoredRgaRun(const RgaRunView& run, uint32_t chars_at);
   size_t size() const { return length; }
   RgaId id() const { return RgaId{id_counter, id_replica}; }
   RgaId id_at(size_t offset) const { return RgaId{id_counter + offset, id_replica}; }
@@ -141,7 +166,7 @@ class RgaDocument {
   std::string_view chars(uint32_t slot) const {
     return std::string_view(chars_).substr(pool_[slot].chars_at, pool_[slot].length);
   }
-  RgaRun value(uint32_t slot) const;  // the run in `slot`, with its characters
+  RgaRunView view(uint32_t slot) const;  // the run in `slot`, its characters in the store
   uint32_t slot_at(Position at) const { return entry(at).slot; }
   const StoredRgaRun& run_at(Position at) const { return pool_[slot_at(at)]; }
   Position begin() const { return Position{}; }
@@ -153,17 +178,17 @@ class RgaDocument {
   Position position_of(uint32_t slot) const;  // the slot must be in the document
 
   // Stores a run in the pool (a free slot or a new one) without placing it; returns its slot.
-  uint32_t store(const RgaRun& run);
+  uint32_t store(const RgaRunView& run);
   // Places a stored slot before the run at `at` (at the end if `at` is the end).
   void insert(Position at, uint32_t slot);
-  uint32_t append(const RgaRun& run);  // stores and places at the end
+  uint32_t append(const RgaRunView& run);  // stores and places at the end
   // Splits the run in `slot` before its element `offset` (0 < offset < its size): the elements
   // from `offset` on become a run of their own, placed right after it and next in its chain of
   // parts; returns that run's slot.
   uint32_t split(uint32_t slot, size_t offset);
   void set_next_part(uint32_t slot, uint32_t next);
   // Replaces the document with `runs`, in this order (an unpacked value: one pass, no search).
-  void assign(const std::vector<RgaRun>& runs);
+  void assign(const std::vector<RgaRunView>& runs);
   // Records `dot` as the run's delete if it has none or a greater one; true if that changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
   // Takes the slots' runs out of the document and frees their slots (the caller has taken them out

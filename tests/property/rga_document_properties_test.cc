@@ -145,7 +145,7 @@ class Harness {
     const RgaDocument::Position at = index == list_.size()
                                          ? RgaDocument::Position{UINT32_MAX, 0}
                                          : document_.position_of(run_starting_at(index));
-    const uint32_t slot = document_.store(run);
+    const uint32_t slot = document_.store(run.view());
     document_.insert(at, slot);
     index_.insert(document_.run(slot), slot);
     std::vector<RgaElement> elements;
@@ -181,7 +181,7 @@ class Harness {
       if (run.deleted && tombstones++ % step.keep_every == 0) {
         gone.push_back(slot);
         is_gone[slot] = true;
-        collected_.push_back(document_.value(slot));
+        collected_.push_back(document_.view(slot).owned());
       }
     });
     std::vector<RgaElement> kept;
@@ -205,10 +205,13 @@ class Harness {
   }
 
   void apply(const Reload&) {
+    // Owned copies first: assign() replaces the store the views would point into.
     std::vector<RgaRun> runs;
     document_.for_each(
-        [&](uint32_t slot, const StoredRgaRun&) { runs.push_back(document_.value(slot)); });
-    document_.assign(runs);
+        [&](uint32_t slot, const StoredRgaRun&) { runs.push_back(document_.view(slot).owned()); });
+    std::vector<RgaRunView> views;
+    for (const RgaRun& run : runs) views.push_back(run.view());
+    document_.assign(views);
     index_.assign(document_);
     check_positions();
   }
@@ -223,7 +226,7 @@ class Harness {
     RC_ASSERT(document_.text() == text);
     size_t i = 0;
     document_.for_each([&](uint32_t slot, const StoredRgaRun&) {
-      const RgaRun run = document_.value(slot);
+      const RgaRun run = document_.view(slot).owned();
       for (size_t k = 0; k < run.size(); ++k, ++i) {
         RC_ASSERT(i < list_.size());
         RC_ASSERT(run.element(k) == list_[i]);
@@ -255,7 +258,7 @@ TEST(RgaDocument, AThousandSingleInsertsAtTheSamePlaceSplitChunksAndStayInOrder)
   std::vector<uint32_t> slots;
   for (uint64_t i = 0; i < 1000; ++i) {
     const uint32_t slot =
-        document.store(RgaRun{RgaId{i + 1, 1}, std::nullopt, "x", Dot{1, i + 1}, std::nullopt});
+        document.store(RgaRunView{RgaId{i + 1, 1}, std::nullopt, "x", Dot{1, i + 1}, std::nullopt});
     // Each new run goes right after the first one, so the document reads 0, n-1, ..., 1.
     const auto at =
         slots.empty() ? document.begin() : document.next(document.position_of(slots.front()));
@@ -278,7 +281,7 @@ TEST(RgaDocument, ARunSplitEverywhereIsFoundPartByPart) {
   RgaDocument document;
   RgaIdIndex index;
   const uint32_t first =
-      document.append(RgaRun{RgaId{1, 7}, std::nullopt, "abcdefghij", Dot{7, 1}, std::nullopt});
+      document.append(RgaRunView{RgaId{1, 7}, std::nullopt, "abcdefghij", Dot{7, 1}, std::nullopt});
   index.insert(document.run(first), first);
   for (size_t offset : {9, 5, 1, 3, 7}) {
     const std::optional<RgaIdIndex::Found> holder = index.find(RgaId{offset + 1, 7}, document);
