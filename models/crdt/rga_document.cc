@@ -72,10 +72,13 @@ RgaDocument::ElementPosition RgaDocument::visible_position(size_t index) const {
 
 RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
   const Chunk& chunk = chunks_[chunk_of_[slot]];
+  const uint32_t hint = offset_hint_[slot];
+  if (hint < chunk.entries.size() && chunk.entries[hint].slot == slot) return {chunk.rank, hint};
   const auto it = std::find_if(chunk.entries.begin(), chunk.entries.end(),
                                [slot](const Entry& e) { return e.slot == slot; });
   EDGESIM_ASSERT(it != chunk.entries.end(), "RGA slot {} is not in its chunk", slot);
-  return Position{chunk.rank, static_cast<uint32_t>(it - chunk.entries.begin())};
+  offset_hint_[slot] = static_cast<uint32_t>(it - chunk.entries.begin());
+  return Position{chunk.rank, offset_hint_[slot]};
 }
 
 uint32_t RgaDocument::store(const RgaRunView& run) {
@@ -86,8 +89,14 @@ uint32_t RgaDocument::store(const RgaRunView& run) {
   chars_.resize(at);
   chars_ += run.chars;
   chars_.append(kCopyPad, '\0');
-  if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
+  grow_slot_maps();
   return slot;
+}
+
+void RgaDocument::grow_slot_maps() {
+  if (chunk_of_.size() >= pool_.size()) return;
+  chunk_of_.resize(pool_.size());
+  offset_hint_.resize(pool_.size());
 }
 
 RgaDocument::Entry RgaDocument::make_entry(uint32_t slot) const {
@@ -120,6 +129,7 @@ void RgaDocument::insert(Position at, uint32_t slot) {
   const Entry placed = make_entry(slot);
   chunk.entries.insert(chunk.entries.begin() + at.offset, placed);
   chunk_of_[slot] = id;
+  offset_hint_[slot] = at.offset;
   chunk.visible += visible_in(placed);
   visible_ += visible_in(placed);
   size_ += placed.length;
@@ -148,7 +158,7 @@ uint32_t RgaDocument::split(uint32_t slot, size_t offset) {
   const uint32_t right_slot = place_in_pool(pool_, free_, right);  // its next is the left's
   pool_[slot].next_part = right_slot;
   ++linked_;  // the left part links to the right one, which links where the left one did
-  if (chunk_of_.size() < pool_.size()) chunk_of_.resize(pool_.size());
+  grow_slot_maps();
   const Position at = position_of(slot);
   const uint32_t id = order_[at.rank];
   Chunk& chunk = chunks_[id];
@@ -158,6 +168,7 @@ uint32_t RgaDocument::split(uint32_t slot, size_t offset) {
                      left.visible};
   chunk.entries.insert(chunk.entries.begin() + at.offset + 1, placed);
   chunk_of_[right_slot] = id;
+  offset_hint_[right_slot] = at.offset + 1;
   ++runs_;  // the elements, the visible count and the text stay as they were
   split_chunk_if_full(at.rank);
   return right_slot;
@@ -324,6 +335,7 @@ void RgaDocument::repack() {
   if (!chars_.empty()) chars_.append(kCopyPad, '\0');
   free_.clear();
   chunk_of_.assign(pool_.size(), 0);
+  offset_hint_.assign(pool_.size(), 0);
   for (uint32_t id : order_) {
     for (const Entry& e : chunks_[id].entries) chunk_of_[e.slot] = id;
   }
@@ -421,7 +433,7 @@ void RgaDocument::check_invariants() const {
 
 uint64_t RgaDocument::metadata_bytes() const {
   return pool_.size() * sizeof(StoredRgaRun) + chars_.size() + runs_ * sizeof(Entry) +
-         (free_.size() + chunk_of_.size()) * sizeof(uint32_t);
+         (free_.size() + chunk_of_.size() + offset_hint_.size()) * sizeof(uint32_t);
 }
 
 }  // namespace edgesim::models

@@ -248,6 +248,7 @@ class RgaDocument {
   // Files `all` (in document order) into new chunks of kChunkTarget entries after the last one.
   void append_chunks(const std::vector<Entry>& all);
   void count_chunk(uint32_t id);  // sets the chunk's visible count and its entries' chunk_of_
+  void grow_slot_maps();          // chunk_of_ and offset_hint_ as long as the pool
 
   std::vector<StoredRgaRun> pool_;
   std::vector<uint32_t> free_;  // free pool slots
@@ -258,6 +259,10 @@ class RgaDocument {
   std::string chars_;
   size_t stored_chars() const { return chars_.empty() ? 0 : chars_.size() - kCopyPad; }
   std::vector<uint32_t> chunk_of_;  // pool slot -> id of the chunk holding it
+  // Pool slot -> where in its chunk it was last seen: a hint, checked before use (inserts shift
+  // entries). A run is usually looked up again right after it was placed or split (a split, then
+  // a delete mark or an insert after it), and scanning its chunk for it was 5% of a text run.
+  mutable std::vector<uint32_t> offset_hint_;
   // Chunks by id: an id stays valid while chunks split and others are dropped, so chunk_of_ needs
   // updating only for the entries that move.
   std::vector<Chunk> chunks_;
