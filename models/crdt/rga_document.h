@@ -4,19 +4,20 @@
 // visible character, find where a given run is, insert a run after it, split a run.
 //
 // A run is what one insert typed: consecutive elements, each the next Lamport id of the same
-// replica with the one before as its origin, sharing the insert's dot and one delete dot. Inserts
-// type words, so a run holds several characters, and the document stores one run where it stored
-// one element per character (about a fifth of the memory and of the work to place, index, pack and
-// collect; production sequence CRDTs do the same: Yjs' items, diamond-types' spans). A delete of
-// part of a run, or an insert inside it, splits it in two; elements never move between runs
-// otherwise, so a document is element for element what a one-element-per-character RGA would be.
+// replica with the one before as its origin, sharing the insert's dot and one delete dot. The
+// document stores one run where it stored one element per character, as production sequence
+// CRDTs do (Yjs' items, diamond-types' spans). A delete of part of a run, or an insert inside it,
+// splits it in two; elements never move between runs otherwise, so a document is element for
+// element what a one-element-per-character RGA would be. Edits land inside words, so runs stay
+// short (under three characters on average in the engines benchmark's text): the saving is about
+// half the memory (docs/performance.md, session 15), and splitting must be cheap.
 //
 // Runs live in a pool (their characters in one string beside it) and stay in their slot until
-// repack(), so callers (RGA's id index, its
-// tombstone list) hold 4-byte slot numbers. The order is a list of chunks of up to kChunkMax
-// entries; each entry carries its run's slot, length and visibility, and each chunk counts its
-// visible characters. Finding the n-th visible character walks the chunks' counts and then one
-// chunk; finding a run looks only in its own chunk; an insert or a split shifts one chunk.
+// repack(), so callers (RGA's id index, its tombstone list) hold 4-byte slot numbers. The order is
+// a list of chunks of up to kChunkMax entries; each entry carries its run's slot, length and
+// visibility, and each chunk counts its visible characters. Finding the n-th visible character
+// walks the chunks' counts and then one chunk; finding a run looks only in its own chunk; an
+// insert or a split shifts one chunk.
 //
 // The visible text is cached, whole and per chunk: a read returns the whole text, a replica often
 // serves several reads between two changes, and a change touches one chunk, so rebuilding the text
@@ -186,6 +187,8 @@ class RgaDocument {
   // from `offset` on become a run of their own, placed right after it and next in its chain of
   // parts; returns that run's slot.
   uint32_t split(uint32_t slot, size_t offset);
+  // Links the run in `slot` to the part after it (kNoPart: none): RgaIdIndex::drop() mends
+  // chains around removed parts.
   void set_next_part(uint32_t slot, uint32_t next);
   // Replaces the document with `runs`, in this order (an unpacked value: one pass, no search).
   void assign(const std::vector<RgaRunView>& runs);
