@@ -346,8 +346,8 @@ bool Rga::merge_runs(std::vector<RunView> incoming, uint64_t lamport, Rga* infla
           progress = true;
           continue;
         }
-        const size_t count = std::min<uint64_t>(
-            run.size() - offset, known_.first_known_from(id, document_) - id.counter);
+        const size_t count =
+            std::min<uint64_t>(run.size() - offset, known_.first_known_from(id) - id.counter);
         const RunView part = count == run.size() ? run : run.slice(offset, count);
         offset += count;
         if (collected) {

@@ -47,19 +47,17 @@ std::optional<RgaIdIndex::Found> RgaIdIndex::find(const RgaId& id,
   }
   last_found_ = {id.replica, index};
   const uint32_t slot = part_holding_or_after(document, entries[index].slot, id.counter);
-  if (slot == kNoPart || !document.run(slot).holds(id.counter)) return std::nullopt;  // collected
+  EDGESIM_ASSERT(slot != kNoPart && document.run(slot).holds(id.counter),
+                 "an RGA index entry's chain does not hold its id {}", id.counter);
   return Found{slot, static_cast<uint32_t>(id.counter - document.run(slot).id_counter)};
 }
 
-uint64_t RgaIdIndex::first_known_from(const RgaId& id, const RgaDocument& document) const {
+uint64_t RgaIdIndex::first_known_from(const RgaId& id) const {
   const auto replica = by_replica_.find(id.replica);
   if (replica == by_replica_.end()) return UINT64_MAX;
-  const Entries& entries = replica->second;
-  for (auto it = holding_or_after(entries, id.counter); it != entries.end(); ++it) {
-    const uint32_t slot = part_holding_or_after(document, it->slot, id.counter);
-    if (slot != kNoPart) return std::max(document.run(slot).id_counter, id.counter);
-  }
-  return UINT64_MAX;
+  // An entry's range holds exactly its chain's ids (drop() splits a chain where a part goes).
+  const auto it = holding_or_after(replica->second, id.counter);
+  return it == replica->second.end() ? UINT64_MAX : std::max(it->counter, id.counter);
 }
 
 void RgaIdIndex::insert(const StoredRgaRun& run, uint32_t slot) {

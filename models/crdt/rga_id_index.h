@@ -31,7 +31,7 @@ class RgaIdIndex {
 
   std::optional<Found> find(const RgaId& id, const RgaDocument& document) const;
   // The smallest counter at or after id.counter held for id.replica (UINT64_MAX if none).
-  uint64_t first_known_from(const RgaId& id, const RgaDocument& document) const;
+  uint64_t first_known_from(const RgaId& id) const;
   // Indexes a stored run, the head of its chain (none of its ids indexed yet).
   void insert(const StoredRgaRun& run, uint32_t slot);
   // Indexes every chain of `document` (built by appending: no run is split yet, or repacked).

@@ -86,8 +86,7 @@ class Harness {
         RC_ASSERT(found.has_value());
         RC_ASSERT(found->slot == slot);
         RC_ASSERT(found->offset == offset);
-        RC_ASSERT(index_.first_known_from(list_[element].id, document_) ==
-                  list_[element].id.counter);
+        RC_ASSERT(index_.first_known_from(list_[element].id) == list_[element].id.counter);
         if (list_[element].delete_dot) continue;
         const RgaDocument::ElementPosition holding = document_.visible_position(visible++);
         RC_ASSERT(holding.run == at);
@@ -96,11 +95,15 @@ class Harness {
       at = document_.next(at);
     }
     RC_ASSERT(element == list_.size());
-    for (uint64_t counter = 1; counter <= next_id_; ++counter) {  // collected ids are not found
+    // Collected ids are not found, and the first id held at or after any id is the index's.
+    std::vector<bool> held(next_id_ + 2, false);
+    for (const RgaElement& e : list_) held[e.id.counter] = true;
+    uint64_t next_held = UINT64_MAX;
+    for (uint64_t counter = next_id_ + 1; counter >= 1; --counter) {
+      if (held[counter]) next_held = counter;
       const RgaId id{counter, 1};
-      const bool held =
-          std::any_of(list_.begin(), list_.end(), [&](const RgaElement& e) { return e.id == id; });
-      RC_ASSERT(index_.find(id, document_).has_value() == held);
+      RC_ASSERT(index_.find(id, document_).has_value() == held[counter]);
+      RC_ASSERT(index_.first_known_from(id) == next_held);
     }
   }
 
