@@ -2,9 +2,11 @@
 // KeyedCrdt<T>: a map from keys to CRDT values of type T, itself a CRDT (joined key by key).
 // Client ops name a key; a delta is a KeyedCrdt holding only the touched keys.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <boost/container/flat_map.hpp>
 
@@ -16,15 +18,23 @@
 
 namespace edgesim::models {
 
-template <CrdtType T>
+// How a KeyedCrdt keeps its entries, by how it is used:
+// - kFlat, a sorted vector, for replica states. Every sync round walks all of a state's keys
+//   (pack, compact, merges walking forward from key to key), and following tree nodes scattered
+//   over the heap was a tenth of a counter run's time. A state's keys are inserted once and stay,
+//   so inserts that shift the entries behind them are rare.
+// - kTree for delta groups (DeltaGroup below), which start empty every round and take keys in
+//   the order clients write them: in a sorted vector each insert shifted the entries behind it,
+//   which cost more than the tree walks it saved.
+enum class KeyedLayout { kFlat, kTree };
+
+template <CrdtType T, KeyedLayout Layout = KeyedLayout::kFlat>
 class KeyedCrdt {
  public:
-  // A sorted vector rather than a tree: every sync round walks all of a state's keys (pack,
-  // compact, merges walking forward from key to key), and following tree nodes scattered over the
-  // heap was a tenth of a counter run's time. Keys are inserted once and stay, so inserts that
-  // shift the entries behind them are rare. Transparent, so that keys read from the wire are
-  // looked up without copying them.
-  using Entries = boost::container::flat_map<std::string, T, KeyLess>;
+  // Transparent, so that keys read from the wire are looked up without copying them.
+  using Entries = std::conditional_t<Layout == KeyedLayout::kFlat,
+                                     boost::container::flat_map<std::string, T, KeyLess>,
+                                     std::map<std::string, T, KeyLess>>;
 
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
@@ -87,8 +97,9 @@ class KeyedCrdt {
   }
 
   // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
-  void absorb(const KeyedCrdt& delta) {
-    for (const auto& [key, value] : delta.entries_) absorb(key, value);
+  template <KeyedLayout DeltaLayout>
+  void absorb(const KeyedCrdt<T, DeltaLayout>& delta) {
+    for (const auto& [key, value] : delta.entries()) absorb(key, value);
   }
   void absorb(std::string_view key, const T& delta) {
     note_changed(key);
@@ -247,5 +258,9 @@ class KeyedCrdt {
   VersionVector stable_;             // local: the last stability frontier (see T::obsolete)
   mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
 };
+
+// A delta group: the deltas of a sync round, folded together (absorb) and sent as one.
+template <CrdtType T>
+using DeltaGroup = KeyedCrdt<T, KeyedLayout::kTree>;
 
 }  // namespace edgesim::models
