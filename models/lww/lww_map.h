@@ -21,6 +21,8 @@
 #include <span>
 #include <string>
 
+#include <boost/container/flat_map.hpp>
+
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
 #include "sim/core/key_order.h"
@@ -70,7 +72,10 @@ class LwwMapReplica final : public Replica {
   };
   LwwStamp next_stamp(NodeContext& context);
   void witness(NodeContext& context, const LwwStamp& stamp);
-  using Item = std::pair<const std::string, Entry>;  // an entries_ element
+  // A sorted vector: a replica looks up a key for every write it applies (each write reaches every
+  // replica), and in a tree that lookup chased nodes across the heap. Keys are added once and stay.
+  using Entries = boost::container::flat_map<std::string, Entry, KeyLess>;
+  using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
   uint64_t digest() const;
@@ -81,7 +86,7 @@ class LwwMapReplica final : public Replica {
   void push(NodeContext& context, std::span<const Item* const> items) const;
 
   LwwOptions options_;
-  std::map<std::string, Entry, KeyLess> entries_;
+  Entries entries_;
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
