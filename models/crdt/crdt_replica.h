@@ -154,7 +154,7 @@ class CrdtReplica final : public Replica {
 
   void on_crash() override {
     state_ = KeyedCrdt<T>{};
-    open_ = DeltaGroup<T>{};
+    open_ = KeyedCrdt<T>{};
     vv_ = VersionVector{};
     durable_vv_ = VersionVector{};
     hlc_ = Hlc{};
@@ -201,7 +201,7 @@ class CrdtReplica final : public Replica {
   struct BufferedGroup {
     uint64_t seq;
     uint64_t metadata_bytes;
-    DeltaGroup<T> group;
+    KeyedCrdt<T> group;
     std::string packed = {};  // see packed()
   };
   struct RoundJoin {  // see joined_packed()
@@ -345,7 +345,7 @@ class CrdtReplica final : public Replica {
     for (const RoundJoin& join : round_joins_) {
       if (join.first_seq == first_seq && join.last_seq == last_seq) return join.packed;
     }
-    DeltaGroup<T> group;
+    KeyedCrdt<T> group;
     for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
     std::string packed = wire_encode([&](Packer& out) { group.pack(out); });
     return round_joins_.emplace_back(first_seq, last_seq, std::move(packed)).packed;
@@ -440,7 +440,7 @@ class CrdtReplica final : public Replica {
     if (open_.empty()) return;
     const uint64_t bytes = open_.metadata_bytes();
     buffer_.push_back(BufferedGroup{++last_seq_, bytes, std::move(open_)});
-    open_ = DeltaGroup<T>{};
+    open_ = KeyedCrdt<T>{};
     buffered_bytes_ += bytes;
     trim_buffer();
   }
@@ -462,7 +462,7 @@ class CrdtReplica final : public Replica {
 
   SyncOptions options_;
   KeyedCrdt<T> state_;
-  DeltaGroup<T> open_;  // delta mode: local deltas and inflations since the last sealed group
+  KeyedCrdt<T> open_;  // delta mode: local deltas and inflations since the last sealed group
   VersionVector vv_;
   // The vector of the durable state (snapshot + logged own ops); vv_ itself while
   // !journal_.has_unsnapshotted_merges().

@@ -2,13 +2,11 @@
 // KeyedCrdt<T>: a map from keys to CRDT values of type T, itself a CRDT (joined key by key).
 // Client ops name a key; a delta is a KeyedCrdt holding only the touched keys.
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
-#include <boost/container/flat_map.hpp>
+#include <absl/container/btree_map.h>
 
 #include "models/crdt/crdt_type.h"
 #include "sim/core/assert.h"
@@ -18,23 +16,15 @@
 
 namespace edgesim::models {
 
-// How a KeyedCrdt keeps its entries, by how it is used:
-// - kFlat, a sorted vector, for replica states. Every sync round walks all of a state's keys
-//   (pack, compact, merges walking forward from key to key), and following tree nodes scattered
-//   over the heap was a tenth of a counter run's time. A state's keys are inserted once and stay,
-//   so inserts that shift the entries behind them are rare.
-// - kTree for delta groups (DeltaGroup below), which start empty every round and take keys in
-//   the order clients write them: in a sorted vector each insert shifted the entries behind it,
-//   which cost more than the tree walks it saved.
-enum class KeyedLayout { kFlat, kTree };
-
-template <CrdtType T, KeyedLayout Layout = KeyedLayout::kFlat>
+template <CrdtType T>
 class KeyedCrdt {
  public:
-  // Transparent, so that keys read from the wire are looked up without copying them.
-  using Entries = std::conditional_t<Layout == KeyedLayout::kFlat,
-                                     boost::container::flat_map<std::string, T, KeyLess>,
-                                     std::map<std::string, T, KeyLess>>;
+  // A B-tree: entries sit a few to a node, so the walks every sync round makes over all of a
+  // state's keys (pack, compact, merges stepping forward from key to key) touch a few nodes, not a
+  // heap node per key. Unlike a sorted vector (faster still at a hundred keys, docs/performance.md)
+  // a new key costs O(log n), so states of a million keys build up in O(n log n). Transparent, so
+  // that keys read from the wire are looked up without copying them.
+  using Entries = absl::btree_map<std::string, T, KeyLess>;
 
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
@@ -97,9 +87,8 @@ class KeyedCrdt {
   }
 
   // Folds a delta into a delta group (for sending; see DeltaGrouping in crdt_type.h).
-  template <KeyedLayout DeltaLayout>
-  void absorb(const KeyedCrdt<T, DeltaLayout>& delta) {
-    for (const auto& [key, value] : delta.entries()) absorb(key, value);
+  void absorb(const KeyedCrdt& delta) {
+    for (const auto& [key, value] : delta.entries_) absorb(key, value);
   }
   void absorb(std::string_view key, const T& delta) {
     note_changed(key);
@@ -187,8 +176,13 @@ class KeyedCrdt {
     KeyedCrdt keyed;
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
-      keyed.entries_.emplace_hint(keyed.entries_.end(), std::string(wire_str(entry.key)),
-                                  T::unpack(entry.val));
+      // Assigned, not emplaced with the value: GCC 12 misreads the inlined move of a small_vector
+      // (a dot set) into a B-tree slot as an overread (-Wstringop-overread). A repeated key (a
+      // malformed message) keeps its first value, as an emplace would.
+      const size_t before = keyed.entries_.size();
+      const auto at =
+          keyed.entries_.try_emplace(keyed.entries_.end(), std::string(wire_str(entry.key)));
+      if (keyed.entries_.size() > before) at->second = T::unpack(entry.val);
     }
     return keyed;
   }
@@ -258,9 +252,5 @@ class KeyedCrdt {
   VersionVector stable_;             // local: the last stability frontier (see T::obsolete)
   mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
 };
-
-// A delta group: the deltas of a sync round, folded together (absorb) and sent as one.
-template <CrdtType T>
-using DeltaGroup = KeyedCrdt<T, KeyedLayout::kTree>;
 
 }  // namespace edgesim::models

@@ -21,7 +21,7 @@
 #include <span>
 #include <string>
 
-#include <boost/container/flat_map.hpp>
+#include <absl/container/btree_map.h>
 
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
@@ -72,9 +72,9 @@ class LwwMapReplica final : public Replica {
   };
   LwwStamp next_stamp(NodeContext& context);
   void witness(NodeContext& context, const LwwStamp& stamp);
-  // A sorted vector: a replica looks up a key for every write it applies (each write reaches every
-  // replica), and in a tree that lookup chased nodes across the heap. Keys are added once and stay.
-  using Entries = boost::container::flat_map<std::string, Entry, KeyLess>;
+  // A B-tree, as KeyedCrdt's entries (keyed_crdt.h): a replica looks up a key for every write it
+  // applies (each write reaches every replica).
+  using Entries = absl::btree_map<std::string, Entry, KeyLess>;
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
