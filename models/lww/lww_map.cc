@@ -7,13 +7,17 @@
 namespace edgesim::models {
 namespace {
 
-const std::string kEntryPrefix = "e/";
-
 // Messages are MessagePack arrays: [kDigest, digest] | [kPush or kState, reply, entries], where
-// entries is flat (key, value, time, logical, node) quintuples. Durable records: an entry is
-// [value, time, logical, node].
+// entries is flat (key, value, time, logical, node) quintuples. Durable records: "snapshot", every
+// entry as such flat quintuples; "log", the entries applied since, appended one after another as
+// [key, value, time, logical, node] records.
 enum class LwwMessage : uint8_t { kDigest, kPush, kState };
 constexpr uint32_t kEntryFields = 5;
+const std::string kSnapshotKey = "snapshot";
+const std::string kLogKey = "log";
+// Log records allowed beyond twice the number of keys before a snapshot: a small map is not
+// rewritten every few writes.
+constexpr uint64_t kLogSlack = 64;
 
 [[gnu::flatten]] void pack_stamp(Packer& out, const LwwStamp& stamp) {
   out.pack_int64(stamp.time);
@@ -36,23 +40,58 @@ void pack_entry(Packer& out, const std::string& key, const Value& value, const L
 }  // namespace
 
 void LwwMapReplica::on_start(NodeContext& context) {
-  entries_.clear();
   ++version_;
   observed_.all_changed();
   // The clock resumes from the greatest stored stamp, which is at least every stamp this replica
   // issued (each was stored with its write, and only a greater stamp replaces it).
-  LwwStamp greatest;
-  const auto& stored = context.durable().entries();
-  for (auto it = stored.lower_bound(kEntryPrefix);
-       it != stored.end() && it->first.starts_with(kEntryPrefix); ++it) {
-    const WireMessage entry(it->second);
-    const Entry& restored = entries_[it->first.substr(kEntryPrefix.size())] =
-        Entry{unpack_value(wire_at(entry.root(), 0)), unpack_stamp(entry.root(), 1)};
-    greatest = std::max(greatest, restored.stamp);
-  }
+  const LwwStamp greatest = recover(context.durable());
   hlc_.restore(HlcTimestamp{greatest.time, greatest.logical});
   lamport_.restore(static_cast<uint64_t>(greatest.time));
   sync_timer_ = context.start_timer(options_.sync_interval);
+}
+
+LwwStamp LwwMapReplica::recover(const DurableStore& store) {
+  entries_.clear();
+  log_records_ = 0;
+  LwwStamp greatest;
+  // Later records of a key replace earlier ones only with a greater stamp, as merge() does.
+  const auto restore = [&](const WireObject& items, uint32_t at) {
+    Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
+    greatest = std::max(greatest, entry.stamp);
+    auto [it, inserted] = entries_.try_emplace(std::string(wire_str(wire_at(items, at))));
+    if (inserted || it->second.stamp < entry.stamp) it->second = std::move(entry);
+  };
+  if (const auto snapshot = store.get(kSnapshotKey)) {
+    const WireMessage parsed(*snapshot);
+    const uint32_t size = wire_tuples_size(parsed.root(), kEntryFields);
+    for (uint32_t at = 0; at < size; at += kEntryFields) restore(parsed.root(), at);
+  }
+  if (const auto log = store.get(kLogKey)) {
+    for_each_wire_record(*log, [&](const WireObject& record) {
+      EDGESIM_ASSERT(wire_tuples_size(record, kEntryFields) == kEntryFields,
+                     "an lww log record is one entry");
+      restore(record, 0);
+      ++log_records_;
+    });
+  }
+  return greatest;
+}
+
+void LwwMapReplica::store_applied(DurableStore& store, const Item& item) {
+  if (++log_records_ <= 2 * entries_.size() + kLogSlack) {
+    store.append(kLogKey, wire_encode([&](Packer& out) {
+                   out.pack_array(kEntryFields);
+                   pack_entry(out, item.first, item.second.value, item.second.stamp);
+                 }));
+    return;
+  }
+  store.put(kSnapshotKey, wire_encode([&](Packer& out) {
+              out.pack_array(static_cast<uint32_t>(entries_.size() * kEntryFields));
+              for (const auto& [key, entry] : entries_)
+                pack_entry(out, key, entry.value, entry.stamp);
+            }));
+  store.erase(kLogKey);
+  log_records_ = 0;
 }
 
 LwwStamp LwwMapReplica::next_stamp(NodeContext& context) {
@@ -86,11 +125,7 @@ const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std:
   }
   ++version_;
   observed_.changed(key, entries_.size());
-  context.durable().put(kEntryPrefix + key, wire_encode([&](Packer& out) {
-                          out.pack_array(4);
-                          pack_value(out, entry.value);
-                          pack_stamp(out, entry.stamp);
-                        }));
+  store_applied(context.durable(), *it);
   return *it;
 }
 

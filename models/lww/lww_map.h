@@ -14,6 +14,10 @@
 //
 // Every applied entry is written through to the durable store, so a restarted replica serves what
 // it acknowledged; its clock resumes past the greatest stored stamp, so it never reuses a stamp.
+// Entries are appended to a log, as to a log file, and the whole map is snapshotted (and the log
+// truncated) once the log holds twice as many records as there are keys: a record per key,
+// rewritten in place, cost a lookup among all keys for every write every replica applied (8% of a
+// run).
 
 #include <cstdint>
 #include <map>
@@ -78,6 +82,10 @@ class LwwMapReplica final : public Replica {
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
+  // Rebuilds entries_ from the durable snapshot and log; returns the greatest stamp among them.
+  LwwStamp recover(const DurableStore& store);
+  // Makes an applied entry durable: appends it to the log, or snapshots when the log is long.
+  void store_applied(DurableStore& store, const Item& item);
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply,
@@ -93,6 +101,7 @@ class LwwMapReplica final : public Replica {
   TimerId push_timer_ = 0;           // armed while pushes are coalescing
   std::set<std::string> unpushed_;   // keys written locally since the last push (push_interval > 0)
   uint64_t version_ = 0;             // changes to entries_ (observe_version)
+  uint64_t log_records_ = 0;         // records in the durable log (since the last snapshot)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   std::shared_ptr<WireReader> reader_;
 };
