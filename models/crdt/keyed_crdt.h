@@ -6,9 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include <absl/container/btree_map.h>
-
 #include "models/crdt/crdt_type.h"
+#include "models/key_btree.h"
 #include "sim/core/assert.h"
 #include "sim/core/key_order.h"
 #include "sim/core/trace_hash.h"
@@ -19,12 +18,7 @@ namespace edgesim::models {
 template <CrdtType T>
 class KeyedCrdt {
  public:
-  // A B-tree: entries sit a few to a node, so the walks every sync round makes over all of a
-  // state's keys (pack, compact, merges stepping forward from key to key) touch a few nodes, not a
-  // heap node per key. Unlike a sorted vector (faster still at a hundred keys, docs/performance.md)
-  // a new key costs O(log n), so states of a million keys build up in O(n log n). Transparent, so
-  // that keys read from the wire are looked up without copying them.
-  using Entries = absl::btree_map<std::string, T, KeyLess>;
+  using Entries = KeyBTree<T>;  // see key_btree.h
 
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.

@@ -25,8 +25,7 @@
 #include <span>
 #include <string>
 
-#include <absl/container/btree_map.h>
-
+#include "models/key_btree.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
 #include "sim/core/key_order.h"
@@ -76,9 +75,8 @@ class LwwMapReplica final : public Replica {
   };
   LwwStamp next_stamp(NodeContext& context);
   void witness(NodeContext& context, const LwwStamp& stamp);
-  // A B-tree, as KeyedCrdt's entries (keyed_crdt.h): a replica looks up a key for every write it
-  // applies (each write reaches every replica).
-  using Entries = absl::btree_map<std::string, Entry, KeyLess>;
+  // A replica looks up a key for every write it applies (each write reaches every replica).
+  using Entries = KeyBTree<Entry>;   // see key_btree.h
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
