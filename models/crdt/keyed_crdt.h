@@ -214,7 +214,7 @@ class KeyedCrdt {
   }
 
   // Joins `value` into the entry for `key`; `at` is entries_.lower_bound(key), and is left at the
-  // key's entry if one was inserted (inserting moves the entries behind it).
+  // key's entry if one was inserted (an insert invalidates the B-tree's iterators).
   bool join_value(typename Entries::iterator& at, std::string_view key, const T& value,
                   KeyedCrdt* inflation) {
     const bool new_key = at == entries_.end() || compare_keys(at->first, key) != 0;
