@@ -1,5 +1,8 @@
 #include "sim/report/summary.h"
 
+#include <map>
+#include <string_view>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -26,86 +29,109 @@ std::string latency_line(const char* name, const Value& h) {
                      ms(h.at("max").get<int64_t>()));
 }
 
+// One line per check: its verdict and the details a reader needs first. Each takes the check's
+// verdict word and its details.
+std::string convergence_line(const char* verdict, const Value& d) {
+  if (!d.at("converged").get<bool>()) {
+    return fmt::format("convergence {}: {} live replicas still hold {} different values at the end",
+                       verdict, d.at("live_replicas").get<int>(),
+                       d.at("distinct_values").get<int>());
+  }
+  return fmt::format(
+      "convergence {}: {} live replicas equal {} after the last heal/write (bound {})", verdict,
+      d.at("live_replicas").get<int>(), ms(d.at("time_to_converge_ns").get<int64_t>()),
+      ms(d.at("within_ns").get<int64_t>()));
+}
+
+std::string lost_updates_line(const char* verdict, const Value& d) {
+  const std::string bound =
+      d.at("max").is_null() ? "report only" : fmt::format("max {}", d.at("max").get<uint64_t>());
+  return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})",
+                     verdict, d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(),
+                     bound);
+}
+
+std::string no_lost_writes_line(const char* verdict, const Value& d) {
+  std::string text = fmt::format("no_lost_writes {}: {} of {} acknowledged updates lost", verdict,
+                                 d.at("lost").get<uint64_t>(), d.at("checked").get<uint64_t>());
+  for (const Value& e : d.at("examples"))
+    text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
+                        e.at("key").get<std::string>(), e.at("what").get<std::string>());
+  return text;
+}
+
+std::string session_guarantees_line(const char* verdict, const Value& d) {
+  std::vector<std::string> counts;
+  for (auto it = d.at("violations").begin(); it != d.at("violations").end(); ++it) {
+    counts.push_back(fmt::format("{} {}", it.key(), it.value().get<uint64_t>()));
+  }
+  std::string text = fmt::format("session_guarantees {}: {} sessions; violations: {}", verdict,
+                                 d.at("sessions").get<uint64_t>(), fmt::join(counts, ", "));
+  if (!d.at("examples").empty()) {
+    const Value& e = d.at("examples")[0];
+    text += fmt::format("; e.g. {} in session {} on {}: ops {} at {}",
+                        e.at("guarantee").get<std::string>(), e.at("session").get<uint64_t>(),
+                        e.at("key").get<std::string>(), e.at("ops").dump(), e.at("nodes").dump());
+  }
+  return text;
+}
+
+std::string linearizability_line(const char* verdict, const Value& d) {
+  return fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
+                     d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
+                     d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
+}
+
+std::string bounds_line(const char* verdict, const Value& d) {
+  std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict,
+                                 d.at("violations").get<uint64_t>(),
+                                 d.at("min").is_null() ? "-inf" : d.at("min").dump(),
+                                 d.at("max").is_null() ? "+inf" : d.at("max").dump());
+  for (const Value& e : d.at("examples")) text += "; " + e.get<std::string>();
+  return text;
+}
+
+std::string claims_line(const char* verdict, const Value& d) {
+  std::vector<std::string> parts;
+  for (const char* claim : {"read_p99", "write_p99", "convergence"}) {
+    if (!d.contains(claim)) continue;
+    const Value& c = d.at(claim);
+    parts.push_back(fmt::format(
+        "{} < {}: {} (measured {})", claim, ms(c.at("claim_ns").get<int64_t>()),
+        c.at("met").get<bool>() ? "met" : "NOT met",
+        c.at("measured_ns").is_null() ? "never" : ms(c.at("measured_ns").get<int64_t>())));
+  }
+  return fmt::format("claims {}: {}{}", verdict, fmt::join(parts, "; "),
+                     d.at("enforce").get<bool>() ? "" : " (report only)");
+}
+
+std::string staleness_line(const char* verdict, const Value& d) {
+  const std::string bound = d.at("max_p99_ns").is_null()
+                                ? "report only"
+                                : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
+  return fmt::format(
+      "staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
+      ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()),
+      ms(d.at("max").get<int64_t>()), bound);
+}
+
 std::string check_line(const std::string& name, const CheckOutcome& check) {
-  const Value& d = check.details;
+  using LineFormat = std::string (*)(const char* verdict, const Value& details);
+  static const std::map<std::string_view, LineFormat> kFormats = {
+      {"convergence", convergence_line},
+      {"lost_updates", lost_updates_line},
+      {"no_lost_writes", no_lost_writes_line},
+      {"session_guarantees", session_guarantees_line},
+      {"linearizability", linearizability_line},
+      {"bounds", bounds_line},
+      {"claims", claims_line},
+      {"staleness", staleness_line},
+  };
   const char* verdict = check.ok ? "ok" : "VIOLATED";
-  if (name == "convergence") {
-    if (!d.at("converged").get<bool>()) {
-      return fmt::format(
-          "convergence {}: {} live replicas still hold {} different values at the end", verdict,
-          d.at("live_replicas").get<int>(), d.at("distinct_values").get<int>());
-    }
-    return fmt::format(
-        "convergence {}: {} live replicas equal {} after the last heal/write (bound {})", verdict,
-        d.at("live_replicas").get<int>(), ms(d.at("time_to_converge_ns").get<int64_t>()),
-        ms(d.at("within_ns").get<int64_t>()));
-  }
-  if (name == "lost_updates") {
-    const std::string bound =
-        d.at("max").is_null() ? "report only" : fmt::format("max {}", d.at("max").get<uint64_t>());
-    return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})",
-                       verdict, d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(),
-                       bound);
-  }
-  if (name == "no_lost_writes") {
-    std::string text = fmt::format("no_lost_writes {}: {} of {} acknowledged updates lost", verdict,
-                                   d.at("lost").get<uint64_t>(), d.at("checked").get<uint64_t>());
-    for (const Value& e : d.at("examples"))
-      text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
-                          e.at("key").get<std::string>(), e.at("what").get<std::string>());
-    return text;
-  }
-  if (name == "session_guarantees") {
-    std::vector<std::string> counts;
-    for (auto it = d.at("violations").begin(); it != d.at("violations").end(); ++it) {
-      counts.push_back(fmt::format("{} {}", it.key(), it.value().get<uint64_t>()));
-    }
-    std::string text = fmt::format("session_guarantees {}: {} sessions; violations: {}", verdict,
-                                   d.at("sessions").get<uint64_t>(), fmt::join(counts, ", "));
-    if (!d.at("examples").empty()) {
-      const Value& e = d.at("examples")[0];
-      text += fmt::format("; e.g. {} in session {} on {}: ops {} at {}",
-                          e.at("guarantee").get<std::string>(), e.at("session").get<uint64_t>(),
-                          e.at("key").get<std::string>(), e.at("ops").dump(), e.at("nodes").dump());
-    }
-    return text;
-  }
-  if (name == "linearizability") {
-    return fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
-                       d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
-                       d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
-  }
-  if (name == "bounds") {
-    std::string text = fmt::format("bounds {}: {} values outside [{}, {}]", verdict,
-                                   d.at("violations").get<uint64_t>(),
-                                   d.at("min").is_null() ? "-inf" : d.at("min").dump(),
-                                   d.at("max").is_null() ? "+inf" : d.at("max").dump());
-    for (const Value& e : d.at("examples")) text += "; " + e.get<std::string>();
-    return text;
-  }
-  if (name == "claims") {
-    std::vector<std::string> parts;
-    for (const char* claim : {"read_p99", "write_p99", "convergence"}) {
-      if (!d.contains(claim)) continue;
-      const Value& c = d.at(claim);
-      parts.push_back(fmt::format(
-          "{} < {}: {} (measured {})", claim, ms(c.at("claim_ns").get<int64_t>()),
-          c.at("met").get<bool>() ? "met" : "NOT met",
-          c.at("measured_ns").is_null() ? "never" : ms(c.at("measured_ns").get<int64_t>())));
-    }
-    return fmt::format("claims {}: {}{}", verdict, fmt::join(parts, "; "),
-                       d.at("enforce").get<bool>() ? "" : " (report only)");
-  }
-  if (name == "staleness") {
-    const std::string bound = d.at("max_p99_ns").is_null()
-                                  ? "report only"
-                                  : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
-    return fmt::format(
-        "staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
-        ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()),
-        ms(d.at("max").get<int64_t>()), bound);
-  }
-  return fmt::format("{} {}: {}", name, verdict, d.dump());
+  const auto format = kFormats.find(name);
+  if (format == kFormats.end())
+    return fmt::format("{} {}: {}", name, verdict, check.details.dump());
+  return format->second(verdict, check.details);
 }
 
 }  // namespace

@@ -104,6 +104,33 @@ def test_text_summary_is_readable(edgesim):
         assert expected in out, expected
 
 
+def check_lines(result):
+    return [l.strip() for l in result.stdout.splitlines() if l.strip().startswith("check ")]
+
+
+def test_text_summary_has_a_line_per_check(edgesim):
+    # The inventory with local-first counters oversells: bounds fails while the others hold.
+    oversold = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--set",
+                       "engine={name: crdt.pn_counter}")
+    assert oversold.returncode == 1
+    kv = edgesim("run", QUICKSTART, "--seed", "1", "--set", "checks.staleness=true")
+    assert kv.returncode == 0
+    patterns = [
+        r"check bounds VIOLATED: [1-9]\d* values outside \[0, 40\]; .+",
+        r"check convergence ok: 6 live replicas equal \S+ after the last heal/write \(bound 1.5s\)",
+        r"check no_lost_writes ok: 0 of 5 acknowledged updates lost",
+        r"check convergence ok: 9 live replicas equal \S+ after the last heal/write \(bound \S+\)",
+        r"check lost_updates ok: \d+ of [1-9]\d* acked writes lost to an earlier write "
+        r"\(report only\)",
+        r"check staleness ok: reads p50 \S+ p99 \S+ max \S+ behind the newest completed write "
+        r"\(report only\)",
+    ]
+    lines = check_lines(oversold) + check_lines(kv)
+    assert len(lines) == len(patterns), lines
+    for line, pattern in zip(lines, patterns):
+        assert re.fullmatch(pattern, line), line
+
+
 def test_usage_errors_exit_2(edgesim, tmp_path):
     assert edgesim("run", QUICKSTART, "--seeds", "5..1").returncode == 2
     assert edgesim("run", QUICKSTART, "--seeds", "x").returncode == 2
