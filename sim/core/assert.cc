@@ -5,7 +5,9 @@
 
 namespace edgesim {
 namespace {
-thread_local const RunContext* current_run = nullptr;
+// The run an assertion failure names for its replay command: set and restored around each run on
+// its own thread, read only when failing, so it never reaches a run's output.
+thread_local const RunContext* current_run = nullptr;  // determinism-lint: allowed
 }  // namespace
 
 RunContextScope::RunContextScope(const RunContext* context) : previous_(current_run) {
