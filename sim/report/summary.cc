@@ -115,6 +115,24 @@ std::string staleness_line(const char* verdict, const Value& d) {
       ms(d.at("max").get<int64_t>()), bound);
 }
 
+// "18 clients (kv), one op per ~50ms each, read 50% write 50%, 8 keys (zipf)". The mix is the
+// loaded one (a scenario's `mix`, or the type's default; kv's from `read_ratio`).
+std::string workload_text(const WorkloadSpec& w) {
+  std::vector<std::string> think_times;
+  for (Duration think : w.think_times) think_times.push_back("~" + format_duration(think));
+  double total = 0;
+  for (const auto& [f, weight] : w.mix) total += weight;
+  std::vector<std::string> mix;
+  for (const auto& [f, weight] : w.mix) {
+    if (weight > 0) mix.push_back(fmt::format("{} {:.3g}%", f, 100 * weight / total));
+  }
+  return fmt::format("{} clients ({}), one op per {} each{}, {}, {} keys ({})", w.clients_count,
+                     data_type_name(w.type), fmt::join(think_times, " / "),
+                     w.think_times.size() > 1 ? " (dealt in client order)" : "",
+                     fmt::join(mix, " "), w.keys_count,
+                     w.key_distribution == KeyDistribution::kZipf ? "zipf" : "uniform");
+}
+
 std::string check_line(const std::string& name, const CheckOutcome& check) {
   using LineFormat = std::string (*)(const char* verdict, const Value& details);
   static const std::map<std::string_view, LineFormat> kFormats = {
@@ -192,11 +210,7 @@ std::string describe_scenario(const Scenario& scenario) {
           : "");
   text += fmt::format("  engine: {} ({})\n", scenario.engine.name,
                       fmt::join(scenario.engine.params.describe(), ", "));
-  const WorkloadSpec& w = scenario.workload;
-  text +=
-      fmt::format("  workload: {} clients, one op per ~{} each, {:g}% reads, {} keys ({})\n",
-                  w.clients_count, format_duration(w.think_time), w.read_ratio * 100, w.keys_count,
-                  w.key_distribution == KeyDistribution::kZipf ? "zipf" : "uniform");
+  text += "  workload: " + workload_text(scenario.workload) + "\n";
   text += fmt::format(
       "  run: {} simulated, faults until {}, then {} quiet\n", format_duration(scenario.duration),
       format_duration(scenario.duration - scenario.quiet), format_duration(scenario.quiet));

@@ -91,6 +91,21 @@ Value parse_param(const YamlReader& reader, const YAML::Node& node, const std::s
   return nullptr;
 }
 
+// `rate: 20/s` (every client), or a list dealt to clients in order: client i gets rate i mod the
+// list's length (`[100/s, 5/s, 5/s]`: every third client is a heavy one).
+void parse_rates(const YamlReader& reader, const YAML::Node& node, WorkloadSpec& workload) {
+  workload.think_times.clear();
+  if (!node.IsSequence()) {
+    workload.think_times.push_back(reader.rate_interval(node, "workload.rate"));
+    return;
+  }
+  if (node.size() == 0) reader.fail(node, "workload.rate", "a list of rates needs at least one");
+  for (size_t i = 0; i < node.size(); ++i) {
+    workload.think_times.push_back(
+        reader.rate_interval(node[i], fmt::format("workload.rate[{}]", i)));
+  }
+}
+
 void parse_mix(const YamlReader& reader, const YAML::Node& node, WorkloadSpec& workload) {
   const std::map<std::string, double> defaults = default_mix(workload.type);
   if (!node["mix"]) {
@@ -199,7 +214,7 @@ void parse_workload(const YamlReader& reader, const YAML::Node& node, Scenario& 
     workload.clients_count =
         uint32_t(reader.integer(node["clients"], "workload.clients", 0, 100000));
   }
-  if (node["rate"]) workload.think_time = reader.rate_interval(node["rate"], "workload.rate");
+  if (node["rate"]) parse_rates(reader, node["rate"], workload);
   if (node["read_ratio"])
     workload.read_ratio = reader.ratio(node["read_ratio"], "workload.read_ratio");
   if (const YAML::Node by = node["incr_by"]) {

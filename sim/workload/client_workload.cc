@@ -34,17 +34,18 @@ ClientWorkload::ClientWorkload(EventLoop& loop, Cluster& cluster, const Topology
   // Room for the expected number of ops up front: growing these vectors moved every op again. Think
   // times are random, so a run issues a little more or less than the mean; an eighth more is
   // dozens of standard deviations for any but the tiniest runs.
-  if (spec.think_time.ns > 0 && stop > Instant{spec.start.ns}) {
-    const double per_client =
-        double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time.ns) + 1;
-    const double mean = per_client * spec.clients_count;
+  if (stop > Instant{spec.start.ns}) {
+    double mean = 0;
+    for (uint32_t i = 0; i < spec.clients_count; ++i)
+      mean += double((stop - Instant{spec.start.ns}).ns) / double(spec.think_time_of(i).ns) + 1;
     const auto expected = static_cast<size_t>(std::min(mean * 1.125 + 64, 1e7));
     history_.reserve(expected);
     ops_.reserve(expected);
   }
   for (uint32_t i = 0; i < clients_.size(); ++i) {
     // Stagger the first ops so clients do not start in lockstep.
-    schedule_tick(i, spec.start + Duration{clients_[i].prng.uniform_int(0, spec.think_time.ns)});
+    schedule_tick(i,
+                  spec.start + Duration{clients_[i].prng.uniform_int(0, spec.think_time_of(i).ns)});
     if (spec.move_every) {
       clients_[i].next_move =
           Instant{spec.start.ns} +
@@ -200,7 +201,8 @@ void ClientWorkload::finish(OpId id) {
   flight.open = false;
   Client& client = clients_[flight.client];
   client.busy = false;
-  const auto think = static_cast<int64_t>(client.prng.exponential(double(spec_.think_time.ns)));
+  const auto think =
+      static_cast<int64_t>(client.prng.exponential(double(spec_.think_time_of(flight.client).ns)));
   schedule_tick(flight.client, Duration{think});
 }
 

@@ -29,8 +29,10 @@ struct Burst {
 
 struct WorkloadSpec {
   DataType type = DataType::kKv;
-  uint32_t clients_count = 9;         // spread round-robin over regions, then PoPs
-  Duration think_time{100'000'000};   // mean pause between a client's ops (1 / rate)
+  uint32_t clients_count = 9;  // spread round-robin over regions, then PoPs
+  // Mean pause between a client's ops (1 / rate). Client i uses think_times[i mod size]: one entry
+  // for uniform clients, several for a mix of heavy and light ones. Never empty.
+  std::vector<Duration> think_times{Duration{100'000'000}};
   std::map<std::string, double> mix;  // op -> weight; empty = the type's default mix
   double read_ratio = 0.5;            // kv only, when `mix` is empty
   uint32_t keys_count = 10;           // >= 1; keys are k0 .. k<N-1>
@@ -48,6 +50,8 @@ struct WorkloadSpec {
   // client's next op, so an op is always answered by the PoP it was sent to.
   std::optional<Duration> move_every;
   bool move_within_region = false;
+
+  Duration think_time_of(uint32_t client) const { return think_times[client % think_times.size()]; }
 };
 
 const char* data_type_name(DataType type);

@@ -100,8 +100,14 @@ def test_text_summary_is_readable(edgesim):
     out = result.stdout
     for expected in ("topology: 3 regions, 9 PoPs", "clocks: skew ±50ms", "partition", "heal",
                      "check convergence ok", "check lost_updates ok", "read p50", "network:",
-                     "trace ", "1 of 1 seeds passed"):
+                     "trace ", "1 of 1 seeds passed",
+                     "workload: 18 clients (kv), one op per ~50ms each, read 50% write 50%, 8 keys"):
         assert expected in out, expected
+    votes = edgesim("run", "scenarios/votes.yaml", "--seed", "1", "--set",
+                    "workload.rate=[60/s, 5/s, 5/s]")
+    assert votes.returncode == 0, votes.stdout + votes.stderr
+    assert ("workload: 27 clients (counter), one op per ~16.666ms / ~200ms / ~200ms each "
+            "(dealt in client order), incr 80% read 20%, 6 keys (zipf)") in votes.stdout
 
 
 def check_lines(result):

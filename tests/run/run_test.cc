@@ -62,6 +62,21 @@ TEST_F(RunTest, ParallelSeedsMatchSequentialOnes) {
   }
 }
 
+TEST_F(RunTest, AListOfRatesMakesHeavyAndLightClients) {
+  // Client i gets rate i mod 3: clients 0, 3, 6, ... are heavy. Sessions are client indices.
+  const Scenario s = quickstart({{"workload.rate", "[100/s, 10/s, 10/s]"}});
+  const RunResult r = run_scenario(s, 1, engines_, RunOptions{true});
+  uint64_t heavy = 0, light = 0;
+  for (const HistoryOp& op : r.history) (*op.session % 3 == 0 ? heavy : light) += 1;
+  // 6 heavy clients at 100/s against 12 light ones at 10/s: 5x the ops, less what round trips
+  // and timeouts take from the heavy ones.
+  EXPECT_GT(heavy, 3 * light) << "heavy " << heavy << " light " << light;
+  EXPECT_LT(heavy, 6 * light) << "heavy " << heavy << " light " << light;
+  const RunResult uniform = run_scenario(quickstart({{"workload.rate", "[20/s]"}}), 1, engines_);
+  EXPECT_EQ(uniform.trace_hash, run_scenario(quickstart(), 1, engines_).trace_hash)
+      << "a one-rate list is the same workload as that rate";
+}
+
 TEST_F(RunTest, WallClockStampsLoseMoreUpdatesThanHlc) {
   auto lost = [&](const char* stamps) {
     const Scenario s = quickstart({{"engine.params.timestamps", stamps}, {"clocks.skew", "300ms"}});

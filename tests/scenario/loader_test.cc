@@ -89,6 +89,25 @@ TEST_F(LoaderTest, DurationsNeedUnits) {
   EXPECT_NE(error.find("unit"), std::string::npos) << error;
 }
 
+TEST_F(LoaderTest, RatesAreOneForAllClientsOrAListDealtInClientOrder) {
+  EXPECT_EQ(load(std::string(kMinimal) + "workload: {rate: 20/s}\n").workload.think_times,
+            std::vector<Duration>{50_ms});
+  const WorkloadSpec w =
+      load(std::string(kMinimal) + "workload: {clients: 5, rate: [100/s, 10/s]}\n").workload;
+  EXPECT_EQ(w.think_times, (std::vector<Duration>{10_ms, 100_ms}));
+  EXPECT_EQ(w.think_time_of(0), 10_ms);
+  EXPECT_EQ(w.think_time_of(3), 100_ms);
+  EXPECT_EQ(w.think_time_of(4), 10_ms);
+
+  const std::string empty = error_of(std::string(kMinimal) + "workload: {rate: []}\n");
+  EXPECT_NE(empty.find("test.yaml:6:18: error: workload.rate: a list of rates needs at least one"),
+            std::string::npos)
+      << empty;
+  const std::string bad = error_of(std::string(kMinimal) + "workload: {rate: [5/s, fast]}\n");
+  EXPECT_NE(bad.find("test.yaml:6:24: error: workload.rate[1]: expected a rate"), std::string::npos)
+      << bad;
+}
+
 TEST_F(LoaderTest, EngineParamsAreTypedAndListed) {
   const std::string error = error_of(R"(name: x
 topology: {regions: [{name: a}]}
