@@ -8,13 +8,15 @@
 // builds up in O(n log n) (docs/performance.md, session 16). Transparent (KeyLess), so that keys
 // read from the wire are looked up without a copy.
 //
-// Nodes of 1 KiB rather than absl::btree_map's 256 bytes. An entry here is a 32-byte key and a
-// value of 48 bytes or more, so a 256-byte node held about three entries, and a hundred keys made a
-// tree four or five levels deep. At 1 KiB, about twelve entries fit a node. Instruction counts
-// barely moved, but time fell: the engines benchmark ran 3-11% faster for crdt.lww_map,
-// crdt.pn_counter and hybrid, and a million-key run of those CRDTs 1.35-1.9x faster (cache misses;
-// docs/performance.md, session 17). btree_map fixes the node size, so this names the container it
-// derives from, in abseil's container_internal, as Debian 12's abseil (20220623) declares it.
+// Nodes of 1 KiB rather than absl::btree_map's 256 bytes. An entry is a 32-byte key and its
+// value: 80 bytes in all for a PN-counter, 96 for an LWW register, 248 for an OR-set, 440 for an
+// RGA document. A 256-byte node held three entries at most, so a hundred keys made a tree four or
+// more levels deep; a 1 KiB node holds ten to twelve counters or registers.
+// Instruction counts barely moved, but time fell: the engines benchmark ran 3-11% faster for
+// crdt.lww_map, crdt.pn_counter and hybrid, and a million-key run of those CRDTs 1.35-1.9x faster
+// (cache misses; docs/performance.md, session 17). btree_map fixes the node size, so this names the
+// container it derives from, in abseil's container_internal, as Debian 12's abseil (20220623)
+// declares it.
 
 #include <memory>
 #include <string>
