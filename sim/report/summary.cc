@@ -52,8 +52,11 @@ std::string lost_updates_line(const char* verdict, const Value& d) {
 }
 
 std::string no_lost_writes_line(const char* verdict, const Value& d) {
-  std::string text = fmt::format("no_lost_writes {}: {} of {} acknowledged updates lost", verdict,
-                                 d.at("lost").get<uint64_t>(), d.at("checked").get<uint64_t>());
+  const bool counters = d.value("checked_unit", "") == "counters";
+  std::string text = fmt::format(
+      "no_lost_writes {}: {} of {} {}", verdict, d.at("lost").get<uint64_t>(),
+      d.at("checked").get<uint64_t>(),
+      counters ? "counters outside their acknowledged increments" : "acknowledged updates lost");
   for (const Value& e : d.at("examples"))
     text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
                         e.at("key").get<std::string>(), e.at("what").get<std::string>());

@@ -48,6 +48,9 @@ void judge_lost_writes(const JudgeInputs& in, Checks& checks) {
   outcome.ok = lost.ok();
   outcome.details["lost"] = lost.lost;
   outcome.details["checked"] = lost.checked;
+  // A counter is judged per key (its final value against the sum of its acknowledged increments),
+  // every other type per acknowledged update.
+  outcome.details["checked_unit"] = in.type == DataType::kCounter ? "counters" : "updates";
   Value examples = Value::array();
   for (const LostWrite& l : lost.examples)
     examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});

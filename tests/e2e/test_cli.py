@@ -124,7 +124,7 @@ def test_text_summary_has_a_line_per_check(edgesim):
     patterns = [
         r"check bounds VIOLATED: [1-9]\d* values outside \[0, 40\]; .+",
         r"check convergence ok: 6 live replicas equal \S+ after the last heal/write \(bound 1.5s\)",
-        r"check no_lost_writes ok: 0 of 5 acknowledged updates lost",
+        r"check no_lost_writes ok: 0 of 5 counters outside their acknowledged increments",
         r"check convergence ok: 9 live replicas equal \S+ after the last heal/write \(bound \S+\)",
         r"check lost_updates ok: \d+ of [1-9]\d* acked writes lost to an earlier write "
         r"\(report only\)",
