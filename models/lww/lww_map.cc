@@ -79,7 +79,7 @@ LwwStamp LwwMapReplica::recover(const DurableStore& store) {
 
 void LwwMapReplica::store_applied(DurableStore& store, const Item& item) {
   if (++log_records_ <= 2 * entries_.size() + kLogSlack) {
-    store.append(kLogKey, wire_encode([&](Packer& out) {
+    store.append(kLogKey, wire_encode_into(record_, [&](Packer& out) {
                    out.pack_array(kEntryFields);
                    pack_entry(out, item.first, item.second.value, item.second.stamp);
                  }));
@@ -286,7 +286,9 @@ class LwwEngine final : public Engine {
 
  private:
   LwwOptions options_;
-  std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
+  // A push per write to every peer: many small messages in flight (WireReader::Memory).
+  std::shared_ptr<WireReader> reader_ =
+      std::make_shared<WireReader>(WireReader::Memory{.messages = 512, .zone_bytes = 1024});
 };
 
 }  // namespace

@@ -96,10 +96,11 @@ class LwwMapReplica final : public Replica {
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
-  TimerId push_timer_ = 0;           // armed while pushes are coalescing
-  std::set<std::string> unpushed_;   // keys written locally since the last push (push_interval > 0)
-  uint64_t version_ = 0;             // changes to entries_ (observe_version)
-  uint64_t log_records_ = 0;         // records in the durable log (since the last snapshot)
+  TimerId push_timer_ = 0;          // armed while pushes are coalescing
+  std::set<std::string> unpushed_;  // keys written locally since the last push (push_interval > 0)
+  uint64_t version_ = 0;            // changes to entries_ (observe_version)
+  uint64_t log_records_ = 0;        // records in the durable log (since the last snapshot)
+  WireBuffer record_;  // a log record being packed (kept: one allocation, not one per record)
   mutable ObservedDigest observed_;  // observe_digest()'s bookkeeping: told of every change
   std::shared_ptr<WireReader> reader_;
 };

@@ -1,5 +1,6 @@
 #include "models/wire/msgpack_wire.h"
 
+#include <bit>
 #include <functional>
 
 #include "sim/core/assert.h"
@@ -118,6 +119,8 @@ struct WireReader::Parser {
 };
 
 struct WireReader::Parsed {
+  explicit Parsed(size_t zone_bytes) : zone(zone_bytes) {}
+
   uint64_t hash = 0;
   std::string bytes;  // the tree's strings point into these
   msgpack::zone zone;
@@ -127,27 +130,32 @@ struct WireReader::Parsed {
 
 namespace {
 
-// How much is remembered. A message reaches its receivers within the largest link latency, and
-// the replicas of a 9-PoP CRDT run parse a few dozen other messages in between. An LWW replica
-// pushes every write to every peer, about a thousand messages in that time; remembering 2048
-// saved LWW 6% of its instructions but measured slower in wall time on every engine tried: the
-// instruction count does not see what megabytes of remembered trees cost the caches (page faults
-// were not it: a 20-seed run faults about as often as a 1-seed one). Full states can be large,
-// hence the bound on bytes as well.
-constexpr size_t kRememberedMessages = 128;
-constexpr size_t kHashSlots = 512;  // a power of two, a few times kRememberedMessages
+// How much is remembered (Memory). A message reaches its receivers within the largest link
+// latency, and the replicas of a 9-PoP CRDT run parse a few dozen other messages in between: 128
+// parses suffice. An LWW replica pushes every write to every peer, several hundred messages in
+// that time: with 128 it parsed each push three times. Remembering more parses of msgpack-cxx's
+// default 8 KiB zones measured slower in wall time on every engine tried (megabytes of remembered
+// trees cost the caches); lww's pushes need a few hundred bytes each, so it remembers 512 in
+// 1 KiB zones (docs/performance.md, session 20). Full states can be large, hence the bound on
+// bytes as well.
 constexpr size_t kRememberedBytes = size_t{16} << 20;
 // Forgotten parses kept for their memory (a zone chunk, a string's capacity).
 constexpr size_t kSpareParses = 8;
 
 }  // namespace
 
-WireReader::WireReader() : parser_(std::make_unique<Parser>()), by_hash_(kHashSlots, nullptr) {}
+WireReader::WireReader() : WireReader(Memory{}) {}
+
+// The hash slots are a power of two, a few times the parses remembered.
+WireReader::WireReader(Memory memory)
+    : memory_(memory),
+      parser_(std::make_unique<Parser>()),
+      by_hash_(std::bit_ceil(4 * std::max<size_t>(memory.messages, 1)), nullptr) {}
 WireReader::~WireReader() = default;
 
 WireReader::Parsed& WireReader::acquire(std::string_view bytes) {
   const uint64_t hash = std::hash<std::string_view>{}(bytes);
-  Parsed* known = by_hash_[hash % kHashSlots];
+  Parsed* known = by_hash_[hash & (by_hash_.size() - 1)];
   Parsed& parsed = known != nullptr && known->bytes == bytes ? *known : parse_new(bytes, hash);
   ++parsed.holders;
   return parsed;
@@ -156,13 +164,13 @@ WireReader::Parsed& WireReader::acquire(std::string_view bytes) {
 void WireReader::release(Parsed& parsed) { --parsed.holders; }
 
 WireReader::Parsed& WireReader::parse_new(std::string_view bytes, uint64_t hash) {
-  while (!remembered_.empty() && (remembered_.size() >= kRememberedMessages ||
+  while (!remembered_.empty() && (remembered_.size() >= memory_.messages ||
                                   remembered_bytes_ + bytes.size() > kRememberedBytes)) {
     if (!forget_oldest()) break;
   }
   std::unique_ptr<Parsed> parsed;
   if (spare_.empty()) {
-    parsed = std::make_unique<Parsed>();
+    parsed = std::make_unique<Parsed>(memory_.zone_bytes);
   } else {
     parsed = std::move(spare_.back());
     spare_.pop_back();
@@ -189,7 +197,7 @@ WireReader::Parsed& WireReader::parse_new(std::string_view bytes, uint64_t hash)
                  result == msgpack::PARSE_CONTINUE ? "insufficient bytes" : "parse error");
   parsed->root = p.builder.data();
   // The parse in this slot before, if any, stays readable by whoever holds it until forgotten.
-  by_hash_[hash % kHashSlots] = parsed.get();
+  by_hash_[hash & (by_hash_.size() - 1)] = parsed.get();
   remembered_bytes_ += bytes.size();
   return *remembered_.emplace_back(std::move(parsed));
 }
@@ -202,7 +210,7 @@ bool WireReader::forget_oldest() {
                    [](const std::unique_ptr<Parsed>& parsed) { return parsed->holders == 0; });
   if (oldest == remembered_.end()) return false;
   Parsed& parsed = **oldest;
-  Parsed*& slot = by_hash_[parsed.hash % kHashSlots];
+  Parsed*& slot = by_hash_[parsed.hash & (by_hash_.size() - 1)];
   if (slot == &parsed) slot = nullptr;
   remembered_bytes_ -= parsed.bytes.size();
   if (spare_.size() < kSpareParses) spare_.push_back(std::move(*oldest));

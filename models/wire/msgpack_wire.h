@@ -44,6 +44,10 @@ class WireBuffer {
     used_ = 0;
     return std::move(bytes_);
   }
+  // What was written since the last clear(), for a buffer kept and reused: a record appended to a
+  // log is copied there, so it need not be a string of its own.
+  std::string_view written() const { return {bytes_.data(), used_}; }
+  void clear() { used_ = 0; }
 
  private:
   [[gnu::noinline]] void grow(size_t size) {
@@ -64,6 +68,16 @@ std::string wire_encode(Fill&& fill) {
   Packer packer(buffer);
   fill(packer);
   return buffer.take();
+}
+
+// Runs `fill(packer)` into `buffer` (emptied first) and returns what it wrote, valid until the
+// buffer is used again.
+template <typename Fill>
+std::string_view wire_encode_into(WireBuffer& buffer, Fill&& fill) {
+  buffer.clear();
+  Packer packer(buffer);
+  fill(packer);
+  return buffer.written();
 }
 
 // A MessagePack string.
@@ -98,7 +112,16 @@ Value decode_value(std::string_view bytes);
 // reader's copy of the bytes instead of being copied into the tree's zone.
 class WireReader {
  public:
-  WireReader();
+  // How much a reader remembers. The defaults suit engines whose replicas send a few messages per
+  // sync round, each to several peers; an engine that sends a message per write to every peer
+  // (lww) has many more distinct messages in flight, each small.
+  struct Memory {
+    size_t messages = 128;     // parses remembered at most
+    size_t zone_bytes = 8192;  // the first chunk of each parse's zone (msgpack-cxx's default)
+  };
+
+  WireReader();  // Memory's defaults
+  explicit WireReader(Memory memory);
   ~WireReader();
   WireReader(const WireReader&) = delete;
   WireReader& operator=(const WireReader&) = delete;
@@ -114,6 +137,7 @@ class WireReader {
   Parsed& parse_new(std::string_view bytes, uint64_t hash);
   bool forget_oldest();
 
+  Memory memory_;
   std::unique_ptr<Parser> parser_;
   // Remembered parses by the hash of their bytes, one per slot: a parse whose slot another took
   // is not found again, which only costs a parse.
