@@ -24,6 +24,19 @@ TEST(NodeClock, DriftAccumulatesInPartsPerBillion) {
   EXPECT_EQ(slow.monotonic(Instant{0} + 4_s), Instant{0} + 4_s - 1_ms);
 }
 
+TEST(NodeClock, DriftIsExactPastWhereTheProductFitsIn64Bits) {
+  // 400'000'000 ppb (the largest drift allowed is under half a billion) over 1e17 ns (three
+  // years) of true time: span x drift is 4e25, far past int64; the drift is 0.4 of the span.
+  const Instant late{int64_t{100'000'000'000'000'000}};
+  NodeClock fast(ClockSpec{Duration{0}, 400'000'000, {}, {}}, 1);
+  EXPECT_EQ(fast.monotonic(late).ns, late.ns + late.ns / 10 * 4);
+  // Truncation toward zero on both sides of the switch: 3 ns at -1 ppb is 0 ns of drift, and so
+  // is 3 ns at -333'333'333 ppb (0.999999999 ns).
+  NodeClock slow(ClockSpec{Duration{0}, -333'333'333, {}, {}}, 1);
+  EXPECT_EQ(slow.monotonic(Instant{3}).ns, 3);
+  EXPECT_EQ(slow.monotonic(Instant{6}).ns, 6 - 1);  // 1.999999998 ns -> 1
+}
+
 TEST(NodeClock, StepsJumpTheWallClockOnlyFromTheirTime) {
   NodeClock clock(ClockSpec{}, 1);
   clock.step(Instant{0} + 5_s, -(200_ms));
