@@ -15,9 +15,9 @@ NodeClock::NodeClock(const ClockSpec& spec, uint64_t seed) : spec_(spec), seed_(
   EDGESIM_ASSERT(spec.resync_accuracy.ns >= 0);
 }
 
-// Every now() of every replica comes here. In 64 bits when the product fits (spans of hours at
-// any drift), which divides by the constant with a multiply; GCC divides an __int128 by a call.
-// Both truncate toward zero, so the result is the same either way.
+// Every now() of every replica comes here. In 64 bits when the product fits (a day at 100 ppm, 18 s
+// at the largest drift allowed), which divides by the constant with a multiply; GCC divides an
+// __int128 by a library call. Both truncate toward zero, so the result is the same either way.
 Duration NodeClock::drift_over(Duration span) const {
   int64_t product = 0;
   if (!__builtin_mul_overflow(span.ns, spec_.drift_ppb, &product))

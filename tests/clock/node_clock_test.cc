@@ -30,11 +30,12 @@ TEST(NodeClock, DriftIsExactPastWhereTheProductFitsIn64Bits) {
   const Instant late{int64_t{100'000'000'000'000'000}};
   NodeClock fast(ClockSpec{Duration{0}, 400'000'000, {}, {}}, 1);
   EXPECT_EQ(fast.monotonic(late).ns, late.ns + late.ns / 10 * 4);
-  // Truncation toward zero on both sides of the switch: 3 ns at -1 ppb is 0 ns of drift, and so
-  // is 3 ns at -333'333'333 ppb (0.999999999 ns).
-  NodeClock slow(ClockSpec{Duration{0}, -333'333'333, {}, {}}, 1);
-  EXPECT_EQ(slow.monotonic(Instant{3}).ns, 3);
-  EXPECT_EQ(slow.monotonic(Instant{6}).ns, 6 - 1);  // 1.999999998 ns -> 1
+  NodeClock slow(ClockSpec{Duration{0}, -399'999'999, {}, {}}, 1);
+  EXPECT_EQ(slow.monotonic(late).ns, late.ns - int64_t{399'999'999} * 100'000'000);
+  // Short spans truncate toward zero: -0.999999999 ns of drift is none, -1.999999998 ns is -1.
+  NodeClock third(ClockSpec{Duration{0}, -333'333'333, {}, {}}, 1);
+  EXPECT_EQ(third.monotonic(Instant{3}).ns, 3);
+  EXPECT_EQ(third.monotonic(Instant{6}).ns, 6 - 1);
 }
 
 TEST(NodeClock, StepsJumpTheWallClockOnlyFromTheirTime) {
