@@ -352,12 +352,10 @@ class DeltaSyncReplica final : public Replica {
 
   void push(NodeContext& context) {
     if (unpushed_.empty()) return;
-    const std::string message =
+    std::string message =
         push_message(unpushed_, [](const std::string&, const Entry&) { return true; });
     unpushed_.clear();
-    for (NodeId peer : context.peers()) {
-      if (peer != context.self()) context.send(peer, message);
-    }
+    context.send_to_peers(std::move(message));
   }
 
   void resync(NodeContext& context) {

@@ -88,6 +88,7 @@ class TaggedContext final : public NodeContext {
   Instant monotonic() const override { return outer_.monotonic(); }
   Prng& prng() override { return outer_.prng(); }
   void send(NodeId to, std::string payload) override { outer_.send(to, "c" + payload); }
+  void send_to_peers(std::string payload) override { outer_.send_to_peers("c" + payload); }
   TimerId start_timer(Duration after) override { return outer_.start_timer(after); }
   void cancel_timer(TimerId timer) override { outer_.cancel_timer(timer); }
   void complete(OpId op, Result result) override { outer_.complete(op, std::move(result)); }
@@ -318,11 +319,9 @@ class HybridReplica final : public Replica {
       for (const auto& [seq, e] : outbox_) own.push_back(SeqEvent{seq, e.key, e.by});
       append(context, context.self(), own);
       acknowledge(context, applied_[context.self()]);
-      const std::string published =
+      std::string published =
           tagged(HybridMessage::kPublished, [&](Packer& out) { pack_totals(out, totals_); });
-      for (NodeId peer : context.peers()) {
-        if (peer != context.self()) context.send(peer, published);
-      }
+      context.send_to_peers(std::move(published));
       return;
     }
     if (outbox_.empty()) return;

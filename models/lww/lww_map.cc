@@ -153,7 +153,7 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
 }
 
 void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> items) const {
-  const std::string message = wire_encode([&](Packer& out) {
+  std::string message = wire_encode([&](Packer& out) {
     out.pack_array(3);
     out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
     out.pack_false();
@@ -162,9 +162,7 @@ void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> item
       pack_entry(out, item->first, item->second.value, item->second.stamp);
     }
   });
-  for (NodeId peer : context.peers()) {
-    if (peer != context.self()) context.send(peer, message);
-  }
+  context.send_to_peers(std::move(message));
 }
 
 void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,

@@ -54,6 +54,14 @@ class NodeContext {
   virtual Prng& prng() = 0;               // this replica's own stream
   // To the same service on `to`; may be delayed, lost, duplicated or reordered.
   virtual void send(NodeId to, std::string payload) = 0;
+  // send() to every other node in peers(), in that order. The harness holds one copy of the
+  // payload for all of them rather than one per message: engines that push the same bytes to
+  // every peer should use it.
+  virtual void send_to_peers(std::string payload) {
+    for (NodeId peer : peers()) {
+      if (peer != self()) send(peer, payload);
+    }
+  }
   virtual TimerId start_timer(Duration after) = 0;  // on the monotonic clock
   virtual void cancel_timer(TimerId timer) = 0;
   virtual void complete(OpId op, Result result) = 0;  // answers a client op, at most once

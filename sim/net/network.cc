@@ -23,23 +23,40 @@ Prng& Network::link_prng(LinkIndex link) {
 }
 
 void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes) {
+  const std::optional<Arrival> arrival = plan(from, to, bytes.size());
+  if (!arrival) return;
+  schedule(*arrival, from, to, service, store(std::move(bytes)));
+}
+
+void Network::send_to_all(NodeId from, std::span<const NodeId> to, ServiceId service,
+                          std::string bytes) {
+  const size_t size = bytes.size();
+  std::optional<uint32_t> slot;  // stored at the first message not dropped
+  for (NodeId target : to) {
+    const std::optional<Arrival> arrival = plan(from, target, size);
+    if (!arrival) continue;
+    if (!slot) slot = store(std::move(bytes));
+    schedule(*arrival, from, target, service, *slot);
+  }
+}
+
+std::optional<Network::Arrival> Network::plan(NodeId from, NodeId to, size_t size) {
   EDGESIM_ASSERT(from < nodes_count_, "send from unknown node {}", from);
   EDGESIM_ASSERT(to < nodes_count_, "send to unknown node {}", to);
   ++stats_.sent;
-  stats_.bytes_sent += bytes.size();
+  stats_.bytes_sent += size;
   if (blocked(from, to)) {
     ++stats_.dropped_partition;
-    return;
+    return std::nullopt;
   }
   Duration delay{0};
   bool duplicated = false;
   Duration duplicate_extra{0};
   for (LinkIndex link : topology_.route(from, to)) {
-    const LinkSpec::Outcome hop =
-        topology_.links()[link].spec.traverse(link_prng(link), bytes.size());
+    const LinkSpec::Outcome hop = topology_.links()[link].spec.traverse(link_prng(link), size);
     if (hop.lost) {
       ++stats_.dropped_loss;
-      return;
+      return std::nullopt;
     }
     delay += hop.delay;
     if (hop.duplicated && !duplicated) {
@@ -53,33 +70,41 @@ void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes)
     if (!degradation) continue;
     if (degrade_prng_.bernoulli(degradation->loss_ratio)) {
       ++stats_.dropped_loss;
-      return;
+      return std::nullopt;
     }
     delay += degradation->extra_latency;
   }
-  const Instant at = loop_.now() + delay;
+  Arrival arrival{loop_.now() + delay, std::nullopt};
   if (duplicated) {
     ++stats_.duplicated;
-    schedule_delivery(at + duplicate_extra, from, to, service, store(std::string(bytes)));
+    arrival.duplicate_at = arrival.at + duplicate_extra;
   }
-  schedule_delivery(at, from, to, service, store(std::move(bytes)));
+  return arrival;
 }
 
 uint32_t Network::store(std::string&& bytes) {
+  const uint64_t digest = TraceHash::digest(bytes);
   if (!free_slots_.empty()) {
     const uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
-    pool_[slot] = std::move(bytes);
+    pool_[slot] = Pooled{std::move(bytes), digest, 0};
     return slot;
   }
   EDGESIM_ASSERT(pool_.size() < UINT32_MAX, "too many messages in flight");
-  pool_.push_back(std::move(bytes));
+  pool_.push_back(Pooled{std::move(bytes), digest, 0});
   return static_cast<uint32_t>(pool_.size() - 1);
 }
 
-void Network::schedule_delivery(Instant at, NodeId from, NodeId to, ServiceId service,
-                                uint32_t slot) {
-  loop_.schedule(at, deliver_kind_, to, (uint64_t{from} << 32) | slot, service);
+void Network::schedule(const Arrival& arrival, NodeId from, NodeId to, ServiceId service,
+                       uint32_t slot) {
+  const uint64_t payload = (uint64_t{from} << 32) | slot;
+  // The duplicate first, as it always was: equal times are delivered in scheduling order.
+  if (arrival.duplicate_at) {
+    loop_.schedule(*arrival.duplicate_at, deliver_kind_, to, payload, service);
+    ++pool_[slot].deliveries;
+  }
+  loop_.schedule(arrival.at, deliver_kind_, to, payload, service);
+  ++pool_[slot].deliveries;
 }
 
 void Network::on_event(const Event& event) {
@@ -88,20 +113,22 @@ void Network::on_event(const Event& event) {
   const NodeId to = event.target;
   EDGESIM_ASSERT(slot < pool_.size(), "delivery of unknown slot {}", slot);
   EDGESIM_ASSERT(from < nodes_count_ && to < nodes_count_, "delivery {} -> {}", from, to);
-  std::string& bytes = pool_[slot];
+  Pooled& pooled = pool_[slot];
+  EDGESIM_ASSERT(pooled.deliveries > 0, "delivery from free slot {}", slot);
   // The queue already hashed time, kind, target (receiver) and service; add sender and contents.
   loop_.trace().mix(from);
-  loop_.trace().mix(TraceHash::digest(bytes));
-  const size_t size = bytes.size();
+  loop_.trace().mix(pooled.digest);
+  const size_t size = pooled.bytes.size();
   if (blocked(from, to)) {
     ++stats_.dropped_partition;
-  } else if (!sink_.on_deliver(to, from, event.aux, std::move(bytes))) {
+  } else if (!sink_.on_deliver(to, from, event.aux, pooled.bytes)) {
     ++stats_.dropped_down;
   } else {
     ++stats_.delivered;
     stats_.bytes_delivered += size;
   }
-  free_slots_.push_back(slot);
+  // `pooled` is still valid: the pool is a deque, and this slot was not free to be reused.
+  if (--pooled.deliveries == 0) free_slots_.push_back(slot);
 }
 
 void Network::block(NodeId from, NodeId to) {

@@ -21,7 +21,7 @@ Node& Cluster::add_node(NodeId id, NodeClock clock) {
   return *nodes_.back();
 }
 
-bool Cluster::on_deliver(NodeId to, NodeId from, ServiceId service, std::string&& bytes) {
+bool Cluster::on_deliver(NodeId to, NodeId from, ServiceId service, std::string_view bytes) {
   EDGESIM_ASSERT(to < nodes_.size());
   return nodes_[to]->deliver(service, from, bytes);
 }

@@ -22,7 +22,7 @@ class Cluster final : public MessageSink, public EventHandler {
   std::vector<std::unique_ptr<Node>>& nodes() { return nodes_; }
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
 
-  bool on_deliver(NodeId to, NodeId from, ServiceId service, std::string&& bytes) override;
+  bool on_deliver(NodeId to, NodeId from, ServiceId service, std::string_view bytes) override;
   void on_event(const Event& event) override;
 
  private:

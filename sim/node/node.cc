@@ -1,5 +1,8 @@
 #include "sim/node/node.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <boost/container/flat_set.hpp>
 
 #include "sim/core/assert.h"
@@ -15,7 +18,10 @@ class Node::Slot final : public NodeContext {
         service_(service),
         replica_(std::move(replica)),
         peers_(std::move(peers)),
-        prng_(prng) {}
+        prng_(prng) {
+    std::copy_if(peers_.begin(), peers_.end(), std::back_inserter(other_peers_),
+                 [&](NodeId peer) { return peer != node_.id_; });
+  }
 
   NodeId self() const override { return node_.id_; }
   const std::vector<NodeId>& peers() const override { return peers_; }
@@ -27,6 +33,11 @@ class Node::Slot final : public NodeContext {
   void send(NodeId to, std::string payload) override {
     EDGESIM_ASSERT(node_.up_, "a crashed replica sent a message");
     node_.env_.network.send(node_.id_, to, service_, std::move(payload));
+  }
+
+  void send_to_peers(std::string payload) override {
+    EDGESIM_ASSERT(node_.up_, "a crashed replica sent a message");
+    node_.env_.network.send_to_all(node_.id_, other_peers_, service_, std::move(payload));
   }
 
   TimerId start_timer(Duration after) override {
@@ -70,6 +81,7 @@ class Node::Slot final : public NodeContext {
   ServiceId service_;
   std::unique_ptr<Replica> replica_;
   std::vector<NodeId> peers_;
+  std::vector<NodeId> other_peers_;  // peers_ but this node
   Prng prng_;
   DurableStore durable_;
   TimerId last_timer_ = 0;  // never reset, so timers from before a crash cannot be confused

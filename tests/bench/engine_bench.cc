@@ -77,8 +77,8 @@ class Gossip final : public MessageSink {
     network_ = std::make_unique<Network>(loop_, topology_, Prng(1), *this);
     for (size_t i = 0; i < in_flight; ++i) send(static_cast<NodeId>(prng_.uniform(nodes)));
   }
-  bool on_deliver(NodeId to, NodeId, ServiceId, std::string&& bytes) override {
-    send(to, std::move(bytes));
+  bool on_deliver(NodeId to, NodeId, ServiceId, std::string_view bytes) override {
+    send(to, std::string(bytes));
     return true;
   }
   void run(int64_t messages) {

@@ -46,10 +46,7 @@ class BroadcastReplica final : public Replica {
   void on_op(NodeContext& context, const Op& op) override {
     if (op.f != "read") {
       // About what an LWW push of one small entry weighs: key, op id, a stamp.
-      const std::string message = op.key + std::string(24, 'x');
-      for (NodeId peer : context.peers()) {
-        if (peer != context.self()) context.send(peer, message);
-      }
+      context.send_to_peers(op.key + std::string(24, 'x'));
     }
     context.complete(op.id, Result::success());
   }
