@@ -20,9 +20,11 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <absl/container/btree_map.h>
+#include <absl/types/compare.h>
 
 #include "sim/core/key_order.h"
 
@@ -30,10 +32,24 @@ namespace edgesim::models {
 
 inline constexpr int kKeyBTreeNodeBytes = 1024;
 
+// KeyLess's order as a three-way comparison. Given one, abseil's B-tree compares the key once per
+// step of its search within a node, and knows it found the key when the comparison says equal,
+// rather than comparing it with less-than both ways.
+struct KeyOrder {
+  using is_transparent = void;
+  [[gnu::always_inline]] absl::weak_ordering operator()(std::string_view a,
+                                                        std::string_view b) const {
+    const int order = compare_keys(a, b);
+    return order < 0   ? absl::weak_ordering::less
+           : order > 0 ? absl::weak_ordering::greater
+                       : absl::weak_ordering::equivalent;
+  }
+};
+
 template <typename V>
 using KeyBTree = absl::container_internal::btree_map_container<
     absl::container_internal::btree<absl::container_internal::map_params<
-        std::string, V, KeyLess, std::allocator<std::pair<const std::string, V>>,
+        std::string, V, KeyOrder, std::allocator<std::pair<const std::string, V>>,
         kKeyBTreeNodeBytes, /*IsMulti=*/false>>>;
 
 }  // namespace edgesim::models

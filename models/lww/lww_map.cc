@@ -115,13 +115,12 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
 }
 
 const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key,
-                                                const Entry& entry) {
-  auto it = entries_.lower_bound(key);
-  if (it != entries_.end() && it->first == key) {
+                                                Entry&& entry) {
+  // try_emplace moves from `entry` only if it inserts.
+  const auto [it, inserted] = entries_.try_emplace(key, std::move(entry));
+  if (!inserted) {
     if (!(it->second.stamp < entry.stamp)) return *it;
-    it->second = entry;
-  } else {
-    it = entries_.emplace_hint(it, key, entry);
+    it->second = std::move(entry);
   }
   ++version_;
   observed_.changed(key, entries_.size());
@@ -140,8 +139,7 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
     context.complete(op.id, Result::failure("lww supports read and write, not " + op.f));
     return;
   }
-  const Entry entry{op.arg, next_stamp(context)};
-  const Item& stored = merge(context, op.key, entry);
+  const Item& stored = merge(context, op.key, Entry{op.arg, next_stamp(context)});
   if (options_.push && options_.push_interval.ns == 0) {
     const Item* item = &stored;
     push(context, {&item, 1});
@@ -213,10 +211,10 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
   const uint32_t items_size = wire_tuples_size(items, kEntryFields);
   for (uint32_t at = 0; at < items_size; at += kEntryFields) {
     std::string key(wire_str(wire_at(items, at)));
-    const Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
+    Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
     witness(context, entry.stamp);
     if (reply) theirs[key] = entry.stamp;
-    merge(context, key, entry);
+    merge(context, key, std::move(entry));
   }
   if (reply) send_state(context, from, /*reply=*/false, &theirs);
 }

@@ -79,7 +79,7 @@ class LwwMapReplica final : public Replica {
   using Entries = KeyBTree<Entry>;   // see key_btree.h
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
-  const Item& merge(NodeContext& context, const std::string& key, const Entry& entry);
+  const Item& merge(NodeContext& context, const std::string& key, Entry&& entry);
   // Rebuilds entries_ from the durable snapshot and log; returns the greatest stamp among them.
   LwwStamp recover(const DurableStore& store);
   // Makes an applied entry durable: appends it to the log, or snapshots when the log is long.
