@@ -18,6 +18,13 @@ std::vector<std::string> tricky_keys() {
               {"abcdefg", "abcdefgh", "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij"});
   keys.push_back(std::string("a\0b", 3));
   keys.push_back(std::string("a\0", 2));
+  // Long shared prefixes, as durable-store keys have ("a/" and an op id's big-endian bytes).
+  for (const std::string& prefix : {std::string("a/\0\0\0\0\0\0", 8), std::string(15, 'x')}) {
+    for (const char* tail :
+         {"", "\x01", "\xff", "12345678", "12345679", "123456789abcdefgh", "123456789abcdefgi"}) {
+      keys.push_back(prefix + tail);
+    }
+  }
   for (int i = 0; i < 40; ++i) {
     keys.push_back(std::string(size_t(i % 13), char('a' + i % 3)) + char(i));
   }
