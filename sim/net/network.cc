@@ -14,7 +14,9 @@ Network::Network(EventLoop& loop, const Topology& topology, const Prng& root, Me
       blocked_(nodes_count_ * nodes_count_, 0),
       degraded_(nodes_count_),
       degrade_prng_(root.fork("net/degrade")),
-      link_prngs_(topology.links().size()) {}
+      link_prngs_(topology.links().size()) {
+  EDGESIM_ASSERT(nodes_count_ < kSharedSlot, "too many nodes: {}", nodes_count_);
+}
 
 Prng& Network::link_prng(LinkIndex link) {
   std::optional<Prng>& slot = link_prngs_[link];
@@ -22,25 +24,9 @@ Prng& Network::link_prng(LinkIndex link) {
   return *slot;
 }
 
-void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes) {
-  const std::optional<Arrival> arrival = plan(from, to, bytes.size());
-  if (!arrival) return;
-  schedule(*arrival, from, to, service, store(std::move(bytes)));
-}
-
-void Network::send_to_all(NodeId from, std::span<const NodeId> to, ServiceId service,
-                          std::string bytes) {
-  const size_t size = bytes.size();
-  std::optional<uint32_t> slot;  // stored at the first message not dropped
-  for (NodeId target : to) {
-    const std::optional<Arrival> arrival = plan(from, target, size);
-    if (!arrival) continue;
-    if (!slot) slot = store(std::move(bytes));
-    schedule(*arrival, from, target, service, *slot);
-  }
-}
-
-std::optional<Network::Arrival> Network::plan(NodeId from, NodeId to, size_t size) {
+// Inlined into both senders: as a call returning the arrival, it added to every message's cost.
+[[gnu::always_inline]] inline std::optional<Network::Arrival> Network::plan(NodeId from, NodeId to,
+                                                                            size_t size) {
   EDGESIM_ASSERT(from < nodes_count_, "send from unknown node {}", from);
   EDGESIM_ASSERT(to < nodes_count_, "send to unknown node {}", to);
   ++stats_.sent;
@@ -82,53 +68,104 @@ std::optional<Network::Arrival> Network::plan(NodeId from, NodeId to, size_t siz
   return arrival;
 }
 
+void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes) {
+  const std::optional<Arrival> arrival = plan(from, to, bytes.size());
+  if (!arrival) return;
+  if (arrival->duplicate_at) {
+    schedule_delivery(*arrival->duplicate_at, from, to, service, store(std::string(bytes)));
+  }
+  schedule_delivery(arrival->at, from, to, service, store(std::move(bytes)));
+}
+
+void Network::send_to_all(NodeId from, std::span<const NodeId> to, ServiceId service,
+                          std::string bytes) {
+  const size_t size = bytes.size();
+  uint32_t slot = 0;
+  Shared* shared = nullptr;  // stored at the first message not dropped
+  for (NodeId target : to) {
+    const std::optional<Arrival> arrival = plan(from, target, size);
+    if (!arrival) continue;
+    if (shared == nullptr) {
+      slot = store_shared(std::move(bytes));
+      shared = &shared_pool_[slot];  // stays valid: a deque, and only grown meanwhile
+    }
+    // The duplicate first, as send() schedules it: equal times are delivered in scheduling order.
+    for (const std::optional<Instant>& at : {arrival->duplicate_at, std::optional(arrival->at)}) {
+      if (!at) continue;
+      ++shared->deliveries;
+      schedule_delivery(*at, from | kSharedSlot, target, service, slot);
+    }
+  }
+}
+
 uint32_t Network::store(std::string&& bytes) {
-  const uint64_t digest = TraceHash::digest(bytes);
   if (!free_slots_.empty()) {
     const uint32_t slot = free_slots_.back();
     free_slots_.pop_back();
-    pool_[slot] = Pooled{std::move(bytes), digest, 0};
+    pool_[slot] = std::move(bytes);
     return slot;
   }
   EDGESIM_ASSERT(pool_.size() < UINT32_MAX, "too many messages in flight");
-  pool_.push_back(Pooled{std::move(bytes), digest, 0});
+  pool_.push_back(std::move(bytes));
   return static_cast<uint32_t>(pool_.size() - 1);
 }
 
-void Network::schedule(const Arrival& arrival, NodeId from, NodeId to, ServiceId service,
-                       uint32_t slot) {
-  const uint64_t payload = (uint64_t{from} << 32) | slot;
-  // The duplicate first, as it always was: equal times are delivered in scheduling order.
-  if (arrival.duplicate_at) {
-    loop_.schedule(*arrival.duplicate_at, deliver_kind_, to, payload, service);
-    ++pool_[slot].deliveries;
+uint32_t Network::store_shared(std::string&& bytes) {
+  uint32_t slot;
+  if (!free_shared_.empty()) {
+    slot = free_shared_.back();
+    free_shared_.pop_back();
+  } else {
+    EDGESIM_ASSERT(shared_pool_.size() < UINT32_MAX, "too many messages in flight");
+    slot = static_cast<uint32_t>(shared_pool_.size());
+    shared_pool_.emplace_back();
   }
-  loop_.schedule(arrival.at, deliver_kind_, to, payload, service);
-  ++pool_[slot].deliveries;
+  Shared& shared = shared_pool_[slot];
+  shared.digest = TraceHash::digest(bytes);
+  shared.bytes = std::move(bytes);
+  shared.deliveries = 0;
+  return slot;
+}
+
+void Network::schedule_delivery(Instant at, uint32_t sender, NodeId to, ServiceId service,
+                                uint32_t slot) {
+  loop_.schedule(at, deliver_kind_, to, (uint64_t{sender} << 32) | slot, service);
 }
 
 void Network::on_event(const Event& event) {
   const auto slot = static_cast<uint32_t>(event.payload);
-  const auto from = static_cast<NodeId>(event.payload >> 32);
+  const auto sender = static_cast<uint32_t>(event.payload >> 32);
+  const NodeId from = sender & ~kSharedSlot;
   const NodeId to = event.target;
-  EDGESIM_ASSERT(slot < pool_.size(), "delivery of unknown slot {}", slot);
   EDGESIM_ASSERT(from < nodes_count_ && to < nodes_count_, "delivery {} -> {}", from, to);
-  Pooled& pooled = pool_[slot];
-  EDGESIM_ASSERT(pooled.deliveries > 0, "delivery from free slot {}", slot);
   // The queue already hashed time, kind, target (receiver) and service; add sender and contents.
   loop_.trace().mix(from);
-  loop_.trace().mix(pooled.digest);
-  const size_t size = pooled.bytes.size();
+  if ((sender & kSharedSlot) == 0) {
+    EDGESIM_ASSERT(slot < pool_.size(), "delivery of unknown slot {}", slot);
+    const std::string& bytes = pool_[slot];
+    loop_.trace().mix(TraceHash::digest(bytes));
+    deliver(from, to, event.aux, bytes);
+    free_slots_.push_back(slot);
+    return;
+  }
+  EDGESIM_ASSERT(slot < shared_pool_.size(), "delivery of unknown shared slot {}", slot);
+  // Still valid after deliver(): the pool is a deque, and this slot is not free to be reused.
+  Shared& shared = shared_pool_[slot];
+  EDGESIM_ASSERT(shared.deliveries > 0, "delivery from free shared slot {}", slot);
+  loop_.trace().mix(shared.digest);
+  deliver(from, to, event.aux, shared.bytes);
+  if (--shared.deliveries == 0) free_shared_.push_back(slot);
+}
+
+void Network::deliver(NodeId from, NodeId to, ServiceId service, std::string_view bytes) {
   if (blocked(from, to)) {
     ++stats_.dropped_partition;
-  } else if (!sink_.on_deliver(to, from, event.aux, pooled.bytes)) {
+  } else if (!sink_.on_deliver(to, from, service, bytes)) {
     ++stats_.dropped_down;
   } else {
     ++stats_.delivered;
-    stats_.bytes_delivered += size;
+    stats_.bytes_delivered += bytes.size();
   }
-  // `pooled` is still valid: the pool is a deque, and this slot was not free to be reused.
-  if (--pooled.deliveries == 0) free_slots_.push_back(slot);
 }
 
 void Network::block(NodeId from, NodeId to) {

@@ -5,13 +5,14 @@
 // Guarantees: a message is delivered at most twice (once plus one duplicate), never before its
 // sampled delay, and never across a partition that is in force at send or at delivery time.
 // Randomness: one stream per link ("net/link/<name>"), forked the first time the link is used.
-// Payloads live in a pool of strings (short ones inline, no allocation) with their trace digests;
-// a queue entry carries the destination as its target, the service as its tag and (sender, pool
-// slot) as its payload, so a pending message costs one 24-byte queue entry plus its share of a
-// 48-byte pool slot. Every delivery of one payload (a duplicate, or each peer of send_to_all)
-// shares its slot, which is freed after the last. The pool is a deque: slots never move, so a
-// delivery hands the receiver the pooled string itself (no copy) even if the receiver sends (and
-// so grows the pool) while handling it.
+// Payloads live in a pool of strings (short ones inline, no allocation); a queue entry carries the
+// destination as its target, the service as its tag and (sender, pool slot) as its payload, so a
+// pending message costs one 24-byte queue entry plus one 32-byte pool slot. A payload sent to many
+// nodes at once (send_to_all) lives once, in a second pool whose slots also count the deliveries
+// still to come and keep the payload's trace digest; the sender half of the queue entry says which
+// pool. (One pool of such 48-byte slots for every message cost the one-to-one gossip benchmark
+// 18%.) The pools are deques: slots never move, so a delivery hands the receiver the pooled string
+// itself (no copy) even if the receiver sends (and so grows the pool) while handling it.
 
 #include <cstdint>
 #include <deque>
@@ -79,18 +80,22 @@ class Network final : public EventHandler {
   const NetworkStats& stats() const { return stats_; }
   // Bytes held by the payload pool (slots, not message contents), for memory accounting.
   size_t pool_bytes() const {
-    return pool_.size() * sizeof(Pooled) + free_slots_.capacity() * sizeof(uint32_t);
+    return pool_.size() * sizeof(std::string) + free_slots_.capacity() * sizeof(uint32_t) +
+           shared_pool_.size() * sizeof(Shared) + free_shared_.capacity() * sizeof(uint32_t);
   }
 
   void on_event(const Event& event) override;
 
  private:
-  // A payload in flight, and how many scheduled deliveries still read it.
-  struct Pooled {
+  // A payload sent to many nodes: how many scheduled deliveries still read it, and its
+  // TraceHash::digest, mixed into the trace at each of them.
+  struct Shared {
     std::string bytes;
-    uint64_t digest = 0;  // TraceHash::digest(bytes), mixed into the trace at each delivery
+    uint64_t digest = 0;
     uint32_t deliveries = 0;
   };
+  // Set in the sender half of a delivery's payload when its slot is in shared_pool_.
+  static constexpr uint32_t kSharedSlot = uint32_t{1} << 31;
   // When a message from -> to arrives, if it does: its route's links, partitions and degradation
   // decide, drawing from their random streams; nullopt if it is dropped (and counted).
   struct Arrival {
@@ -99,7 +104,11 @@ class Network final : public EventHandler {
   };
   std::optional<Arrival> plan(NodeId from, NodeId to, size_t size);
   uint32_t store(std::string&& bytes);
-  void schedule(const Arrival& arrival, NodeId from, NodeId to, ServiceId service, uint32_t slot);
+  uint32_t store_shared(std::string&& bytes);
+  // `sender` is the sending node, with kSharedSlot set if `slot` is in shared_pool_.
+  void schedule_delivery(Instant at, uint32_t sender, NodeId to, ServiceId service, uint32_t slot);
+  // Hands a delivered payload to the sink, unless a partition or a down node stops it.
+  void deliver(NodeId from, NodeId to, ServiceId service, std::string_view bytes);
   Prng& link_prng(LinkIndex link);
 
   EventLoop& loop_;
@@ -114,8 +123,10 @@ class Network final : public EventHandler {
   uint32_t degraded_count_ = 0;
   Prng degrade_prng_;
   std::vector<std::optional<Prng>> link_prngs_;
-  std::deque<Pooled> pool_;
+  std::deque<std::string> pool_;
   std::vector<uint32_t> free_slots_;
+  std::deque<Shared> shared_pool_;
+  std::vector<uint32_t> free_shared_;
   NetworkStats stats_;
 };
 
