@@ -118,7 +118,7 @@ void Rga::index_if_needed() {
   tombstones_.clear();
   unstable_tombstones_ = 0;  // listed anew, in another order
   document_.for_each([&](uint32_t slot, const StoredRgaRun& run) {
-    if (run.deleted) tombstones_.push_back(slot);
+    if (run.deleted) list_tombstone(slot);
   });
   known_.assign(document_);
 }
@@ -202,7 +202,7 @@ Result Rga::erase(const Value& arg, const CrdtStamp& stamp, Rga& delta) {
 
 uint32_t Rga::split(uint32_t slot, size_t offset) {
   const uint32_t right = document_.split(slot, offset);
-  if (document_.run(right).deleted) tombstones_.push_back(right);
+  if (document_.run(right).deleted) list_tombstone(right);
   return right;
 }
 
@@ -216,11 +216,20 @@ bool Rga::mark_deleted(uint32_t slot, const Dot& dot) {
   const bool was_visible = !document_.run(slot).deleted;
   if (!document_.mark_deleted(slot, dot)) return false;
   if (was_visible) {
-    tombstones_.push_back(slot);
-  } else {
-    unstable_tombstones_ = 0;  // an earlier delete dot: a listed tombstone may be stable now
+    list_tombstone(slot);
+    return true;
   }
+  // An earlier delete dot: the listed copy changes, and that tombstone may be stable now.
+  for (Tombstone& listed : tombstones_) {
+    if (listed.slot == slot) listed = Tombstone{slot, dot.first, dot.second};
+  }
+  unstable_tombstones_ = 0;
   return true;
+}
+
+void Rga::list_tombstone(uint32_t slot) {
+  const Dot deleted = *document_.run(slot).delete_dot();
+  tombstones_.push_back(Tombstone{slot, deleted.first, deleted.second});
 }
 
 std::optional<Rga::Position> Rga::insertion_point(const RunView& run, std::optional<Found> origin) {
@@ -246,7 +255,7 @@ std::optional<Rga::Position> Rga::insertion_point(const RunView& run, std::optio
 void Rga::place(const RunView& run, Position at) {
   lamport_ = std::max(lamport_, run.last_id().counter);
   const uint32_t slot = document_.store(run);
-  if (run.delete_dot) tombstones_.push_back(slot);
+  if (run.delete_dot) list_tombstone(slot);
   document_.insert(at, slot);
   known_.insert(document_.run(slot), slot);
 }
@@ -394,10 +403,9 @@ void Rga::compact(const VersionVector& stable) {
   const size_t unchanged =
       stable == stable_ ? std::min(unstable_tombstones_, tombstones_.size()) : 0;
   stable_ = stable;
-  const auto collectible = [&](uint32_t slot) {
-    const Dot deleted = *document_.run(slot).delete_dot();
-    if (stable.get(deleted.first) < deleted.second) return false;
-    collected.push_back(slot);
+  const auto collectible = [&](const Tombstone& tombstone) {
+    if (stable.get(tombstone.replica) < tombstone.counter) return false;
+    collected.push_back(tombstone.slot);
     return true;
   };
   tombstones_.erase(std::remove_if(tombstones_.begin() + static_cast<std::ptrdiff_t>(unchanged),
@@ -412,9 +420,7 @@ void Rga::compact(const VersionVector& stable) {
     return stable.get(run.insert_dot.first) >= run.insert_dot.second;
   });
   if (collected.empty()) return;
-  std::vector<bool> gone(document_.pool_size(), false);
-  for (uint32_t slot : collected) gone[slot] = true;
-  known_.drop(document_, gone);
+  known_.drop(document_, collected);
   document_.remove(collected);
   if (document_.wants_repack()) {  // a shrunken document gives its memory back, renumbering slots
     document_.repack();

@@ -103,8 +103,16 @@ class Rga {
   static std::vector<Run> unique_by_id(std::vector<Run> runs);
 
   RgaDocument document_;
-  // Pool slots of the indexed document's tombstones: what compaction looks at.
-  std::vector<uint32_t> tombstones_;
+  // The indexed document's tombstones, what compaction looks at: each run's pool slot with a copy
+  // of its delete dot, so that telling which are stable reads this list alone. Looking each one
+  // up in the pool missed the cache for nearly every tombstone (docs/performance.md, session 22).
+  struct Tombstone {
+    uint32_t slot;
+    ReplicaId replica;  // of the delete dot
+    uint64_t counter;
+  };
+  void list_tombstone(uint32_t slot);  // a run just deleted, split off a tombstone, or placed
+  std::vector<Tombstone> tombstones_;
   uint64_t lamport_ = 0;
   std::vector<Run> pending_;  // received before their origins; all of a local op's delta
   // The last stability frontier seen by compact(): an incoming element we lack whose insert is

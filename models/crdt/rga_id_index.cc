@@ -1,6 +1,7 @@
 #include "models/crdt/rga_id_index.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "sim/core/assert.h"
 
@@ -93,33 +94,58 @@ void RgaIdIndex::assign(const RgaDocument& document) {
   }
 }
 
-void RgaIdIndex::drop(RgaDocument& document, const std::vector<bool>& gone) {
-  // A chain whose middle part goes becomes two chains: an entry's ids stay exactly those its
-  // chain holds, so an old copy of the gone part (back after a restart) can be indexed again.
-  size_ = 0;
-  for (auto& [replica, entries] : by_replica_) {
-    Entries kept;
-    kept.reserve(entries.size());
-    for (const Entry& entry : entries) {
-      uint32_t last = kNoPart;  // the last part kept in the current chain
-      for (uint32_t part = entry.slot; part != kNoPart;) {
-        const StoredRgaRun& run = document.run(part);
-        const uint32_t next = run.next_part;
-        if (gone[part]) {
-          if (last != kNoPart) document.set_next_part(last, kNoPart);
-          last = kNoPart;
-        } else if (last == kNoPart) {
-          kept.push_back(Entry{run.id_counter, run.end_counter(), part});
-          last = part;
-        } else {
-          kept.back().end = run.end_counter();
-          last = part;
-        }
-        part = next;
-      }
+// A chain whose middle part goes becomes two chains: an entry's ids stay exactly those its chain
+// holds, so an old copy of the gone part (back after a restart) can be indexed again.
+//
+// Each run is cut out of its chain alone: a search for its chain's entry and a walk along the
+// chain. Rebuilding every chain instead visited every run in the pool, and most of those visits
+// missed the cache (compaction usually collects a few runs of a document). Replica by replica,
+// latest ids first, so that a cut changes only the entry of a chain's head: the parts after a cut
+// become new chains, whose runs are all later than any run still to be cut from that chain.
+void RgaIdIndex::drop(RgaDocument& document, std::span<const uint32_t> slots) {
+  std::vector<uint32_t> latest_first(slots.begin(), slots.end());
+  std::sort(latest_first.begin(), latest_first.end(), [&](uint32_t a, uint32_t b) {
+    const StoredRgaRun& x = document.run(a);
+    const StoredRgaRun& y = document.run(b);
+    return std::tie(x.id_replica, y.id_counter) < std::tie(y.id_replica, x.id_counter);
+  });
+  Entries split_off;  // chains that cuts left behind, of the replica being handled
+  for (size_t i = 0; i < latest_first.size(); ++i) {
+    const StoredRgaRun& run = document.run(latest_first[i]);
+    Entries& entries = by_replica_[run.id_replica];
+    const auto at = entries.begin() + (holding_or_after(entries, run.id_counter) - entries.begin());
+    EDGESIM_ASSERT(at != entries.end() && at->counter <= run.id_counter && at->slot != kNoPart,
+                   "a dropped RGA run {} is not indexed", run.id_counter);
+    uint32_t before = kNoPart;  // the part before it in its chain
+    for (uint32_t part = at->slot; part != latest_first[i]; part = document.run(part).next_part) {
+      EDGESIM_ASSERT(part != kNoPart, "a dropped RGA run {} is not in its chain", run.id_counter);
+      before = part;
     }
-    entries = std::move(kept);
-    size_ += entries.size();
+    const uint32_t after = run.next_part;
+    if (before == kNoPart && after == kNoPart) {
+      at->slot = kNoPart;  // erased below; its range stays, for the search, until then
+    } else if (before == kNoPart) {
+      at->counter = document.run(after).id_counter;
+      at->slot = after;
+    } else {
+      if (after != kNoPart)
+        split_off.push_back(Entry{document.run(after).id_counter, at->end, after});
+      at->end = document.run(before).end_counter();
+      document.set_next_part(before, kNoPart);
+    }
+    // The replica's last cut: erase the emptied entries, file the new chains in order.
+    if (i + 1 == latest_first.size() ||
+        document.run(latest_first[i + 1]).id_replica != run.id_replica) {
+      size_ -= std::erase_if(entries, [](const Entry& entry) { return entry.slot == kNoPart; });
+      size_ += split_off.size();
+      const auto by_counter = [](const Entry& a, const Entry& b) { return a.counter < b.counter; };
+      std::sort(split_off.begin(), split_off.end(), by_counter);
+      const size_t kept = entries.size();
+      entries.insert(entries.end(), split_off.begin(), split_off.end());
+      std::inplace_merge(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(kept),
+                         entries.end(), by_counter);
+      split_off.clear();
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <boost/container/flat_map.hpp>
@@ -36,9 +37,9 @@ class RgaIdIndex {
   void insert(const StoredRgaRun& run, uint32_t slot);
   // Indexes every chain of `document` (built by appending: no run is split yet, or repacked).
   void assign(const RgaDocument& document);
-  // Takes the runs whose slots are `gone` out of their chains and out of the index, before the
-  // document removes them.
-  void drop(RgaDocument& document, const std::vector<bool>& gone);
+  // Takes the runs in `slots` out of their chains and out of the index, before the document
+  // removes them.
+  void drop(RgaDocument& document, std::span<const uint32_t> slots);
   size_t size() const { return size_; }  // chains
   void clear() {
     by_replica_.clear();

@@ -31,7 +31,9 @@ struct Delete {
   uint64_t dot = 1;  // a smaller dot replaces a greater one
 };
 struct Collect {
-  size_t keep_every = 1;  // every n-th tombstone run stays (1: all go)
+  // Every n-th tombstone run goes (1: all): several parts of one chain, or a few runs here and
+  // there (RgaIdIndex::drop() cuts them out of their chains one by one).
+  size_t keep_every = 1;
 };
 struct Revive {
   size_t which = 0;  // the collected run which % count comes back (an old copy after a restart)
@@ -54,7 +56,8 @@ rc::Gen<Step> gen_step() {
           [](auto t) {
             return Step{Delete{std::get<0>(t), std::get<1>(t), std::get<2>(t)}};
           }),
-      rc::gen::map(rc::gen::inRange<size_t>(1, 4), [](size_t keep) { return Step{Collect{keep}}; }),
+      rc::gen::map(rc::gen::inRange<size_t>(1, 40),
+                   [](size_t keep) { return Step{Collect{keep}}; }),
       rc::gen::map(
           rc::gen::tuple(rc::gen::inRange<size_t>(0, 1'000), rc::gen::inRange<size_t>(0, 10'000)),
           [](auto t) {
@@ -194,7 +197,7 @@ class Harness {
         if (!is_gone[slot]) kept.push_back(list_[element]);
       }
     });
-    index_.drop(document_, is_gone);
+    index_.drop(document_, gone);
     document_.remove(gone);
     list_ = std::move(kept);
     check_positions();
