@@ -74,9 +74,14 @@ RgaDocument::Position RgaDocument::position_of(uint32_t slot) const {
   const Chunk& chunk = chunks_[chunk_of_[slot]];
   const uint32_t hint = offset_hint_[slot];
   if (hint < chunk.entries.size() && chunk.entries[hint].slot == slot) return {chunk.rank, hint};
-  const auto it = std::find_if(chunk.entries.begin(), chunk.entries.end(),
-                               [slot](const Entry& e) { return e.slot == slot; });
-  EDGESIM_ASSERT(it != chunk.entries.end(), "RGA slot {} is not in its chunk", slot);
+  // Inserts before it move an entry right, so it is looked for after its hint first.
+  const auto is_slot = [slot](const Entry& e) { return e.slot == slot; };
+  const auto from = chunk.entries.begin() + std::min<size_t>(hint, chunk.entries.size());
+  auto it = std::find_if(from, chunk.entries.end(), is_slot);
+  if (it == chunk.entries.end()) {
+    it = std::find_if(chunk.entries.begin(), from, is_slot);
+    EDGESIM_ASSERT(it != from, "RGA slot {} is not in its chunk", slot);
+  }
   offset_hint_[slot] = static_cast<uint32_t>(it - chunk.entries.begin());
   return Position{chunk.rank, offset_hint_[slot]};
 }
