@@ -87,6 +87,8 @@ class Rga {
   uint32_t isolate(uint32_t slot, size_t offset, size_t count);
   // Deletes the run in pool slot `slot` with `dot`; true if this changed it.
   bool mark_deleted(uint32_t slot, const Dot& dot);
+  // Lists the run in `slot` as a tombstone: just deleted, split off a tombstone, or placed deleted.
+  void list_tombstone(uint32_t slot);
   bool merge(const Rga& other, Rga* inflation);  // inflation may be null
   // Merges `incoming` (runs and waiting runs of a value whose Lamport clock is `lamport`; their
   // characters stay where they are until the merge returns).
@@ -111,7 +113,6 @@ class Rga {
     ReplicaId replica;  // of the delete dot
     uint64_t counter;
   };
-  void list_tombstone(uint32_t slot);  // a run just deleted, split off a tombstone, or placed
   std::vector<Tombstone> tombstones_;
   uint64_t lamport_ = 0;
   std::vector<Run> pending_;  // received before their origins; all of a local op's delta
