@@ -54,6 +54,7 @@ LwwStamp LwwMapReplica::recover(const DurableStore& store) {
   entries_.clear();
   log_records_ = 0;
   LwwStamp greatest;
+  lookups_.forget_all();
   // Later records of a key replace earlier ones only with a greater stamp, as merge() does.
   const auto restore = [&](const WireObject& items, uint32_t at) {
     Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
@@ -116,23 +117,41 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
 
 const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key,
                                                 Entry&& entry) {
-  // try_emplace moves from `entry` only if it inserts.
-  const auto [it, inserted] = entries_.try_emplace(key, std::move(entry));
-  if (!inserted) {
-    if (!(it->second.stamp < entry.stamp)) return *it;
-    it->second = std::move(entry);
+  const uint64_t hash = hash_key(key);
+  Item* item = lookups_.find(key, hash);
+  if (item == nullptr) {
+    // try_emplace moves from `entry` only if it inserts.
+    const auto [it, inserted] = entries_.try_emplace(key, std::move(entry));
+    if (inserted) lookups_.forget_all();
+    lookups_.remember(hash, *it);
+    if (inserted) return applied(context, *it);
+    item = &*it;
   }
+  if (!(item->second.stamp < entry.stamp)) return *item;
+  item->second = std::move(entry);
+  return applied(context, *item);
+}
+
+const LwwMapReplica::Item* LwwMapReplica::find(const std::string& key) {
+  const uint64_t hash = hash_key(key);
+  if (Item* item = lookups_.find(key, hash)) return item;
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  lookups_.remember(hash, *it);
+  return &*it;
+}
+
+const LwwMapReplica::Item& LwwMapReplica::applied(NodeContext& context, const Item& item) {
   ++version_;
-  observed_.changed(key, entries_.size());
-  store_applied(context.durable(), *it);
-  return *it;
+  observed_.changed(item.first, entries_.size());
+  store_applied(context.durable(), item);
+  return item;
 }
 
 void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
   if (op.is("read")) {
-    auto it = entries_.find(op.key);
-    context.complete(op.id,
-                     Result::success(it == entries_.end() ? Value(nullptr) : it->second.value));
+    const Item* item = find(op.key);
+    context.complete(op.id, Result::success(item == nullptr ? Value(nullptr) : item->second.value));
     return;
   }
   if (!op.is("write")) {
@@ -225,7 +244,7 @@ void LwwMapReplica::on_timer(NodeContext& context, TimerId timer) {
     // The entries as they are now: a key written twice in the interval is pushed once, newest.
     std::vector<const Item*> items;
     items.reserve(unpushed_.size());
-    for (const std::string& key : unpushed_) items.push_back(&*entries_.find(key));
+    for (const std::string& key : unpushed_) items.push_back(find(key));
     push(context, items);
     unpushed_.clear();
     return;
@@ -249,6 +268,7 @@ void LwwMapReplica::on_timer(NodeContext& context, TimerId timer) {
 
 void LwwMapReplica::on_crash() {
   entries_.clear();
+  lookups_.forget_all();
   hlc_ = Hlc{};
   lamport_ = Lamport{};
   sync_timer_ = 0;

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "models/key_btree.h"
+#include "models/key_lookup_cache.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/clock/hlc.h"
 #include "sim/core/key_order.h"
@@ -80,6 +81,10 @@ class LwwMapReplica final : public Replica {
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   const Item& merge(NodeContext& context, const std::string& key, Entry&& entry);
+  // The key's entry, or nullptr.
+  const Item* find(const std::string& key);
+  // Counts, publishes and stores an entry merge() changed or added.
+  const Item& applied(NodeContext& context, const Item& item);
   // Rebuilds entries_ from the durable snapshot and log; returns the greatest stamp among them.
   LwwStamp recover(const DurableStore& store);
   // Makes an applied entry durable: appends it to the log, or snapshots when the log is long.
@@ -93,6 +98,7 @@ class LwwMapReplica final : public Replica {
 
   LwwOptions options_;
   Entries entries_;
+  KeyLookupCache<Entries> lookups_;  // where entries_ keeps recently merged keys
   Hlc hlc_;
   Lamport lamport_;
   TimerId sync_timer_ = 0;
