@@ -11,9 +11,9 @@
 // the tree's shape changes; that is O(1) (a generation count), so a workload that keeps adding keys
 // pays only misses. Only speed depends on what is remembered: a miss falls back to the tree.
 
-#include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 namespace edgesim::models {
@@ -39,14 +39,38 @@ class KeyLookupCache {
  public:
   using Item = typename Tree::value_type;
 
+  KeyLookupCache() = default;
+  // A copy is made for a copy of the tree, whose elements are elsewhere: it starts empty.
+  KeyLookupCache(const KeyLookupCache&) {}
+  KeyLookupCache& operator=(const KeyLookupCache&) {
+    forget_all();
+    return *this;
+  }
+  // A moved B-tree keeps its nodes, so what the cache remembers moves with it.
+  KeyLookupCache(KeyLookupCache&&) noexcept = default;
+  KeyLookupCache& operator=(KeyLookupCache&&) noexcept = default;
+
   // The remembered element for `key` (hash_key(key) is `hash`), or nullptr.
   Item* find(std::string_view key, uint64_t hash) const {
+    if (lines_ == nullptr) return nullptr;
     const Line& line = lines_[hash % kLines];
     if (line.generation != generation_ || line.hash != hash) return nullptr;
     return line.item->first == key ? line.item : nullptr;
   }
   void remember(uint64_t hash, Item& item) {
+    // Allocated on first use: a tree that is never looked up through the cache (a CRDT's
+    // short-lived delta) pays nothing for it.
+    if (lines_ == nullptr) lines_ = std::make_unique<Line[]>(kLines);
     lines_[hash % kLines] = Line{hash, generation_, &item};
+  }
+  // `tree`'s element for `key`, or nullptr: from the cache, else from the tree (then remembered).
+  Item* lookup(Tree& tree, std::string_view key) {
+    const uint64_t hash = hash_key(key);
+    if (Item* item = find(key, hash)) return item;
+    const auto it = tree.find(key);
+    if (it == tree.end()) return nullptr;
+    remember(hash, *it);
+    return &*it;
   }
   // The tree inserted or erased: every remembered element may have moved.
   void forget_all() { ++generation_; }
@@ -58,7 +82,7 @@ class KeyLookupCache {
     uint64_t generation = 0;
     Item* item = nullptr;
   };
-  std::array<Line, kLines> lines_{};
+  std::unique_ptr<Line[]> lines_;
   uint64_t generation_ = 1;  // lines of generation 0 were never written
 };
 

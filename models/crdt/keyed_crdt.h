@@ -8,6 +8,7 @@
 
 #include "models/crdt/crdt_type.h"
 #include "models/key_btree.h"
+#include "models/key_lookup_cache.h"
 #include "sim/core/assert.h"
 #include "sim/core/key_order.h"
 #include "sim/core/trace_hash.h"
@@ -23,13 +24,12 @@ class KeyedCrdt {
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
   Result apply(const Op& op, const CrdtStamp& stamp, T& delta) {
-    if (op.is("read")) {
-      const auto it = entries_.find(op.key);
-      if (it == entries_.end()) return T{}.apply(op, stamp, delta);
-      return it->second.apply(op, stamp, delta);
-    }
+    auto* item = lookups_.lookup(entries_, op.key);
+    if (op.is("read"))
+      return item == nullptr ? T{}.apply(op, stamp, delta) : item->second.apply(op, stamp, delta);
     note_changed(op.key);
-    return entries_[op.key].apply(op, stamp, delta);
+    if (item == nullptr) item = &*insert(entries_.end(), op.key).first;
+    return item->second.apply(op, stamp, delta);
   }
   // The same, with the delta as a keyed CRDT of the one key (empty after a read or a failure).
   Result apply(const Op& op, const CrdtStamp& stamp, KeyedCrdt& delta) {
@@ -61,11 +61,25 @@ class KeyedCrdt {
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
-      auto at =
-          i > 0 && compare_keys(key, previous) > 0 ? seek(from, key) : entries_.lower_bound(key);
+      if constexpr (PackedMerging<T>) {
+        // A key merged lately: no search at all. The next key is then searched from the root.
+        const uint64_t hash = hash_key(key);
+        auto* item = inflation == nullptr ? lookups_.find(key, hash) : nullptr;
+        if (item != nullptr) {
+          if (item->second.merge_packed(entry.val)) {
+            changed = true;
+            note_changed(key);
+          }
+          previous = {};
+          continue;
+        }
+      }
+      auto at = !previous.empty() && compare_keys(key, previous) > 0 ? seek(from, key)
+                                                                     : entries_.lower_bound(key);
       previous = key;
       if constexpr (PackedMerging<T>) {
         if (inflation == nullptr && at != entries_.end() && compare_keys(at->first, key) == 0) {
+          lookups_.remember(hash_key(key), *at);
           if (at->second.merge_packed(entry.val)) {
             changed = true;
             note_changed(key);
@@ -86,13 +100,12 @@ class KeyedCrdt {
   }
   void absorb(std::string_view key, const T& delta) {
     note_changed(key);
-    auto at = entries_.lower_bound(key);
-    if (at == entries_.end() || compare_keys(at->first, key) != 0)
-      at = entries_.try_emplace(at, std::string(key));
+    auto* item = lookups_.lookup(entries_, key);
+    if (item == nullptr) item = &*insert(entries_.lower_bound(key), key).first;
     if constexpr (DeltaGrouping<T>) {
-      at->second.absorb(delta);
+      item->second.absorb(delta);
     } else {
-      at->second.merge(delta);
+      item->second.merge(delta);
     }
   }
 
@@ -107,6 +120,7 @@ class KeyedCrdt {
       }
       note_changed(it->first);
       it = entries_.erase(it);
+      lookups_.forget_all();
     }
   }
 
@@ -173,10 +187,8 @@ class KeyedCrdt {
       // Assigned, not emplaced with the value: GCC 12 misreads the inlined move of a small_vector
       // (a dot set) into a B-tree slot as an overread (-Wstringop-overread). A repeated key (a
       // malformed message) keeps its first value, as an emplace would.
-      const size_t before = keyed.entries_.size();
-      const auto at =
-          keyed.entries_.try_emplace(keyed.entries_.end(), std::string(wire_str(entry.key)));
-      if (keyed.entries_.size() > before) at->second = T::unpack(entry.val);
+      const auto [at, added] = keyed.insert(keyed.entries_.end(), wire_str(entry.key));
+      if (added) at->second = T::unpack(entry.val);
     }
     return keyed;
   }
@@ -221,7 +233,7 @@ class KeyedCrdt {
     if (new_key) {
       if (value.obsolete(stable_)) return false;  // compacted away here already
       // Merged into an empty value rather than adopted: a delta group need not be normalized.
-      at = entries_.try_emplace(at, std::string(key));
+      at = insert(at, key).first;
     }
     bool value_changed = false;
     if (inflation == nullptr) {
@@ -229,20 +241,38 @@ class KeyedCrdt {
     } else if constexpr (InflationReporting<T>) {
       T part;
       value_changed = at->second.merge(value, part);
-      if (value_changed) inflation->entries_.emplace(at->first, std::move(part));
+      if (value_changed) inflation->emplace(at->first, std::move(part));
     } else {
       value_changed = at->second.merge(value);
-      if (value_changed) inflation->entries_.emplace(at->first, value);
+      if (value_changed) inflation->emplace(at->first, value);
     }
     // A new key is news even when its value is empty (an empty set still observes as []).
-    if (new_key && inflation != nullptr) inflation->entries_.try_emplace(at->first);
+    if (new_key && inflation != nullptr) inflation->insert(inflation->entries_.end(), at->first);
     if (value_changed || new_key) note_changed(key);
     return value_changed || new_key;
   }
 
   void note_changed(std::string_view key) { observed_.changed(key, entries_.size()); }
 
+  // Adds `key` with an empty value unless it is there; `hint` is where it would go, or any
+  // position. Returns its entry, and whether it was added.
+  std::pair<typename Entries::iterator, bool> insert(typename Entries::iterator hint,
+                                                     std::string_view key) {
+    const size_t before = entries_.size();
+    const auto at = entries_.try_emplace(hint, std::string(key));
+    const bool added = entries_.size() != before;
+    if (added) lookups_.forget_all();  // elements may have moved
+    return {at, added};
+  }
+  // Adds `key` with `value` unless it is there (as emplace does).
+  template <typename V>
+  void emplace(std::string_view key, V&& value) {
+    const auto [at, added] = insert(entries_.end(), key);
+    if (added) at->second = std::forward<V>(value);
+  }
+
   Entries entries_;
+  KeyLookupCache<Entries> lookups_;  // where entries_ keeps recently used keys
   VersionVector stable_;             // local: the last stability frontier (see T::obsolete)
   mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
 };

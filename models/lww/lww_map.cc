@@ -133,12 +133,7 @@ const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std:
 }
 
 const LwwMapReplica::Item* LwwMapReplica::find(const std::string& key) {
-  const uint64_t hash = hash_key(key);
-  if (Item* item = lookups_.find(key, hash)) return item;
-  const auto it = entries_.find(key);
-  if (it == entries_.end()) return nullptr;
-  lookups_.remember(hash, *it);
-  return &*it;
+  return lookups_.lookup(entries_, key);
 }
 
 const LwwMapReplica::Item& LwwMapReplica::applied(NodeContext& context, const Item& item) {
