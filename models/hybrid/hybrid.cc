@@ -1,5 +1,6 @@
 #include "models/hybrid/hybrid.h"
 
+#include <deque>
 #include <set>
 #include <span>
 
@@ -16,6 +17,10 @@ namespace {
 //   ack:       body = the last event seq the authority applied from the receiver
 //   published: body = flat [key, total, key, total, ...], the log's totals
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
+// The hybrid's messages start with this byte; the local CRDT layer's go out as it sends them. A
+// CRDT message is a MessagePack array, whose first byte (0x90-0x9f, 0xdc or 0xdd) is never 'h',
+// so no tag is needed on them (one was: a copy of every CRDT message).
+constexpr char kHybridTag = 'h';
 
 // Durable records:
 //   "hybrid/outbox": the unacknowledged events, [seq, key, by] records appended one after
@@ -35,13 +40,15 @@ constexpr std::string_view kLogPrefix = "hybrid/log/";
 // Transparent, so that totals are looked up by the strings of a received message.
 using Totals = std::map<std::string, int64_t, KeyLess>;
 
+void pack_event_record(Packer& out, uint64_t seq, std::string_view key, int64_t by) {
+  out.pack_array(3);
+  out.pack_uint64(seq);
+  pack_string(out, key);
+  out.pack_int64(by);
+}
+
 std::string event_record(uint64_t seq, std::string_view key, int64_t by) {
-  return wire_encode([&](Packer& out) {
-    out.pack_array(3);
-    out.pack_uint64(seq);
-    pack_string(out, key);
-    out.pack_int64(by);
-  });
+  return wire_encode([&](Packer& out) { pack_event_record(out, seq, key, by); });
 }
 
 void pack_totals(Packer& out, const Totals& totals) {
@@ -52,20 +59,34 @@ void pack_totals(Packer& out, const Totals& totals) {
   }
 }
 
-// Sets each listed key's total; changed(key) is called for each total that changed.
+// Sets each listed key's total; changed(key) is called for each total that changed. Totals are
+// published in key order, so each key is found a step or two on from the last one (a search from
+// the root for each of them was a twentieth of a hybrid run); one out of order is searched for.
 template <typename Changed>
 void unpack_totals(const WireObject& in, Totals& totals, Changed&& changed) {
   const uint32_t size = wire_tuples_size(in, 2);
+  auto at = totals.begin();
+  std::string_view previous;
   for (uint32_t i = 0; i < size; i += 2) {
     const std::string_view key = wire_str(wire_at(in, i));
     const int64_t total = wire_i64(wire_at(in, i + 1));
-    auto it = totals.find(key);
-    if (it == totals.end()) {
-      it = totals.emplace(std::string(key), total).first;
-    } else if (it->second == total) {
+    if (i == 0 || compare_keys(key, previous) <= 0) {
+      at = totals.lower_bound(key);
+    } else {
+      for (int steps = 0; at != totals.end() && compare_keys(at->first, key) < 0; ++at) {
+        if (++steps > 4) {
+          at = totals.lower_bound(key);
+          break;
+        }
+      }
+    }
+    previous = key;
+    if (at == totals.end() || compare_keys(at->first, key) != 0) {
+      at = totals.emplace_hint(at, std::string(key), total);
+    } else if (at->second == total) {
       continue;
     }
-    it->second = total;
+    at->second = total;
     changed(key);
   }
 }
@@ -78,26 +99,6 @@ struct HybridOptions {
   bool all_authoritative = false;
 };
 
-// Gives the inner CRDT replica its own message channel: its sends are tagged 'c', the hybrid's 'h'.
-class TaggedContext final : public NodeContext {
- public:
-  explicit TaggedContext(NodeContext& outer) : outer_(outer) {}
-  NodeId self() const override { return outer_.self(); }
-  const std::vector<NodeId>& peers() const override { return outer_.peers(); }
-  Instant now() const override { return outer_.now(); }
-  Instant monotonic() const override { return outer_.monotonic(); }
-  Prng& prng() override { return outer_.prng(); }
-  void send(NodeId to, std::string payload) override { outer_.send(to, "c" + payload); }
-  void send_to_peers(std::string payload) override { outer_.send_to_peers("c" + payload); }
-  TimerId start_timer(Duration after) override { return outer_.start_timer(after); }
-  void cancel_timer(TimerId timer) override { outer_.cancel_timer(timer); }
-  void complete(OpId op, Result result) override { outer_.complete(op, std::move(result)); }
-  DurableStore& durable() override { return outer_.durable(); }
-
- private:
-  NodeContext& outer_;
-};
-
 class HybridReplica final : public Replica {
  public:
   // `reader` parses received messages, the local layer's too; the engine shares one among its
@@ -106,8 +107,7 @@ class HybridReplica final : public Replica {
       : options_(options), local_(options.sync, reader), reader_(reader) {}
 
   void on_start(NodeContext& context) override {
-    TaggedContext inner(context);
-    local_.on_start(inner);
+    local_.on_start(context);
     load(context);
     reconcile_timer_ = context.start_timer(options_.reconcile_interval);
   }
@@ -123,15 +123,13 @@ class HybridReplica final : public Replica {
       const int64_t by = op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1;
       record(context, op.key, by);  // durable before the local layer acknowledges
     }
-    TaggedContext inner(context);
-    local_.on_op(inner, op);
+    local_.on_op(context, op);
   }
 
   void on_message(NodeContext& context, NodeId from, std::string_view payload) override {
     EDGESIM_ASSERT(!payload.empty(), "empty hybrid message");
-    if (payload.front() == 'c') {
-      TaggedContext inner(context);
-      local_.on_message(inner, from, payload.substr(1));
+    if (payload.front() != kHybridTag) {
+      local_.on_message(context, from, payload);
       return;
     }
     const WireMessage parsed(payload.substr(1), *reader_);
@@ -168,8 +166,7 @@ class HybridReplica final : public Replica {
 
   void on_timer(NodeContext& context, TimerId timer) override {
     if (timer != reconcile_timer_) {
-      TaggedContext inner(context);
-      local_.on_timer(inner, timer);
+      local_.on_timer(context, timer);
       return;
     }
     reconcile(context);
@@ -224,6 +221,7 @@ class HybridReplica final : public Replica {
 
  private:
   struct Event {
+    uint64_t seq;
     std::string key;
     int64_t by;
   };
@@ -254,7 +252,7 @@ class HybridReplica final : public Replica {
   template <typename PackBody>
   static std::string tagged(HybridMessage kind, PackBody&& pack_body) {
     return wire_encode([&](Packer& out) {
-      pack_packed(out, "h");
+      pack_packed(out, std::string_view(&kHybridTag, 1));
       out.pack_array(2);
       out.pack_uint8(static_cast<uint8_t>(kind));
       pack_body(out);
@@ -263,8 +261,8 @@ class HybridReplica final : public Replica {
 
   void pack_outbox(Packer& out) const {
     out.pack_array(static_cast<uint32_t>(outbox_.size() * 3));
-    for (const auto& [seq, e] : outbox_) {
-      out.pack_uint64(seq);
+    for (const Event& e : outbox_) {
+      out.pack_uint64(e.seq);
       pack_string(out, e.key);
       out.pack_int64(e.by);
     }
@@ -272,8 +270,10 @@ class HybridReplica final : public Replica {
 
   void record(NodeContext& context, const std::string& key, int64_t by) {
     const uint64_t seq = ++last_event_;
-    outbox_[seq] = Event{key, by};
-    context.durable().append(kOutboxKey, event_record(seq, key, by));
+    outbox_.push_back(Event{seq, key, by});
+    context.durable().append(kOutboxKey, wire_encode_into(record_, [&](Packer& out) {
+                               pack_event_record(out, seq, key, by);
+                             }));
     ++outbox_records_;
   }
 
@@ -297,8 +297,8 @@ class HybridReplica final : public Replica {
   }
 
   void acknowledge(NodeContext& context, uint64_t seq) {
-    if (outbox_.empty() || outbox_.begin()->first > seq) return;
-    outbox_.erase(outbox_.begin(), outbox_.upper_bound(seq));
+    if (outbox_.empty() || outbox_.front().seq > seq) return;
+    while (!outbox_.empty() && outbox_.front().seq <= seq) outbox_.pop_front();
     DurableStore& store = context.durable();
     store.put(kAckedKey, std::to_string(seq));
     if (outbox_.empty()) {
@@ -307,7 +307,7 @@ class HybridReplica final : public Replica {
       outbox_records_ = 0;
     } else if (outbox_records_ > 2 * outbox_.size() + 64) {
       std::string log;
-      for (const auto& [event_seq, e] : outbox_) log += event_record(event_seq, e.key, e.by);
+      for (const Event& e : outbox_) log += event_record(e.seq, e.key, e.by);
       store.put(kOutboxKey, std::move(log));
       outbox_records_ = outbox_.size();
     }
@@ -316,7 +316,7 @@ class HybridReplica final : public Replica {
   void reconcile(NodeContext& context) {
     if (is_authority(context)) {
       std::vector<SeqEvent> own;
-      for (const auto& [seq, e] : outbox_) own.push_back(SeqEvent{seq, e.key, e.by});
+      for (const Event& e : outbox_) own.push_back(SeqEvent{e.seq, e.key, e.by});
       append(context, context.self(), own);
       acknowledge(context, applied_[context.self()]);
       std::string published =
@@ -343,8 +343,10 @@ class HybridReplica final : public Replica {
         const uint64_t seq = wire_u64(wire_at(e, 0));
         last_event_ = std::max(last_event_, seq);
         ++outbox_records_;
-        if (seq > acked)
-          outbox_[seq] = Event{std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))};
+        // Records are appended in seq order, and rewritten in it.
+        if (seq > acked && (outbox_.empty() || seq > outbox_.back().seq))
+          outbox_.push_back(
+              Event{seq, std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))});
       });
     }
     for (const auto& [key, bytes] : store.entries()) {
@@ -358,10 +360,11 @@ class HybridReplica final : public Replica {
   HybridOptions options_;
   CrdtReplica<PnCounter> local_;
   TimerId reconcile_timer_ = 0;
-  uint64_t last_event_ = 0;             // persisted: event seqs never repeat
-  std::map<uint64_t, Event> outbox_;    // unacknowledged events, persisted
-  uint64_t outbox_records_ = 0;         // records in the durable outbox, acknowledged or not
-  Totals totals_;                       // authority: the log's totals, persisted
+  uint64_t last_event_ = 0;      // persisted: event seqs never repeat
+  std::deque<Event> outbox_;     // unacknowledged events, seq order, persisted
+  uint64_t outbox_records_ = 0;  // records in the durable outbox, acknowledged or not
+  WireBuffer record_;  // an outbox record being packed (kept: one allocation, not one per event)
+  Totals totals_;      // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
   Totals published_;                    // the last totals the authority published
   uint64_t logged_ = 0;

@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "models/wire/msgpack_wire.h"
 #include "tests/engine/fake_context.h"
 #include "tests/engine/fresh_digest.h"
 
@@ -50,7 +51,8 @@ struct AuthorityAndEdge {
         [&](const auto& sent) { deliver_hybrid(sent, *authority, authority_context, 1); },
         [&](const auto& sent) { deliver_hybrid(sent, *edge, edge_context, 0); });
   }
-  // Delivers the hybrid's own messages ('h'); the inner CRDT replicas' ('c') are dropped.
+  // Delivers the hybrid's own messages ('h'); the inner CRDT replicas' (MessagePack arrays) are
+  // dropped.
   static void deliver_hybrid(const std::vector<FakeContext::Sent>& sent, Replica& to,
                              FakeContext& context, NodeId from) {
     for (const auto& m : sent) {
@@ -190,6 +192,48 @@ TEST(Hybrid, TheObservedDigestFollowsEveryChange) {
     check();
     EXPECT_EQ(world.edge->observe(), world.authority->observe());
   }
+}
+
+// The authority publishes every total in key order, and an edge finds each key a step on from the
+// last. Totals for keys the edge has not seen, keys it has that are left out, and a message out of
+// order (as from another implementation) all read back as published.
+TEST(Hybrid, AnEdgeReadsEveryPublishedTotalWhateverItsOrder) {
+  AuthorityAndEdge world;
+  auto publish = [&](const std::vector<std::pair<std::string, int64_t>>& totals) {
+    const std::string message = models::wire_encode([&](models::Packer& out) {
+      models::pack_packed(out, "h");
+      out.pack_array(2);
+      out.pack_uint8(2);  // published
+      out.pack_array(static_cast<uint32_t>(totals.size() * 2));
+      for (const auto& [key, total] : totals) {
+        models::pack_string(out, key);
+        out.pack_int64(total);
+      }
+    });
+    world.edge->on_message(world.edge_context, 0, message);
+  };
+  auto read = [&](const std::string& key) {
+    const OpId id = world.next_op++;
+    world.edge->on_op(world.edge_context, Op{id, "read", key, nullptr});
+    return world.edge_context.completed.at(id).value.get<int64_t>();
+  };
+  publish({{"b", 2}, {"d", 4}, {"f", 6}});
+  EXPECT_EQ(read("b") + read("d") + read("f"), 12);
+  // Keys between, before and after the known ones, and more than a few steps apart.
+  std::vector<std::pair<std::string, int64_t>> in_order = {{"a", 10}, {"b", 20}, {"c", 30}};
+  for (int i = 0; i < 20; ++i) in_order.emplace_back("c" + std::to_string(10 + i), 100 + i);
+  in_order.insert(in_order.end(), {{"d", 40}, {"e", 50}, {"f", 60}, {"g", 70}});
+  publish(in_order);
+  for (const auto& [key, total] : in_order) EXPECT_EQ(read(key), total) << key;
+  publish({{"g", 7}, {"a", 1}, {"z", 26}, {"c15", 15}, {"c12", 12}, {"b", 2}});
+  EXPECT_EQ(read("g"), 7);
+  EXPECT_EQ(read("a"), 1);
+  EXPECT_EQ(read("z"), 26);
+  EXPECT_EQ(read("c15"), 15);
+  EXPECT_EQ(read("c12"), 12);
+  EXPECT_EQ(read("b"), 2);
+  EXPECT_EQ(read("c13"), 103);  // left out: unchanged
+  EXPECT_EQ(read("e"), 50);
 }
 
 }  // namespace
