@@ -2,13 +2,19 @@
 
 namespace edgesim {
 
+std::string& DurableStore::value_of(const std::string& key) {
+  if (last_written_ == entries_.end() || last_written_->first != key)
+    last_written_ = entries_.try_emplace(key).first;
+  return last_written_->second;
+}
+
 void DurableStore::put(const std::string& key, std::string bytes) {
-  entries_[key] = std::move(bytes);
+  value_of(key) = std::move(bytes);
   ++writes_;
 }
 
 void DurableStore::append(const std::string& key, std::string_view bytes) {
-  entries_[key].append(bytes);
+  value_of(key).append(bytes);
   ++writes_;
 }
 
@@ -19,6 +25,9 @@ std::optional<std::string> DurableStore::get(const std::string& key) const {
 }
 
 void DurableStore::erase(const std::string& key) {
+  if (last_written_ != entries_.end() && last_written_->first == key) {
+    last_written_ = entries_.end();
+  }
   entries_.erase(key);
   ++writes_;
 }

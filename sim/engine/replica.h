@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/key_order.h"
@@ -38,9 +39,30 @@ class DurableStore {
   uint64_t writes() const { return writes_; }
   uint64_t bytes() const;
 
+  DurableStore() = default;
+  // A copy or a move forgets the last written entry (last_written_): an end() iterator belongs to
+  // the map object it came from.
+  DurableStore(const DurableStore& other) : entries_(other.entries_), writes_(other.writes_) {}
+  DurableStore(DurableStore&& other) noexcept
+      : entries_(std::move(other.entries_)), writes_(other.writes_) {
+    other.last_written_ = other.entries_.end();
+  }
+  DurableStore& operator=(DurableStore other) noexcept {
+    entries_.swap(other.entries_);
+    writes_ = other.writes_;
+    last_written_ = entries_.end();
+    return *this;
+  }
+
  private:
+  // The value under `key`, created empty if absent.
+  std::string& value_of(const std::string& key);
+
   Entries entries_;
   uint64_t writes_ = 0;
+  // The entry written last: engines write the same record again and again (a log appended to per
+  // write), and the search for it compared long common prefixes ("hybrid/...") at every level.
+  Entries::iterator last_written_ = entries_.end();
 };
 
 class NodeContext {

@@ -17,5 +17,39 @@ TEST(DurableStore, AppendExtendsAValueOneWriteAtATime) {
   EXPECT_EQ(store.get("log"), "xy");
 }
 
+// The store remembers the entry it wrote last (engines append to one log again and again): erasing
+// it, writing others in between, and copying or moving the store all leave every value right.
+TEST(DurableStore, WritesAfterEraseCopyAndMoveLandWhereTheyShould) {
+  DurableStore store;
+  store.append("log", "a");
+  store.erase("log");
+  store.append("log", "b");
+  EXPECT_EQ(store.get("log"), "b");
+  store.put("snapshot", "s");
+  store.append("log", "c");
+  store.erase("snapshot");
+  store.append("log", "d");
+  EXPECT_EQ(store.get("log"), "bcd");
+  EXPECT_EQ(store.get("snapshot"), std::nullopt);
+
+  DurableStore copy = store;
+  copy.append("log", "e");
+  store.append("log", "f");
+  EXPECT_EQ(copy.get("log"), "bcde");
+  EXPECT_EQ(store.get("log"), "bcdf");
+
+  DurableStore moved = std::move(copy);
+  moved.append("log", "g");
+  EXPECT_EQ(moved.get("log"), "bcdeg");
+  copy = store;  // assigned after being moved from
+  copy.append("log", "h");
+  EXPECT_EQ(copy.get("log"), "bcdfh");
+  EXPECT_EQ(store.get("log"), "bcdf");
+  moved = std::move(store);
+  moved.append("log", "i");
+  EXPECT_EQ(moved.get("log"), "bcdfi");
+  EXPECT_EQ(moved.entries().size(), size_t(1));
+}
+
 }  // namespace
 }  // namespace edgesim
