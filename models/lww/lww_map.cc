@@ -178,7 +178,7 @@ void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> item
 }
 
 void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
-                               const std::map<std::string, LwwStamp>* newer_than) const {
+                               const std::map<std::string, LwwStamp, KeyLess>* newer_than) const {
   std::vector<const Item*> chosen;
   for (const auto& item : entries_) {
     if (newer_than != nullptr) {
@@ -221,7 +221,7 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
                  int(type));
   const bool reply = wire_bool(wire_at(message, 1));
   const WireObject& items = wire_at(message, 2);
-  std::map<std::string, LwwStamp> theirs;
+  std::map<std::string, LwwStamp, KeyLess> theirs;
   const uint32_t items_size = wire_tuples_size(items, kEntryFields);
   for (uint32_t at = 0; at < items_size; at += kEntryFields) {
     std::string key(wire_str(wire_at(items, at)));

@@ -92,7 +92,7 @@ class LwwMapReplica final : public Replica {
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply,
-                  const std::map<std::string, LwwStamp>* newer_than) const;
+                  const std::map<std::string, LwwStamp, KeyLess>* newer_than) const;
   // Pushes `items` to every peer in one message.
   void push(NodeContext& context, std::span<const Item* const> items) const;
 

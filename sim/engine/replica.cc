@@ -3,7 +3,7 @@
 namespace edgesim {
 
 std::string& DurableStore::value_of(const std::string& key) {
-  if (last_written_ == entries_.end() || last_written_->first != key)
+  if (last_written_ == entries_.end() || compare_keys(last_written_->first, key) != 0)
     last_written_ = entries_.try_emplace(key).first;
   return last_written_->second;
 }
@@ -25,7 +25,7 @@ std::optional<std::string> DurableStore::get(const std::string& key) const {
 }
 
 void DurableStore::erase(const std::string& key) {
-  if (last_written_ != entries_.end() && last_written_->first == key) {
+  if (last_written_ != entries_.end() && compare_keys(last_written_->first, key) == 0) {
     last_written_ = entries_.end();
   }
   entries_.erase(key);
