@@ -40,6 +40,7 @@ template <typename Tree>
 class KeyLookupCache {
  public:
   using Item = typename Tree::value_type;
+  static constexpr size_t kLines = 256;  // a key's line is hash_key(key) % kLines
 
   KeyLookupCache() = default;
   // A copy is made for a copy of the tree, whose elements are elsewhere: it starts empty.
@@ -79,7 +80,6 @@ class KeyLookupCache {
   void forget_all() { ++generation_; }
 
  private:
-  static constexpr size_t kLines = 256;
   struct Line {
     uint64_t hash = 0;
     uint64_t generation = 0;

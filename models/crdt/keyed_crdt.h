@@ -61,9 +61,10 @@ class KeyedCrdt {
     for (uint32_t i = 0; i < in.via.map.size; ++i) {
       const msgpack::object_kv& entry = in.via.map.ptr[i];
       const std::string_view key = wire_str(entry.key);
+      [[maybe_unused]] uint64_t hash = 0;
       if constexpr (PackedMerging<T>) {
         // A key merged lately: no search at all. The next key is then searched from the root.
-        const uint64_t hash = hash_key(key);
+        hash = hash_key(key);
         auto* item = inflation == nullptr ? lookups_.find(key, hash) : nullptr;
         if (item != nullptr) {
           if (item->second.merge_packed(entry.val)) {
@@ -79,7 +80,7 @@ class KeyedCrdt {
       previous = key;
       if constexpr (PackedMerging<T>) {
         if (inflation == nullptr && at != entries_.end() && compare_keys(at->first, key) == 0) {
-          lookups_.remember(hash_key(key), *at);
+          lookups_.remember(hash, *at);
           if (at->second.merge_packed(entry.val)) {
             changed = true;
             note_changed(key);

@@ -35,7 +35,7 @@ TEST(KeyLookupCache, FindsWhatItRememberedUntilTheTreeChangesShape) {
       ++hits;
     }
   }
-  EXPECT_GT(hits, 50);  // 100 keys in 256 lines: a few collide, most do not
+  EXPECT_GT(hits, 50);  // 100 keys in kLines (256) lines: a few collide, most do not
   // Inserting splits nodes and moves elements: nothing remembered may be handed out after that.
   for (int i = 100; i < 1000; ++i) tree.try_emplace(key(i), i);
   cache.forget_all();
@@ -47,7 +47,7 @@ TEST(KeyLookupCache, AKeySharingALineIsNotMistakenForAnother) {
   Cache cache;
   // Two keys whose hashes land on the same line.
   int other = 1;
-  while (hash_key(key(other)) % 256 != hash_key(key(0)) % 256) ++other;
+  while (hash_key(key(other)) % Cache::kLines != hash_key(key(0)) % Cache::kLines) ++other;
   tree.try_emplace(key(0), 0);
   tree.try_emplace(key(other), other);
   remember(cache, tree, key(0));
