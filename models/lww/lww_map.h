@@ -80,15 +80,18 @@ class LwwMapReplica final : public Replica {
   using Entries = KeyBTree<Entry>;   // see key_btree.h
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
-  const Item& merge(NodeContext& context, const std::string& key, Entry&& entry);
+  // `record`, if not empty, is the entry already packed as a log record (see store_applied).
+  const Item& merge(NodeContext& context, const std::string& key, Entry&& entry,
+                    std::string_view record = {});
   // The key's entry, or nullptr.
   const Item* find(const std::string& key);
   // Counts, publishes and stores an entry merge() changed or added.
-  const Item& applied(NodeContext& context, const Item& item);
+  const Item& applied(NodeContext& context, const Item& item, std::string_view record);
   // Rebuilds entries_ from the durable snapshot and log; returns the greatest stamp among them.
   LwwStamp recover(const DurableStore& store);
-  // Makes an applied entry durable: appends it to the log, or snapshots when the log is long.
-  void store_applied(DurableStore& store, const Item& item);
+  // Makes an applied entry durable: appends it to the log (`record`, if not empty, is its record
+  // already packed), or snapshots when the log is long.
+  void store_applied(DurableStore& store, const Item& item, std::string_view record);
   uint64_t digest() const;
   // Sends our entries (only those newer than `newer_than`'s, if given; then nothing if none are).
   void send_state(NodeContext& context, NodeId to, bool reply,

@@ -37,45 +37,15 @@ Prng Prng::fork(std::string_view name) const {
   return Prng(splitmix64(mixed));
 }
 
-uint64_t Prng::next_u64() {
-  const uint64_t result = rotl(state_[1] * 5, 7) * 9;
-  const uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = rotl(state_[3], 45);
-  return result;
-}
-
-uint64_t Prng::uniform(uint64_t bound) {
-  EDGESIM_ASSERT(bound > 0);
-  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * bound;
+uint64_t Prng::uniform_rejecting(uint64_t bound, unsigned __int128 m) {
+  // Lemire's method: the low word below -bound % bound means a biased draw; draw again.
   uint64_t low = static_cast<uint64_t>(m);
-  if (low < bound) {
-    const uint64_t threshold = -bound % bound;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(next_u64()) * bound;
-      low = static_cast<uint64_t>(m);
-    }
+  const uint64_t threshold = -bound % bound;
+  while (low < threshold) {
+    m = static_cast<unsigned __int128>(next_u64()) * bound;
+    low = static_cast<uint64_t>(m);
   }
   return static_cast<uint64_t>(m >> 64);
-}
-
-int64_t Prng::uniform_int(int64_t lo, int64_t hi) {
-  EDGESIM_ASSERT(lo <= hi, "{} > {}", lo, hi);
-  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-  if (span == UINT64_MAX) return static_cast<int64_t>(next_u64());
-  return static_cast<int64_t>(static_cast<uint64_t>(lo) + uniform(span + 1));
-}
-
-double Prng::unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
-
-bool Prng::bernoulli(double probability) {
-  if (probability <= 0) return false;
-  if (probability >= 1) return true;
-  return unit() < probability;
 }
 
 double Prng::normal(double mean, double stddev) {
