@@ -40,7 +40,7 @@ class CrdtJournal {
 
   // Logs a local op's delta to the value of `key`; true when a snapshot is due.
   bool log(DurableStore& store, std::string_view key, const T& delta, const CrdtStamp& stamp) {
-    std::string record = wire_encode([&](Packer& out) {
+    const std::string_view record = wire_encode_into(record_, [&](Packer& out) {
       out.pack_array(4);
       out.pack_map(1);  // a keyed CRDT of one key (KeyedCrdt::pack)
       pack_string(out, key);
@@ -105,6 +105,7 @@ class CrdtJournal {
   uint64_t log_bytes_ = 0;             // and their bytes
   uint64_t snapshot_bytes_ = 0;        // the last snapshot's bytes
   bool unsnapshotted_merges_ = false;  // remote merges since the last snapshot
+  WireBuffer record_;  // a log record being packed (kept: one allocation, not one per op)
 };
 
 }  // namespace edgesim::models
