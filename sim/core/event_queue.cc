@@ -8,7 +8,8 @@
 
 namespace edgesim {
 
-EventQueue::EventQueue() : buckets_(kBuckets), occupied_(kBuckets / 64, 0) {}
+EventQueue::EventQueue()
+    : buckets_(kBuckets), tail_counts_(kBuckets, 0), occupied_(kBuckets / 64, 0) {}
 
 EventQueue::~EventQueue() = default;
 
@@ -43,7 +44,8 @@ void EventQueue::insert_current(const QueueEntry& entry) {
 void EventQueue::append(const QueueEntry& entry) {
   const uint32_t index = bucket_index(entry.at);
   Bucket& bucket = buckets_[index];
-  if (bucket.tail == nullptr || bucket.tail->count == kChunkEntries) {
+  uint8_t& count = tail_counts_[index];
+  if (bucket.tail == nullptr || count == kChunkEntries) {
     Chunk* chunk = take_chunk();
     if (bucket.tail == nullptr) {
       bucket.head = chunk;
@@ -52,8 +54,9 @@ void EventQueue::append(const QueueEntry& entry) {
       bucket.tail->next = chunk;
     }
     bucket.tail = chunk;
+    count = 0;
   }
-  bucket.tail->entries[bucket.tail->count++] = entry;
+  bucket.tail->entries[count++] = entry;
   ++wheel_size_;
 }
 
@@ -64,7 +67,6 @@ EventQueue::Chunk* EventQueue::take_chunk() {
   }
   Chunk* chunk = free_chunks_;
   free_chunks_ = chunk->next;
-  chunk->count = 0;
   chunk->next = nullptr;
   return chunk;
 }
@@ -128,8 +130,9 @@ void EventQueue::load_bucket(uint32_t index) {
   if (bucket.head == nullptr) return;
   const size_t first = current_.size();
   for (Chunk* chunk = bucket.head; chunk != nullptr;) {
-    for (uint32_t i = 0; i < chunk->count; ++i) current_.push_back(chunk->entries[i]);
-    wheel_size_ -= chunk->count;
+    const uint32_t count = chunk == bucket.tail ? tail_counts_[index] : kChunkEntries;
+    current_.insert(current_.end(), chunk->entries.begin(), chunk->entries.begin() + count);
+    wheel_size_ -= count;
     Chunk* next = chunk->next;
     chunk->next = free_chunks_;
     free_chunks_ = chunk;

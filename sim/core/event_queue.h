@@ -35,8 +35,8 @@ class EventQueue {
  public:
   static constexpr int kBucketWidthLog2 = 18;  // 262 us per bucket
   static constexpr int64_t kBucketWidthNs = int64_t{1} << kBucketWidthLog2;
-  static constexpr uint32_t kBuckets = 4096;  // horizon = 4096 * 262 us = 1.07 s
-  static constexpr uint32_t kChunkEntries = 16;
+  static constexpr uint32_t kBuckets = 4096;     // horizon = 4096 * 262 us = 1.07 s
+  static constexpr uint32_t kChunkEntries = 16;  // fits tail_counts_'s uint8_t
   static constexpr int kRadixBits = 9;
   static constexpr uint32_t kRadixSize = 1u << kRadixBits;
   static constexpr size_t kInsertionSortMax = 48;  // buckets this small skip the radix sort
@@ -58,9 +58,11 @@ class EventQueue {
   size_t memory_bytes() const;
 
  private:
+  // A chunk's entries are full but for a bucket's tail chunk, whose count is tail_counts_[bucket]:
+  // an append then touches the bucket and the entry's line, not a third for a count in the chunk
+  // (appends land in buckets all over the wheel, so each line touched is likely a cache miss).
   struct Chunk {
     std::array<QueueEntry, kChunkEntries> entries;
-    uint32_t count = 0;
     Chunk* next = nullptr;
   };
   struct Bucket {
@@ -87,10 +89,11 @@ class EventQueue {
   QueueEntry overflow_pop();
 
   std::vector<Bucket> buckets_;
-  std::vector<uint64_t> occupied_;   // bitmap of non-empty buckets
-  std::vector<QueueEntry> current_;  // the current bucket, sorted descending (next at back)
-  std::vector<QueueEntry> scratch_;  // radix sort buffer
-  int64_t base_ = 0;                 // start time of the current bucket
+  std::vector<uint8_t> tail_counts_;  // entries in each bucket's tail chunk
+  std::vector<uint64_t> occupied_;    // bitmap of non-empty buckets
+  std::vector<QueueEntry> current_;   // the current bucket, sorted descending (next at back)
+  std::vector<QueueEntry> scratch_;   // radix sort buffer
+  int64_t base_ = 0;                  // start time of the current bucket
   int64_t last_popped_at_ = 0;
   std::vector<OverflowEntry> overflow_;  // 4-ary min-heap by (at, seq)
   uint64_t overflow_seq_ = 0;
