@@ -43,10 +43,22 @@ void pack_entry(Packer& out, const std::string& key, const Value& value, const L
 // entry once merged, since what a replica stores is what it received. Each write reaches every
 // replica in a push of its own, so this spares packing it again at each.
 std::string_view only_entry_record(std::string_view payload) {
-  EDGESIM_ASSERT(payload.size() > 4 && static_cast<uint8_t>(payload[0]) == 0x93 &&
-                     static_cast<uint8_t>(payload[3]) == 0x90 + kEntryFields,
-                 "an lww message of one entry is not laid out as packed");
+  if (payload.size() <= 4 || static_cast<uint8_t>(payload[0]) != 0x93 ||
+      static_cast<uint8_t>(payload[3]) != 0x90 + kEntryFields) [[unlikely]]
+    wire_mismatch("an lww message of one entry laid out as lww packs it");
   return payload.substr(3);
+}
+
+// A push message of `count` entries, which pack_entries(out) packs.
+template <typename PackEntries>
+std::string encode_push(uint32_t count, PackEntries&& pack_entries) {
+  return wire_encode([&](Packer& out) {
+    out.pack_array(3);
+    out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
+    out.pack_false();
+    out.pack_array(count * kEntryFields);
+    pack_entries(out);
+  });
 }
 
 }  // namespace
@@ -130,20 +142,22 @@ void LwwMapReplica::witness(NodeContext& context, const LwwStamp& stamp) {
   if (options_.clock == LwwClock::kLamport) lamport_.update(static_cast<uint64_t>(stamp.time));
 }
 
-const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, const std::string& key,
+const LwwMapReplica::Item& LwwMapReplica::merge(NodeContext& context, std::string_view key,
                                                 Entry&& entry, std::string_view record) {
   const uint64_t hash = hash_key(key);
   Item* item = lookups_.find(key, hash);
   if (item == nullptr) {
     // try_emplace moves from `entry` only if it inserts.
-    const auto [it, inserted] = entries_.try_emplace(key, std::move(entry));
+    const auto [it, inserted] = entries_.try_emplace(std::string(key), std::move(entry));
     if (inserted) lookups_.forget_all();
     lookups_.remember(hash, *it);
     if (inserted) return applied(context, *it, record);
     item = &*it;
   }
   if (!(item->second.stamp < entry.stamp)) return *item;
-  item->second = std::move(entry);
+  // Swapped: assigning a Value moves it into a temporary and destroys that too.
+  item->second.value.swap(entry.value);
+  item->second.stamp = entry.stamp;
   return applied(context, *item, record);
 }
 
@@ -169,28 +183,35 @@ void LwwMapReplica::on_op(NodeContext& context, const Op& op) {
     context.complete(op.id, Result::failure("lww supports read and write, not " + op.f));
     return;
   }
-  const Item& stored = merge(context, op.key, Entry{op.arg, next_stamp(context)});
-  if (options_.push && options_.push_interval.ns == 0) {
-    const Item* item = &stored;
-    push(context, {&item, 1});
-  } else if (options_.push) {
-    unpushed_.insert(op.key);
-    if (push_timer_ == 0) push_timer_ = context.start_timer(options_.push_interval);
+  const LwwStamp stamp = next_stamp(context);
+  if (!options_.push || options_.push_interval.ns > 0) {
+    merge(context, op.key, Entry{op.arg, stamp});
+    if (options_.push) {
+      unpushed_.insert(op.key);
+      if (push_timer_ == 0) push_timer_ = context.start_timer(options_.push_interval);
+    }
+    context.complete(op.id, Result::success());
+    return;
+  }
+  // The push is packed first: its entry is the write's log record too (only_entry_record).
+  std::string message =
+      encode_push(1, [&](Packer& out) { pack_entry(out, op.key, op.arg, stamp); });
+  const Item& stored = merge(context, op.key, Entry{op.arg, stamp}, only_entry_record(message));
+  if (stored.second.stamp == stamp) {
+    context.send_to_peers(std::move(message));
+  } else {
+    const Item* winner = &stored;  // a newer write is there already (wall-clock stamps): push it
+    push(context, {&winner, 1});
   }
   context.complete(op.id, Result::success());
 }
 
 void LwwMapReplica::push(NodeContext& context, std::span<const Item* const> items) const {
-  std::string message = wire_encode([&](Packer& out) {
-    out.pack_array(3);
-    out.pack_uint8(static_cast<uint8_t>(LwwMessage::kPush));
-    out.pack_false();
-    out.pack_array(static_cast<uint32_t>(items.size() * kEntryFields));
+  context.send_to_peers(encode_push(static_cast<uint32_t>(items.size()), [&](Packer& out) {
     for (const Item* item : items) {
       pack_entry(out, item->first, item->second.value, item->second.stamp);
     }
-  });
-  context.send_to_peers(std::move(message));
+  }));
 }
 
 void LwwMapReplica::send_state(NodeContext& context, NodeId to, bool reply,
@@ -242,10 +263,10 @@ void LwwMapReplica::on_message(NodeContext& context, NodeId from, std::string_vi
   const std::string_view record =
       items_size == kEntryFields ? only_entry_record(payload) : std::string_view{};
   for (uint32_t at = 0; at < items_size; at += kEntryFields) {
-    std::string key(wire_str(wire_at(items, at)));
+    const std::string_view key = wire_str(wire_at(items, at));
     Entry entry{unpack_value(wire_at(items, at + 1)), unpack_stamp(items, at + 2)};
     witness(context, entry.stamp);
-    if (reply) theirs[key] = entry.stamp;
+    if (reply) theirs[std::string(key)] = entry.stamp;
     merge(context, key, std::move(entry), record);
   }
   if (reply) send_state(context, from, /*reply=*/false, &theirs);

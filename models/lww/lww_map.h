@@ -81,7 +81,7 @@ class LwwMapReplica final : public Replica {
   using Item = Entries::value_type;  // an entries_ element
   // Applies (and stores) an entry if its stamp is newer; returns the key's entry either way.
   // `record`, if not empty, is the entry already packed as a log record (see store_applied).
-  const Item& merge(NodeContext& context, const std::string& key, Entry&& entry,
+  const Item& merge(NodeContext& context, std::string_view key, Entry&& entry,
                     std::string_view record = {});
   // The key's entry, or nullptr.
   const Item* find(const std::string& key);
