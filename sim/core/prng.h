@@ -34,7 +34,7 @@ class Prng {
 
  private:
   // uniform()'s rare rejection loop, out of line.
-  uint64_t uniform_rejecting(uint64_t bound, unsigned __int128 first);
+  uint64_t uniform_rejecting(uint64_t bound, unsigned __int128 m);
 
   uint64_t seed_;
   std::array<uint64_t, 4> state_;
