@@ -139,8 +139,8 @@ class WireReader {
 
   Memory memory_;
   std::unique_ptr<Parser> parser_;
-  // Remembered parses by the hash of their bytes, one per slot: a parse whose slot another took
-  // is not found again, which only costs a parse.
+  // Remembered parses by a hash of their size and ends (see acquire()), one per slot: a parse
+  // whose slot another took is not found again, which only costs a parse.
   std::vector<Parsed*> by_hash_;
   std::deque<std::unique_ptr<Parsed>> remembered_;  // oldest first
   std::vector<std::unique_ptr<Parsed>> spare_;      // forgotten, their memory kept
