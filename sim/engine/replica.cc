@@ -3,9 +3,13 @@
 namespace edgesim {
 
 std::string& DurableStore::value_of(const std::string& key) {
-  if (last_written_ == entries_.end() || compare_keys(last_written_->first, key) != 0)
-    last_written_ = entries_.try_emplace(key).first;
-  return last_written_->second;
+  for (Entries::iterator entry : recent_) {
+    if (entry != entries_.end() && entry->first == key) return entry->second;
+  }
+  Entries::iterator& slot = recent_[next_recent_];
+  next_recent_ = (next_recent_ + 1) % recent_.size();
+  slot = entries_.try_emplace(key).first;
+  return slot->second;
 }
 
 void DurableStore::put(const std::string& key, std::string bytes) {
@@ -25,11 +29,13 @@ std::optional<std::string> DurableStore::get(const std::string& key) const {
 }
 
 void DurableStore::erase(const std::string& key) {
-  if (last_written_ != entries_.end() && compare_keys(last_written_->first, key) == 0) {
-    last_written_ = entries_.end();
-  }
-  entries_.erase(key);
   ++writes_;
+  const auto entry = entries_.find(key);
+  if (entry == entries_.end()) return;
+  for (Entries::iterator& recent : recent_) {
+    if (recent == entry) recent = entries_.end();
+  }
+  entries_.erase(entry);
 }
 
 uint64_t DurableStore::bytes() const {

@@ -3,6 +3,7 @@
 // A Replica is one engine instance's state on one node. It acts only through NodeContext: it never
 // knows it is simulated, and every fault reaches it as a lost message, a skewed clock or a crash.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -40,29 +41,34 @@ class DurableStore {
   uint64_t bytes() const;
 
   DurableStore() = default;
-  // A copy or a move forgets the last written entry (last_written_): an end() iterator belongs to
-  // the map object it came from.
+  // A copy or a move forgets the recently written entries (recent_): an iterator belongs to the
+  // map object it came from.
   DurableStore(const DurableStore& other) : entries_(other.entries_), writes_(other.writes_) {}
   DurableStore(DurableStore&& other) noexcept
       : entries_(std::move(other.entries_)), writes_(other.writes_) {
-    other.last_written_ = other.entries_.end();
+    other.forget_recent();
   }
   DurableStore& operator=(DurableStore other) noexcept {
     entries_.swap(other.entries_);
     writes_ = other.writes_;
-    last_written_ = entries_.end();
+    forget_recent();
     return *this;
   }
 
  private:
   // The value under `key`, created empty if absent.
   std::string& value_of(const std::string& key);
+  void forget_recent() { recent_.fill(entries_.end()); }
 
   Entries entries_;
   uint64_t writes_ = 0;
-  // The entry written last: engines write the same record again and again (a log appended to per
-  // write), and the search for it compared long common prefixes ("hybrid/...") at every level.
-  Entries::iterator last_written_ = entries_.end();
+  // The entries written most recently, replaced in turn: engines write the same few records again
+  // and again (a log appended to per write), and the search for one compared long common prefixes
+  // ("hybrid/...") at every level. More than one: the hybrid appends to its outbox and to its
+  // CRDT layer's log for each write, and with one entry remembered each search missed.
+  std::array<Entries::iterator, 4> recent_ = {entries_.end(), entries_.end(), entries_.end(),
+                                              entries_.end()};
+  size_t next_recent_ = 0;  // the slot of recent_ to replace next
 };
 
 class NodeContext {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "sim/engine/replica.h"
 
 namespace edgesim {
@@ -17,8 +20,9 @@ TEST(DurableStore, AppendExtendsAValueOneWriteAtATime) {
   EXPECT_EQ(store.get("log"), "xy");
 }
 
-// The store remembers the entry it wrote last (engines append to one log again and again): erasing
-// it, writing others in between, and copying or moving the store all leave every value right.
+// The store remembers the entries it wrote lately (engines append to a few logs again and again):
+// erasing one, writing others in between, and copying or moving the store all leave every value
+// right.
 TEST(DurableStore, WritesAfterEraseCopyAndMoveLandWhereTheyShould) {
   DurableStore store;
   store.append("log", "a");
@@ -49,6 +53,22 @@ TEST(DurableStore, WritesAfterEraseCopyAndMoveLandWhereTheyShould) {
   moved.append("log", "i");
   EXPECT_EQ(moved.get("log"), "bcdfi");
   EXPECT_EQ(moved.entries().size(), size_t(1));
+}
+
+// More logs written in turn than the store remembers, and one of them erased while remembered and
+// then written again: each write lands in its own key's value.
+TEST(DurableStore, ManyLogsWrittenInTurnKeepTheirOwnRecords) {
+  DurableStore store;
+  const std::vector<std::string> logs = {"a", "b", "c", "d", "e", "f"};
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& log : logs) store.append(log, log + std::to_string(round));
+    if (round == 1) store.erase("b");
+  }
+  EXPECT_EQ(store.get("a"), "a0a1a2");
+  EXPECT_EQ(store.get("b"), "b2");
+  EXPECT_EQ(store.get("f"), "f0f1f2");
+  EXPECT_EQ(store.entries().size(), logs.size());
+  EXPECT_EQ(store.writes(), 19u);
 }
 
 }  // namespace
