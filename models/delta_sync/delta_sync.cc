@@ -341,7 +341,9 @@ class DeltaSyncReplica final : public Replica {
   // Takes the (key, version, value) entry at `fields[at]` if it is newer than what the cache holds.
   void learn(const WireObject& fields, uint32_t at) {
     const std::string_view key = wire_str(wire_at(fields, at));
-    Entry& cached = cache_[std::string(key)];
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace_hint(it, std::string(key), Entry{});
+    Entry& cached = it->second;
     const uint64_t version = wire_u64(wire_at(fields, at + 1));
     if (version > cached.version) {
       cached = Entry{version, unpack_value(wire_at(fields, at + 2))};
@@ -352,8 +354,10 @@ class DeltaSyncReplica final : public Replica {
 
   void push(NodeContext& context) {
     if (unpushed_.empty()) return;
-    std::string message =
-        push_message(unpushed_, [](const std::string&, const Entry&) { return true; });
+    std::vector<const EntryMap::value_type*> entries;
+    entries.reserve(unpushed_.size());
+    for (const auto& item : unpushed_) entries.push_back(&item);
+    std::string message = push_message(entries);
     unpushed_.clear();
     context.send_to_peers(std::move(message));
   }
@@ -381,36 +385,41 @@ class DeltaSyncReplica final : public Replica {
     }
   }
 
+  // Answers an edge's (key, version) pairs with the entries it holds older than the truth, or
+  // lacks. Both lists are in key order (resync() sends its pairs so; others are sorted here), so
+  // they are walked side by side: building a map of the pairs to look each key up in was 8% of a
+  // delta_sync run.
   void on_sync(NodeContext& context, NodeId from, const WireObject& pairs) {
-    std::map<std::string_view, uint64_t> held;
+    std::vector<std::pair<std::string_view, uint64_t>> held;
     const uint32_t pairs_size = wire_tuples_size(pairs, 2);
-    for (uint32_t at = 0; at < pairs_size; at += 2) {
-      held[wire_str(wire_at(pairs, at))] = wire_u64(wire_at(pairs, at + 1));
-    }
-    auto newer = [&](const std::string& key, const Entry& e) {
-      const auto it = held.find(key);
-      return e.version > (it == held.end() ? 0 : it->second);
+    held.reserve(pairs_size / 2);
+    for (uint32_t at = 0; at < pairs_size; at += 2)
+      held.emplace_back(wire_str(wire_at(pairs, at)), wire_u64(wire_at(pairs, at + 1)));
+    const auto key_before = [](const auto& a, const auto& b) {
+      return compare_keys(a.first, b.first) < 0;
     };
-    bool any = false;
-    for (const auto& [key, e] : truth_) any = any || newer(key, e);
-    if (any)
-      context.send(from, push_message(truth_, [&](const std::string& key, const Entry& e) {
-                     return newer(key, e);
-                   }));
+    if (!std::is_sorted(held.begin(), held.end(), key_before)) {
+      std::stable_sort(held.begin(), held.end(), key_before);
+    }
+    std::vector<const EntryMap::value_type*> newer;
+    auto peer = held.begin();
+    for (const auto& item : truth_) {
+      while (peer != held.end() && compare_keys(peer->first, item.first) < 0) ++peer;
+      uint64_t known = 0;  // of a key listed twice (a malformed message), the last version counts
+      for (; peer != held.end() && compare_keys(peer->first, item.first) == 0; ++peer)
+        known = peer->second;
+      if (item.second.version > known) newer.push_back(&item);
+    }
+    if (!newer.empty()) context.send(from, push_message(newer));
   }
 
-  // A push of the entries of `entries` that `wanted(key, entry)` selects.
-  template <typename Wanted>
-  static std::string push_message(const EntryMap& entries, Wanted&& wanted) {
-    uint32_t count = 0;
-    for (const auto& [key, e] : entries) count += wanted(key, e) ? 1 : 0;
+  // A push of `entries`.
+  static std::string push_message(const std::vector<const EntryMap::value_type*>& entries) {
     return wire_encode([&](Packer& out) {
       out.pack_array(2);
       out.pack_uint8(static_cast<uint8_t>(DsMessage::kPush));
-      out.pack_array(count * kEntryFields);
-      for (const auto& [key, e] : entries) {
-        if (wanted(key, e)) pack_entry(out, key, e);
-      }
+      out.pack_array(static_cast<uint32_t>(entries.size() * kEntryFields));
+      for (const auto* item : entries) pack_entry(out, item->first, item->second);
     });
   }
 

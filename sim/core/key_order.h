@@ -5,24 +5,32 @@
 // LWW-map run.
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
 namespace edgesim {
 
 // <0, 0 or >0 as a is before, equal to or after b (what std::string_view::compare returns).
-// Always inlined: as a call it cost as much as the memcmp call it replaces.
+// Always inlined: as a call it cost as much as the memcmp call it replaces. Eight bytes at a time
+// where both keys have them, compared as big-endian words (which orders them as bytes): keys with
+// long common prefixes ("a/" and an op id's leading zero bytes, in delta_sync's durable store)
+// otherwise went byte by byte and then through memcmp at every step of a search.
 [[gnu::always_inline]] inline int compare_keys(std::string_view a, std::string_view b) {
   const size_t common = std::min(a.size(), b.size());
-  const size_t inline_bytes = std::min<size_t>(common, 8);
-  for (size_t i = 0; i < inline_bytes; ++i) {
-    const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x != y) return x < y ? -1 : 1;
+  size_t at = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; at + 8 <= common; at += 8) {
+      uint64_t x, y;
+      std::memcpy(&x, a.data() + at, 8);
+      std::memcpy(&y, b.data() + at, 8);
+      if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+    }
   }
-  if (common > inline_bytes) {
-    const int rest =
-        std::memcmp(a.data() + inline_bytes, b.data() + inline_bytes, common - inline_bytes);
-    if (rest != 0) return rest;
+  for (; at < common; ++at) {
+    const auto x = static_cast<unsigned char>(a[at]), y = static_cast<unsigned char>(b[at]);
+    if (x != y) return x < y ? -1 : 1;
   }
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }

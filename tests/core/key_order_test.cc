@@ -10,12 +10,18 @@ namespace {
 
 int sign(int x) { return (x > 0) - (x < 0); }
 
-// Keys around the eight bytes compared inline: shorter, longer, prefixes of each other, and bytes
-// above 0x7f (which a signed char comparison would put first).
+// Keys around the eight-byte words compared at once: shorter, longer, prefixes of each other, and
+// bytes above 0x7f (which a signed char comparison would put first).
 std::vector<std::string> tricky_keys() {
   std::vector<std::string> keys = {"", "k", "k1", "k10", "k2", "k99", "\x80", "a\xff", "a\x01"};
   keys.insert(keys.end(),
               {"abcdefg", "abcdefgh", "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij"});
+  // Words that differ in a byte above 0x7f, first or last: compared as big-endian words.
+  keys.insert(keys.end(), {"abcdefg\x80", "abcdefg\x01",
+                           "\xff"
+                           "bcdefghij",
+                           "\x01"
+                           "bcdefghij"});
   keys.push_back(std::string("a\0b", 3));
   keys.push_back(std::string("a\0", 2));
   // Long shared prefixes, as durable-store keys have ("a/" and an op id's big-endian bytes).
