@@ -10,18 +10,20 @@ namespace {
 
 int sign(int x) { return (x > 0) - (x < 0); }
 
-// Keys around the eight-byte words compared at once: shorter, longer, prefixes of each other, and
-// bytes above 0x7f (which a signed char comparison would put first).
+// Keys around the eight bytes compared one by one or as a word: shorter, longer, prefixes of each
+// other, and bytes above 0x7f (which a signed char comparison would put first).
 std::vector<std::string> tricky_keys() {
   std::vector<std::string> keys = {"", "k", "k1", "k10", "k2", "k99", "\x80", "a\xff", "a\x01"};
   keys.insert(keys.end(),
               {"abcdefg", "abcdefgh", "abcdefghi", "abcdefgha", "abcdefgz", "abcdefghij"});
-  keys.insert(keys.end(), {"abcdefg\x80", "abcdefg\x01"});
+  // Keys longer than eight bytes are compared as big-endian words: first words that differ in
+  // their first or last byte, above 0x7f or not.
+  keys.insert(keys.end(), {"abcdefg\x80", "abcdefg\x01", "abcdefg\x80z", "abcdefg\x01z",
+                           "\xffyyyyyyyyy", "\x01yyyyyyyyy"});
   keys.push_back(std::string("a\0b", 3));
   keys.push_back(std::string("a\0", 2));
-  // Long shared prefixes, as durable-store keys have ("a/" and an op id's big-endian bytes). Past
-  // the eighth byte keys are compared as big-endian words: tails that differ in a word's first or
-  // last byte, above 0x7f or not.
+  // Long shared prefixes, as durable-store keys have ("a/" and an op id's big-endian bytes), then
+  // tails that differ in the next word's first or last byte, or after it.
   for (const std::string& prefix : {std::string("a/\0\0\0\0\0\0", 8), std::string(15, 'x')}) {
     for (const char* tail :
          {"", "\x01", "\xff", "12345678", "12345679", "1234567\x80", "\x80yyyyyyy", "\x01yyyyyyy",
