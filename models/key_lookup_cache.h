@@ -76,6 +76,17 @@ class KeyLookupCache {
     remember(hash, *it);
     return &*it;
   }
+  // `tree`'s element for `key`, added with a default value if absent: one search of the tree when
+  // the cache does not know the key (a B-tree builds the key's string only when it inserts).
+  Item& lookup_or_add(Tree& tree, std::string_view key) {
+    const uint64_t hash = hash_key(key);
+    if (Item* item = find(key, hash)) return *item;
+    const size_t before = tree.size();
+    Item& item = *tree.template try_emplace<std::string_view>(key).first;
+    if (tree.size() != before) forget_all();  // elements may have moved
+    remember(hash, item);
+    return item;
+  }
   // The tree inserted or erased: every remembered element may have moved.
   void forget_all() { ++generation_; }
 

@@ -65,14 +65,7 @@ class Totals {
     const auto it = entries_.find(key);
     return it == entries_.end() ? 0 : it->second;
   }
-  void add(std::string_view key, int64_t by) {
-    auto* item = lookups_.lookup(entries_, key);
-    if (item == nullptr) {
-      item = &*entries_.try_emplace(entries_.end(), std::string(key), 0);
-      lookups_.forget_all();  // elements may have moved
-    }
-    item->second += by;
-  }
+  void add(std::string_view key, int64_t by) { lookups_.lookup_or_add(entries_, key).second += by; }
   bool empty() const { return entries_.empty(); }
   void clear() {
     entries_.clear();

@@ -73,5 +73,22 @@ TEST(KeyLookupCache, KeysOfEveryLengthHashApart) {
   EXPECT_NE(hash_key("k1234567a"), hash_key("k1234567b"));
 }
 
+// lookup_or_add() adds a missing key once, hands back the tree's own element for a known one, and
+// after an add (which moves elements) still finds every key where the tree keeps it.
+TEST(KeyLookupCache, LookupOrAddAddsOnceAndFollowsTheTreeAsItGrows) {
+  Tree tree;
+  Cache cache;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 300; ++i) {
+      Tree::value_type& item = cache.lookup_or_add(tree, key(i));
+      EXPECT_EQ(item.first, key(i));
+      EXPECT_EQ(&item, &*tree.find(key(i)));
+      item.second += 1;
+    }
+  }
+  ASSERT_EQ(tree.size(), 300u);
+  for (const auto& [k, count] : tree) EXPECT_EQ(count, 3) << k;
+}
+
 }  // namespace
 }  // namespace edgesim
