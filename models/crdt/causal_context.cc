@@ -34,11 +34,14 @@ void VersionVector::set(ReplicaId replica, uint64_t counter) {
   }
 }
 
-bool VersionVector::merge(const VersionVector& other) {
+bool VersionVector::merge(const VersionVector& other) { return merge_counters(other); }
+
+template <typename Counters>
+bool VersionVector::merge_counters(const Counters& other) {
   // Both are in replica order: one forward walk rather than a search per replica.
   bool changed = false;
   auto mine = counters_.begin();
-  for (const auto& [replica, counter] : other.counters_) {
+  other.for_each_counter([&](ReplicaId replica, uint64_t counter) {
     while (mine != counters_.end() && mine->first < replica) ++mine;
     if (mine != counters_.end() && mine->first == replica) {
       if (counter > mine->second) {
@@ -50,7 +53,7 @@ bool VersionVector::merge(const VersionVector& other) {
       changed = true;
     }
     ++mine;
-  }
+  });
   return changed;
 }
 
@@ -98,16 +101,42 @@ void CausalContext::insert(const Dot& dot) {
   compact();
 }
 
-bool CausalContext::merge(const CausalContext& other) {
-  bool changed = vector_.merge(other.vector_);
-  for (const Dot& dot : other.cloud_) {
-    if (!contains(dot)) {
-      cloud_.insert(dot);
-      changed = true;
-    }
+bool CausalContext::merge(const CausalContext& other) { return merge_from(other); }
+
+bool CausalContext::merge(const PackedCausalContext& other) { return merge_from(other); }
+
+template <typename Context>
+bool CausalContext::merge_from(const Context& other) {
+  bool changed = vector_.merge_counters(other);
+  // Their cloud's dots not seen here, in order. The vector is walked alongside them (both are in
+  // replica order) rather than searched for each dot: a delta's cloud holds a few dots, and those
+  // searches were most of a merge.
+  DotSet::sequence_type unseen;
+  const ReplicaCounters& counters = vector_.entries();
+  auto entry = counters.begin();
+  other.for_each_cloud_dot([&](const Dot& dot) {
+    while (entry != counters.end() && entry->first < dot.first) ++entry;
+    const uint64_t known = entry != counters.end() && entry->first == dot.first ? entry->second : 0;
+    if (dot.second > known && (cloud_.empty() || cloud_.count(dot) == 0)) unseen.push_back(dot);
+  });
+  if (!unseen.empty()) {
+    cloud_.insert(boost::container::ordered_unique_range, unseen.begin(), unseen.end());
+    changed = true;
   }
   compact();
   return changed;
+}
+
+bool PackedCausalContext::ordered() const {
+  for (uint32_t i = 1; i < vector_size_; ++i) {
+    if (static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i - 2))) >=
+        static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i))))
+      return false;
+  }
+  for (uint32_t i = 1; i < cloud_size_; ++i) {
+    if (!(cloud_dot(i - 1) < cloud_dot(i))) return false;
+  }
+  return true;
 }
 
 CausalContext CausalContext::unseen_in(const CausalContext& other) const {
@@ -145,12 +174,16 @@ void CausalContext::compact() {
   // merge O(replicas) when the cloud holds many dots waiting for a gap to fill.
   for (auto it = cloud_.begin(); it != cloud_.end();) {
     const ReplicaId replica = it->first;
-    uint64_t known = vector_.get(replica);
-    while (it != cloud_.end() && it->first == replica && it->second <= known + 1) {
-      known = std::max(known, it->second);
-      it = cloud_.erase(it);
+    const uint64_t was_known = vector_.get(replica);
+    uint64_t known = was_known;
+    auto folded_end = it;
+    while (folded_end != cloud_.end() && folded_end->first == replica &&
+           folded_end->second <= known + 1) {
+      known = std::max(known, folded_end->second);
+      ++folded_end;
     }
-    vector_.set(replica, known);
+    it = cloud_.erase(it, folded_end);
+    if (known != was_known) vector_.set(replica, known);
     if (it != cloud_.end() && it->first == replica) it = cloud_.lower_bound(Dot{replica + 1, 0});
   }
 }

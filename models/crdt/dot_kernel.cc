@@ -1,9 +1,11 @@
 #include "models/crdt/dot_kernel.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "models/crdt/slot_pool.h"
+#include "sim/core/assert.h"
 
 namespace edgesim::models {
 
@@ -112,7 +114,7 @@ struct DotKernel::HeldSide {
 struct DotKernel::PackedSide {
   const WireObject& values;
   uint32_t count;  // triples
-  CausalContext context_;
+  PackedCausalContext context_;
 
   Dot dot(uint32_t i) const {
     return {static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))),
@@ -125,7 +127,7 @@ struct DotKernel::PackedSide {
     }
     return true;
   }
-  const CausalContext& context() const { return context_; }
+  const PackedCausalContext& context() const { return context_; }
   bool holds(const Dot& wanted) const {
     uint32_t low = 0, high = count;
     while (low < high) {
@@ -154,8 +156,9 @@ bool DotKernel::merge(const DotKernel& other, DotKernel& changed) {
 bool DotKernel::merge_packed(const WireObject& in) {
   const WireObject& values = wire_at(in, 0);
   const PackedSide side{values, wire_tuples_size(values, 3) / 3,
-                        CausalContext::unpack(wire_at(in, 1))};
-  if (!side.in_order()) return merge(unpack(in));  // only a malformed message: unpack() sorts it
+                        PackedCausalContext(wire_at(in, 1))};
+  // Only a malformed message is out of order: unpack() sorts it.
+  if (!side.in_order() || !side.context().ordered()) return merge(unpack(in));
   return merge_from(side, nullptr);
 }
 
@@ -163,7 +166,12 @@ template <typename Side>
 bool DotKernel::merge_from(const Side& other, DotKernel* changed) {
   // The inflation's context: dots of `other` not seen here (taken before our context absorbs
   // `other`'s), plus the dots of values dropped below.
-  if (changed) changed->context_ = context_.unseen_in(other.context());
+  if constexpr (std::is_same_v<Side, HeldSide>) {
+    if (changed) changed->context_ = context_.unseen_in(other.context());
+  } else {
+    // Only merge_packed() merges a packed side, and it records no inflation.
+    EDGESIM_ASSERT(changed == nullptr, "a packed DotKernel merged with an inflation");
+  }
   std::vector<Dot> dropped_dots;
   bool dropped = false;
   auto drop = [&](HeldList::iterator it) {
@@ -174,16 +182,16 @@ bool DotKernel::merge_from(const Side& other, DotKernel* changed) {
   // Drop our values whose dots the other side has seen but no longer holds (removed there). Only
   // dots in its context qualify, so visit those (a delta's context is a few dots) rather than all
   // of our values: per replica the range its vector covers, then the cloud.
-  for (const auto& [replica, counter] : other.context().vector().entries()) {
+  other.context().for_each_counter([&](ReplicaId replica, uint64_t counter) {
     for (auto it = lower_bound(Dot{replica, 0});
          it != slots_.end() && it->replica == replica && it->counter <= counter;) {
       it = other.holds(it->dot()) ? std::next(it) : drop(it);
     }
-  }
-  for (const Dot& dot : other.context().cloud()) {
+  });
+  other.context().for_each_cloud_dot([&](const Dot& dot) {
     const auto it = lower_bound(dot);
     if (it != slots_.end() && it->dot() == dot && !other.holds(dot)) drop(it);
-  }
+  });
   // Take their values whose dots we have never seen.
   bool taken = false;
   other.for_each([&](const Dot& dot, auto&& value_of) {

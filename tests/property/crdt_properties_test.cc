@@ -589,5 +589,70 @@ RC_GTEST_PROP(VersionVectors, MeetIsThePointwiseMinimum, ()) {
   RC_ASSERT(met == b.meet(a));
 }
 
+// A received context is merged in place from the wire (PackedCausalContext) when it is in order,
+// as pack() writes it; that must do what merging its unpacked copy does. The packed side is drawn
+// raw, so it may hold zero counters, repeats and any order (the reader must then say so).
+RC_GTEST_PROP(CausalContexts, MergingInPlaceFromTheWireEqualsMergingTheUnpackedCopy, ()) {
+  using Pairs = std::vector<std::pair<ReplicaId, uint64_t>>;
+  const auto draw_pairs = [](uint64_t most) {
+    return *rc::gen::container<Pairs>(
+        rc::gen::pair(rc::gen::inRange<ReplicaId>(0, 5), rc::gen::inRange<uint64_t>(0, most)));
+  };
+  CausalContext mine;
+  for (const auto& dot : draw_pairs(12)) mine.insert(dot);
+  Pairs vector = draw_pairs(8), cloud = draw_pairs(12);
+  if (*rc::gen::arbitrary<bool>()) {  // often in order, as every well-formed message is
+    std::sort(vector.begin(), vector.end());
+    vector.erase(std::unique(vector.begin(), vector.end(),
+                             [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 vector.end());
+    std::sort(cloud.begin(), cloud.end());
+    cloud.erase(std::unique(cloud.begin(), cloud.end()), cloud.end());
+  }
+  const auto pack_pairs = [](Packer& out, const Pairs& pairs) {
+    out.pack_array(static_cast<uint32_t>(pairs.size() * 2));
+    for (const auto& [replica, counter] : pairs) {
+      out.pack_uint32(replica);
+      out.pack_uint64(counter);
+    }
+  };
+  const WireMessage wire(wire_encode([&](Packer& out) {
+    out.pack_array(2);
+    pack_pairs(out, vector);
+    pack_pairs(out, cloud);
+  }));
+  const PackedCausalContext packed(wire.root());
+  const auto strictly_increasing = [](const Pairs& pairs, auto key) {
+    return std::adjacent_find(pairs.begin(), pairs.end(), [&](const auto& a, const auto& b) {
+             return !(key(a) < key(b));
+           }) == pairs.end();
+  };
+  RC_ASSERT(packed.ordered() ==
+            (strictly_increasing(vector, [](const auto& pair) { return pair.first; }) &&
+             strictly_increasing(cloud, [](const auto& pair) { return pair; })));
+  const CausalContext unpacked = CausalContext::unpack(wire.root());
+  const WireMessage repacked(wire_encode([&](Packer& out) { unpacked.pack(out); }));
+  RC_ASSERT(PackedCausalContext(repacked.root()).ordered());
+  RC_PRE(packed.ordered());
+  CausalContext in_place = mine, from_copy = mine;
+  const bool grew = in_place.merge(packed);
+  RC_ASSERT(grew == from_copy.merge(unpacked));
+  RC_ASSERT(in_place == from_copy);
+  // Against the reference, sets of dots: the merge holds the union, says whether it grew, and is
+  // compact (no cloud dot that the vector could absorb).
+  bool reference_grew = false;
+  for (ReplicaId replica = 0; replica < 6; ++replica) {
+    for (uint64_t counter = 1; counter < 14; ++counter) {
+      const Dot dot{replica, counter};
+      const bool seen_before = mine.contains(dot);
+      RC_ASSERT(in_place.contains(dot) == (seen_before || unpacked.contains(dot)));
+      reference_grew = reference_grew || (!seen_before && unpacked.contains(dot));
+    }
+  }
+  RC_ASSERT(grew == reference_grew);
+  for (const Dot& dot : in_place.cloud())
+    RC_ASSERT(dot.second > in_place.vector().get(dot.first) + 1);
+}
+
 }  // namespace
 }  // namespace edgesim::models
