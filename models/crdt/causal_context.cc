@@ -110,18 +110,30 @@ bool CausalContext::merge_from(const Context& other) {
   bool changed = vector_.merge_counters(other);
   // Their cloud's dots not seen here, in order. The vector is walked alongside them (both are in
   // replica order) rather than searched for each dot: a delta's cloud holds a few dots, and those
-  // searches were most of a merge.
+  // searches were most of a merge. A dot that continues the vector goes straight into it, as
+  // compact() would fold it (and compact() below folds the cloud dots it may now continue): most
+  // do, being a peer's next write.
   DotSet::sequence_type unseen;
-  const ReplicaCounters& counters = vector_.entries();
+  ReplicaCounters& counters = vector_.counters_;
   auto entry = counters.begin();
   other.for_each_cloud_dot([&](const Dot& dot) {
     while (entry != counters.end() && entry->first < dot.first) ++entry;
-    const uint64_t known = entry != counters.end() && entry->first == dot.first ? entry->second : 0;
-    if (dot.second > known && (cloud_.empty() || cloud_.count(dot) == 0)) unseen.push_back(dot);
-  });
-  if (!unseen.empty()) {
-    cloud_.insert(boost::container::ordered_unique_range, unseen.begin(), unseen.end());
+    const bool listed = entry != counters.end() && entry->first == dot.first;
+    const uint64_t known = listed ? entry->second : 0;
+    if (dot.second <= known || (!cloud_.empty() && cloud_.count(dot) != 0)) return;
     changed = true;
+    if (dot.second != known + 1) {
+      unseen.push_back(dot);
+    } else if (listed) {
+      entry->second = dot.second;
+    } else {
+      entry = counters.emplace_hint(entry, dot.first, dot.second);
+    }
+  });
+  if (unseen.size() == 1) {
+    cloud_.insert(unseen.front());
+  } else if (!unseen.empty()) {
+    cloud_.insert(boost::container::ordered_unique_range, unseen.begin(), unseen.end());
   }
   compact();
   return changed;
@@ -129,9 +141,7 @@ bool CausalContext::merge_from(const Context& other) {
 
 bool PackedCausalContext::ordered() const {
   for (uint32_t i = 1; i < vector_size_; ++i) {
-    if (static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i - 2))) >=
-        static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i))))
-      return false;
+    if (replica_at(i - 1) >= replica_at(i)) return false;
   }
   for (uint32_t i = 1; i < cloud_size_; ++i) {
     if (!(cloud_dot(i - 1) < cloud_dot(i))) return false;

@@ -64,6 +64,7 @@ class VersionVector {
   bool operator==(const VersionVector&) const = default;
 
  private:
+  friend class CausalContext;  // folds dots that continue the vector straight into it
   ReplicaCounters counters_;
 };
 
@@ -127,7 +128,7 @@ class PackedCausalContext {
   void for_each_counter(Visit&& visit) const {
     for (uint32_t i = 0; i < vector_size_; ++i) {
       const uint64_t counter = wire_u64(wire_at(vector_, 2 * i + 1));
-      if (counter != 0) visit(static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i))), counter);
+      if (counter != 0) visit(replica_at(i), counter);
     }
   }
   template <typename Visit>
@@ -136,6 +137,9 @@ class PackedCausalContext {
   }
 
  private:
+  ReplicaId replica_at(uint32_t i) const {  // of the vector's pair i
+    return static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i)));
+  }
   Dot cloud_dot(uint32_t i) const {
     return {static_cast<ReplicaId>(wire_u64(wire_at(cloud_, 2 * i))),
             wire_u64(wire_at(cloud_, 2 * i + 1))};
