@@ -139,14 +139,24 @@ bool CausalContext::merge_from(const Context& other) {
   return changed;
 }
 
-bool PackedCausalContext::ordered() const {
-  for (uint32_t i = 1; i < vector_size_; ++i) {
-    if (replica_at(i - 1) >= replica_at(i)) return false;
+PackedCausalContext::PackedCausalContext(const WireObject& in)
+    : vector_(wire_at(in, 0)),
+      cloud_(wire_at(in, 1)),
+      vector_pairs_(wire_tuples_size(vector_, 2) / 2),
+      cloud_dots_(wire_tuples_size(cloud_, 2) / 2) {
+  for (uint32_t i = 0; i < 2 * vector_pairs_; i += 2) {
+    const auto replica = static_cast<ReplicaId>(wire_u64(wire_at(vector_, i)));
+    wire_u64(wire_at(vector_, i + 1));
+    if (i > 0 && static_cast<ReplicaId>(wire_vetted_u64(vector_, i - 2)) >= replica)
+      ordered_ = false;
   }
-  for (uint32_t i = 1; i < cloud_size_; ++i) {
-    if (!(cloud_dot(i - 1) < cloud_dot(i))) return false;
+  Dot previous;
+  for (uint32_t i = 0; i < 2 * cloud_dots_; i += 2) {
+    const Dot dot{static_cast<ReplicaId>(wire_u64(wire_at(cloud_, i))),
+                  wire_u64(wire_at(cloud_, i + 1))};
+    if (i > 0 && !(previous < dot)) ordered_ = false;
+    previous = dot;
   }
-  return true;
 }
 
 CausalContext CausalContext::unseen_in(const CausalContext& other) const {

@@ -115,40 +115,33 @@ class CausalContext {
 // MV-register run. Read it only if ordered(); otherwise unpack it (which sorts).
 class PackedCausalContext {
  public:
-  explicit PackedCausalContext(const WireObject& in)
-      : vector_(wire_at(in, 0)),
-        cloud_(wire_at(in, 1)),
-        vector_size_(wire_tuples_size(vector_, 2) / 2),
-        cloud_size_(wire_tuples_size(cloud_, 2) / 2) {}
+  // Checks every field once (reads after this trust them) and whether they are in order.
+  explicit PackedCausalContext(const WireObject& in);
   // pack() writes replicas, and dots, in strictly increasing order; only a malformed message
   // does not.
-  bool ordered() const;
+  bool ordered() const { return ordered_; }
   // As CausalContext's: counters of 0 are skipped (unpack() drops them too).
   template <typename Visit>
   void for_each_counter(Visit&& visit) const {
-    for (uint32_t i = 0; i < vector_size_; ++i) {
-      const uint64_t counter = wire_u64(wire_at(vector_, 2 * i + 1));
-      if (counter != 0) visit(replica_at(i), counter);
+    for (uint32_t i = 0; i < 2 * vector_pairs_; i += 2) {
+      const uint64_t counter = wire_vetted_u64(vector_, i + 1);
+      if (counter != 0) visit(static_cast<ReplicaId>(wire_vetted_u64(vector_, i)), counter);
     }
   }
   template <typename Visit>
   void for_each_cloud_dot(Visit&& visit) const {
-    for (uint32_t i = 0; i < cloud_size_; ++i) visit(cloud_dot(i));
+    for (uint32_t i = 0; i < 2 * cloud_dots_; i += 2) {
+      visit(
+          Dot{static_cast<ReplicaId>(wire_vetted_u64(cloud_, i)), wire_vetted_u64(cloud_, i + 1)});
+    }
   }
 
  private:
-  ReplicaId replica_at(uint32_t i) const {  // of the vector's pair i
-    return static_cast<ReplicaId>(wire_u64(wire_at(vector_, 2 * i)));
-  }
-  Dot cloud_dot(uint32_t i) const {
-    return {static_cast<ReplicaId>(wire_u64(wire_at(cloud_, 2 * i))),
-            wire_u64(wire_at(cloud_, 2 * i + 1))};
-  }
-
   const WireObject& vector_;
   const WireObject& cloud_;
-  uint32_t vector_size_;  // pairs
-  uint32_t cloud_size_;   // dots
+  uint32_t vector_pairs_;
+  uint32_t cloud_dots_;
+  bool ordered_ = true;
 };
 
 }  // namespace edgesim::models

@@ -116,16 +116,21 @@ struct DotKernel::PackedSide {
   uint32_t count;  // triples
   PackedCausalContext context_;
 
-  Dot dot(uint32_t i) const {
-    return {static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))),
-            wire_u64(wire_at(values, 3 * i + 1))};
-  }
-  // pack() lists dots in strictly increasing order; the search below needs that.
+  // pack() lists dots in strictly increasing order; the search below needs that. Call this first:
+  // it checks each dot's fields, and the reads after it trust them.
   bool in_order() const {
-    for (uint32_t i = 1; i < count; ++i) {
-      if (!(dot(i - 1) < dot(i))) return false;
+    Dot previous;
+    for (uint32_t i = 0; i < count; ++i) {
+      const Dot next{static_cast<ReplicaId>(wire_u64(wire_at(values, 3 * i))),
+                     wire_u64(wire_at(values, 3 * i + 1))};
+      if (i > 0 && !(previous < next)) return false;
+      previous = next;
     }
     return true;
+  }
+  Dot dot(uint32_t i) const {
+    return {static_cast<ReplicaId>(wire_vetted_u64(values, 3 * i)),
+            wire_vetted_u64(values, 3 * i + 1)};
   }
   const PackedCausalContext& context() const { return context_; }
   bool holds(const Dot& wanted) const {

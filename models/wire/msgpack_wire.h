@@ -214,6 +214,11 @@ inline uint64_t wire_u64(const WireObject& object) {
     wire_mismatch("an unsigned integer");
   return object.via.u64;
 }
+// An unsigned integer field of `array` that a checked read (wire_at and wire_u64) has already
+// vouched for: a walk that checks a packed structure once reads it again with this.
+inline uint64_t wire_vetted_u64(const WireObject& array, uint32_t index) {
+  return array.via.array.ptr[index].via.u64;
+}
 inline int64_t wire_i64(const WireObject& object) {
   if (object.type == msgpack::type::NEGATIVE_INTEGER) return object.via.i64;
   if (object.type != msgpack::type::POSITIVE_INTEGER || object.via.u64 > uint64_t(INT64_MAX))
