@@ -28,6 +28,10 @@ DotKernel::Slot DotKernel::store(const Value& value) {
 void DotKernel::put(const Dot& dot, const Value& value) {
   auto at = lower_bound(dot);
   if (at != slots_.end() && at->dot() == dot) at = erase(at);
+  put_at(at, dot, value);
+}
+
+void DotKernel::put_at(HeldList::iterator at, const Dot& dot, const Value& value) {
   const Held held{dot.first, store(value), dot.second};
   slots_.insert(at, held);
   if (indexed_) by_value_.insert(index_position(value, dot), held);
@@ -200,9 +204,10 @@ bool DotKernel::merge_from(const Side& other, DotKernel* changed) {
   // Take their values whose dots we have never seen.
   bool taken = false;
   other.for_each([&](const Dot& dot, auto&& value_of) {
-    if (holds(dot) || context_.contains(dot)) return;
+    const auto at = lower_bound(dot);
+    if ((at != slots_.end() && at->dot() == dot) || context_.contains(dot)) return;
     const Value& value = value_of();
-    put(dot, value);
+    put_at(at, dot, value);
     if (changed) changed->put(dot, value);
     taken = true;
   });

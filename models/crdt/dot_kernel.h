@@ -80,6 +80,7 @@ class DotKernel {
   }
 
   void put(const Dot& dot, const Value& value);
+  void put_at(HeldList::iterator at, const Dot& dot, const Value& value);  // at = lower_bound(dot)
   HeldList::iterator erase(HeldList::iterator it);
   HeldList::iterator lower_bound(const Dot& dot);  // in slots_
   bool holds(const Dot& dot) const;
