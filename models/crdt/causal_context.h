@@ -47,10 +47,6 @@ class VersionVector {
   }
   void set(ReplicaId replica, uint64_t counter);
   bool merge(const VersionVector& other);  // pointwise max; true if this changed
-  // merge() from any source of (replica, counter) pairs in replica order, counters above 0: a
-  // VersionVector, or one read in place from the wire (PackedCausalContext).
-  template <typename Counters>
-  bool merge_counters(const Counters& other);
   // Pointwise min with `other` (replicas missing from either count as 0).
   VersionVector meet(const VersionVector& other) const;
   bool dominates(const VersionVector& other) const;  // this >= other pointwise
@@ -64,7 +60,13 @@ class VersionVector {
   bool operator==(const VersionVector&) const = default;
 
  private:
-  friend class CausalContext;  // folds dots that continue the vector straight into it
+  // merge() from any source of (replica, counter) pairs in replica order, counters above 0: a
+  // VersionVector, a CausalContext or a PackedCausalContext. Defined in causal_context.cc, whose
+  // merges are its only callers.
+  template <typename Counters>
+  bool merge_counters(const Counters& other);
+
+  friend class CausalContext;  // merges into the vector, and folds dots straight into it
   ReplicaCounters counters_;
 };
 
