@@ -7,57 +7,67 @@
 namespace edgesim::models {
 namespace {
 
-const std::string kPrefix = "a/";
-
-std::string record_key(uint64_t op) {
-  std::string key = kPrefix;
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>((op >> shift) & 0xff));
-  return key;
-}
-
-uint64_t op_of(const std::string& key) {
-  uint64_t op = 0;
-  for (size_t i = kPrefix.size(); i < key.size(); ++i)
-    op = (op << 8) | static_cast<unsigned char>(key[i]);
-  return op;
-}
+const std::string kLogKey = "applied";
 
 }  // namespace
 
 void AppliedOps::recover(const DurableStore& store) {
   clear();
+  const auto log = store.entries().find(kLogKey);
+  if (log == store.entries().end()) return;
   std::vector<Applied> applied;
-  const auto& entries = store.entries();
-  for (auto it = entries.lower_bound(kPrefix);
-       it != entries.end() && it->first.starts_with(kPrefix); ++it) {
-    applied.push_back(Applied{op_of(it->first), Instant{std::stoll(it->second)}});
-  }
+  for_each_wire_record(log->second, [&](const WireObject& record) {
+    applied.push_back(Applied{wire_u64(wire_at(record, 0)), Instant{wire_i64(wire_at(record, 1))}});
+  });
+  logged_ = applied.size();
+  // Appended in the order applied; sorted anyway, as forget_before() relies on it.
   std::stable_sort(applied.begin(), applied.end(),
                    [](const Applied& a, const Applied& b) { return a.at < b.at; });
   for (const Applied& done : applied) {
-    by_time_.push_back(done);
-    ops_.insert(done.op);
+    if (ops_.insert(done.op).second) by_time_.push_back(done);
   }
+}
+
+void AppliedOps::append_record(const Applied& applied) {
+  Packer out(record_);
+  out.pack_array(2);
+  out.pack_uint64(applied.op);
+  out.pack_int64(applied.at.ns);
 }
 
 void AppliedOps::add(DurableStore& store, uint64_t op, Instant at) {
   if (!ops_.insert(op).second) return;
   by_time_.push_back(Applied{op, at});
-  store.put(record_key(op), std::to_string(at.ns));
+  record_.clear();
+  append_record(by_time_.back());
+  store.append(kLogKey, record_.written());
+  ++logged_;
 }
 
 void AppliedOps::forget_before(DurableStore& store, Instant cutoff) {
   while (!by_time_.empty() && by_time_.front().at < cutoff) {
     ops_.erase(by_time_.front().op);
-    store.erase(record_key(by_time_.front().op));
     by_time_.pop_front();
   }
+  const size_t forgotten = logged_ - by_time_.size();
+  if (forgotten >= kMinRewrite && forgotten >= by_time_.size()) rewrite(store);
+}
+
+void AppliedOps::rewrite(DurableStore& store) {
+  logged_ = by_time_.size();
+  if (by_time_.empty()) {
+    store.erase(kLogKey);
+    return;
+  }
+  record_.clear();
+  for (const Applied& applied : by_time_) append_record(applied);
+  store.put(kLogKey, std::string(record_.written()));
 }
 
 void AppliedOps::clear() {
   by_time_.clear();
   ops_.clear();
+  logged_ = 0;
 }
 
 }  // namespace edgesim::models

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "models/delta_sync/applied_ops.h"
+#include "models/delta_sync/entry_table.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/key_order.h"
@@ -11,12 +12,6 @@
 
 namespace edgesim::models {
 namespace {
-
-struct Entry {
-  uint64_t version = 0;
-  Value value;
-};
-using EntryMap = std::map<std::string, Entry, KeyLess>;
 
 // Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
 //   propose  [req, key, base version, value, f, op]  read    [req, key]
@@ -35,14 +30,14 @@ enum class DsMessage : uint8_t {
 };
 constexpr uint32_t kEntryFields = 3;
 
-void pack_entry(Packer& out, const std::string& key, const Entry& e) {
+void pack_entry(Packer& out, std::string_view key, const Entry& e) {
   pack_string(out, key);
   out.pack_uint64(e.version);
   pack_value(out, e.value);
 }
 
 // A message [type, req, entry]: an answer carrying what the authority holds for the key.
-std::string entry_answer(DsMessage type, uint64_t req, const std::string& key, const Entry& e) {
+std::string entry_answer(DsMessage type, uint64_t req, std::string_view key, const Entry& e) {
   return wire_encode([&](Packer& out) {
     out.pack_array(2 + kEntryFields);
     out.pack_uint8(static_cast<uint8_t>(type));
@@ -63,7 +58,7 @@ class DeltaSyncReplica final : public Replica {
     for (const auto& [record_key, bytes] : context.durable().entries()) {
       if (record_key.rfind("k/", 0) != 0) continue;
       const WireMessage record(bytes);
-      truth_[record_key.substr(2)] =
+      truth_.entry(std::string_view(record_key).substr(2)) =
           Entry{wire_u64(wire_at(record.root(), 0)), unpack_value(wire_at(record.root(), 1))};
     }
     applied_.recover(context.durable());
@@ -92,7 +87,7 @@ class DeltaSyncReplica final : public Replica {
         on_propose(context, from, m);
         return;
       case DsMessage::kRead: {
-        const std::string key(wire_str(wire_at(m, 2)));
+        const std::string_view key = wire_str(wire_at(m, 2));
         context.send(from, entry_answer(DsMessage::kReadOk, wire_u64(wire_at(m, 1)), key,
                                         lookup(truth_, key)));
         return;
@@ -184,11 +179,11 @@ class DeltaSyncReplica final : public Replica {
  private:
   // What observe() shows for `key`: the authority's copy over the cache's; a null value is absent.
   std::optional<Value> observed_value(const std::string& key) const {
-    for (const auto* source : {&truth_, &cache_}) {
-      const auto it = source->find(key);
-      if (it == source->end()) continue;
-      if (it->second.value.is_null()) return std::nullopt;
-      return it->second.value;
+    for (const EntryTable* source : {&truth_, &cache_}) {
+      const Entry* e = source->find(key);
+      if (e == nullptr) continue;
+      if (e->value.is_null()) return std::nullopt;
+      return e->value;
     }
     return std::nullopt;
   }
@@ -199,31 +194,35 @@ class DeltaSyncReplica final : public Replica {
     TimerId timer;
   };
 
-  NodeId authority(NodeContext& context, const std::string& key) const {
+  NodeId authority(NodeContext& context, std::string_view key) const {
     const std::vector<NodeId>& peers = context.peers();
-    const uint64_t range = TraceHash::digest(key) % options_.authorities.size();
+    // Keys hash to ranges; with one range (the default) there is nothing to choose.
+    const size_t ranges = options_.authorities.size();
+    const uint64_t range = ranges == 1 ? 0 : TraceHash::digest(key) % ranges;
     return peers[options_.authorities[range] % peers.size()];
   }
 
-  static const Entry& lookup(const EntryMap& entries, const std::string& key) {
+  static const Entry& lookup(const EntryTable& entries, std::string_view key) {
     static const Entry kAbsent;
-    const auto it = entries.find(key);
-    return it == entries.end() ? kAbsent : it->second;
+    const Entry* e = entries.find(key);
+    return e == nullptr ? kAbsent : *e;
   }
 
-  // What this node believes about a key: the truth if it is the authority, else its cache.
-  const Entry& view(NodeContext& context, const std::string& key) const {
-    return lookup(authority(context, key) == context.self() ? truth_ : cache_, key);
+  // What this node believes about a key whose authority is `owner`: the truth if it is the
+  // authority, else its cache.
+  const Entry& view(NodeContext& context, NodeId owner, std::string_view key) const {
+    return lookup(owner == context.self() ? truth_ : cache_, key);
   }
 
   void read(NodeContext& context, const Op& op) {
-    if (!options_.reads_at_authority || authority(context, op.key) == context.self()) {
-      context.complete(op.id, Result::success(view(context, op.key).value));
+    const NodeId owner = authority(context, op.key);
+    if (!options_.reads_at_authority || owner == context.self()) {
+      context.complete(op.id, Result::success(view(context, owner, op.key).value));
       return;
     }
     const uint64_t id = ++last_request_;
     requests_[id] = Request{op, 0, context.start_timer(options_.request_timeout)};
-    context.send(authority(context, op.key), wire_encode([&](Packer& out) {
+    context.send(owner, wire_encode([&](Packer& out) {
                    out.pack_array(3);
                    out.pack_uint8(static_cast<uint8_t>(DsMessage::kRead));
                    out.pack_uint64(id);
@@ -241,8 +240,9 @@ class DeltaSyncReplica final : public Replica {
 
   void propose(NodeContext& context, uint64_t id, Request request) {
     const Op& op = request.op;
-    const Entry& current = view(context, op.key);
     const NodeId owner = authority(context, op.key);
+    // Not valid once decide() adds a key: read only for decide()'s arguments.
+    const Entry& current = view(context, owner, op.key);
     if (owner == context.self()) {
       const Result result =
           decide(context, op.key, current.version, proposal(op, current), op.f, op.id);
@@ -264,10 +264,10 @@ class DeltaSyncReplica final : public Replica {
   }
 
   // The authority's decision on a proposal of op `op_id`.
-  Result decide(NodeContext& context, const std::string& key, uint64_t base, const Value& value,
+  Result decide(NodeContext& context, std::string_view key, uint64_t base, const Value& value,
                 std::string_view f, uint64_t op_id) {
     observed_.changed(key, truth_.size() + cache_.size());
-    Entry& truth = truth_[key];
+    Entry& truth = truth_.entry(key);
     // Every copy of a proposal reaches the authority within this long of the op's first one: the
     // edge retries only while it waits (request_timeout per attempt).
     const Duration remembered = options_.request_timeout * int64_t{options_.max_retries + 2};
@@ -286,19 +286,19 @@ class DeltaSyncReplica final : public Replica {
     truth = Entry{truth.version + 1, value};
     applied_.add(context.durable(), op_id, context.monotonic());
     ++version_;
-    context.durable().put("k/" + key, wire_encode([&](Packer& out) {
+    context.durable().put(std::string("k/").append(key), wire_encode([&](Packer& out) {
                             out.pack_array(2);
                             out.pack_uint64(truth.version);
                             pack_value(out, truth.value);
                           }));
-    unpushed_[key] = truth;
+    unpushed_.entry(key) = truth;
     ++accepted_;
     return Result::success();
   }
 
   void on_propose(NodeContext& context, NodeId from, const WireObject& m) {
     const uint64_t req = wire_u64(wire_at(m, 1));
-    const std::string key(wire_str(wire_at(m, 2)));
+    const std::string_view key = wire_str(wire_at(m, 2));
     const Result result = decide(context, key, wire_u64(wire_at(m, 3)), unpack_value(wire_at(m, 4)),
                                  wire_str(wire_at(m, 5)), wire_u64(wire_at(m, 6)));
     if (result.ok || result.error == "version mismatch") {
@@ -341,9 +341,7 @@ class DeltaSyncReplica final : public Replica {
   // Takes the (key, version, value) entry at `fields[at]` if it is newer than what the cache holds.
   void learn(const WireObject& fields, uint32_t at) {
     const std::string_view key = wire_str(wire_at(fields, at));
-    auto it = cache_.find(key);
-    if (it == cache_.end()) it = cache_.emplace_hint(it, std::string(key), Entry{});
-    Entry& cached = it->second;
+    Entry& cached = cache_.entry(key);
     const uint64_t version = wire_u64(wire_at(fields, at + 1));
     if (version > cached.version) {
       cached = Entry{version, unpack_value(wire_at(fields, at + 2))};
@@ -354,7 +352,7 @@ class DeltaSyncReplica final : public Replica {
 
   void push(NodeContext& context) {
     if (unpushed_.empty()) return;
-    std::vector<const EntryMap::value_type*> entries;
+    std::vector<const EntryTable::Item*> entries;
     entries.reserve(unpushed_.size());
     for (const auto& item : unpushed_) entries.push_back(&item);
     std::string message = push_message(entries);
@@ -364,7 +362,7 @@ class DeltaSyncReplica final : public Replica {
 
   void resync(NodeContext& context) {
     // Per authority: the (key, version) pairs this edge holds of its keys.
-    std::map<NodeId, std::vector<const std::pair<const std::string, Entry>*>> held;
+    std::map<NodeId, std::vector<const EntryTable::Item*>> held;
     for (NodeId peer : context.peers()) {
       if (peer != context.self()) held[peer];
     }
@@ -401,7 +399,7 @@ class DeltaSyncReplica final : public Replica {
     if (!std::is_sorted(held.begin(), held.end(), key_before)) {
       std::stable_sort(held.begin(), held.end(), key_before);
     }
-    std::vector<const EntryMap::value_type*> newer;
+    std::vector<const EntryTable::Item*> newer;
     auto peer = held.begin();
     for (const auto& item : truth_) {
       while (peer != held.end() && compare_keys(peer->first, item.first) < 0) ++peer;
@@ -414,7 +412,7 @@ class DeltaSyncReplica final : public Replica {
   }
 
   // A push of `entries`.
-  static std::string push_message(const std::vector<const EntryMap::value_type*>& entries) {
+  static std::string push_message(const std::vector<const EntryTable::Item*>& entries) {
     return wire_encode([&](Packer& out) {
       out.pack_array(2);
       out.pack_uint8(static_cast<uint8_t>(DsMessage::kPush));
@@ -424,10 +422,10 @@ class DeltaSyncReplica final : public Replica {
   }
 
   DeltaSyncOptions options_;
-  EntryMap truth_;      // keys this node is the authority for
-  AppliedOps applied_;  // ops this authority applied recently
-  EntryMap cache_;      // everything else it has heard of
-  EntryMap unpushed_;   // accepted since the last push
+  EntryTable truth_;     // keys this node is the authority for
+  AppliedOps applied_;   // ops this authority applied recently
+  EntryTable cache_;     // everything else it has heard of
+  EntryTable unpushed_;  // accepted since the last push
   std::map<uint64_t, Request> requests_;
   uint64_t last_request_ = 0;
   TimerId push_timer_ = 0, resync_timer_ = 0;

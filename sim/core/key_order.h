@@ -37,8 +37,9 @@ namespace edgesim {
 // <0, 0 or >0 as a is before, equal to or after b (what std::string_view::compare returns).
 // Always inlined: as a call it cost as much as the memcmp call it replaces. Keys of eight
 // bytes or fewer (most are) byte by byte; longer ones by words (compare_long_keys): delta_sync's
-// durable keys share a ten-byte prefix ("a/" and an op id's leading zero bytes), and comparing
-// eight bytes one by one and then calling memcmp, at every step of a search, was 5% of its run.
+// durable keys once shared a ten-byte prefix ("a/" and an op id's leading zero bytes), and
+// comparing eight bytes one by one and then calling memcmp, at every step of a search, was 5% of
+// its run.
 [[gnu::always_inline]] inline int compare_keys(std::string_view a, std::string_view b) {
   const size_t common = std::min(a.size(), b.size());
   if (common > 8) [[unlikely]] {

@@ -27,7 +27,7 @@ class DurableStore {
  public:
   // Compared inline (KeyLess): through std::less, each comparison was a memcmp call (7% of an LWW
   // run's time while it kept a record per key). A tree, not a sorted vector: an engine may hold
-  // many records and add and drop them all the time (delta_sync keeps one per recently applied op).
+  // many records and add and drop them all the time.
   using Entries = std::map<std::string, std::string, KeyLess>;
 
   void put(const std::string& key, std::string bytes);

@@ -22,7 +22,7 @@ std::vector<std::string> tricky_keys() {
                            "\xffyyyyyyyyy", "\x01yyyyyyyyy"});
   keys.push_back(std::string("a\0b", 3));
   keys.push_back(std::string("a\0", 2));
-  // Long shared prefixes, as durable-store keys have ("a/" and an op id's big-endian bytes), then
+  // Long shared prefixes, as durable-store keys can have ("a/" and an id's big-endian bytes), then
   // tails that differ in the next word's first or last byte, or after it.
   for (const std::string& prefix : {std::string("a/\0\0\0\0\0\0", 8), std::string(15, 'x')}) {
     for (const char* tail :
