@@ -23,8 +23,10 @@ void AppliedOps::recover(const DurableStore& store) {
   // Appended in the order applied; sorted anyway, as forget_before() relies on it.
   std::stable_sort(applied.begin(), applied.end(),
                    [](const Applied& a, const Applied& b) { return a.at < b.at; });
-  for (const Applied& done : applied) {
-    if (ops_.insert(done.op).second) by_time_.push_back(done);
+  // An op forgotten and applied again before a rewrite is in the log twice: its latest record
+  // counts, as it did before the restart.
+  for (auto done = applied.rbegin(); done != applied.rend(); ++done) {
+    if (ops_.insert(done->op).second) by_time_.push_front(*done);
   }
 }
 

@@ -48,6 +48,21 @@ TEST(AppliedOps, AnOpAddedTwiceIsLoggedOnce) {
   EXPECT_EQ(recovered.size(), 1u);
 }
 
+TEST(AppliedOps, AnOpAppliedAgainAfterItWasForgottenIsRememberedFromItsLatestRecord) {
+  DurableStore store;
+  AppliedOps applied;
+  applied.add(store, 7, at_ms(1));
+  applied.forget_before(store, at_ms(2));  // forgotten, but still in the log (no rewrite yet)
+  EXPECT_FALSE(applied.contains(7));
+  applied.add(store, 7, at_ms(10));
+  EXPECT_EQ(applied.logged(), 2u);
+  AppliedOps recovered;
+  recovered.recover(store);
+  recovered.forget_before(store, at_ms(5));
+  EXPECT_TRUE(recovered.contains(7));
+  EXPECT_EQ(recovered.size(), 1u);
+}
+
 TEST(AppliedOps, ForgettingEverythingLeavesNoLog) {
   DurableStore store;
   AppliedOps applied;
