@@ -6,9 +6,10 @@
 // Durably, one log ("applied"): a MessagePack record [op id, time applied] appended per op, in the
 // order applied (ns on the authority's monotonic clock). Forgetting is in memory; the log is
 // rewritten with the ops still remembered once it holds as many forgotten records as live ones
-// (and at least kMinRewrite), so it stays within twice what is remembered and each op costs O(1)
-// durable bytes amortized. A durable key per op cost a map node and a search among keys sharing a
-// ten-byte prefix, to add and again to forget: 7% of a delta_sync run's instructions.
+// (and at least kMinRewrite), so it holds at most max(what is remembered, kMinRewrite - 1)
+// forgotten records and each op costs O(1) durable bytes amortized. A durable key per op cost a map
+// node and a search among keys sharing a ten-byte prefix, to add and again to forget: 7% of a
+// delta_sync run's instructions.
 
 #include <cstdint>
 #include <deque>
