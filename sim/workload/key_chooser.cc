@@ -19,13 +19,26 @@ KeyChooser::KeyChooser(uint32_t keys_count, KeyDistribution distribution, double
     cdf_[rank] = total;
   }
   for (double& c : cdf_) c /= total;
+  guide_.resize(keys_count);
+  for (size_t j = 0; j < guide_.size(); ++j) {
+    const double u = double(j) / double(guide_.size());
+    guide_[j] = static_cast<uint32_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
+  }
+}
+
+uint32_t KeyChooser::rank_of(double u) const {
+  const auto bucket = std::min(static_cast<size_t>(u * double(guide_.size())), guide_.size() - 1);
+  // The guide is only a start: stepping both ways until cdf_[rank - 1] <= u < cdf_[rank] makes the
+  // answer upper_bound's whatever the rounding of the bucket's bounds.
+  size_t rank = guide_[bucket];
+  while (rank < cdf_.size() && cdf_[rank] <= u) ++rank;
+  while (rank > 0 && cdf_[rank - 1] > u) --rank;
+  return static_cast<uint32_t>(std::min<size_t>(rank, keys_count_ - 1));
 }
 
 uint32_t KeyChooser::next(Prng& prng) const {
   if (cdf_.empty()) return static_cast<uint32_t>(prng.uniform(keys_count_));
-  const double u = prng.unit();
-  const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
-  return static_cast<uint32_t>(std::min<size_t>(size_t(it - cdf_.begin()), keys_count_ - 1));
+  return rank_of(prng.unit());
 }
 
 }  // namespace edgesim
