@@ -3,6 +3,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -16,14 +17,27 @@ bool is_index(const std::string& segment) {
   return !segment.empty() && segment.find_first_not_of("0123456789") == std::string::npos;
 }
 
-void apply_override(YAML::Node root, const Override& o) {
-  YAML::Node value;
+// An override's value is YAML (`3`, `200ms`, `[a, b]`, `{min: 1ms}`). A value that is not, but
+// does not open a list, map or quoted string, is the plain string the user typed: `--set
+// engine.params.authoritative_keys=*` means "*", not a YAML alias with no name.
+YAML::Node override_value(const Override& o) {
   try {
-    value = YAML::Load(o.value);
+    return YAML::Load(o.value);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(
-        fmt::format("--set {}={}: value is not valid YAML: {}", o.path, o.value, e.msg));
+    const size_t first = o.value.find_first_not_of(" \t");
+    const bool structured =
+        first != std::string::npos &&
+        std::string_view("[{\"'").find(o.value[first]) != std::string_view::npos;
+    if (structured) {
+      throw ScenarioError(
+          fmt::format("--set {}={}: value is not valid YAML: {}", o.path, o.value, e.msg));
+    }
+    return YAML::Node(o.value);
   }
+}
+
+void apply_override(YAML::Node root, const Override& o) {
+  const YAML::Node value = override_value(o);
   std::vector<std::string> segments;
   std::stringstream stream(o.path);
   for (std::string segment; std::getline(stream, segment, '.');) {

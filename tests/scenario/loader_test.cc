@@ -56,6 +56,24 @@ TEST_F(LoaderTest, BadOverrideNamesTheFlag) {
   EXPECT_NE(error.find("--set workload.clients=lots"), std::string::npos) << error;
 }
 
+// `*` alone is not valid YAML (an alias without a name); on the command line it means itself.
+TEST_F(LoaderTest, AnOverrideThatIsNotYamlIsAPlainString) {
+  const Scenario s = load(std::string(kMinimal) + "workload: {type: counter}\n",
+                          {{"engine.name", "hybrid"},
+                           {"engine.params", "{}"},
+                           {"engine.params.authoritative_keys", "*"}});
+  EXPECT_EQ(s.engine.params.string("authoritative_keys"), "*");
+}
+
+TEST_F(LoaderTest, AnOverrideThatOpensAListOrMapMustBeValidYaml) {
+  for (const std::string value : {"[1, 2", "{min: 1ms", "\"unterminated"}) {
+    const std::string error = error_of(kMinimal, {{"workload.rate", value}});
+    EXPECT_NE(error.find("--set workload.rate=" + value + ": value is not valid YAML"),
+              std::string::npos)
+        << error;
+  }
+}
+
 TEST_F(LoaderTest, UnknownKeyReportsLineColumnAndAllowedKeys) {
   const std::string error = error_of(std::string(kMinimal) + "workload:\n  clinets: 3\n");
   EXPECT_NE(error.find("test.yaml:7:3"), std::string::npos) << error;
