@@ -24,6 +24,7 @@ class KeyedCrdt {
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
   Result apply(const Op& op, const CrdtStamp& stamp, T& delta) {
+    digest_.reset();  // a read too: it may use a value's internals (see digest_)
     auto* item = lookups_.lookup(entries_, op.key);
     if (op.is("read"))
       return item == nullptr ? T{}.apply(op, stamp, delta) : item->second.apply(op, stamp, delta);
@@ -54,6 +55,7 @@ class KeyedCrdt {
   // intermediate map of received keys is built. `inflation` may be null (join).
   bool join_packed(const WireObject& in, KeyedCrdt* inflation) {
     EDGESIM_ASSERT(in.type == msgpack::type::MAP, "expected a map of keyed CRDT values");
+    digest_.reset();
     bool changed = false;
     // pack() writes keys in order, so each key's place is found by walking on from the last one.
     auto from = entries_.begin();
@@ -100,6 +102,7 @@ class KeyedCrdt {
     for (const auto& [key, value] : delta.entries_) absorb(key, value);
   }
   void absorb(std::string_view key, const T& delta) {
+    digest_.reset();
     note_changed(key);
     T& value = value_of(key);
     if constexpr (DeltaGrouping<T>) {
@@ -111,6 +114,7 @@ class KeyedCrdt {
 
   // Lets every value drop what all replicas have seen; erases values that became empty.
   void compact(const VersionVector& stable) {
+    digest_.reset();
     stable_ = stable;
     for (auto it = entries_.begin(); it != entries_.end();) {
       it->second.compact(stable);
@@ -199,14 +203,17 @@ class KeyedCrdt {
     return total;
   }
 
+  // A hash of pack()'s bytes, remembered until the next change.
   uint64_t digest() const {
-    return TraceHash::digest(wire_encode([this](Packer& out) { pack(out); }));
+    if (!digest_) digest_ = TraceHash::digest(wire_encode([this](Packer& out) { pack(out); }));
+    return *digest_;
   }
   bool empty() const { return entries_.empty(); }
   const Entries& entries() const { return entries_; }
 
  private:
   bool join_into(const KeyedCrdt& other, KeyedCrdt* inflation) {
+    digest_.reset();
     bool changed = false;
     for (const auto& [key, value] : other.entries_) {
       auto at = entries_.lower_bound(key);
@@ -258,6 +265,7 @@ class KeyedCrdt {
   // position. Returns its entry, and whether it was added.
   std::pair<typename Entries::iterator, bool> insert(typename Entries::iterator hint,
                                                      std::string_view key) {
+    digest_.reset();
     const size_t before = entries_.size();
     const auto at = entries_.try_emplace(hint, std::string(key));
     const bool added = entries_.size() != before;
@@ -279,6 +287,10 @@ class KeyedCrdt {
   KeyLookupCache<Entries> lookups_;  // where entries_ keeps recently used keys
   VersionVector stable_;             // local: the last stability frontier (see T::obsolete)
   mutable ObservedDigest observed_;  // observed_digest()'s bookkeeping
+  // digest(), once computed. Digest sync asks for it per peer and per message received, and
+  // packing a whole state each time was 11% of a digest-mode lww_map run. Every member function
+  // that changes entries_ forgets it on entry, whether or not it changes anything in the end.
+  mutable std::optional<uint64_t> digest_;
 };
 
 }  // namespace edgesim::models

@@ -278,35 +278,55 @@ void check_packed_join(const std::vector<Step>& steps) {
 // The observed digest kept up to date key by key (KeyedCrdt::observed_digest) equals the digest
 // computed afresh from every key, whenever tracking was turned on and whatever changed the state
 // since (local ops, joins from the wire or not, compaction erasing keys); and replicas' digests
-// are equal exactly when they observe equal.
+// are equal exactly when they observe equal. So does the state digest (KeyedCrdt::digest),
+// remembered between changes, for replicas and for the delta groups their ops' deltas go into.
+template <typename T>
+uint64_t fresh_state_digest(const KeyedCrdt<T>& keyed) {
+  return TraceHash::digest(wire_encode([&](Packer& out) { keyed.pack(out); }));
+}
+
 template <typename T>
 void check_observed_digest(const std::vector<Step>& steps) {
   const auto asked =
       *rc::gen::container<std::vector<bool>>(steps.size(), rc::gen::arbitrary<bool>());
-  std::vector<KeyedCrdt<T>> replicas(kReplicas);
+  std::vector<KeyedCrdt<T>> replicas(kReplicas), groups(kReplicas);
   std::vector<uint64_t> counters(kReplicas, 0);
   int64_t clock = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
     KeyedCrdt<T>& replica = replicas[step.replica];
-    if (asked[i]) replica.observed_digest();  // tracking starts (or goes on) here
+    KeyedCrdt<T>& group = groups[step.replica];
+    if (asked[i]) {
+      replica.observed_digest();  // tracking starts (or goes on) here
+      replica.digest();           // remembered from here
+      group.digest();
+    }
     if (step.merge_from >= 0 && i % 2 == 0) replica.join(replicas[size_t(step.merge_from)]);
     if (step.merge_from >= 0 && i % 2 == 1) {
       const WireMessage other(
           wire_encode([&](Packer& out) { replicas[size_t(step.merge_from)].pack(out); }));
       replica.join_packed(other.root(), nullptr);
     }
+    if (asked[i]) RC_ASSERT(replica.digest() == fresh_state_digest(replica));
     Op op = step.op;
     op.key = "k" + std::to_string(i % 3);
-    T unused;
-    replica.apply(op, CrdtStamp{step.replica, ++counters[step.replica], HlcTimestamp{++clock, 0}},
-                  unused);
-    if (i % 4 == 3) replica.compact(VersionVector{});  // erases values emptied by the op
-    if (asked[i])
+    T delta;
+    const Result result = replica.apply(
+        op, CrdtStamp{step.replica, ++counters[step.replica], HlcTimestamp{++clock, 0}}, delta);
+    if (result.ok && !op.is("read")) group.absorb(op.key, delta);
+    if (i % 4 == 3) {
+      if (asked[i]) replica.digest();    // remembered before compaction changes the state
+      replica.compact(VersionVector{});  // erases values emptied by the op
+    }
+    if (asked[i]) {
       RC_ASSERT(replica.observed_digest() == wire_round_trip(replica).observed_digest());
+      RC_ASSERT(replica.digest() == fresh_state_digest(replica));
+      RC_ASSERT(group.digest() == fresh_state_digest(group));
+    }
   }
   for (const KeyedCrdt<T>& a : replicas) {
     RC_ASSERT(a.observed_digest() == wire_round_trip(a).observed_digest());
+    RC_ASSERT(a.digest() == fresh_state_digest(a));
     for (const KeyedCrdt<T>& b : replicas) {
       RC_ASSERT((a.observed_digest() == b.observed_digest()) == (a.observe() == b.observe()));
     }
