@@ -32,12 +32,16 @@ Override parse_override(const std::string& text) {
   return Override{text.substr(0, eq), text.substr(eq + 1)};
 }
 
+// The override that set `path` is the most specific one covering it (`--set engine.params={}
+// --set engine.params.reads=x` blames the second for a bad `reads`); of equal ones, the last.
 std::string YamlReader::location(const YAML::Node& node, const std::string& path) const {
+  const Override* setter = nullptr;
   for (const Override& o : overrides_) {
-    if (path == o.path || path.rfind(o.path + ".", 0) == 0 || path.rfind(o.path + "[", 0) == 0) {
-      return fmt::format("--set {}={}", o.path, o.value);
-    }
+    const bool covers =
+        path == o.path || path.rfind(o.path + ".", 0) == 0 || path.rfind(o.path + "[", 0) == 0;
+    if (covers && (setter == nullptr || o.path.size() >= setter->path.size())) setter = &o;
   }
+  if (setter != nullptr) return fmt::format("--set {}={}", setter->path, setter->value);
   const YAML::Mark mark = node.Mark();
   if (mark.line < 0) return file_;
   return fmt::format("{}:{}:{}", file_, mark.line + 1, mark.column + 1);

@@ -74,6 +74,15 @@ TEST_F(LoaderTest, AnOverrideThatOpensAListOrMapMustBeValidYaml) {
   }
 }
 
+TEST_F(LoaderTest, AnErrorNamesTheMostSpecificOverrideThatSetTheField) {
+  const std::string error = error_of(
+      kMinimal,
+      {{"engine.params", "{}"}, {"engine.params.timestamps", "sundial"}, {"seeds", "1..2"}});
+  EXPECT_EQ(error.find("--set engine.params.timestamps=sundial: error: engine.params.timestamps"),
+            0u)
+      << error;
+}
+
 TEST_F(LoaderTest, UnknownKeyReportsLineColumnAndAllowedKeys) {
   const std::string error = error_of(std::string(kMinimal) + "workload:\n  clinets: 3\n");
   EXPECT_NE(error.find("test.yaml:7:3"), std::string::npos) << error;
