@@ -24,7 +24,7 @@ class KeyedCrdt {
   // Applies a client op to its key's value; a successful update leaves the value's delta in
   // `delta` (an empty T before). A read does not create the key.
   Result apply(const Op& op, const CrdtStamp& stamp, T& delta) {
-    digest_.reset();  // a read too: it may use a value's internals (see digest_)
+    digest_.reset();  // a read too: T::apply is not const
     auto* item = lookups_.lookup(entries_, op.key);
     if (op.is("read"))
       return item == nullptr ? T{}.apply(op, stamp, delta) : item->second.apply(op, stamp, delta);

@@ -27,6 +27,7 @@ KeyChooser::KeyChooser(uint32_t keys_count, KeyDistribution distribution, double
 }
 
 uint32_t KeyChooser::rank_of(double u) const {
+  EDGESIM_ASSERT(!cdf_.empty(), "rank_of() asked of a uniform KeyChooser");
   const auto bucket = std::min(static_cast<size_t>(u * double(guide_.size())), guide_.size() - 1);
   // The guide is only a start: stepping both ways until cdf_[rank - 1] <= u < cdf_[rank] makes the
   // answer upper_bound's whatever the rounding of the bucket's bounds.
