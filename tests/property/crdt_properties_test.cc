@@ -275,16 +275,17 @@ void check_packed_join(const std::vector<Step>& steps) {
   RC_ASSERT(packed(inflation) == packed(expected_inflation));
 }
 
-// The observed digest kept up to date key by key (KeyedCrdt::observed_digest) equals the digest
-// computed afresh from every key, whenever tracking was turned on and whatever changed the state
-// since (local ops, joins from the wire or not, compaction erasing keys); and replicas' digests
-// are equal exactly when they observe equal. So does the state digest (KeyedCrdt::digest),
-// remembered between changes, for replicas and for the delta groups their ops' deltas go into.
+// KeyedCrdt::digest() as it was before it was remembered: a hash of the packed state.
 template <typename T>
 uint64_t fresh_state_digest(const KeyedCrdt<T>& keyed) {
   return TraceHash::digest(wire_encode([&](Packer& out) { keyed.pack(out); }));
 }
 
+// The observed digest kept up to date key by key (KeyedCrdt::observed_digest) equals the digest
+// computed afresh from every key, whenever tracking was turned on and whatever changed the state
+// since (local ops, joins from the wire or not, compaction erasing keys); and replicas' digests
+// are equal exactly when they observe equal. So does the state digest (KeyedCrdt::digest),
+// remembered between changes, for replicas and for the delta groups their ops' deltas go into.
 template <typename T>
 void check_observed_digest(const std::vector<Step>& steps) {
   const auto asked =
