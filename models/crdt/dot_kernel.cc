@@ -74,15 +74,14 @@ void DotKernel::add(ReplicaId self, const Value& value, DotKernel& delta) {
   delta.context_.insert(dot);
 }
 
-void DotKernel::remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta) {
-  for (auto it = slots_.begin(); it != slots_.end();) {
-    if (match(pool_[it->slot])) {
-      delta.context_.insert(it->dot());
-      it = erase(it);
-    } else {
-      ++it;
-    }
+void DotKernel::remove_all(DotKernel& delta) {
+  for (const Held& held : slots_) {
+    delta.context_.insert(held.dot());
+    pool_[held.slot] = nullptr;
+    free_slots_.push_back(held.slot);
   }
+  slots_.clear();
+  by_value_.clear();  // still the (empty) value order, if it was built
 }
 
 void DotKernel::remove_value(const Value& value, DotKernel& delta) {

@@ -5,7 +5,6 @@
 // removed, and stays removed. Removal therefore needs no tombstones: the context remembers it,
 // compacted to a version vector. OR-Set and MV-Register are thin layers over it.
 
-#include <functional>
 #include <vector>
 
 #include "models/crdt/causal_context.h"
@@ -16,8 +15,8 @@ class DotKernel {
  public:
   // Adds `value` under a fresh dot of `self`; the delta records the dot and value.
   void add(ReplicaId self, const Value& value, DotKernel& delta);
-  // Removes every value matching `match`; the delta's context records the removed dots.
-  void remove_if(const std::function<bool(const Value&)>& match, DotKernel& delta);
+  // Removes every value; the delta's context records the removed dots.
+  void remove_all(DotKernel& delta);
   // Removes every dot holding `value` (an index lookup, not a scan); recorded in the delta.
   void remove_value(const Value& value, DotKernel& delta);
   bool merge(const DotKernel& other);  // true if this changed

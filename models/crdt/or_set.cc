@@ -50,7 +50,7 @@ Value OrSet::observe() const { return sorted_values(kernel_); }
 Result MvRegister::apply(const Op& op, const CrdtStamp& stamp, MvRegister& delta) {
   if (op.is("read")) return Result::success(observe());
   if (!op.is("write")) return Result::failure("a register supports write and read, not " + op.f);
-  kernel_.remove_if([](const Value&) { return true; }, delta.kernel_);
+  kernel_.remove_all(delta.kernel_);
   kernel_.add(stamp.self, op.arg, delta.kernel_);
   return Result::success();
 }
