@@ -90,6 +90,9 @@ void YamlReader::expect_keys(const YAML::Node& node, const std::string& path,
 }
 
 std::string YamlReader::string(const YAML::Node& node, const std::string& path) const {
+  // `key:` and `--set key=` with nothing after them are YAML null, not an empty string.
+  if (node.IsNull())
+    fail(node, path, "expected a string, found no value (write \"\" for an empty one)");
   if (!node.IsScalar()) fail(node, path, "expected a string");
   return node.Scalar();
 }

@@ -65,6 +65,18 @@ TEST_F(LoaderTest, AnOverrideThatIsNotYamlIsAPlainString) {
   EXPECT_EQ(s.engine.params.string("authoritative_keys"), "*");
 }
 
+// `--set key=` gives YAML null; the error says so rather than only what was expected.
+TEST_F(LoaderTest, AnEmptyStringValueSaysItFoundNothing) {
+  const std::string error = error_of(std::string(kMinimal) + "workload: {type: counter}\n",
+                                     {{"engine.name", "hybrid"},
+                                      {"engine.params", "{}"},
+                                      {"engine.params.authoritative_keys", ""}});
+  EXPECT_NE(error.find("--set engine.params.authoritative_keys=: error: "
+                       "engine.params.authoritative_keys: expected a string, found no value"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(LoaderTest, AnOverrideThatOpensAListOrMapMustBeValidYaml) {
   for (const std::string value : {"[1, 2", "{min: 1ms", "\"unterminated"}) {
     const std::string error = error_of(kMinimal, {{"workload.rate", value}});
