@@ -113,7 +113,7 @@ std::string staleness_line(const char* verdict, const Value& d) {
                                 ? "report only"
                                 : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
   return fmt::format(
-      "staleness {}: reads p50 {} p99 {} max {} behind the newest completed write ({})", verdict,
+      "staleness {}: reads p50 {} p99 {} max {} behind the newest completed update ({})", verdict,
       ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()),
       ms(d.at("max").get<int64_t>()), bound);
 }

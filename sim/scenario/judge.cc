@@ -151,7 +151,7 @@ void judge_claims(const JudgeInputs& in, const ClaimsSpec& spec, Checks& checks)
 }
 
 void judge_staleness(const JudgeInputs& in, const StalenessCheckSpec& spec, Checks& checks) {
-  const Histogram staleness = read_staleness(in.history);
+  const Histogram staleness = read_staleness(in.type, in.history);
   CheckOutcome& outcome = checks["staleness"];
   outcome.details = histogram_json(staleness);
   outcome.details["max_p99_ns"] = spec.max_p99 ? Value(spec.max_p99->ns) : Value(nullptr);

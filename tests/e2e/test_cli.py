@@ -128,7 +128,7 @@ def test_text_summary_has_a_line_per_check(edgesim):
         r"check convergence ok: 9 live replicas equal \S+ after the last heal/write \(bound \S+\)",
         r"check lost_updates ok: \d+ of [1-9]\d* acked writes lost to an earlier write "
         r"\(report only\)",
-        r"check staleness ok: reads p50 \S+ p99 \S+ max \S+ behind the newest completed write "
+        r"check staleness ok: reads p50 \S+ p99 \S+ max \S+ behind the newest completed update "
         r"\(report only\)",
     ]
     lines = check_lines(oversold) + check_lines(kv)

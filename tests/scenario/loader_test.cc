@@ -122,6 +122,25 @@ TEST_F(LoaderTest, ChecksAreTurnedOnByAMapNullOrTrueAndOffByFalse) {
   EXPECT_NE(error.find("expected a map of fields, true or false"), std::string::npos) << error;
 }
 
+TEST_F(LoaderTest, StalenessIsJudgedForEveryTypeButText) {
+  const std::pair<std::string, std::string> engines_by_type[] = {{"kv", "lww"},
+                                                                 {"map", "crdt.lww_map"},
+                                                                 {"counter", "crdt.pn_counter"},
+                                                                 {"set", "crdt.or_set"}};
+  for (const auto& [type, engine] : engines_by_type) {
+    const Scenario s =
+        load(std::string(kMinimal) + "workload: {type: " + type + "}\nchecks: {staleness: true}\n",
+             {{"engine.name", engine}});
+    EXPECT_TRUE(s.checks.staleness) << type;
+  }
+  const std::string error =
+      error_of(std::string(kMinimal) + "workload: {type: text}\nchecks: {staleness: true}\n",
+               {{"engine.name", "crdt.rga"}});
+  EXPECT_NE(error.find("staleness is judged for kv, map, counter and set workloads, not text"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(LoaderTest, DurationsNeedUnits) {
   const std::string error = error_of(std::string(kMinimal) + "duration: 20\n");
   EXPECT_NE(error.find("test.yaml:6:11"), std::string::npos) << error;
