@@ -25,9 +25,51 @@ Value final_of(const Value& final_values, const std::string& key) {
   return it == final_values.end() ? Value(nullptr) : *it;
 }
 
-// `other` may have taken effect at or after `op` in some order consistent with real time.
-bool concurrent_or_later(const HistoryOp& other, const HistoryOp& op) {
-  return other.status == OpStatus::kInfo || *other.ret >= op.call;
+// Whether another op of some kinds may have taken effect at or after an op began: one of unknown
+// outcome, or one that completed after it began. The latest and second latest completions (an
+// unknown outcome counts as never complete) answer that for every op of a key at once: checking
+// each op against every other was quadratic, minutes for a long run with a busy key.
+class LatestOtherEffect {
+ public:
+  template <typename IsKind>
+  LatestOtherEffect(const std::vector<const HistoryOp*>& ops, IsKind&& is_kind) {
+    for (const HistoryOp* op : ops) {
+      if (!is_kind(*op)) continue;
+      const int64_t until = op->status == OpStatus::kInfo ? INT64_MAX : *op->ret;
+      if (until > latest_) {
+        second_ = latest_;
+        latest_ = until;
+        latest_op_ = op;
+      } else {
+        second_ = std::max(second_, until);
+      }
+    }
+  }
+  // Whether some op other than `op` is concurrent with it or later.
+  bool concurrent_or_later_than(const HistoryOp& op) const {
+    return (&op == latest_op_ ? second_ : latest_) >= op.call;
+  }
+
+ private:
+  int64_t latest_ = INT64_MIN;
+  int64_t second_ = INT64_MIN;
+  const HistoryOp* latest_op_ = nullptr;
+};
+
+// A final set's elements in order, for searches: it can hold thousands.
+std::vector<const Value*> sorted_elements(const Value& final) {
+  std::vector<const Value*> elements;
+  if (final.is_array()) {
+    for (const Value& element : final) elements.push_back(&element);
+  }
+  std::sort(elements.begin(), elements.end(),
+            [](const Value* a, const Value* b) { return *a < *b; });
+  return elements;
+}
+
+bool contains(const std::vector<const Value*>& sorted, const Value& value) {
+  return std::binary_search(sorted.begin(), sorted.end(), &value,
+                            [](const Value* a, const Value* b) { return *a < *b; });
 }
 
 void note(NoLostWritesResult& result, size_t max_examples, LostWrite lost) {
@@ -62,17 +104,15 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
                 NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
+    const std::vector<const Value*> elements = sorted_elements(final);
+    std::set<Value> removed;  // elements a remove was attempted of
+    for (const HistoryOp* op : ops) {
+      if (op->f == "remove") removed.insert(op->arg);
+    }
     for (const HistoryOp* add : ops) {
       if (add->f != "add" || add->status != OpStatus::kOk) continue;
       ++result.checked;
-      bool removed = false;
-      for (const HistoryOp* op : ops)
-        removed = removed || (op->f == "remove" && op->arg == add->arg);
-      bool present = false;
-      if (final.is_array()) {
-        for (const Value& element : final) present = present || element == add->arg;
-      }
-      if (!present && !removed)
+      if (!contains(elements, add->arg) && removed.count(add->arg) == 0)
         note(result, max,
              LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
     }
@@ -81,7 +121,7 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
     for (const HistoryOp* remove : ops) {
       if (remove->f != "remove" || remove->status != OpStatus::kOk || !final.is_array()) continue;
       ++result.checked;
-      if (std::find(final.begin(), final.end(), remove->arg) != final.end()) {
+      if (contains(elements, remove->arg)) {
         note(result, max,
              LostWrite{remove->id, key,
                        fmt::format("removed element {} is back", remove->arg.dump())});
@@ -94,19 +134,16 @@ void check_registers(const OpsByKey& groups, const Value& final_values, size_t m
                      NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
     const Value final = final_of(final_values, key);
+    const LatestOtherEffect updates(
+        ops, [](const HistoryOp& op) { return op.f == "write" || op.f == "delete"; });
     for (const HistoryOp* write : ops) {
       if (write->f != "write" || write->status != OpStatus::kOk) continue;
       ++result.checked;
-      bool superseded = false;
-      for (const HistoryOp* op : ops) {
-        if (op == write || (op->f != "write" && op->f != "delete")) continue;
-        superseded = superseded || concurrent_or_later(*op, *write);
-      }
       // A multi-value register keeps concurrent values side by side: membership is enough.
       const bool holds = final.is_array()
                              ? std::find(final.begin(), final.end(), write->arg) != final.end()
                              : final == write->arg;
-      if (!superseded && !holds) {
+      if (!holds && !updates.concurrent_or_later_than(*write)) {
         note(result, max,
              LostWrite{write->id, key,
                        fmt::format("final {} instead of {}", final.dump(), write->arg.dump())});
@@ -154,14 +191,12 @@ void check_texts(const OpsByKey& groups, const Value& final_values, size_t max,
     const Value final = final_of(final_values, key);
     const std::set<uint64_t> found =
         peel_inserts(final.is_string() ? final.get<std::string>() : "", ops);
+    const LatestOtherEffect deletes(ops, [](const HistoryOp& op) { return op.f == "delete"; });
     for (const HistoryOp* insert : ops) {
       if (insert->f != "insert" || insert->status != OpStatus::kOk) continue;
       ++result.checked;
       if (found.count(insert->id) != 0) continue;
-      bool deleted = false;
-      for (const HistoryOp* op : ops)
-        deleted = deleted || (op->f == "delete" && concurrent_or_later(*op, *insert));
-      if (!deleted) {
+      if (!deletes.concurrent_or_later_than(*insert)) {
         note(result, max,
              LostWrite{insert->id, key,
                        fmt::format("inserted text {} missing", inserted_text(*insert))});

@@ -60,6 +60,27 @@ TEST(NoLostWrites, RegisterHoldsTheLastUnsupersededWrite) {
   EXPECT_TRUE(find_lost_writes(DataType::kKv, concurrent, Value{{"k", 2}}).ok());
 }
 
+TEST(NoLostWrites, RegisterWriteIsExcusedOnlyByAnUpdateThatCouldComeAfterIt) {
+  // Write 1 began after the others completed, so it must be the final value.
+  const History history = {op(3, 0, 2, "write", "k", 3), op(2, 1, 5, "write", "k", 2),
+                           op(1, 6, 9, "write", "k", 1)};
+  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kKv, history, Value{{"k", 3}})),
+            (std::vector<uint64_t>{1}));
+  EXPECT_TRUE(find_lost_writes(DataType::kKv, history, Value{{"k", 1}}).ok());
+  // A delete that completed after write 1 began, or one of unknown outcome whenever it began,
+  // may have come last.
+  for (const HistoryOp& del : {op(4, 1, 8, "delete", "k", nullptr),
+                               op(4, 0, 0, "delete", "k", nullptr, OpStatus::kInfo)}) {
+    History with_delete = history;
+    with_delete.push_back(del);
+    EXPECT_TRUE(find_lost_writes(DataType::kMap, with_delete, Value::object()).ok());
+  }
+  History early_delete = history;
+  early_delete.push_back(op(4, 0, 1, "delete", "k", nullptr));
+  EXPECT_EQ(lost_ops(find_lost_writes(DataType::kMap, early_delete, Value::object())),
+            (std::vector<uint64_t>{1}));
+}
+
 Value insert_arg(size_t pos, const std::string& text) {
   return Value{{"pos", pos}, {"text", text}};
 }
