@@ -18,7 +18,7 @@ struct ElementKey {
 };
 
 ElementKey element_key(const Value& value) {
-  if (value.is_number_unsigned()) return {true, value.get<uint64_t>(), {}};
+  if (value.is_number_unsigned()) return {true, value.get_ref<const uint64_t&>(), {}};
   if (value.is_number_integer() && value.get<int64_t>() >= 0)
     return {true, static_cast<uint64_t>(value.get<int64_t>()), {}};
   return {false, 0, value.dump()};
@@ -32,32 +32,25 @@ struct Element {
   int64_t sticking_remove_ret = INT64_MAX;  // the first acknowledged remove begun after its add
 };
 
-// Counts at positions 0..n-1 (a Fenwick tree): the acknowledged adds a read must still show.
-class PositionCounts {
+// Bits by add position (an add's index in SetKey::add_rets), 64 to a word.
+class PositionBits {
  public:
-  explicit PositionCounts(size_t n) : tree_(n + 1, 0) {}
-  void add(size_t position, int64_t delta) {
-    for (size_t i = position + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
-  }
-  int64_t before(size_t end) const {  // the sum over positions [0, end)
-    int64_t total = 0;
-    for (size_t i = end; i > 0; i -= i & (~i + 1)) total += tree_[i];
-    return total;
-  }
-  // The position holding the (k+1)-th count (k from 0), for counts of 0 or 1.
-  size_t select(int64_t k) const {
-    size_t position = 0;
-    for (size_t step = std::bit_floor(tree_.size() - 1); step > 0; step >>= 1) {
-      if (position + step < tree_.size() && tree_[position + step] <= k) {
-        position += step;
-        k -= tree_[position];
-      }
+  explicit PositionBits(size_t n, bool value) : words_((n + 63) / 64, value ? ~uint64_t{0} : 0) {}
+  void set(size_t position) { words_[position / 64] |= uint64_t{1} << (position % 64); }
+  void clear(size_t position) { words_[position / 64] &= ~(uint64_t{1} << (position % 64)); }
+  // The first position below `end` set here and not in `other` (`end` if none).
+  size_t first_missing_from(const PositionBits& other, size_t end) const {
+    for (size_t word = 0; word * 64 < end; ++word) {
+      uint64_t missing = words_[word] & ~other.words_[word];
+      if (end - word * 64 < 64) missing &= (uint64_t{1} << (end - word * 64)) - 1;
+      if (missing != 0) return word * 64 + static_cast<size_t>(std::countr_zero(missing));
     }
-    return position;
+    return end;
   }
+  void clear_below(size_t end) { std::fill_n(words_.begin(), (end + 63) / 64, 0); }
 
  private:
-  std::vector<int64_t> tree_;
+  std::vector<uint64_t> words_;
 };
 
 struct SetKey {
@@ -115,67 +108,69 @@ std::map<std::string, SetKey> index_sets(const History& history) {
   return sets;
 }
 
-// When the read was superseded (INT64_MAX: not before it began). `must_show` counts, at each
-// add's position, whether a read ending when this one did must show its element.
-int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionCounts& must_show,
-                      const std::vector<bool>& counted, std::vector<size_t>& shown) {
+// When the read was superseded (INT64_MAX: not before it began). `must_show` has the adds a read
+// ending when this one did must show; `shown` is scratch (all clear).
+int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBits& must_show,
+                      PositionBits& shown, std::vector<ElementKey>& keys) {
   if (!read.out.is_array() && !read.out.is_null()) return INT64_MAX;  // not a set: not judged
   // Adds that completed before the read began.
   const size_t limit =
       std::lower_bound(set.add_rets.begin(), set.add_rets.end(), read.call) - set.add_rets.begin();
   int64_t superseded = INT64_MAX;
-  shown.clear();
-  // The read's elements in key order (sets are usually read sorted already), walked alongside
-  // the key's: a search per element cost more than the simulation when sets hold thousands.
-  std::vector<ElementKey> keys;
-  if (read.out.is_array()) {
-    keys.reserve(read.out.size());
-    for (const Value& value : read.out) keys.push_back(element_key(value));
-  }
-  if (!std::is_sorted(keys.begin(), keys.end())) std::sort(keys.begin(), keys.end());
-  auto known = set.elements.begin();
-  for (const ElementKey& key : keys) {
-    while (known != set.elements.end() && known->first < key) ++known;
-    if (known == set.elements.end()) break;
-    if (known->first != key) continue;
-    const Element& element = known->second;
-    superseded = std::min(superseded, element.sticking_remove_ret);  // a remove it missed
-    if (element.add < limit && counted[element.add]) shown.push_back(element.add);
-  }
-  std::sort(shown.begin(), shown.end());
-  shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
-  if (static_cast<int64_t>(shown.size()) < must_show.before(limit)) {
-    // An add it missed. The positions it shows are some of those it must show, both in order,
-    // so they match the first ones up to the first it misses.
-    size_t low = 0, high = shown.size();
-    while (low < high) {
-      const size_t middle = low + (high - low) / 2;
-      if (must_show.select(static_cast<int64_t>(middle)) == shown[middle]) {
-        low = middle + 1;
-      } else {
-        high = middle;
-      }
+  // The read's elements are walked in key order alongside the key's (a search per element cost
+  // more than the simulation when sets hold thousands). Reads usually list them in that order;
+  // otherwise they are sorted and walked again (what a walk marks, marking again changes nothing).
+  const auto walk = [&](auto&& each_key) {
+    auto known = set.elements.begin();
+    return each_key([&](const ElementKey& key) {
+      while (known != set.elements.end() && known->first < key) ++known;
+      if (known == set.elements.end() || known->first != key) return;
+      const Element& element = known->second;
+      superseded = std::min(superseded, element.sticking_remove_ret);  // a remove it missed
+      if (element.add < limit) shown.set(element.add);
+    });
+  };
+  const bool in_order = !read.out.is_array() || walk([&](auto&& visit) {
+    ElementKey previous;
+    bool first = true;
+    for (const Value& value : read.out) {
+      ElementKey key = element_key(value);
+      if (!first && key < previous) return false;
+      visit(key);
+      previous = std::move(key);
+      first = false;
     }
-    superseded = std::min(superseded, set.add_rets[must_show.select(static_cast<int64_t>(low))]);
+    return true;
+  });
+  if (!in_order) {
+    keys.clear();
+    for (const Value& value : read.out) keys.push_back(element_key(value));
+    std::sort(keys.begin(), keys.end());
+    walk([&](auto&& visit) {
+      for (const ElementKey& key : keys) visit(key);
+      return true;
+    });
   }
+  // The first add it must show and does not: adds are in completion order.
+  const size_t missed = must_show.first_missing_from(shown, limit);
+  if (missed < limit) superseded = std::min(superseded, set.add_rets[missed]);
+  shown.clear_below(limit);
   return superseded;
 }
 
 // Reads in the order they ended, so that an add stops counting once a read could have seen a
 // remove of its element, and never counts again.
 void judge_key(const SetKey& set, Histogram& staleness) {
-  PositionCounts must_show(set.add_rets.size());
-  std::vector<bool> counted(set.add_rets.size(), true);
-  for (size_t i = 0; i < set.add_rets.size(); ++i) must_show.add(i, 1);
+  PositionBits must_show(set.add_rets.size(), true);
+  PositionBits shown(set.add_rets.size(), false);
+  std::vector<ElementKey> keys;
   size_t excused = 0;  // adds in first-remove order no longer counted
-  std::vector<size_t> shown;
   for (const HistoryOp* read : set.reads) {
     for (; excused < set.first_removes.size() && set.first_removes[excused] < *read->ret;
          ++excused) {
-      counted[set.by_first_remove[excused]] = false;
-      must_show.add(set.by_first_remove[excused], -1);
+      must_show.clear(set.by_first_remove[excused]);
     }
-    const int64_t superseded = superseded_at(set, *read, must_show, counted, shown);
+    const int64_t superseded = superseded_at(set, *read, must_show, shown, keys);
     staleness.record(superseded < read->call ? read->call - superseded : 0);
   }
 }
