@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/check/written_values.h"
+
 namespace edgesim {
 namespace {
 
@@ -20,11 +22,12 @@ bool completed_before(const HistoryOp& older, const HistoryOp& newer) {
 
 class Checker {
  public:
+  static constexpr uint64_t kNoOrder = UINT64_MAX;
+
   Checker(const History& history, size_t max_examples)
       : history_(history), max_examples_(max_examples) {
     for (const HistoryOp& op : history) {
-      if (op.f == "write" && op.status != OpStatus::kFail)
-        writer_[op.key + '\n' + op.arg.dump()] = &op;
+      if (op.f == "write" && op.status != OpStatus::kFail) writer_.add(op);
       if (op.f == "read" || op.f == "write") sessions_[session_of(op)].push_back(&op);
     }
     for (auto& [session, ops] : sessions_) {
@@ -51,13 +54,14 @@ class Checker {
   // Which write produced a read's value; nullptr for the initial value or an unknown origin.
   const HistoryOp* writer_of(const HistoryOp& read) const {
     if (read.out.is_null()) return nullptr;
-    auto it = writer_.find(read.key + '\n' + read.out.dump());
-    return it == writer_.end() ? nullptr : it->second;
+    return writer_.find(read.key, read.out);
   }
 
   // Session order of each write among its session's writes of the same key, and what the session
   // had read of that key just before it (writes-follow-reads dependencies).
   void index_writes() {
+    write_order_.assign(history_.size(), kNoOrder);
+    depends_on_.assign(history_.size(), nullptr);
     for (const auto& [session, ops] : sessions_) {
       std::map<std::string, uint64_t> count;
       std::map<std::string, const HistoryOp*> last_read_writer;
@@ -116,18 +120,17 @@ class Checker {
       }
       if (!source) continue;
       // Monotonic writes: a writer session's writes must be seen in its order.
-      const auto order = write_order_.find(index(source));
-      if (order != write_order_.end()) {
+      if (const uint64_t order = write_order_[index(source)]; order != kNoOrder) {
         auto& seen = seen_order[{op->key, session_of(*source)}];
-        if (seen.second && order->second < seen.first)
+        if (seen.second && order < seen.first)
           report(kMonotonicWrites, session, op->key, {seen.second, op});
-        if (!seen.second || order->second > seen.first) seen = {order->second, op};
+        if (!seen.second || order > seen.first) seen = {order, op};
       }
       Floor& rf = read_floor[op->key];
       if (!rf.write || completed_before(*rf.write, *source)) rf = Floor{source, op};
-      if (auto dep = depends_on_.find(index(source)); dep != depends_on_.end()) {
+      if (const HistoryOp* dependency = depends_on_[index(source)]) {
         Floor& df = dependency_floor[op->key];
-        if (!df.write || completed_before(*df.write, *dep->second)) df = Floor{dep->second, op};
+        if (!df.write || completed_before(*df.write, *dependency)) df = Floor{dependency, op};
       }
     }
   }
@@ -137,10 +140,12 @@ class Checker {
 
   const History& history_;
   size_t max_examples_;
-  std::map<std::string, const HistoryOp*> writer_;
+  WrittenValues writer_;
   std::map<uint64_t, std::vector<const HistoryOp*>> sessions_;
-  std::map<size_t, uint64_t> write_order_;         // by index(write)
-  std::map<size_t, const HistoryOp*> depends_on_;  // by index(write)
+  // By index(write), for every op (kNoOrder and nullptr for the others): indexed by position,
+  // since every read looks its source up.
+  std::vector<uint64_t> write_order_;
+  std::vector<const HistoryOp*> depends_on_;
   SessionGuaranteesResult result_;
 };
 

@@ -6,23 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/check/written_values.h"
+
 namespace edgesim {
 namespace {
-
-// An element, compared cheaply: the workloads' elements are non-negative integers (op ids).
-struct ElementKey {
-  bool is_number = false;
-  uint64_t number = 0;
-  std::string json;  // when it is not a non-negative integer
-  auto operator<=>(const ElementKey&) const = default;
-};
-
-ElementKey element_key(const Value& value) {
-  if (value.is_number_unsigned()) return {true, value.get_ref<const uint64_t&>(), {}};
-  if (value.is_number_integer() && value.get<int64_t>() >= 0)
-    return {true, static_cast<uint64_t>(value.get<int64_t>()), {}};
-  return {false, 0, value.dump()};
-}
 
 // What a set's history says of one element.
 struct Element {
@@ -54,7 +41,7 @@ class PositionBits {
 };
 
 struct SetKey {
-  std::vector<std::pair<ElementKey, Element>> elements;  // by key
+  std::vector<std::pair<ValueKey, Element>> elements;  // by key
   std::vector<int64_t> add_rets;        // acknowledged adds by completion time (their positions)
   std::vector<size_t> by_first_remove;  // their positions, by their elements' first remove call
   std::vector<int64_t> first_removes;   // those calls, in that order
@@ -62,20 +49,20 @@ struct SetKey {
 };
 
 std::map<std::string, SetKey> index_sets(const History& history) {
-  std::map<std::string, std::map<ElementKey, Element>> elements;
+  std::map<std::string, std::map<ValueKey, Element>> elements;
   std::map<std::string, SetKey> sets;
   for (const HistoryOp& op : history) {
     if (op.status == OpStatus::kFail) continue;
     if (op.f == "read" && op.status == OpStatus::kOk) sets[op.key].reads.push_back(&op);
     if (op.f != "add" && op.f != "remove") continue;
-    Element& element = elements[op.key][element_key(op.arg)];
+    Element& element = elements[op.key][value_key(op.arg)];
     if (op.f == "add" && op.status == OpStatus::kOk)
       element.add_ret = std::min(element.add_ret, *op.ret);
     if (op.f == "remove") element.first_remove_call = std::min(element.first_remove_call, op.call);
   }
   for (const HistoryOp& op : history) {  // removes that stick: begun after their add completed
     if (op.f != "remove" || op.status != OpStatus::kOk) continue;
-    Element& element = elements[op.key][element_key(op.arg)];
+    Element& element = elements[op.key][value_key(op.arg)];
     if (element.add_ret < op.call)
       element.sticking_remove_ret = std::min(element.sticking_remove_ret, *op.ret);
   }
@@ -111,7 +98,7 @@ std::map<std::string, SetKey> index_sets(const History& history) {
 // When the read was superseded (INT64_MAX: not before it began). `must_show` has the adds a read
 // ending when this one did must show; `shown` is scratch (all clear).
 int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBits& must_show,
-                      PositionBits& shown, std::vector<ElementKey>& keys) {
+                      PositionBits& shown, std::vector<ValueKey>& keys) {
   if (!read.out.is_array() && !read.out.is_null()) return INT64_MAX;  // not a set: not judged
   // Adds that completed before the read began.
   const size_t limit =
@@ -122,7 +109,7 @@ int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBi
   // otherwise they are sorted and walked again (what a walk marks, marking again changes nothing).
   const auto walk = [&](auto&& each_key) {
     auto known = set.elements.begin();
-    return each_key([&](const ElementKey& key) {
+    return each_key([&](const ValueKey& key) {
       while (known != set.elements.end() && known->first < key) ++known;
       if (known == set.elements.end() || known->first != key) return;
       const Element& element = known->second;
@@ -131,10 +118,10 @@ int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBi
     });
   };
   const bool in_order = !read.out.is_array() || walk([&](auto&& visit) {
-    ElementKey previous;
+    ValueKey previous;
     bool first = true;
     for (const Value& value : read.out) {
-      ElementKey key = element_key(value);
+      ValueKey key = value_key(value);
       if (!first && key < previous) return false;
       visit(key);
       previous = std::move(key);
@@ -144,10 +131,10 @@ int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBi
   });
   if (!in_order) {
     keys.clear();
-    for (const Value& value : read.out) keys.push_back(element_key(value));
+    for (const Value& value : read.out) keys.push_back(value_key(value));
     std::sort(keys.begin(), keys.end());
     walk([&](auto&& visit) {
-      for (const ElementKey& key : keys) visit(key);
+      for (const ValueKey& key : keys) visit(key);
       return true;
     });
   }
@@ -163,7 +150,7 @@ int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBi
 void judge_key(const SetKey& set, Histogram& staleness) {
   PositionBits must_show(set.add_rets.size(), true);
   PositionBits shown(set.add_rets.size(), false);
-  std::vector<ElementKey> keys;
+  std::vector<ValueKey> keys;
   size_t excused = 0;  // adds in first-remove order no longer counted
   for (const HistoryOp* read : set.reads) {
     for (; excused < set.first_removes.size() && set.first_removes[excused] < *read->ret;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sim/check/set_staleness.h"
+#include "sim/check/written_values.h"
 #include "sim/core/assert.h"
 
 namespace edgesim {
@@ -64,11 +65,10 @@ struct RegisterKey {
 
 struct RegisterHistory {
   std::map<std::string, RegisterKey> keys;
-  std::map<std::string, const HistoryOp*> writer;  // key + "\n" + value -> its write
+  WrittenValues writes;  // writes that did not fail
 
   const HistoryOp* write_of(const std::string& key, const Value& value) const {
-    const auto it = writer.find(key + "\n" + value.dump());
-    return it == writer.end() ? nullptr : it->second;
+    return writes.find(key, value);
   }
 };
 
@@ -77,7 +77,7 @@ RegisterHistory index_registers(const History& history) {
   for (const HistoryOp& op : history) {
     if (op.status == OpStatus::kFail || (op.f != "write" && op.f != "delete")) continue;
     RegisterKey& key = registers.keys[op.key];
-    if (op.f == "write") registers.writer[op.key + "\n" + op.arg.dump()] = &op;
+    if (op.f == "write") registers.writes.add(op);
     if (op.f == "delete") key.deletes.emplace_back(op.call, acked(op) ? *op.ret : INT64_MAX);
     if (acked(op)) key.updates.add(op);
   }
