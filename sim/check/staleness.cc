@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 
 #include "sim/check/set_staleness.h"
 #include "sim/check/written_values.h"

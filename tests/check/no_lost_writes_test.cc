@@ -4,21 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check/history_ops.h"
+
 namespace edgesim {
 namespace {
-
-HistoryOp op(uint64_t id, int64_t call, int64_t ret, std::string f, std::string key, Value arg,
-             OpStatus status = OpStatus::kOk) {
-  HistoryOp o;
-  o.id = id;
-  o.call = call;
-  if (status != OpStatus::kInfo) o.ret = ret;
-  o.status = status;
-  o.f = std::move(f);
-  o.key = std::move(key);
-  o.arg = std::move(arg);
-  return o;
-}
 
 std::vector<uint64_t> lost_ops(const NoLostWritesResult& result) {
   std::vector<uint64_t> ids;

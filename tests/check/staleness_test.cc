@@ -4,25 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check/history_ops.h"
+
 namespace edgesim {
 namespace {
 
-HistoryOp op(uint64_t id, int64_t call, int64_t ret, std::string f, std::string key, Value arg,
-             Value out = nullptr, OpStatus status = OpStatus::kOk) {
-  HistoryOp o;
-  o.id = id;
-  o.call = call;
-  if (status != OpStatus::kInfo) o.ret = ret;
-  o.status = status;
-  o.f = std::move(f);
-  o.key = std::move(key);
-  o.arg = std::move(arg);
+HistoryOp read(uint64_t id, int64_t call, int64_t ret, std::string key, Value out) {
+  HistoryOp o = op(id, call, ret, "read", std::move(key), nullptr);
   o.out = std::move(out);
   return o;
-}
-
-HistoryOp read(uint64_t id, int64_t call, int64_t ret, std::string key, Value out) {
-  return op(id, call, ret, "read", std::move(key), nullptr, std::move(out));
 }
 
 std::vector<int64_t> samples(DataType type, const History& history) {
@@ -65,7 +55,7 @@ TEST(Staleness, MultiValueReadIsBehindAWriteThatFollowedAllItsValues) {
 }
 
 TEST(Staleness, ReadOfAnUnknownOrUnfinishedWriteIsNotJudged) {
-  const History history = {op(1, 0, 0, "write", "k", 1, nullptr, OpStatus::kInfo),
+  const History history = {op(1, 0, 0, "write", "k", 1, OpStatus::kInfo),
                            op(2, 20, 30, "write", "k", 2), read(3, 100, 110, "k", 1),
                            read(4, 100, 110, "k", 99)};  // no write of 99
   EXPECT_EQ(samples(DataType::kKv, history), (std::vector<int64_t>{0, 0}));
@@ -85,7 +75,7 @@ TEST(Staleness, CounterGivesADecrementThatMightCountTheBenefitOfTheDoubt) {
   // 5 + 5 acked by 30; the unknown -3 may be in the read, so 7 can be fresh, 6 cannot.
   const History history = {op(1, 0, 10, "incr", "c", 5),
                            op(2, 20, 30, "incr", "c", 5),
-                           op(3, 40, 0, "incr", "c", -3, nullptr, OpStatus::kInfo),
+                           op(3, 40, 0, "incr", "c", -3, OpStatus::kInfo),
                            read(4, 100, 110, "c", 7),
                            read(5, 100, 110, "c", 6),
                            read(6, 35, 38, "c", 6)};  // before the decrement: behind since 30
