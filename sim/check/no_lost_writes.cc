@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/check/text_peel.h"
+
 namespace edgesim {
 namespace {
 
@@ -159,30 +161,23 @@ std::string inserted_text(const HistoryOp& op) {
   return it != op.arg.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// Cuts every insert's text out of `text`, latest call first, in passes until a pass finds none:
-// a text that a later (or concurrent) insert split in two is whole again once that one is out.
-// Returns the ids of the inserts found.
-std::set<uint64_t> peel_inserts(std::string text, const std::vector<const HistoryOp*>& ops) {
+// The ids of the inserts whose texts the final text still holds (see text_peel.h), peeled latest
+// call first (ties in history order).
+std::set<uint64_t> peel_inserts(const std::string& text, const std::vector<const HistoryOp*>& ops) {
   std::vector<const HistoryOp*> inserts;
   for (const HistoryOp* op : ops) {
-    if (op->f == "insert" && !inserted_text(*op).empty()) inserts.push_back(op);
+    if (op->f == "insert") inserts.push_back(op);
   }
-  std::sort(inserts.begin(), inserts.end(),
-            [](const HistoryOp* a, const HistoryOp* b) { return a->call > b->call; });
-  std::set<uint64_t> found;
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (const HistoryOp* insert : inserts) {
-      if (found.count(insert->id) != 0) continue;
-      const std::string token = inserted_text(*insert);
-      const size_t at = text.find(token);
-      if (at == std::string::npos) continue;
-      text.erase(at, token.size());
-      found.insert(insert->id);
-      progress = true;
-    }
+  std::stable_sort(inserts.begin(), inserts.end(),
+                   [](const HistoryOp* a, const HistoryOp* b) { return a->call > b->call; });
+  std::vector<std::string> typed;
+  for (const HistoryOp* insert : inserts) typed.push_back(inserted_text(*insert));
+  const std::vector<bool> found = peel_texts(text, {typed.begin(), typed.end()});
+  std::set<uint64_t> ids;
+  for (size_t i = 0; i < inserts.size(); ++i) {
+    if (found[i]) ids.insert(inserts[i]->id);
   }
-  return found;
+  return ids;
 }
 
 void check_texts(const OpsByKey& groups, const Value& final_values, size_t max,

@@ -10,7 +10,7 @@
 //            concurrent with it or later (or of unknown outcome). Present allows a text split by
 //            other inserts typed into its middle: inserts found whole are cut out of the text,
 //            latest first, until nothing more is found, and a text found after its splitters
-//            were cut out counts.
+//            were cut out counts (sim/check/text_peel.h).
 // Ops that failed had no effect and are ignored.
 
 #include <cstdint>
