@@ -2,27 +2,27 @@
 // What a CRDT data type provides to CrdtReplica (models/crdt/crdt_replica.h). A type T is one
 // value of the replicated map (one key); it is a join-semilattice whose deltas are values of T.
 //
-//   Result apply(const Op& op, const CrdtStamp& stamp, T& delta);  // local op; fills delta (empty
-//   T) bool merge(const T& other);                                       // join (commutative,
-//                                                                      // associative, idempotent);
-//                                                                      // true if this changed
-//   void pack(Packer&) const;  static T unpack(const WireObject&);  // MessagePack (wire + disk)
-//   Value observe() const;                                            // canonical: equal <=> same
-//   uint64_t metadata_bytes() const;                                  // replication metadata held
-//   void compact(const VersionVector& stable);                        // drop metadata of ops
-//                                                                      // that are collectible
-//                                                                      // (see crdt_replica.h)
-//   bool obsolete(const VersionVector& stable) const;                 // an incoming value all of
-//                                                                      // whose ops are stable and
-//                                                                      // that we lack was
-//                                                                      compacted
-//                                                                      // away: ignore it
+// Result apply(const Op& op, const CrdtStamp& stamp, T& delta)
+//     A local op; fills `delta` (an empty T) with what it changed.
+// bool merge(const T& other)
+//     The join: commutative, associative, idempotent. True if this changed.
+// void pack(Packer&) const;  static T unpack(const WireObject&)
+//     MessagePack, for the wire and the disk.
+// Value observe() const
+//     The canonical value: equal values <=> the same state.
+// uint64_t metadata_bytes() const
+//     Replication metadata held.
+// void compact(const VersionVector& stable)
+//     Drops the metadata of ops that are collectible (see crdt_replica.h).
+// bool obsolete(const VersionVector& stable) const
+//     An incoming value that we lack and all of whose ops are stable was compacted away here:
+//     ignore it.
+//
 // Optionally (InflationReporting):
-//   bool merge(const T& other, T& inflation);  // merge, and put into `inflation` exactly the part
-//                                              // of `other` that changed this value. Without it,
-//                                              // delta sync relays the whole incoming value, which
-//                                              // for a large value received in a full state (a
-//                                              // document) makes every relayed delta that large.
+// bool merge(const T& other, T& inflation)
+//     Merges, and puts into `inflation` exactly the part of `other` that changed this value.
+//     Without it, delta sync relays the whole incoming value, which for a large value received
+//     in a full state (a document) makes every relayed delta that large.
 
 #include <cstdint>
 
