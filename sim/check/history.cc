@@ -1,5 +1,6 @@
 #include "sim/check/history.h"
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <ostream>
@@ -19,32 +20,35 @@ bool is_standard(const std::string& field) {
   return false;
 }
 
-int64_t need_integer(const Value& line, const char* field, const std::string& where) {
+int64_t need_integer(const Value& line, const char* field, const HistoryLocation& where) {
   auto it = line.find(field);
-  if (it == line.end()) throw HistoryError(fmt::format("{}: missing field \"{}\"", where, field));
+  if (it == line.end()) {
+    throw HistoryError(fmt::format("{}: missing field \"{}\"", where.start(), field));
+  }
   if (!it->is_number_integer()) {
-    throw HistoryError(
-        fmt::format("{}: field \"{}\" must be an integer, got {}", where, field, it->dump()));
+    throw HistoryError(fmt::format("{}: field \"{}\" must be an integer, got {}", where.of(field),
+                                   field, it->dump()));
   }
   return it->get<int64_t>();
 }
 
-OpStatus parse_status(const Value& line, const std::string& where) {
+OpStatus parse_status(const Value& line, const HistoryLocation& where) {
   auto it = line.find("status");
   if (it == line.end() || !it->is_string()) {
-    throw HistoryError(
-        fmt::format("{}: field \"status\" must be \"ok\", \"fail\" or \"info\"", where));
+    throw HistoryError(fmt::format("{}: field \"status\" must be \"ok\", \"fail\" or \"info\"",
+                                   where.of("status")));
   }
   const std::string& text = it->get_ref<const std::string&>();
   if (text == "ok") return OpStatus::kOk;
   if (text == "fail") return OpStatus::kFail;
   if (text == "info") return OpStatus::kInfo;
   throw HistoryError(
-      fmt::format("{}: unknown status \"{}\" (allowed: ok, fail, info)", where, text));
+      fmt::format("{}: unknown status \"{}\" (allowed: ok, fail, info)", where.of("status"), text));
 }
 
-HistoryOp parse_op(const Value& line, const std::string& where) {
-  if (!line.is_object()) throw HistoryError(fmt::format("{}: expected a JSON object", where));
+HistoryOp parse_op(const Value& line, const HistoryLocation& where) {
+  if (!line.is_object())
+    throw HistoryError(fmt::format("{}: expected a JSON object", where.start()));
   HistoryOp op;
   op.id = static_cast<uint64_t>(need_integer(line, "id", where));
   op.proc = static_cast<uint64_t>(need_integer(line, "proc", where));
@@ -53,20 +57,22 @@ HistoryOp parse_op(const Value& line, const std::string& where) {
   auto ret = line.find("ret");
   if (ret != line.end() && !ret->is_null()) {
     if (!ret->is_number_integer()) {
-      throw HistoryError(fmt::format("{}: field \"ret\" must be an integer or null", where));
+      throw HistoryError(
+          fmt::format("{}: field \"ret\" must be an integer or null", where.of("ret")));
     }
     op.ret = ret->get<int64_t>();
     if (*op.ret < op.call) {
-      throw HistoryError(fmt::format("{}: ret {} is before call {}", where, *op.ret, op.call));
+      throw HistoryError(
+          fmt::format("{}: ret {} is before call {}", where.of("ret"), *op.ret, op.call));
     }
   }
   if (op.status != OpStatus::kInfo && !op.ret) {
-    throw HistoryError(
-        fmt::format("{}: status \"{}\" needs an integer \"ret\"", where, status_name(op.status)));
+    throw HistoryError(fmt::format("{}: status \"{}\" needs an integer \"ret\"", where.of("ret"),
+                                   status_name(op.status)));
   }
   auto f = line.find("f");
   if (f == line.end() || !f->is_string()) {
-    throw HistoryError(fmt::format("{}: field \"f\" must be a string", where));
+    throw HistoryError(fmt::format("{}: field \"f\" must be a string", where.of("f")));
   }
   op.f = f->get<std::string>();
   auto key = line.find("key");
@@ -85,6 +91,55 @@ HistoryOp parse_op(const Value& line, const std::string& where) {
     }
   }
   return op;
+}
+
+// The line as JSON; a syntax error is reported at its column, with the parser's reason.
+Value parse_line(const std::string& text, const HistoryLocation& where) {
+  try {
+    return Value::parse(text);
+  } catch (const Value::parse_error& error) {
+    // what(): "[json.exception.parse_error.101] parse error at line 1, column 8: <reason>".
+    const std::string what = error.what();
+    const size_t column_at = what.find("column ");
+    const size_t reason_at = what.find(": ", column_at == std::string::npos ? 0 : column_at);
+    std::string reason;  // the parser quotes what it last read, bytes of a cut UTF-8 character too
+    for (const char c : reason_at == std::string::npos ? what : what.substr(reason_at + 2)) {
+      const auto byte = static_cast<unsigned char>(c);
+      reason += byte < 0x80 ? std::string(1, c) : fmt::format("\\x{:02x}", byte);
+    }
+    const size_t column = std::max<size_t>(1, std::min(error.byte, text.size() + 1));
+    throw HistoryError(fmt::format("{}: not valid JSON ({})", where.at(column), reason));
+  }
+}
+
+// The 0-based offset of the value of `line`'s top-level `field` (of the line's first character if
+// it has none). `line` is valid JSON, so keys are exactly the strings at depth 1 that follow '{'
+// or ','.
+size_t value_offset(std::string_view line, std::string_view field) {
+  const size_t first = std::min(line.find_first_not_of(" \t\r"), line.size());
+  int depth = 0;
+  bool expecting_key = false;
+  for (size_t i = first; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      size_t end = i + 1;
+      while (end < line.size() && line[end] != '"') end += line[end] == '\\' ? 2 : 1;
+      if (depth == 1 && expecting_key && line.substr(i + 1, end - i - 1) == field) {
+        const size_t colon = line.find(':', end);
+        return std::min(line.find_first_not_of(" \t\r", colon + 1), line.size());
+      }
+      expecting_key = false;
+      i = end;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      expecting_key = depth == 1 && c == '{';
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == ',') {
+      expecting_key = depth == 1;
+    }
+  }
+  return first;
 }
 
 }  // namespace
@@ -132,6 +187,18 @@ void write_history(std::ostream& out, const History& history) {
   }
 }
 
+std::string HistoryLocation::at(size_t column) const {
+  return fmt::format("{}:{}:{}", source_, line_, column);
+}
+
+std::string HistoryLocation::of(std::string_view field) const {
+  return at(value_offset(text_, field) + 1);
+}
+
+std::string HistoryLocation::start() const {
+  return at(std::min(text_.find_first_not_of(" \t\r"), text_.size()) + 1);
+}
+
 History read_history(std::istream& in, const std::string& source, const OpValidator& validate) {
   History history;
   std::map<uint64_t, size_t> line_of_id;
@@ -140,13 +207,11 @@ History read_history(std::istream& in, const std::string& source, const OpValida
   while (std::getline(in, text)) {
     ++line_number;
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = fmt::format("{}:{}", source, line_number);
-    Value line = Value::parse(text, nullptr, false);
-    if (line.is_discarded()) throw HistoryError(fmt::format("{}: not valid JSON", where));
-    HistoryOp op = parse_op(line, where);
+    const HistoryLocation where(source, line_number, text);
+    HistoryOp op = parse_op(parse_line(text, where), where);
     if (const auto [seen, fresh] = line_of_id.emplace(op.id, line_number); !fresh) {
-      throw HistoryError(
-          fmt::format("{}: id {} is used twice (also on line {})", where, op.id, seen->second));
+      throw HistoryError(fmt::format("{}: id {} is used twice (also on line {})", where.of("id"),
+                                     op.id, seen->second));
     }
     if (validate) validate(op, where);
     history.push_back(std::move(op));

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/engine/value.h"
@@ -37,10 +38,29 @@ struct HistoryOp {
 
 using History = std::vector<HistoryOp>;
 
-// A malformed history: `where` is "file:line".
+// A malformed history; the message starts with "file:line:col".
 class HistoryError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Where an op of a history file is, for error messages: one line of JSON. Columns count bytes
+// from 1 and are found only when asked for (an error is being reported).
+class HistoryLocation {
+ public:
+  HistoryLocation(const std::string& source, size_t line, std::string_view text)
+      : source_(source), line_(line), text_(text) {}
+  // "file:line:col" of the value of the line's top-level `field`, or of the line's first
+  // character if it has no such field.
+  std::string of(std::string_view field) const;
+  std::string start() const;            // "file:line:col" of the line's first character
+  std::string at(size_t column) const;  // "file:line:column"
+  size_t line() const { return line_; }
+
+ private:
+  const std::string& source_;
+  size_t line_;
+  std::string_view text_;
 };
 
 // Frees the ops' array and object values element by element. Destroying a Value array the usual
@@ -51,11 +71,11 @@ void release_values(History& history);
 
 void write_history(std::ostream& out, const History& history);
 // Checks one parsed op against what a consumer accepts (a model's ops); throws HistoryError
-// starting with `where` ("file:line").
-using OpValidator = std::function<void(const HistoryOp& op, const std::string& where)>;
+// starting with where.of(the field at fault).
+using OpValidator = std::function<void(const HistoryOp& op, const HistoryLocation& where)>;
 
-// Reads JSON Lines; blank lines are skipped. Throws HistoryError naming `source:line`, also for an
-// id used twice and for an op `validate` rejects.
+// Reads JSON Lines; blank lines are skipped. Throws HistoryError naming `source:line:col`, also
+// for an id used twice and for an op `validate` rejects.
 History read_history(std::istream& in, const std::string& source, const OpValidator& validate = {});
 
 const char* status_name(OpStatus status);

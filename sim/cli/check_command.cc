@@ -53,19 +53,19 @@ void write_report(const CheckCommandOptions& options, const std::string& file,
 
 // The register/kv model's ops (lin_ops.h): anything else in a history is a mistake to report,
 // not an op that makes the history illegal.
-void validate_kv_op(const HistoryOp& op, const std::string& where) {
+void validate_kv_op(const HistoryOp& op, const HistoryLocation& where) {
   if (op.f != "read" && op.f != "write" && op.f != "cas" && op.f != "append") {
     throw HistoryError(
         fmt::format("{}: f {:?} is not an op of the kv model (allowed: read, write, cas, append)",
-                    where, op.f));
+                    where.of("f"), op.f));
   }
   if (op.f == "cas" && !(op.arg.is_array() && op.arg.size() == 2)) {
     throw HistoryError(
-        fmt::format("{}: cas needs \"arg\": [from, to], got {}", where, op.arg.dump()));
+        fmt::format("{}: cas needs \"arg\": [from, to], got {}", where.of("arg"), op.arg.dump()));
   }
   if (op.f == "cas" && op.status == OpStatus::kOk && !op.out.is_boolean()) {
-    throw HistoryError(
-        fmt::format("{}: an ok cas needs \"out\": true or false, got {}", where, op.out.dump()));
+    throw HistoryError(fmt::format("{}: an ok cas needs \"out\": true or false, got {}",
+                                   where.of("out"), op.out.dump()));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace edgesim {
@@ -30,7 +31,7 @@ TEST(History, RoundTripsTheDesignFormat) {
   EXPECT_EQ(out.str(), text);
 }
 
-TEST(History, MalformedLinesNameFileAndLine) {
+TEST(History, MalformedLinesNameFileLineAndColumn) {
   auto error_of = [](const std::string& text) {
     std::istringstream in(text);
     try {
@@ -43,21 +44,32 @@ TEST(History, MalformedLinesNameFileAndLine) {
   const std::string ok =
       "{\"id\":1,\"proc\":1,\"call\":1,\"ret\":2,\"status\":\"ok\",\"f\":\"read\",\"key\":\"x\","
       "\"out\":null}\n";
-  EXPECT_EQ(error_of(ok + "\n{\"id\":2"), "h.jsonl:3: not valid JSON");
-  EXPECT_NE(
-      error_of(ok + "{\"id\":2,\"proc\":1,\"call\":5,\"ret\":3,\"status\":\"ok\",\"f\":\"read\"}")
-          .find("h.jsonl:2: ret 3 is before call 5"),
-      std::string::npos);
-  EXPECT_NE(error_of("{\"id\":2,\"proc\":1,\"call\":5,\"status\":\"done\",\"f\":\"read\"}")
-                .find("unknown status"),
-            std::string::npos);
-  EXPECT_NE(error_of("{\"id\":2,\"proc\":1,\"call\":5,\"status\":\"ok\",\"f\":\"read\"}")
-                .find("needs an integer \"ret\""),
-            std::string::npos);
-  EXPECT_NE(error_of("{\"proc\":1,\"call\":5,\"status\":\"ok\"}").find("missing field \"id\""),
-            std::string::npos);
-  EXPECT_NE(error_of("[1,2]").find("expected a JSON object"), std::string::npos);
-  EXPECT_EQ(error_of(ok + ok), "h.jsonl:2: id 1 is used twice (also on line 1)");
+  // Syntax errors where the parser stopped: the end of a cut line, the end of a bad literal.
+  EXPECT_EQ(error_of(ok + "\n{\"id\":2").rfind("h.jsonl:3:8: not valid JSON (syntax error", 0), 0u);
+  EXPECT_EQ(error_of("{\"id\":tru}").rfind("h.jsonl:1:10: not valid JSON (syntax error", 0), 0u);
+  // The parser quotes what it last read; a cut UTF-8 character is escaped, not copied.
+  const std::string cut = error_of("{\"f\":\"\xc3");
+  EXPECT_NE(cut.find("\\xc3"), std::string::npos) << cut;
+  EXPECT_TRUE(std::all_of(cut.begin(), cut.end(), [](char c) { return c > 0; })) << cut;
+  // Field errors at the field's value, whatever the field order and spacing.
+  EXPECT_EQ(
+      error_of(ok + "{\"id\":2,\"proc\":1,\"call\":5,\"ret\":3,\"status\":\"ok\",\"f\":\"read\"}"),
+      "h.jsonl:2:33: ret 3 is before call 5");
+  EXPECT_EQ(error_of("{\"id\":2,\"proc\":1,\"call\":5,\"status\": \"done\",\"f\":\"read\"}"),
+            "h.jsonl:1:37: unknown status \"done\" (allowed: ok, fail, info)");
+  // A key of the same name inside a value is not the field.
+  EXPECT_EQ(error_of("  {\"f\":\"read\",\"arg\":{\"status\":1},\"status\":\"bad\",\"id\":2,"
+                     "\"proc\":1,\"call\":5}"),
+            "h.jsonl:1:43: unknown status \"bad\" (allowed: ok, fail, info)");
+  // An error about a missing field points at the line.
+  EXPECT_EQ(error_of("{\"id\":2,\"proc\":1,\"call\":5,\"status\":\"ok\",\"f\":\"read\"}"),
+            "h.jsonl:1:1: status \"ok\" needs an integer \"ret\"");
+  EXPECT_EQ(error_of("{\"id\":\"two\",\"proc\":1}"),
+            "h.jsonl:1:7: field \"id\" must be an integer, got \"two\"");
+  EXPECT_EQ(error_of("  {\"proc\":1,\"call\":5,\"status\":\"ok\"}"),
+            "h.jsonl:1:3: missing field \"id\"");
+  EXPECT_EQ(error_of("[1,2]"), "h.jsonl:1:1: expected a JSON object");
+  EXPECT_EQ(error_of(ok + ok), "h.jsonl:2:7: id 1 is used twice (also on line 1)");
 }
 
 TEST(History, TheValidatorSeesEveryOpWithItsLine) {
@@ -66,15 +78,15 @@ TEST(History, TheValidatorSeesEveryOpWithItsLine) {
       "\"out\":null}\n"
       "{\"id\":2,\"proc\":1,\"call\":3,\"ret\":4,\"status\":\"ok\",\"f\":\"frob\",\"key\":\"x\"}"
       "\n");
-  auto no_frob = [](const HistoryOp& op, const std::string& where) {
-    if (op.f == "frob") throw HistoryError(where + ": no frob");
+  auto no_frob = [](const HistoryOp& op, const HistoryLocation& where) {
+    if (op.f == "frob") throw HistoryError(where.of("f") + ": no frob");
   };
   EXPECT_THROW(
       {
         try {
           read_history(in, "h.jsonl", no_frob);
         } catch (const HistoryError& e) {
-          EXPECT_STREQ(e.what(), "h.jsonl:2: no frob");
+          EXPECT_STREQ(e.what(), "h.jsonl:2:53: no frob");
           throw;
         }
       },

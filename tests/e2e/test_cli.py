@@ -216,7 +216,7 @@ def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
     broken.write_text(text + '{"id": 9, "proc": 1, "call": "soon"}\n')
     result = edgesim("check", broken, "--model", "kv")
     assert result.returncode == 2
-    assert f"{broken}:4:" in result.stderr
+    assert f'{broken}:4:30: field "call" must be an integer, got "soon"' in result.stderr
     assert edgesim("check", broken, "--model", "paxos").returncode == 2
     assert edgesim("check", GOLDEN / "initial-read-ok.jsonl", "--model", "kv", "--init", "{oops").returncode == 2
 
@@ -224,9 +224,9 @@ def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
 def test_check_reports_ops_outside_the_model_as_bad_input(edgesim, tmp_path):
     op = '{{"id": {id}, "proc": 0, "call": {call}, "ret": {ret}, "status": "ok", "f": "{f}", "key": "x", "arg": {arg}, "out": {out}}}\n'
     cases = {
-        "unknown-op": (op.format(id=1, call=1, ret=2, f="incr", arg=1, out="null"), ':1: f "incr" is not an op of the kv model'),
-        "cas-arg": (op.format(id=1, call=1, ret=2, f="cas", arg=5, out="true"), ':1: cas needs "arg": [from, to]'),
-        "duplicate-id": (op.format(id=3, call=1, ret=2, f="write", arg=1, out="null") * 2, ":2: id 3 is used twice"),
+        "unknown-op": (op.format(id=1, call=1, ret=2, f="incr", arg=1, out="null"), ':1:64: f "incr" is not an op of the kv model'),
+        "cas-arg": (op.format(id=1, call=1, ret=2, f="cas", arg=5, out="true"), ':1:90: cas needs "arg": [from, to]'),
+        "duplicate-id": (op.format(id=3, call=1, ret=2, f="write", arg=1, out="null") * 2, ":2:8: id 3 is used twice"),
     }
     for name, (text, message) in cases.items():
         path = tmp_path / f"{name}.jsonl"
