@@ -66,6 +66,13 @@ class Simulation final : public EventHandler {
     result.metrics =
         collect_metrics(MetricsSources{loop_, network_, cluster_, *workload_, kDataService});
     result.metrics["storage"]["metadata_bytes_samples"] = std::move(metadata_samples_);
+    // Read staleness is measured only when its check is on (it walks the history); its
+    // percentiles then sit beside the op latencies too.
+    if (const auto staleness = result.checks.find("staleness"); staleness != result.checks.end()) {
+      Value percentiles = staleness->second.details;
+      percentiles.erase("max_p99_ns");
+      result.metrics["staleness_ns"] = std::move(percentiles);
+    }
     result.faults = nemesis_->log();
     if (options.keep_history) result.history = workload_->take_history();
     return result;

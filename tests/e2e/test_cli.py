@@ -32,6 +32,16 @@ def test_json_summary_has_the_documented_shape(edgesim):
         assert any("partition" in f["what"] for f in seed["faults"])
 
 
+def test_staleness_percentiles_are_metrics_when_the_check_is_on(edgesim):
+    plain = run_json(edgesim, "--seed", "1")["seeds"][0]
+    assert "staleness_ns" not in plain["metrics"]
+    judged = run_json(edgesim, "--seed", "1", "--set", "checks.staleness={max_p99: 10s}")["seeds"][0]
+    check, metric = judged["checks"]["staleness"], judged["metrics"]["staleness_ns"]
+    assert metric["count"] > 500 and 0 < metric["p50"] <= metric["p99"] <= metric["max"]
+    assert metric == {k: v for k, v in check.items() if k not in ("ok", "max_p99_ns")}
+    assert judged["trace_hash"] == plain["trace_hash"]  # measuring does not change the run
+
+
 def test_same_seed_same_hash_across_runs_and_jobs(edgesim):
     one = hashes(run_json(edgesim, "--seeds", "1..6", "--jobs", "1"))
     two = hashes(run_json(edgesim, "--seeds", "1..6", "--jobs", "2"))
