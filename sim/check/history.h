@@ -55,7 +55,6 @@ class HistoryLocation {
   std::string of(std::string_view field) const;
   std::string start() const;            // "file:line:col" of the line's first character
   std::string at(size_t column) const;  // "file:line:column"
-  size_t line() const { return line_; }
 
  private:
   const std::string& source_;

@@ -90,11 +90,10 @@ class IndexedPeel {
  public:
   IndexedPeel(std::string_view document, const std::vector<std::string_view>& texts)
       : document_(document), live_(static_cast<uint32_t>(document.size())) {
-    constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
     text_ids_.reserve(texts.size());
     for (std::string_view text : texts) {
       if (text.empty()) {
-        text_ids_.push_back(kNone);
+        text_ids_.push_back(kNoText);
         continue;
       }
       const auto [it, added] = ids_.try_emplace(text, static_cast<uint32_t>(occurrences_.size()));
@@ -113,7 +112,7 @@ class IndexedPeel {
     for (bool progress = true; progress;) {
       progress = false;
       for (size_t i = 0; i < text_ids_.size(); ++i) {
-        if (found[i] || text_ids_[i] == std::numeric_limits<uint32_t>::max()) continue;
+        if (found[i] || text_ids_[i] == kNoText) continue;
         const std::optional<Occurrence> at = leftmost(occurrences_[text_ids_[i]]);
         if (!at) continue;
         cut(*at);
@@ -126,6 +125,7 @@ class IndexedPeel {
 
  private:
   using FirstBytes = std::array<bool, 256>;  // which bytes begin a text of a given length
+  static constexpr uint32_t kNoText = std::numeric_limits<uint32_t>::max();  // an empty text
 
   // The id of `candidate` if it is one of the texts (first_bytes: those of its length).
   std::optional<uint32_t> text_at(std::string_view candidate, const FirstBytes& first_bytes) const {
@@ -211,7 +211,7 @@ class IndexedPeel {
   std::string_view document_;
   std::map<std::string_view, uint32_t, std::less<>> ids_;  // distinct text -> occurrences_ index
   std::map<size_t, FirstBytes> lengths_;                   // distinct text lengths
-  std::vector<uint32_t> text_ids_;                         // per given text; max() if empty
+  std::vector<uint32_t> text_ids_;                         // per given text, or kNoText
   std::vector<TextOccurrences> occurrences_;
   LivePositions live_;
 };
@@ -220,15 +220,15 @@ class IndexedPeel {
 
 std::vector<bool> peel_texts_by_search(std::string_view document,
                                        const std::vector<std::string_view>& texts) {
-  std::string left(document);
+  std::string remaining(document);
   std::vector<bool> found(texts.size(), false);
   for (bool progress = true; progress;) {
     progress = false;
     for (size_t i = 0; i < texts.size(); ++i) {
       if (found[i] || texts[i].empty()) continue;
-      const size_t at = left.find(texts[i]);
+      const size_t at = remaining.find(texts[i]);
       if (at == std::string::npos) continue;
-      left.erase(at, texts[i].size());
+      remaining.erase(at, texts[i].size());
       found[i] = true;
       progress = true;
     }

@@ -5,11 +5,11 @@
 // that a later insert split in two is whole again once that insert's text is out.
 //
 // peel_texts_by_search is that definition, written as searches of a string: each pass searches
-// the whole document once per text still missing, so a long run's check was quadratic (about
-// 20 s of a 40 s, 120 s RGA run). peel_texts_indexed gives the same answer from an index: every
-// occurrence of every text in the document, plus the occurrences each cut creates across its
-// seam, found once. peel_texts uses the index whenever its cost is bounded, and the search
-// otherwise.
+// the whole document once per text still missing, so a long run's check was quadratic (tens of
+// seconds for a 120 s RGA run, nearly doubling its time). peel_texts_indexed gives the same
+// answer from an index: every occurrence of every text in the document, plus the occurrences each
+// cut creates across its seam, found once. peel_texts uses the index whenever its cost is bounded,
+// and the search otherwise.
 
 #include <optional>
 #include <string_view>
