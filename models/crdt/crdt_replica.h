@@ -142,10 +142,9 @@ class CrdtReplica final : public Replica {
     if (options_.mode == SyncMode::kDelta && !options_.relay) {
       push_own_deltas(context, peers);
     } else {
-      for (uint32_t i = 0; i < options_.fanout; ++i) {
-        const NodeId peer = peers[context.prng().uniform(peers.size())];
-        if (peer != context.self()) sync_with(context, peer);
-      }
+      const size_t others = peers.size() - 1;
+      for (uint32_t i = 0; i < options_.fanout && i < others; ++i)
+        sync_with(context, next_gossip_peer(context));
     }
     round_joins_.clear();
     if (journal_.has_unsnapshotted_merges() && ++quiet_rounds_ % 8 == 0) snapshot(context);
@@ -168,6 +167,8 @@ class CrdtReplica final : public Replica {
     collectible_ = VersionVector{};
     sync_timer_ = 0;
     turn_.reset();
+    gossip_order_.clear();
+    gossip_next_ = 0;
     ++version_;
   }
 
@@ -268,6 +269,25 @@ class CrdtReplica final : public Replica {
       if (peer == context.self()) peer = peers[(*turn_)++ % peers.size()];
       if (acked_by(peer) >= last_seq_) send_deltas(context, peer);
     }
+  }
+
+  // The next peer for a round of state, digest or relayed-delta sync: the others in turn, in an
+  // order shuffled anew for each pass (SWIM's randomized round-robin). Every peer hears from this
+  // replica once per pass of ceil(others / fanout) rounds. Drawing `fanout` peers at random each
+  // round (self included, and skipped) left a peer unvisited for many rounds now and then: after a
+  // heal, that was the tail of state sync's time to converge.
+  NodeId next_gossip_peer(NodeContext& context) {
+    if (gossip_next_ == gossip_order_.size()) {
+      gossip_order_.clear();
+      for (NodeId peer : context.peers()) {
+        if (peer != context.self()) gossip_order_.push_back(peer);
+      }
+      EDGESIM_ASSERT(!gossip_order_.empty(), "gossip needs a peer");
+      for (size_t i = gossip_order_.size(); i > 1; --i)
+        std::swap(gossip_order_[i - 1], gossip_order_[context.prng().uniform(i)]);
+      gossip_next_ = 0;
+    }
+    return gossip_order_[gossip_next_++];
   }
 
   uint64_t acked_by(NodeId peer) const {
@@ -483,6 +503,8 @@ class CrdtReplica final : public Replica {
   uint64_t incarnation_ = 0;   // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
+  std::vector<NodeId> gossip_order_;  // next_gossip_peer()'s current pass
+  size_t gossip_next_ = 0;            // its position in the pass
   CrdtJournal<T> journal_;
   uint32_t quiet_rounds_ = 0;
   std::shared_ptr<WireReader> reader_;

@@ -1,11 +1,13 @@
 #pragma once
 // How CRDT replicas exchange state (shared by every crdt.* engine).
-//   state:  every sync_interval, send the full state to `fanout` random peers.
+//   state:  every sync_interval, send the full state to `fanout` peers, taken in turn from an
+//           order shuffled anew for each pass over the peers (randomized round-robin).
 //   delta:  delta-state sync (Almeida et al., Algorithm 2): local ops go into a delta buffer, one
 //           group per sync round; each peer gets the join of the groups it has not acked, or the
 //           full state if it fell behind the buffer; buffers shrink as every peer acks. With
 //           `relay`, what a received delta changed is buffered too and passed on (epidemic: a
-//           delta crosses a partial partition through a bridge; `fanout` random peers per round).
+//           delta crosses a partial partition through a bridge; `fanout` peers per round, in
+//           turn as in state).
 //           Without it (the default) each replica ships only its own deltas, every round to every
 //           peer still missing some (and heartbeats to `fanout` up-to-date peers in turn): about
 //           8 deliveries of an op on 9 PoPs instead of 72; after a heal every buffer still
