@@ -18,13 +18,14 @@ def compare(*args):
 
 def test_inventory_authority_against_local_first_counters(tmp_path):
     out = tmp_path / "compare.json"
+    reads_at_authority = '{name: delta_sync, params: {authorities: "0", reads: authority, max_value: 40}}'
     result = compare("scenarios/inventory.yaml", "--seeds", "1..3", "--engine", "scenario",
-                     "--engine", "crdt.pn_counter", "--json", out)
+                     "--engine", "crdt.pn_counter", "--engine", reads_at_authority, "--json", out)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| engine | seeds passed | failed checks (seeds) |")
-    assert len(lines) == 4  # header, rule, one row per engine
-    authority, local_first = json.loads(out.read_text())["engines"]
+    assert len(lines) == 5  # header, rule, one row per engine
+    authority, local_first, authority_reads = json.loads(out.read_text())["engines"]
     assert authority["engine"] == "scenario" and local_first["engine"] == "crdt.pn_counter"
     # The authority never oversells and refuses sales instead; the counters oversell on every seed
     # but answer at once.
@@ -35,6 +36,9 @@ def test_inventory_authority_against_local_first_counters(tmp_path):
     assert local_first["write_p99_ns"] < authority["write_p99_ns"]
     assert authority["lost_writes"] == 0 and local_first["lost_writes"] == 0
     assert "`crdt.pn_counter` | 0 of 3 | bounds (3) |" in lines[3]
+    # A YAML map configures the engine fully: reads that go to the authority are slower.
+    assert authority_reads["engine"] == reads_at_authority and authority_reads["seeds_passed"] == 3
+    assert authority_reads["read_p99_ns"] > 10 * authority["read_p99_ns"]
 
 
 def test_bad_engine_spec_exits_2_and_names_it(tmp_path):
