@@ -183,8 +183,11 @@ Value summary_json(const Scenario& scenario, const std::vector<RunResult>& resul
                      {"faults", std::move(faults)}});
     ok = ok && r.ok;
   }
+  // The engine as run (after --set), parameters in canonical form (durations in ns): summaries of
+  // one scenario with different engines are told apart by this.
   return {{"scenario", scenario.name},
           {"path", scenario.path},
+          {"engine", {{"name", scenario.engine.name}, {"params", scenario.engine.params.json()}}},
           {"ok", ok},
           {"seeds", std::move(seeds)}};
 }

@@ -20,6 +20,7 @@ def hashes(summary):
 def test_json_summary_has_the_documented_shape(edgesim):
     summary = run_json(edgesim, "--seeds", "1..2")
     assert summary["scenario"] == "quickstart"
+    assert summary["engine"]["name"] == "lww" and summary["engine"]["params"]["timestamps"] == "wall"
     assert summary["ok"] is True
     assert [s["seed"] for s in summary["seeds"]] == [1, 2]
     for seed in summary["seeds"]:

@@ -26,7 +26,7 @@ def test_inventory_authority_against_local_first_counters(tmp_path):
     assert lines[0].startswith("| engine | seeds passed | failed checks (seeds) |")
     assert len(lines) == 5  # header, rule, one row per engine
     authority, local_first, authority_reads = json.loads(out.read_text())["engines"]
-    assert authority["engine"] == "scenario" and local_first["engine"] == "crdt.pn_counter"
+    assert authority["engine"] == "scenario: delta_sync" and local_first["engine"] == "crdt.pn_counter"
     # The authority never oversells and refuses sales instead; the counters oversell on every seed
     # but answer at once.
     assert authority["seeds_passed"] == 3 and authority["failed_checks"] == {}
