@@ -7,9 +7,9 @@ writes, failed ops and bytes sent per op. Called by scripts/compare (which build
 
 SPEC is `scenario` (the scenario's engine as the file configures it, labelled with its name), an
 engine name (`crdt.pn_counter`: that engine with its default parameters) or a YAML map for
-`--set engine=` (`{name: delta_sync, params: {reads: authority}}`). Per-seed figures (a p99, a time to converge)
-are summarized over the seeds by their median, and times to converge also by their maximum.
-Exit code: 0, or 2 when a run reports bad input (its message is printed).
+`--set engine=` (`{name: delta_sync, params: {reads: authority}}`). Per-seed figures (a p99, a
+time to converge) are summarized over the seeds by their median, and times to converge also by
+their maximum. Exit code: 0, or 2 when a run reports bad input (its message is printed).
 """
 import argparse
 import json
