@@ -155,6 +155,10 @@ std::string check_line(const std::string& name, const CheckOutcome& check) {
   return format->second(verdict, check.details);
 }
 
+std::string format_bytes(uint64_t bytes) {
+  return bytes < 10 * 1024 ? fmt::format("{} B", bytes) : fmt::format("{} KiB", bytes / 1024);
+}
+
 }  // namespace
 
 std::string replay_command(const Scenario& scenario, uint64_t seed) {
@@ -250,6 +254,15 @@ std::string describe_run(const RunResult& r) {
       n.at("duplicated").get<uint64_t>(), n.at("dropped_loss").get<uint64_t>(),
       n.at("dropped_partition").get<uint64_t>(), n.at("dropped_down").get<uint64_t>(),
       n.at("bytes_sent").get<uint64_t>() / 1024);
+  const Value& storage = m.at("storage");
+  const Value& per_replica = storage.at("metadata_bytes_per_replica");
+  text += fmt::format(
+      "  storage: replication metadata {} per replica (max {}) at the end; "
+      "durable store {} after {} writes\n",
+      format_bytes(per_replica.at("mean").get<uint64_t>()),
+      format_bytes(per_replica.at("max").get<uint64_t>()),
+      format_bytes(storage.at("durable_bytes").get<uint64_t>()),
+      storage.at("durable_writes").get<uint64_t>());
   return text;
 }
 

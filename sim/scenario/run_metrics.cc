@@ -1,5 +1,7 @@
 #include "sim/scenario/run_metrics.h"
 
+#include <algorithm>
+
 namespace edgesim {
 
 Value histogram_json(const Histogram& histogram) {
@@ -46,16 +48,24 @@ Value collect_metrics(const MetricsSources& sources) {
   }
   metrics["engine"] = std::move(engine);
 
-  uint64_t durable_writes = 0, durable_bytes = 0, metadata_bytes = 0;
+  uint64_t durable_writes = 0, durable_bytes = 0, metadata_bytes = 0, metadata_bytes_max = 0;
+  uint64_t replicas = 0;
   for (const auto& node : sources.cluster.nodes()) {
     if (!node->hosts(sources.service)) continue;
+    ++replicas;
     durable_writes += node->durable(sources.service).writes();
     durable_bytes += node->durable(sources.service).bytes();
-    metadata_bytes += node->replica(sources.service).metadata_bytes();
+    const uint64_t held = node->replica(sources.service).metadata_bytes();
+    metadata_bytes += held;
+    metadata_bytes_max = std::max(metadata_bytes_max, held);
   }
-  metrics["storage"] = {{"durable_writes", durable_writes},
-                        {"durable_bytes", durable_bytes},
-                        {"metadata_bytes", metadata_bytes}};
+  // Per replica too: what one edge node must hold is what sizes it.
+  metrics["storage"] = {
+      {"durable_writes", durable_writes},
+      {"durable_bytes", durable_bytes},
+      {"metadata_bytes", metadata_bytes},
+      {"metadata_bytes_per_replica",
+       {{"mean", replicas == 0 ? 0 : metadata_bytes / replicas}, {"max", metadata_bytes_max}}}};
   return metrics;
 }
 

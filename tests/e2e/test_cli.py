@@ -33,6 +33,19 @@ def test_json_summary_has_the_documented_shape(edgesim):
         assert any("partition" in f["what"] for f in seed["faults"])
 
 
+def test_replication_metadata_is_reported_per_replica(edgesim):
+    result = edgesim("run", "scenarios/collab-text.yaml", "--seed", "1", "--json")
+    storage = json.loads(result.stdout)["seeds"][0]["metrics"]["storage"]
+    per_replica = storage["metadata_bytes_per_replica"]
+    assert 0 < per_replica["mean"] <= per_replica["max"] <= storage["metadata_bytes"]
+    replicas = round(storage["metadata_bytes"] / per_replica["mean"])
+    assert replicas >= 2 and storage["metadata_bytes"] // replicas == per_replica["mean"]
+    text = edgesim("run", "scenarios/collab-text.yaml", "--seed", "1").stdout
+    line = next(l for l in text.splitlines() if l.strip().startswith("storage:"))
+    assert re.fullmatch(r"storage: replication metadata \d+ (B|KiB) per replica \(max \d+ (B|KiB)\) at the end; "
+                        r"durable store \d+ (B|KiB) after \d+ writes", line.strip()), line
+
+
 def test_staleness_percentiles_are_metrics_when_the_check_is_on(edgesim):
     plain = run_json(edgesim, "--seed", "1")["seeds"][0]
     assert "staleness_ns" not in plain["metrics"]
