@@ -1,6 +1,7 @@
 """Runs one scenario with several engines over the same seeds and prints how each fared, side by
 side: which checks failed on how many seeds, op latency, read staleness, time to converge, lost
-writes, failed ops and bytes sent per op. Called by scripts/compare (which builds edgesim first):
+writes, failed ops, bytes sent per op and replication metadata held per replica (the largest, at
+the end of the run). Called by scripts/compare (which builds edgesim first):
 
   compare_engines.py EDGESIM SCENARIO --engine SPEC [--engine SPEC]... [--seeds A..B] [--jobs N]
                      [--set path=value]... [--json FILE]
@@ -83,6 +84,8 @@ def summarize(spec, summary):
         "failed_ops": sum(m["ops"]["fail"] for m in metrics),
         "unknown_ops": sum(m["ops"]["info"] for m in metrics),
         "bytes_sent_per_op": round(sum(m["network"]["bytes_sent"] for m in metrics) / ops, 1) if ops else None,
+        "metadata_bytes_per_replica_max": median_or_none(
+            m["storage"]["metadata_bytes_per_replica"]["max"] for m in metrics),
     }
 
 
@@ -96,9 +99,16 @@ def duration(ns):
     return f"{ns / 1e3:.0f}us"
 
 
+def size(nbytes):
+    if nbytes is None:
+        return "-"
+    return f"{nbytes:.0f} B" if nbytes < 10 * 1024 else f"{nbytes / 1024:.0f} KiB"
+
+
 def table(rows):
     header = ["engine", "seeds passed", "failed checks (seeds)", "write p99", "read p99", "staleness p99",
-              "converge median / max", "lost writes", "failed / unknown ops", "bytes sent per op"]
+              "converge median / max", "lost writes", "failed / unknown ops", "bytes sent per op",
+              "metadata per replica"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         failed = ", ".join(f"{name} ({n})" for name, n in sorted(r["failed_checks"].items())) or "none"
@@ -107,7 +117,8 @@ def table(rows):
                  f"{duration(r['converge_median_ns'])} / {duration(r['converge_max_ns'])}",
                  "-" if r["lost_writes"] is None else str(r["lost_writes"]),
                  f"{r['failed_ops']} / {r['unknown_ops']} of {r['ops']}",
-                 "-" if r["bytes_sent_per_op"] is None else f"{r['bytes_sent_per_op']:.0f}"]
+                 "-" if r["bytes_sent_per_op"] is None else f"{r['bytes_sent_per_op']:.0f}",
+                 size(r["metadata_bytes_per_replica_max"])]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

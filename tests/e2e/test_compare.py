@@ -35,6 +35,7 @@ def test_inventory_authority_against_local_first_counters(tmp_path):
     assert local_first["failed_ops"] == 0
     assert local_first["write_p99_ns"] < authority["write_p99_ns"]
     assert authority["lost_writes"] == 0 and local_first["lost_writes"] == 0
+    assert authority["metadata_bytes_per_replica_max"] > 0 and local_first["metadata_bytes_per_replica_max"] > 0
     assert "`crdt.pn_counter` | 0 of 3 | bounds (3) |" in lines[3]
     # A YAML map configures the engine fully: reads that go to the authority are slower.
     assert authority_reads["engine"] == reads_at_authority and authority_reads["seeds_passed"] == 3
