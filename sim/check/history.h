@@ -45,7 +45,8 @@ class HistoryError : public std::runtime_error {
 };
 
 // Where an op of a history file is, for error messages: one line of JSON. Columns count bytes
-// from 1 and are found only when asked for (an error is being reported).
+// from 1 and are found only when asked for (an error is being reported). It refers to the line
+// being read, so it is valid only during the call that receives it.
 class HistoryLocation {
  public:
   HistoryLocation(const std::string& source, size_t line, std::string_view text)
