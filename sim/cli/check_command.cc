@@ -45,7 +45,7 @@ void write_report(const CheckCommandOptions& options, const std::string& file,
                   LinearizabilityModel model) {
   if (options.report_dir.empty() || result.failures.empty()) return;
   const KeyVerdict& smallest = result.failures.front();
-  std::filesystem::create_directories(options.report_dir);
+  create_output_directory(options.report_dir);
   write_file_atomically(report_path(options.report_dir, file),
                         linearizability_timeline_html(ops_of_key(history, smallest.key, model),
                                                       smallest, file + ": linearizability"));
@@ -107,7 +107,7 @@ int check_command(const CheckCommandOptions& options) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     try {
       write_report(options, file, history, result, check.model);
-    } catch (const std::exception& e) {  // OutputError, or the directory cannot be created
+    } catch (const OutputError& e) {
       std::fprintf(stderr, "edgesim: error: --report: %s\n", e.what());
       bad_input = true;
     }

@@ -16,7 +16,7 @@ constexpr int kExitInconclusive = 3;
 
 struct RunCommandOptions {
   std::string scenario_path;
-  std::optional<uint64_t> seed;
+  std::string seed;   // "N"
   std::string seeds;  // "A..B"
   unsigned jobs = 1;
   std::vector<std::string> overrides;  // "path=value"

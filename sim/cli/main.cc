@@ -45,7 +45,15 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--init", check.init, "initial value of every key, as JSON (default null)");
   check_cmd
       ->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            // CLI::PositiveNumber names its range with DBL_MAX spelled out, 300 digits long.
+            double seconds = 0;
+            return CLI::detail::lexical_cast(text, seconds) && seconds > 0
+                       ? ""
+                       : "`" + text + "` is not a positive number of seconds";
+          },
+          "SECONDS"));
   check_cmd->add_flag("--json", check.json,
                       "print JSON (one object, or an array for several files)");
   check_cmd->add_option(

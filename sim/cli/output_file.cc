@@ -26,4 +26,20 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   }
 }
 
+void create_output_directory(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw OutputError("cannot create directory " + dir + ": " + error.message());
+  if (!std::filesystem::is_directory(dir, error))
+    throw OutputError("cannot create directory " + dir + ": it is not a directory");
+}
+
+void check_output_directory_of(const std::string& path) {
+  std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory, error))
+    throw OutputError("cannot write " + path + ": no directory " + directory.string());
+}
+
 }  // namespace edgesim

@@ -14,4 +14,11 @@ class OutputError : public std::runtime_error {
 
 void write_file_atomically(const std::string& path, const std::string& contents);
 
+// Creates `dir` (and its parents) if missing; OutputError if it cannot, or is not a directory.
+void create_output_directory(const std::string& dir);
+
+// OutputError unless `path`'s directory exists, so that a run can refuse an output path before it
+// spends its time rather than after.
+void check_output_directory_of(const std::string& path);
+
 }  // namespace edgesim

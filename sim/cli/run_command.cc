@@ -36,8 +36,8 @@ uint64_t parse_seed_number(const std::string& text, const std::string& flag) {
 
 std::vector<uint64_t> choose_seeds(const RunCommandOptions& options, const Scenario& scenario) {
   uint64_t first = scenario.seed_first, last = scenario.seed_last;
-  if (options.seed) {
-    first = last = *options.seed;
+  if (!options.seed.empty()) {
+    first = last = parse_seed_number(options.seed, "--seed");
   } else if (!options.seeds.empty()) {
     const size_t dots = options.seeds.find("..");
     if (dots == std::string::npos) throw UsageError("--seeds: expected A..B, e.g. --seeds 1..100");
@@ -100,6 +100,9 @@ void print_failures(std::FILE* out, const Scenario& scenario, const std::vector<
 int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
                const EngineRegistry& engines) {
   const std::vector<uint64_t> seeds = choose_seeds(options, scenario);
+  // Output paths are checked before the seeds run, not found wanting after.
+  if (!options.history_path.empty()) check_output_directory_of(options.history_path);
+  if (!options.report_dir.empty()) create_output_directory(options.report_dir);
   const bool show_progress = !options.json && seeds.size() > 1 && isatty(STDERR_FILENO);
   auto progress = [&](size_t done, size_t total, size_t failed) {
     if (!show_progress) return;
@@ -127,7 +130,6 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   for (const RunResult& r : results) passed += r.ok ? 1 : 0;
   text += fmt::format("{} of {} seeds passed every check\n", passed, results.size());
   if (!options.report_dir.empty()) {
-    std::filesystem::create_directories(options.report_dir);
     write_file_atomically(options.report_dir + "/summary.json", summary.dump(2) + "\n");
     write_file_atomically(options.report_dir + "/summary.txt", text);
     for (const RunResult& r : results) {

@@ -170,6 +170,34 @@ def test_usage_errors_exit_2(edgesim, tmp_path):
     assert edgesim("run", tmp_path / "missing.yaml").returncode == 2
     assert edgesim("bogus").returncode == 2
     assert edgesim().returncode == 2
+    for seed in ("-1", "1x", "99999999999999999999999"):  # -1 used to wrap around to 2^64 - 1
+        result = edgesim("run", QUICKSTART, "--seed", seed)
+        assert result.returncode == 2 and f"--seed: `{seed}`" in result.stderr, result.stderr
+
+
+def test_unusable_output_paths_exit_2_before_running(edgesim, tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    # --report on a file used to end in an uncaught std::filesystem error (abort, exit 134).
+    result = edgesim("run", QUICKSTART, "--seed", "1", "--report", a_file / "sub")
+    assert result.returncode == 2, result.stderr
+    assert f"cannot create directory {a_file / 'sub'}" in result.stderr
+    result = edgesim("run", QUICKSTART, "--seed", "1", "--history", tmp_path / "missing" / "h.jsonl")
+    assert result.returncode == 2 and result.stdout == ""  # refused before any seed ran
+    assert f"no directory {tmp_path / 'missing'}" in result.stderr
+    result = edgesim("check", ROOT / "tests/check/golden/failed-cas-bad.jsonl", "--model", "kv",
+                     "--report", a_file / "sub")
+    assert result.returncode == 2 and "--report: cannot create directory" in result.stderr
+    assert list(tmp_path.iterdir()) == [a_file]
+
+
+def test_check_timeout_must_be_a_positive_number_of_seconds(edgesim):
+    history = ROOT / "tests/check/golden/failed-cas-ok.jsonl"
+    assert edgesim("check", history, "--model", "kv", "--timeout", "0.5").returncode == 0
+    for timeout in ("0", "-1", "abc", "nan"):
+        result = edgesim("check", history, "--model", "kv", "--timeout", timeout)
+        assert result.returncode == 2
+        assert f"--timeout: `{timeout}` is not a positive number of seconds" in result.stderr
 
 
 def test_engines_and_version(edgesim):
