@@ -3,7 +3,6 @@
 // violated, 2 bad input or usage, 3 inconclusive.
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 

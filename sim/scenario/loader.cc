@@ -1,5 +1,6 @@
 #include "sim/scenario/loader.h"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -156,6 +157,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& source,
 
 Scenario load_scenario_file(const std::string& path, const EngineRegistry& engines,
                             const std::vector<Override>& overrides) {
+  // A directory opens as a stream on Linux and reads as nothing, which would be reported as an
+  // empty scenario.
+  if (std::filesystem::is_directory(path))
+    throw ScenarioError(fmt::format("{}: error: is a directory, not a scenario file", path));
   std::ifstream in(path);
   if (!in) throw ScenarioError(fmt::format("{}: error: cannot read the scenario file", path));
   std::stringstream text;

@@ -21,6 +21,23 @@ bool split_number(const std::string& text, double& number, std::string& unit) {
   return true;
 }
 
+// An override's path as the sections name fields: list indices in brackets (`--set
+// topology.regions.0.pops=...` sets `topology.regions[0].pops`).
+std::string bracketed(const std::string& override_path) {
+  std::string path;
+  size_t start = 0;
+  while (start <= override_path.size()) {
+    size_t end = override_path.find('.', start);
+    if (end == std::string::npos) end = override_path.size();
+    const std::string segment = override_path.substr(start, end - start);
+    const bool index = !segment.empty() && !path.empty() &&
+                       segment.find_first_not_of("0123456789") == std::string::npos;
+    path += index ? "[" + segment + "]" : (path.empty() ? "" : ".") + segment;
+    start = end + 1;
+  }
+  return path;
+}
+
 }  // namespace
 
 Override parse_override(const std::string& text) {
@@ -37,8 +54,11 @@ Override parse_override(const std::string& text) {
 std::string YamlReader::location(const YAML::Node& node, const std::string& path) const {
   const Override* setter = nullptr;
   for (const Override& o : overrides_) {
-    const bool covers =
-        path == o.path || path.rfind(o.path + ".", 0) == 0 || path.rfind(o.path + "[", 0) == 0;
+    auto covered_by = [&](const std::string& set) {
+      return path == set || path.rfind(set + ".", 0) == 0 || path.rfind(set + "[", 0) == 0;
+    };
+    // Digits are a list index, or (rarely) a map key: the section's path says which.
+    const bool covers = covered_by(bracketed(o.path)) || covered_by(o.path);
     if (covers && (setter == nullptr || o.path.size() >= setter->path.size())) setter = &o;
   }
   if (setter != nullptr) return fmt::format("--set {}={}", setter->path, setter->value);

@@ -168,6 +168,8 @@ def test_usage_errors_exit_2(edgesim, tmp_path):
     assert edgesim("run", QUICKSTART, "--frobnicate").returncode == 2
     assert edgesim("run", QUICKSTART, "--set", "novalue").returncode == 2
     assert edgesim("run", tmp_path / "missing.yaml").returncode == 2
+    directory = edgesim("validate", tmp_path)  # used to be reported as an empty scenario
+    assert directory.returncode == 2 and f"{tmp_path}: error: is a directory" in directory.stderr
     assert edgesim("bogus").returncode == 2
     assert edgesim().returncode == 2
     for seed in ("-1", "1x", "99999999999999999999999"):  # -1 used to wrap around to 2^64 - 1

@@ -95,6 +95,16 @@ TEST_F(LoaderTest, AnErrorNamesTheMostSpecificOverrideThatSetTheField) {
       << error;
 }
 
+// An override's path counts list items with plain numbers; the error names that override, not a
+// line of the file (it used to say test.yaml:1:1).
+TEST_F(LoaderTest, AnErrorInAListItemNamesTheOverrideThatSetIt) {
+  const std::string error = error_of(kMinimal, {{"topology.regions.0.pops", "100000"}});
+  EXPECT_EQ(error.find("--set topology.regions.0.pops=100000: error: topology.regions[0].pops: "
+                       "100000 is out of range"),
+            0u)
+      << error;
+}
+
 TEST_F(LoaderTest, UnknownKeyReportsLineColumnAndAllowedKeys) {
   const std::string error = error_of(std::string(kMinimal) + "workload:\n  clinets: 3\n");
   EXPECT_NE(error.find("test.yaml:7:3"), std::string::npos) << error;
