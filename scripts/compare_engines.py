@@ -123,17 +123,34 @@ def table(rows):
     return "\n".join(lines)
 
 
+def fail(message):
+    sys.stderr.write(f"scripts/compare: error: {message}\n")
+    sys.exit(2)
+
+
+def write_json(path, document):  # written whole or not at all
+    partial = path + ".partial"
+    try:
+        with open(partial, "w") as out:
+            json.dump(document, out, indent=2)
+            out.write("\n")
+        os.replace(partial, path)
+    except OSError as error:
+        if os.path.exists(partial):
+            os.remove(partial)
+        fail(f"--json: cannot write {path}: {error.strerror}")
+
+
 def main(argv):
     args = parse_args(argv)
+    # Refused before the engines run, not after.
+    if args.json and not os.path.isdir(os.path.dirname(args.json) or "."):
+        fail(f"--json: cannot write {args.json}: no directory {os.path.dirname(args.json)}")
     rows = [summarize(spec, run_engine(args, spec)) for spec in args.engine]
     print(table(rows))
-    if args.json:  # written whole or not at all
-        partial = args.json + ".partial"
-        with open(partial, "w") as out:
-            json.dump({"scenario": args.scenario, "seeds": args.seeds, "overrides": args.set, "engines": rows},
-                      out, indent=2)
-            out.write("\n")
-        os.replace(partial, args.json)
+    if args.json:
+        write_json(args.json, {"scenario": args.scenario, "seeds": args.seeds, "overrides": args.set,
+                               "engines": rows})
 
 
 if __name__ == "__main__":

@@ -48,3 +48,11 @@ def test_bad_engine_spec_exits_2_and_names_it(tmp_path):
     assert result.returncode == 2
     assert "engine crdt.rga:" in result.stderr and "text" in result.stderr
     assert not out.exists() and not pathlib.Path(str(out) + ".partial").exists()
+
+
+def test_a_json_path_without_a_directory_is_refused_before_running(tmp_path):
+    out = tmp_path / "missing" / "compare.json"
+    result = compare("scenarios/inventory.yaml", "--seeds", "1..2", "--engine", "scenario", "--json", out)
+    assert result.returncode == 2, result.stderr  # was a Python traceback after every engine ran
+    assert f"--json: cannot write {out}: no directory" in result.stderr
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
