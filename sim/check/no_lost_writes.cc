@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/check/text_peel.h"
+#include "sim/core/time.h"
 
 namespace edgesim {
 namespace {
@@ -132,6 +133,34 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
   }
 }
 
+// The acknowledged op whose effect a register's final value is, if the history says: the write of
+// that value (written values are unique), or for an absent value the delete that completed last.
+const HistoryOp* final_writer(const std::vector<const HistoryOp*>& ops, const Value& final) {
+  const HistoryOp* writer = nullptr;
+  for (const HistoryOp* op : ops) {
+    if (op->status != OpStatus::kOk) continue;
+    if (op->f == "write" && op->arg == final) return op;
+    if (op->f == "delete" && final.is_null() && (writer == nullptr || *op->ret > *writer->ret))
+      writer = op;
+  }
+  return writer;
+}
+
+// "12.309s on eu-1": when an op was acknowledged, and where.
+std::string acked_at(const HistoryOp& op) {
+  return format_duration(Duration{*op.ret}) + (op.node.empty() ? "" : " on " + op.node);
+}
+
+// Why a register's final value is not the write that completed last: which op won, and when and
+// where each was acknowledged. The winner completed before the lost write began (else nothing is
+// reported lost), so it is the stamps that put them in the wrong order: clock skew, usually.
+std::string register_loss(const HistoryOp& lost, const HistoryOp* winner, const Value& final) {
+  std::string what = fmt::format("final {} instead of {}", final.dump(), lost.arg.dump());
+  if (winner == nullptr) return what;
+  return what + fmt::format(": acked at {}, yet op {}'s {}, acked at {} before it began, won",
+                            acked_at(lost), winner->id, winner->f, acked_at(*winner));
+}
+
 void check_registers(const OpsByKey& groups, const Value& final_values, size_t max,
                      NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
@@ -146,9 +175,10 @@ void check_registers(const OpsByKey& groups, const Value& final_values, size_t m
                              ? std::find(final.begin(), final.end(), write->arg) != final.end()
                              : final == write->arg;
       if (!holds && !updates.concurrent_or_later_than(*write)) {
+        const HistoryOp* winner = final.is_array() ? nullptr : final_writer(ops, final);
         note(result, max,
-             LostWrite{write->id, key,
-                       fmt::format("final {} instead of {}", final.dump(), write->arg.dump())});
+             LostWrite{write->id, key, register_loss(*write, winner, final),
+                       winner == nullptr ? 0 : winner->id});
       }
     }
   }

@@ -26,6 +26,7 @@ struct LostWrite {
   uint64_t op = 0;  // the acknowledged op whose effect is missing (0 for a counter key)
   std::string key;
   std::string what;
+  uint64_t final_op = 0;  // kv, map: the acknowledged op that left the final value (0: unknown)
 };
 
 struct NoLostWritesResult {

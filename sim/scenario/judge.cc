@@ -52,8 +52,11 @@ void judge_lost_writes(const JudgeInputs& in, Checks& checks) {
   // every other type per acknowledged update.
   outcome.details["checked_unit"] = in.type == DataType::kCounter ? "counters" : "updates";
   Value examples = Value::array();
-  for (const LostWrite& l : lost.examples)
-    examples.push_back({{"op", l.op}, {"key", l.key}, {"what", l.what}});
+  for (const LostWrite& l : lost.examples) {
+    Value example = {{"op", l.op}, {"key", l.key}, {"what", l.what}};
+    if (l.final_op != 0) example["final_op"] = l.final_op;
+    examples.push_back(std::move(example));
+  }
   outcome.details["examples"] = std::move(examples);
 }
 

@@ -49,6 +49,34 @@ TEST(NoLostWrites, RegisterHoldsTheLastUnsupersededWrite) {
   EXPECT_TRUE(find_lost_writes(DataType::kKv, concurrent, Value{{"k", 2}}).ok());
 }
 
+// A lost register write names the op that left the final value and when each was acknowledged.
+TEST(NoLostWrites, ALostRegisterWriteNamesTheOpThatWon) {
+  History history = {op(7, 1'000'000, 2'000'000, "write", "k", 7),
+                     op(9, 3'000'000, 4'500'000, "write", "k", 9)};
+  history[0].node = "eu-1";
+  history[1].node = "na-2";
+  const NoLostWritesResult result = find_lost_writes(DataType::kKv, history, Value{{"k", 7}});
+  ASSERT_EQ(result.examples.size(), 1u);
+  EXPECT_EQ(result.examples[0].op, 9u);
+  EXPECT_EQ(result.examples[0].final_op, 7u);
+  EXPECT_EQ(result.examples[0].what,
+            "final 7 instead of 9: acked at 4.5ms on na-2, yet op 7's write, acked at 2ms on eu-1 "
+            "before it began, won");
+  // An absent final value is the last delete's; with none, the winner is unknown.
+  history.push_back(op(8, 2'500'000, 2'700'000, "delete", "k", nullptr));
+  const LostWrite deleted =
+      find_lost_writes(DataType::kMap, history, Value::object()).examples.at(0);
+  EXPECT_EQ(deleted.final_op, 8u);
+  EXPECT_NE(deleted.what.find("yet op 8's delete, acked at 2.7ms before it began, won"),
+            std::string::npos)
+      << deleted.what;
+  history.pop_back();
+  const LostWrite unknown =
+      find_lost_writes(DataType::kMap, history, Value{{"k", 5}}).examples.at(0);
+  EXPECT_EQ(unknown.final_op, 0u);
+  EXPECT_EQ(unknown.what, "final 5 instead of 9");
+}
+
 TEST(NoLostWrites, RegisterWriteIsExcusedOnlyByAnUpdateThatCouldComeAfterIt) {
   // Write 1 began after the others completed, so it must be the final value.
   const History history = {op(3, 0, 2, "write", "k", 3), op(2, 1, 5, "write", "k", 2),
