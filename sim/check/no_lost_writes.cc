@@ -80,6 +80,11 @@ void note(NoLostWritesResult& result, size_t max_examples, LostWrite lost) {
   if (result.examples.size() < max_examples) result.examples.push_back(std::move(lost));
 }
 
+// "12.309s on eu-1": when an op was acknowledged, and where.
+std::string acked_at(const HistoryOp& op) {
+  return format_duration(Duration{*op.ret}) + (op.node.empty() ? "" : " on " + op.node);
+}
+
 void check_counters(const OpsByKey& groups, const Value& final_values, size_t max,
                     NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
@@ -117,7 +122,9 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
       ++result.checked;
       if (!contains(elements, add->arg) && removed.count(add->arg) == 0)
         note(result, max,
-             LostWrite{add->id, key, fmt::format("element {} missing", add->arg.dump())});
+             LostWrite{
+                 add->id, key,
+                 fmt::format("element {} missing (acked at {})", add->arg.dump(), acked_at(*add))});
     }
     // Elements are unique per add, and a client removes only an element it saw added: the remove
     // follows its add, so once acknowledged it must stick (add-wins covers concurrent adds only).
@@ -127,7 +134,8 @@ void check_sets(const OpsByKey& groups, const Value& final_values, size_t max,
       if (contains(elements, remove->arg)) {
         note(result, max,
              LostWrite{remove->id, key,
-                       fmt::format("removed element {} is back", remove->arg.dump())});
+                       fmt::format("removed element {} is back (removal acked at {})",
+                                   remove->arg.dump(), acked_at(*remove))});
       }
     }
   }
@@ -144,11 +152,6 @@ const HistoryOp* final_writer(const std::vector<const HistoryOp*>& ops, const Va
       writer = op;
   }
   return writer;
-}
-
-// "12.309s on eu-1": when an op was acknowledged, and where.
-std::string acked_at(const HistoryOp& op) {
-  return format_duration(Duration{*op.ret}) + (op.node.empty() ? "" : " on " + op.node);
 }
 
 // Why a register's final value is not the write that completed last: which op won, and when and
@@ -224,7 +227,8 @@ void check_texts(const OpsByKey& groups, const Value& final_values, size_t max,
       if (!deletes.concurrent_or_later_than(*insert)) {
         note(result, max,
              LostWrite{insert->id, key,
-                       fmt::format("inserted text {} missing", inserted_text(*insert))});
+                       fmt::format("inserted text {} missing (acked at {})", inserted_text(*insert),
+                                   acked_at(*insert))});
       }
     }
   }
