@@ -1,6 +1,8 @@
 #include "sim/report/summary.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -31,11 +33,61 @@ std::string latency_line(const char* name, const Value& h) {
 
 // One line per check: its verdict and the details a reader needs first. Each takes the check's
 // verdict word and its details.
+// A value's JSON, cut to `max_chars` with "..." (divergent values can be whole sets).
+std::string shortened(const Value& value, size_t max_chars = 40) {
+  std::string text = value.is_null() ? "absent" : value.dump();
+  if (text.size() > max_chars) text = text.substr(0, max_chars) + "...";
+  return text;
+}
+
+// How two values of one key differ, briefly: for lists (sets, multi-values) the elements only one
+// holds, for texts where they part, otherwise both values.
+std::string value_difference(const Value& a, const Value& b) {
+  if (a.is_array() && b.is_array()) {
+    const std::set<Value> in_a(a.begin(), a.end()), in_b(b.begin(), b.end());
+    Value only_a = Value::array(), only_b = Value::array();
+    for (const Value& v : in_a)
+      if (in_b.count(v) == 0) only_a.push_back(v);
+    for (const Value& v : in_b)
+      if (in_a.count(v) == 0) only_b.push_back(v);
+    return fmt::format("{} only in the first, {} only in the second", shortened(only_a),
+                       shortened(only_b));
+  }
+  if (a.is_string() && b.is_string()) {
+    const std::string& x = a.get_ref<const std::string&>();
+    const std::string& y = b.get_ref<const std::string&>();
+    const size_t at = std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first - x.begin();
+    const size_t from = at < 10 ? 0 : at - 10;
+    return fmt::format("texts part at character {}: {} vs {}", at,
+                       shortened(Value(x.substr(from, 30))), shortened(Value(y.substr(from, 30))));
+  }
+  return fmt::format("{} vs {}", shortened(a), shortened(b));
+}
+
+// "{na-1, na-2} | {eu-1}; they differ on 2 keys, e.g. k3: [1,2] vs [1]"
+std::string divergence_text(const Value& d) {
+  if (!d.contains("groups")) return "";
+  std::vector<std::string> groups;
+  for (const Value& group : d.at("groups"))
+    groups.push_back(fmt::format("{{{}}}", fmt::join(group.get<std::vector<std::string>>(), ", ")));
+  std::string text = ": " + fmt::format("{}", fmt::join(groups, " | "));
+  const Value& differences = d.at("differences");
+  if (differences.empty()) return text;
+  const Value& first = differences.front();
+  const std::string key = first.at("key").get<std::string>();
+  const size_t keys = d.at("keys_differing").get<size_t>();
+  text += groups.size() > 2 ? "; the first two differ" : "; they differ";
+  const std::string difference = value_difference(first.at("values")[0], first.at("values")[1]);
+  if (key.empty()) return text + ": " + difference;
+  return text +
+         fmt::format(" on {} key{}, e.g. {}: {}", keys, keys == 1 ? "" : "s", key, difference);
+}
+
 std::string convergence_line(const char* verdict, const Value& d) {
   if (!d.at("converged").get<bool>()) {
-    return fmt::format("convergence {}: {} live replicas still hold {} different values at the end",
-                       verdict, d.at("live_replicas").get<int>(),
-                       d.at("distinct_values").get<int>());
+    return fmt::format(
+        "convergence {}: {} live replicas still hold {} different values at the end{}", verdict,
+        d.at("live_replicas").get<int>(), d.at("distinct_values").get<int>(), divergence_text(d));
   }
   return fmt::format(
       "convergence {}: {} live replicas equal {} after the last heal/write (bound {})", verdict,

@@ -26,6 +26,13 @@ void judge_convergence(const JudgeInputs& in, Checks& checks) {
       v.time_to_converge ? Value(v.time_to_converge->ns) : Value(nullptr);
   outcome.details["live_replicas"] = v.live_replicas;
   outcome.details["distinct_values"] = v.distinct_values;
+  if (!in.divergence) return;
+  outcome.details["groups"] = in.divergence->groups;
+  outcome.details["keys_differing"] = in.divergence->keys_differing;
+  Value differences = Value::array();
+  for (const KeyDifference& d : in.divergence->examples)
+    differences.push_back({{"key", d.key}, {"values", Value::array({d.first, d.second})}});
+  outcome.details["differences"] = std::move(differences);
 }
 
 void judge_lost_updates(const JudgeInputs& in, const LostUpdatesCheckSpec& spec, Checks& checks) {

@@ -178,19 +178,29 @@ class Simulation final : public EventHandler {
     return nullptr;
   }
 
+  // How the live replicas differ now; nullopt when they are equal.
+  std::optional<Divergence> divergence() const {
+    std::vector<std::pair<std::string, Value>> observed;
+    for (const auto& node : cluster_.nodes()) {
+      if (node->up()) observed.emplace_back(node->name(), node->replica(kDataService).observe());
+    }
+    Divergence divergence = describe_divergence(observed);
+    if (divergence.groups.size() <= 1) return std::nullopt;
+    return divergence;
+  }
+
   void judge(RunResult& result) {
     const ChecksSpec& checks = scenario_.checks;
     const Instant reference = last_disturbance();
     const Replica* replica = first_live_replica();
+    const ConvergenceVerdict verdict = convergence_.verdict(
+        reference, checks.convergence ? checks.convergence->within : Duration{0});
     const JudgeInputs inputs{
-        checks,
-        workload_->history(),
-        workload_->type(),
-        replica ? replica->observe() : Value::object(),
-        convergence_.verdict(reference,
-                             checks.convergence ? checks.convergence->within : Duration{0}),
-        workload_->read_latency(),
-        workload_->write_latency()};
+        checks, workload_->history(), workload_->type(),
+        replica ? replica->observe() : Value::object(), verdict,
+        // Only a run that did not converge is looked at again (observe() is O(state)).
+        checks.convergence && !verdict.converged ? divergence() : std::nullopt,
+        workload_->read_latency(), workload_->write_latency()};
     result.checks = judge_run(inputs);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }

@@ -161,6 +161,23 @@ def test_text_summary_has_a_line_per_check(edgesim):
         assert re.fullmatch(pattern, line), line
 
 
+def test_a_failed_convergence_says_which_replicas_differ_and_on_what(edgesim):
+    # No pushes and no anti-entropy within the run: every replica keeps its own clients' writes.
+    frozen = ("--seed", "1", "--set", "engine.params.push=false", "--set", "engine.params.sync_interval=1h")
+    details = run_json(edgesim, *frozen)["seeds"][0]["checks"]["convergence"]
+    assert details["ok"] is False and details["converged"] is False
+    assert len(details["groups"]) == details["distinct_values"] == 9
+    assert sorted(name for group in details["groups"] for name in group) == sorted(
+        f"{region}-{i}" for region in ("us-east", "eu-west", "ap-south") for i in (1, 2, 3))
+    assert details["keys_differing"] >= len(details["differences"]) > 0
+    first = details["differences"][0]
+    assert first["values"][0] != first["values"][1]
+    line = next(l for l in edgesim("run", QUICKSTART, *frozen).stdout.splitlines()
+                if "check convergence" in l)
+    assert re.search(r"at the end: \{us-east-1\} \| .* \| \{ap-south-3\}; the first two differ on \d+ keys?, "
+                     r"e\.g\. " + re.escape(first["key"]) + ": ", line), line
+
+
 def test_usage_errors_exit_2(edgesim, tmp_path):
     assert edgesim("run", QUICKSTART, "--seeds", "5..1").returncode == 2
     assert edgesim("run", QUICKSTART, "--seeds", "x").returncode == 2
