@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "sim/check/op_text.h"
+
 namespace edgesim {
 
 LostUpdatesResult find_lost_updates(const History& history, const Value& final_values,
@@ -31,7 +33,8 @@ LostUpdatesResult find_lost_updates(const History& history, const Value& final_v
     if (!survivor.ret || *survivor.ret >= op.call) continue;  // concurrent or later: fair loss
     ++result.count;
     if (result.examples.size() < max_examples) {
-      result.examples.push_back(LostUpdate{op.id, survivor.id, op.key});
+      result.examples.push_back(
+          LostUpdate{op.id, survivor.id, op.key, lost_to_earlier(op, survivor)});
     }
   }
   return result;

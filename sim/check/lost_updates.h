@@ -18,6 +18,7 @@ struct LostUpdate {
   uint64_t lost_op = 0;    // the acknowledged write that vanished
   uint64_t winner_op = 0;  // the earlier write whose value survived
   std::string key;
+  std::string what;  // when and where each was acknowledged (op_text.h)
 };
 
 struct LostUpdatesResult {

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/check/op_text.h"
 #include "sim/check/text_peel.h"
-#include "sim/core/time.h"
 
 namespace edgesim {
 namespace {
@@ -80,11 +80,6 @@ void note(NoLostWritesResult& result, size_t max_examples, LostWrite lost) {
   if (result.examples.size() < max_examples) result.examples.push_back(std::move(lost));
 }
 
-// "12.309s on eu-1": when an op was acknowledged, and where.
-std::string acked_at(const HistoryOp& op) {
-  return format_duration(Duration{*op.ret}) + (op.node.empty() ? "" : " on " + op.node);
-}
-
 void check_counters(const OpsByKey& groups, const Value& final_values, size_t max,
                     NoLostWritesResult& result) {
   for (const auto& [key, ops] : groups) {
@@ -154,14 +149,11 @@ const HistoryOp* final_writer(const std::vector<const HistoryOp*>& ops, const Va
   return writer;
 }
 
-// Why a register's final value is not the write that completed last: which op won, and when and
-// where each was acknowledged. The winner completed before the lost write began (else nothing is
-// reported lost), so it is the stamps that put them in the wrong order: clock skew, usually.
+// Why a register's final value is not the write that completed last. The winner completed before
+// the lost write began (else nothing is reported lost).
 std::string register_loss(const HistoryOp& lost, const HistoryOp* winner, const Value& final) {
   std::string what = fmt::format("final {} instead of {}", final.dump(), lost.arg.dump());
-  if (winner == nullptr) return what;
-  return what + fmt::format(": acked at {}, yet op {}'s {}, acked at {} before it began, won",
-                            acked_at(lost), winner->id, winner->f, acked_at(*winner));
+  return winner == nullptr ? what : what + ": " + lost_to_earlier(lost, *winner);
 }
 
 void check_registers(const OpsByKey& groups, const Value& final_values, size_t max,

@@ -98,9 +98,17 @@ std::string convergence_line(const char* verdict, const Value& d) {
 std::string lost_updates_line(const char* verdict, const Value& d) {
   const std::string bound =
       d.at("max").is_null() ? "report only" : fmt::format("max {}", d.at("max").get<uint64_t>());
-  return fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})",
-                     verdict, d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(),
-                     bound);
+  std::string text =
+      fmt::format("lost_updates {}: {} of {} acked writes lost to an earlier write ({})", verdict,
+                  d.at("count").get<uint64_t>(), d.at("acked_writes").get<uint64_t>(), bound);
+  // An example only for a violation: a report-only count is context, not something to chase.
+  const Value& examples = d.at("examples");
+  if (std::string_view(verdict) != "ok" && !examples.empty()) {
+    const Value& e = examples.front();
+    text += fmt::format("; e.g. op {} on {}: {}", e.at("lost_op").get<uint64_t>(),
+                        e.at("key").get<std::string>(), e.value("what", ""));
+  }
+  return text;
 }
 
 std::string no_lost_writes_line(const char* verdict, const Value& d) {

@@ -44,7 +44,8 @@ void judge_lost_updates(const JudgeInputs& in, const LostUpdatesCheckSpec& spec,
   outcome.details["max"] = spec.max ? Value(*spec.max) : Value(nullptr);
   Value examples = Value::array();
   for (const LostUpdate& l : lost.examples) {
-    examples.push_back({{"key", l.key}, {"lost_op", l.lost_op}, {"winner_op", l.winner_op}});
+    examples.push_back(
+        {{"key", l.key}, {"lost_op", l.lost_op}, {"winner_op", l.winner_op}, {"what", l.what}});
   }
   outcome.details["examples"] = std::move(examples);
 }

@@ -28,6 +28,8 @@ TEST(LostUpdates, AWriteAfterTheWinnerCompletedIsLost) {
   ASSERT_EQ(result.examples.size(), 1u);
   EXPECT_EQ(result.examples[0].lost_op, 2u);
   EXPECT_EQ(result.examples[0].winner_op, 1u);
+  EXPECT_EQ(result.examples[0].what,
+            "acked at 40ns, yet op 1's write, acked at 20ns before it began, won");
 }
 
 TEST(LostUpdates, ConcurrentWritesMayLoseFairly) {

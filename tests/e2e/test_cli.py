@@ -85,6 +85,10 @@ def test_a_violation_exits_1_and_names_seed_check_and_replay(edgesim):
     first = result.stdout.splitlines()[0]
     assert first.startswith("FAIL seed 2: lost_updates violated")
     assert f"edgesim run {QUICKSTART} --seed 2 --set 'clocks.skew=300ms'" in first
+    # The check's line shows one loss: when and where each write was acknowledged.
+    line = next(l for l in result.stdout.splitlines() if "check lost_updates" in l)
+    assert re.search(r"; e\.g\. op \d+ on k\d+: acked at [\d.]+m?s on [a-z-]+\d, yet op \d+'s write, "
+                     r"acked at [\d.]+m?s on [a-z-]+\d before it began, won$", line), line
 
 
 def test_overrides_change_the_run(edgesim):
