@@ -109,4 +109,19 @@ History ops_of_key(const History& history, const std::string& key, Linearizabili
   return ops;
 }
 
+std::set<uint64_t> ops_blocked_after_prefix(const History& key_ops, const KeyVerdict& verdict) {
+  const std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
+  int64_t earliest_return = INT64_MAX;
+  for (const HistoryOp& op : key_ops) {
+    if (op.status == OpStatus::kOk && !prefix.count(op.id))
+      earliest_return = std::min(earliest_return, *op.ret);
+  }
+  std::set<uint64_t> blocked;
+  for (const HistoryOp& op : key_ops) {
+    if (op.status == OpStatus::kOk && !prefix.count(op.id) && op.call <= earliest_return)
+      blocked.insert(op.id);
+  }
+  return blocked;
+}
+
 }  // namespace edgesim

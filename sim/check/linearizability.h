@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,10 @@ LinearizabilityResult check_linearizability(const History& history,
 
 // The ops of `key` (every op, for the register model), in history order: what a report draws.
 History ops_of_key(const History& history, const std::string& key, LinearizabilityModel model);
+
+// For an illegal key: the ops the search had to place next after its longest prefix and could
+// not. They are outside the prefix, required (ok), and called no later than every other unplaced
+// required op returned. `key_ops` is ops_of_key() of the failing key.
+std::set<uint64_t> ops_blocked_after_prefix(const History& key_ops, const KeyVerdict& verdict);
 
 }  // namespace edgesim

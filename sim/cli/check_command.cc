@@ -26,10 +26,17 @@ Value failure_json(const KeyVerdict& k) {
           {"involved", k.involved}};
 }
 
-std::string failure_text(const KeyVerdict& k) {
-  return fmt::format("  key {:?}: {} ({} ops: {})\n  longest linearizable prefix: [{}]\n", k.key,
-                     verdict_name(k.verdict), k.ops, fmt::join(k.involved, ", "),
-                     fmt::join(k.longest_prefix, ", "));
+// `key_ops`: ops_of_key() of the failing key, to name the ops that no order could place next.
+std::string failure_text(const KeyVerdict& k, const History& key_ops) {
+  std::string text =
+      fmt::format("  key {:?}: {} ({} ops: {})\n  longest linearizable prefix: [{}]\n", k.key,
+                  verdict_name(k.verdict), k.ops, fmt::join(k.involved, ", "),
+                  fmt::join(k.longest_prefix, ", "));
+  if (k.verdict == Verdict::kIllegal) {
+    text += fmt::format("  after it, no order places op(s): [{}]\n",
+                        fmt::join(ops_blocked_after_prefix(key_ops, k), ", "));
+  }
+  return text;
 }
 
 // DIR/<file name without .jsonl>.html; "stdin.html" for "-".
@@ -125,8 +132,11 @@ int check_command(const CheckCommandOptions& options) {
     if (!options.json) {
       std::printf("%s: %s (%zu ops, %zu keys, %.2f ms)\n", file.c_str(),
                   verdict_name(result.verdict), result.ops, result.keys, elapsed_ms);
-      if (!result.failures.empty())
-        std::fputs(failure_text(result.failures.front()).c_str(), stdout);
+      if (!result.failures.empty()) {
+        const KeyVerdict& first = result.failures.front();
+        std::fputs(failure_text(first, ops_of_key(history, first.key, check.model)).c_str(),
+                   stdout);
+      }
     }
   }
   if (options.json) std::cout << (reports.size() == 1 ? reports[0] : reports).dump() << std::endl;

@@ -140,9 +140,22 @@ std::string session_guarantees_line(const char* verdict, const Value& d) {
 }
 
 std::string linearizability_line(const char* verdict, const Value& d) {
-  return fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
-                     d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
-                     d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
+  std::string text =
+      fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
+                  d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
+                  d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
+  if (!d.contains("smallest")) return text;
+  const Value& s = d.at("smallest");
+  text += fmt::format("; smallest failing key {} ({} ops): ", s.at("key").get<std::string>(),
+                      s.at("ops").get<uint64_t>());
+  const Value& blocked = s.at("blocked_ops");
+  if (blocked.empty())
+    return text + fmt::format("undecided after a prefix of {}", s.at("prefix_ops").get<uint64_t>());
+  return text + fmt::format(
+                    "after a linearizable prefix of {}, no order places op(s) {} "
+                    "(--report DIR draws it)",
+                    s.at("prefix_ops").get<uint64_t>(),
+                    fmt::join(blocked.get<std::vector<uint64_t>>(), ", "));
 }
 
 std::string bounds_line(const char* verdict, const Value& d) {

@@ -107,22 +107,6 @@ std::vector<Placed> place(const History& ops, const TimeAxis& axis,
   return placed;
 }
 
-// Ops the checker had to place next after the longest prefix and could not: not in the prefix,
-// required (ok), and called no later than every other unplaced required op returned.
-std::set<uint64_t> blocked_ops(const History& ops, const std::set<uint64_t>& prefix) {
-  int64_t earliest_return = INT64_MAX;
-  for (const HistoryOp& op : ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id))
-      earliest_return = std::min(earliest_return, *op.ret);
-  }
-  std::set<uint64_t> blocked;
-  for (const HistoryOp& op : ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id) && op.call <= earliest_return)
-      blocked.insert(op.id);
-  }
-  return blocked;
-}
-
 // The SVG carries its own styles, so it reads the same when saved on its own.
 constexpr const char* kSvgStyle = R"(<style>
 text { font: 11px monospace; } text.proc { font-weight: bold; }
@@ -147,9 +131,7 @@ std::string svg(const History& ops, const KeyVerdict& verdict) {
   std::map<uint64_t, size_t> order;  // op id -> 1-based position in the prefix
   for (size_t i = 0; i < verdict.longest_prefix.size(); ++i)
     order[verdict.longest_prefix[i]] = i + 1;
-  std::set<uint64_t> prefix;
-  for (const auto& [id, position] : order) prefix.insert(id);
-  const std::set<uint64_t> blocked = blocked_ops(ops, prefix);
+  const std::set<uint64_t> blocked = ops_blocked_after_prefix(ops, verdict);
   constexpr double kRow = 34;
   std::string out =
       fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}'>\n",
@@ -203,8 +185,7 @@ std::string prefix_table(const History& ops, const KeyVerdict& verdict) {
 // kContext ops of the prefix to the return of the last stuck op.
 History failure_window(const History& ops, const KeyVerdict& verdict) {
   constexpr size_t kContext = 30;
-  std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
-  const std::set<uint64_t> blocked = blocked_ops(ops, prefix);
+  const std::set<uint64_t> blocked = ops_blocked_after_prefix(ops, verdict);
   std::set<uint64_t> recent(
       verdict.longest_prefix.end() - std::min(kContext, verdict.longest_prefix.size()),
       verdict.longest_prefix.end());
@@ -226,9 +207,8 @@ History failure_window(const History& ops, const KeyVerdict& verdict) {
 
 std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict,
                                           const std::string& title) {
-  std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
   std::string blocked_list;
-  for (uint64_t id : blocked_ops(ops, prefix))
+  for (uint64_t id : ops_blocked_after_prefix(ops, verdict))
     blocked_list += (blocked_list.empty() ? "" : ", ") + std::to_string(id);
   std::string page = "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" + escape(title) +
                      "</title>\n" + kPageStyle + "</head><body>\n";

@@ -281,6 +281,10 @@ def test_check_knossos_register_with_init(edgesim):
     assert result.returncode == 1
     result = edgesim("check", KNOSSOS / "good_cas-register-bug.jsonl", "--model", "register", "--init", "0")
     assert result.returncode == 0
+    # The longest prefix is w2 w4 r4 w0 r0 w1 (ops 0 2 3 4 5 6); reads of 3 and 2 (ops 7, 8) are stuck.
+    result = edgesim("check", KNOSSOS / "bad_bad-analysis.jsonl", "--model", "register", "--init", "0")
+    assert result.stdout.splitlines()[2:] == ["  longest linearizable prefix: [0, 2, 3, 4, 5, 6]",
+                                              "  after it, no order places op(s): [7, 8]"]
 
 
 def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
@@ -337,7 +341,14 @@ def test_run_report_includes_a_linearizability_timeline(edgesim, tmp_path):
     page = (report / "linearizability-seed-1.html").read_text()
     assert "illegal" in page and "class='blocked'" in page
     summary = json.loads((report / "summary.json").read_text())
-    assert summary["seeds"][0]["checks"]["linearizability"]["result"] == "illegal"
+    details = summary["seeds"][0]["checks"]["linearizability"]
+    assert details["result"] == "illegal"
+    smallest = details["smallest"]
+    assert smallest["key"] in details["failing_keys"] and smallest["result"] == "illegal"
+    assert smallest["blocked_ops"] and f"no order places op(s) {smallest['blocked_ops'][0]}" in page
+    line = next(l for l in result.stdout.splitlines() if "check linearizability" in l)
+    assert (f"; smallest failing key {smallest['key']} ({smallest['ops']} ops): after a linearizable prefix of "
+            f"{smallest['prefix_ops']}, no order places op(s) ") in line, line
 
 
 def test_session_guarantees_break_across_moves_with_local_reads(edgesim):
