@@ -147,7 +147,7 @@ int64_t superseded_at(const SetKey& set, const HistoryOp& read, const PositionBi
 
 // Reads in the order they ended, so that an add stops counting once a read could have seen a
 // remove of its element, and never counts again.
-void judge_key(const SetKey& set, Histogram& staleness) {
+void judge_key(const SetKey& set, ReadStaleness& staleness) {
   PositionBits must_show(set.add_rets.size(), true);
   PositionBits shown(set.add_rets.size(), false);
   std::vector<ValueKey> keys;
@@ -158,13 +158,13 @@ void judge_key(const SetKey& set, Histogram& staleness) {
       must_show.clear(set.by_first_remove[excused]);
     }
     const int64_t superseded = superseded_at(set, *read, must_show, shown, keys);
-    staleness.record(superseded < read->call ? read->call - superseded : 0);
+    staleness.record(*read, superseded < read->call ? read->call - superseded : 0);
   }
 }
 
 }  // namespace
 
-void judge_set_reads(const History& history, Histogram& staleness) {
+void judge_set_reads(const History& history, ReadStaleness& staleness) {
   for (const auto& [name, set] : index_sets(history)) judge_key(set, staleness);
 }
 

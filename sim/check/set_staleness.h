@@ -7,11 +7,11 @@
 // per update per read, which cost more than the simulation once sets held thousands of elements.
 
 #include "sim/check/history.h"
-#include "sim/metrics/histogram.h"
+#include "sim/check/staleness.h"
 
 namespace edgesim {
 
 // Records the staleness of every acknowledged read of `history` (a set workload's).
-void judge_set_reads(const History& history, Histogram& staleness);
+void judge_set_reads(const History& history, ReadStaleness& staleness);
 
 }  // namespace edgesim

@@ -121,12 +121,13 @@ int64_t register_superseded_at(const RegisterHistory& registers, const RegisterK
   return latest >= read.call ? INT64_MAX : key.updates.first_after(latest);
 }
 
-void judge_registers(const History& history, Histogram& staleness) {
+void judge_registers(const History& history, ReadStaleness& staleness) {
   const RegisterHistory registers = index_registers(history);
   for (const HistoryOp& read : history) {
     if (!acked_read(read)) continue;
     const auto key = registers.keys.find(read.key);
-    staleness.record(key == registers.keys.end()
+    staleness.record(read,
+                     key == registers.keys.end()
                          ? 0
                          : behind(read, register_superseded_at(registers, key->second, read)));
   }
@@ -149,7 +150,7 @@ void sort_and_accumulate(std::vector<std::pair<int64_t, int64_t>>& by_time) {
   for (auto& [time, amount] : by_time) amount = total += amount;
 }
 
-void judge_counters(const History& history, Histogram& staleness) {
+void judge_counters(const History& history, ReadStaleness& staleness) {
   std::map<std::string, CounterHistory> counters;
   for (const HistoryOp& op : history) {
     if (op.f != "incr" || op.status == OpStatus::kFail) continue;
@@ -167,7 +168,7 @@ void judge_counters(const History& history, Histogram& staleness) {
     if (!acked_read(read)) continue;
     const auto counter = counters.find(read.key);
     if (counter == counters.end() || !(read.out.is_null() || read.out.is_number_integer())) {
-      staleness.record(0);
+      staleness.record(read, 0);
       continue;
     }
     const std::vector<std::pair<int64_t, int64_t>>& negative = counter->second.negative_by_call;
@@ -182,14 +183,14 @@ void judge_counters(const History& history, Histogram& staleness) {
     const auto exceeded =
         std::upper_bound(positive.begin(), positive.end(), shown,
                          [](int64_t value, const auto& entry) { return value < entry.second; });
-    staleness.record(behind(read, exceeded == positive.end() ? INT64_MAX : exceeded->first));
+    staleness.record(read, behind(read, exceeded == positive.end() ? INT64_MAX : exceeded->first));
   }
 }
 
 }  // namespace
 
-Histogram read_staleness(DataType type, const History& history) {
-  Histogram staleness;
+ReadStaleness read_staleness(DataType type, const History& history) {
+  ReadStaleness staleness;
   switch (type) {
     case DataType::kKv:
     case DataType::kMap:

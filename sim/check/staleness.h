@@ -25,7 +25,29 @@
 
 namespace edgesim {
 
+// Every acknowledged read's staleness, and the stalest read (of equals, the lowest op id).
+class ReadStaleness {
+ public:
+  void record(const HistoryOp& read, int64_t staleness_ns) {
+    histogram_.record(staleness_ns);
+    if (staleness_ns > stalest_ns_ ||
+        (staleness_ns == stalest_ns_ && stalest_ != nullptr && read.id < stalest_->id)) {
+      stalest_ = &read;
+      stalest_ns_ = staleness_ns;
+    }
+  }
+  const Histogram& histogram() const { return histogram_; }
+  // The stalest read (into the judged history), or null when no read was behind at all.
+  const HistoryOp* stalest() const { return stalest_; }
+  int64_t stalest_ns() const { return stalest_ns_; }
+
+ private:
+  Histogram histogram_;
+  const HistoryOp* stalest_ = nullptr;
+  int64_t stalest_ns_ = 0;
+};
+
 // Reads of `type` (kv, map, counter, set) in `history`; asserts on text.
-Histogram read_staleness(DataType type, const History& history);
+ReadStaleness read_staleness(DataType type, const History& history);
 
 }  // namespace edgesim

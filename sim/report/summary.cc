@@ -185,10 +185,18 @@ std::string staleness_line(const char* verdict, const Value& d) {
   const std::string bound = d.at("max_p99_ns").is_null()
                                 ? "report only"
                                 : "p99 bound " + ms(d.at("max_p99_ns").get<int64_t>());
-  return fmt::format(
+  std::string text = fmt::format(
       "staleness {}: reads p50 {} p99 {} max {} behind the newest completed update ({})", verdict,
       ms(d.at("p50").get<int64_t>()), ms(d.at("p99").get<int64_t>()),
       ms(d.at("max").get<int64_t>()), bound);
+  if (std::string_view(verdict) != "ok" && d.contains("stalest")) {
+    const Value& s = d.at("stalest");
+    const std::string node = s.at("node").get<std::string>();
+    text += fmt::format("; stalest: op {} on {}, begun at {}{}", s.at("op").get<uint64_t>(),
+                        s.at("key").get<std::string>(), ms(s.at("call_ns").get<int64_t>()),
+                        node.empty() ? "" : " on " + node);
+  }
+  return text;
 }
 
 // "18 clients (kv), one op per ~50ms each, read 50% write 50%, 8 keys (zipf)". The mix is the

@@ -171,11 +171,18 @@ void judge_claims(const JudgeInputs& in, const ClaimsSpec& spec, Checks& checks)
 }
 
 void judge_staleness(const JudgeInputs& in, const StalenessCheckSpec& spec, Checks& checks) {
-  const Histogram staleness = read_staleness(in.type, in.history);
+  const ReadStaleness staleness = read_staleness(in.type, in.history);
   CheckOutcome& outcome = checks["staleness"];
-  outcome.details = histogram_json(staleness);
+  outcome.details = histogram_json(staleness.histogram());
   outcome.details["max_p99_ns"] = spec.max_p99 ? Value(spec.max_p99->ns) : Value(nullptr);
-  outcome.ok = !spec.max_p99 || staleness.percentile(99) <= spec.max_p99->ns;
+  if (const HistoryOp* read = staleness.stalest()) {
+    outcome.details["stalest"] = {{"op", read->id},
+                                  {"key", read->key},
+                                  {"node", read->node},
+                                  {"call_ns", read->call},
+                                  {"behind_ns", staleness.stalest_ns()}};
+  }
+  outcome.ok = !spec.max_p99 || staleness.histogram().percentile(99) <= spec.max_p99->ns;
 }
 
 }  // namespace

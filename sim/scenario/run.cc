@@ -71,6 +71,7 @@ class Simulation final : public EventHandler {
     if (const auto staleness = result.checks.find("staleness"); staleness != result.checks.end()) {
       Value percentiles = staleness->second.details;
       percentiles.erase("max_p99_ns");
+      percentiles.erase("stalest");
       result.metrics["staleness_ns"] = std::move(percentiles);
     }
     result.faults = nemesis_->log();

@@ -16,7 +16,7 @@ HistoryOp read(uint64_t id, int64_t call, int64_t ret, std::string key, Value ou
 }
 
 std::vector<int64_t> samples(DataType type, const History& history) {
-  return read_staleness(type, history).samples();  // sorted
+  return read_staleness(type, history).histogram().samples();  // sorted
 }
 
 TEST(Staleness, RegisterReadIsBehindTheFirstWriteThatFollowedItsValue) {
@@ -36,6 +36,13 @@ TEST(Staleness, NullAfterADeleteIsFreshAndAValueAfterItIsStale) {
                            op(5, 120, 130, "write", "k", 5),
                            read(6, 200, 210, "k", nullptr)};  // write 5 superseded the delete
   EXPECT_EQ(samples(DataType::kMap, history), (std::vector<int64_t>{0, 70, 70}));
+  // The stalest read is named; of equally stale ones, the lowest op id.
+  const ReadStaleness staleness = read_staleness(DataType::kMap, history);
+  ASSERT_NE(staleness.stalest(), nullptr);
+  EXPECT_EQ(staleness.stalest()->id, 4u);
+  EXPECT_EQ(staleness.stalest_ns(), 70);
+  const History fresh = {op(1, 0, 10, "write", "k", 1), read(2, 20, 30, "k", 1)};
+  EXPECT_EQ(read_staleness(DataType::kKv, fresh).stalest(), nullptr);
 }
 
 TEST(Staleness, NullWithNoDeleteIsTheInitialValue) {

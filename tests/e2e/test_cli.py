@@ -52,8 +52,16 @@ def test_staleness_percentiles_are_metrics_when_the_check_is_on(edgesim):
     judged = run_json(edgesim, "--seed", "1", "--set", "checks.staleness={max_p99: 10s}")["seeds"][0]
     check, metric = judged["checks"]["staleness"], judged["metrics"]["staleness_ns"]
     assert metric["count"] > 500 and 0 < metric["p50"] <= metric["p99"] <= metric["max"]
-    assert metric == {k: v for k, v in check.items() if k not in ("ok", "max_p99_ns")}
+    assert metric == {k: v for k, v in check.items() if k not in ("ok", "max_p99_ns", "stalest")}
     assert judged["trace_hash"] == plain["trace_hash"]  # measuring does not change the run
+    # The stalest read is named: it is as far behind as the maximum.
+    stalest = check["stalest"]
+    assert stalest["behind_ns"] == metric["max"] and re.fullmatch(r"k\d+", stalest["key"])
+    strict = edgesim("run", QUICKSTART, "--seed", "1", "--set", "checks.staleness={max_p99: 1ms}")
+    line = next(l for l in strict.stdout.splitlines() if "check staleness" in l)
+    begun = re.search(rf"; stalest: op {stalest['op']} on {stalest['key']}, begun at ([\d.]+)s "
+                      rf"on {stalest['node']}$", line)
+    assert begun and abs(float(begun.group(1)) - stalest["call_ns"] / 1e9) < 1e-3, line
 
 
 def test_same_seed_same_hash_across_runs_and_jobs(edgesim):

@@ -110,7 +110,8 @@ void check_set_history() {
     if (op.f == "read")
       op.out = *rc::gen::inRange(0, 10) == 0 ? Value(nullptr) : shown_values(added[op.key]);
   }
-  RC_ASSERT(read_staleness(DataType::kSet, history).samples() == sorted(set_reference(history)));
+  RC_ASSERT(read_staleness(DataType::kSet, history).histogram().samples() ==
+            sorted(set_reference(history)));
 }
 
 RC_GTEST_PROP(StalenessProperties, SetsAgreeWithTheDefinition, ()) {
@@ -160,7 +161,7 @@ void check_counter_history() {
       op.out = *rc::gen::inRange(0, 8) == 0 ? Value(nullptr) : Value(*rc::gen::inRange(-5, 40));
     history.push_back(std::move(op));
   }
-  RC_ASSERT(read_staleness(DataType::kCounter, history).samples() ==
+  RC_ASSERT(read_staleness(DataType::kCounter, history).histogram().samples() ==
             sorted(counter_reference(history)));
 }
 
@@ -257,7 +258,7 @@ void check_register_history() {
         break;
     }
   }
-  RC_ASSERT(read_staleness(DataType::kMap, history).samples() ==
+  RC_ASSERT(read_staleness(DataType::kMap, history).histogram().samples() ==
             sorted(register_reference(history)));
 }
 
