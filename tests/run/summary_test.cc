@@ -1,0 +1,50 @@
+// The text summary's check lines: what a violated check says, from the details the checks give.
+#include "sim/report/summary.h"
+
+#include <gtest/gtest.h>
+
+#include "models/register_builtin.h"
+#include "sim/scenario/loader.h"
+#include "sim/scenario/run.h"
+
+namespace edgesim {
+namespace {
+
+// A real run's result (so every metric the summary prints is there) whose convergence check is
+// replaced by `details`.
+std::string summary_with_convergence(const Value& details) {
+  EngineRegistry engines;
+  register_builtin_engines(engines);
+  const Scenario scenario = load_scenario_file(
+      std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", engines, {});
+  RunResult result = run_scenario(scenario, 1, engines);
+  result.checks["convergence"] = CheckOutcome{false, details, ""};
+  return describe_run(result);
+}
+
+Value diverged(const Value& first, const Value& second) {
+  return {{"converged", false},   {"live_replicas", 3},
+          {"distinct_values", 2}, {"groups", {{"a-1", "a-2"}, {"b-1"}}},
+          {"keys_differing", 1},  {"differences", {{{"key", "doc"}, {"values", {first, second}}}}}};
+}
+
+TEST(Summary, ADivergedSetShowsTheElementsOnlyOneSideHolds) {
+  const std::string text = summary_with_convergence(diverged({1, 2, 3, 5}, {1, 3, 4}));
+  EXPECT_NE(text.find("check convergence VIOLATED: 3 live replicas still hold 2 different values "
+                      "at the end: {a-1, a-2} | {b-1}; they differ on 1 key, e.g. doc: [2,5] "
+                      "only in the first, [4] only in the second\n"),
+            std::string::npos)
+      << text;
+}
+
+// Texts part mid-character: the excerpt is not valid UTF-8, and must be shown, not thrown on.
+TEST(Summary, DivergedTextsShowWhereTheyPartEvenMidCharacter) {
+  std::string common;
+  for (int i = 0; i < 8; ++i)
+    common += "\xE2\x82\xAC";  // €: the excerpt starts 10 bytes back, mid-€
+  const std::string text = summary_with_convergence(diverged(common + "a", common + "b"));
+  EXPECT_NE(text.find("e.g. doc: texts part at character 24: "), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace edgesim
