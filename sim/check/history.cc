@@ -183,7 +183,7 @@ void write_history(std::ostream& out, const History& history) {
     if (op.extra.is_object()) {
       for (auto it = op.extra.begin(); it != op.extra.end(); ++it) line[it.key()] = it.value();
     }
-    out << line.dump() << '\n';
+    out << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   }
 }
 

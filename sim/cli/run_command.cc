@@ -130,7 +130,7 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   for (const RunResult& r : results) passed += r.ok ? 1 : 0;
   text += fmt::format("{} of {} seeds passed every check\n", passed, results.size());
   if (!options.report_dir.empty()) {
-    write_file_atomically(options.report_dir + "/summary.json", summary.dump(2) + "\n");
+    write_file_atomically(options.report_dir + "/summary.json", json_text(summary, 2) + "\n");
     write_file_atomically(options.report_dir + "/summary.txt", text);
     for (const RunResult& r : results) {
       for (const auto& [name, check] : r.checks) {
@@ -142,7 +142,7 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   }
   if (options.json) {
     print_failures(stderr, scenario, results, options);
-    std::cout << summary.dump() << std::endl;
+    std::cout << json_text(summary) << std::endl;
   } else {
     print_failures(stdout, scenario, results, options);
     std::cout << text << std::flush;

@@ -15,6 +15,13 @@ using Value = nlohmann::json;
 using OpId = uint64_t;
 using TimerId = uint64_t;
 
+// `value` as JSON text (`indent` as Value::dump). A string that is not UTF-8 (an engine may return
+// any bytes) gets U+FFFD for each bad byte instead of making the dump throw: the harness writes
+// summaries and histories of whatever engines return.
+inline std::string json_text(const Value& value, int indent = -1) {
+  return value.dump(indent, ' ', false, Value::error_handler_t::replace);
+}
+
 // A client operation: f in read, write, cas, append, incr, add, remove, insert, delete.
 struct Op {
   OpId id = 0;

@@ -34,11 +34,9 @@ std::string latency_line(const char* name, const Value& h) {
 // One line per check: its verdict and the details a reader needs first. Each takes the check's
 // verdict word and its details.
 // A value's JSON, cut to `max_chars` with "..." (divergent values can be whole sets).
-// Cut at a UTF-8 character boundary; bytes that are not UTF-8 (an engine's text cut mid-character)
-// are replaced rather than thrown on.
+// Cut at a UTF-8 character boundary (json_text has replaced bytes that are not UTF-8).
 std::string shortened(const Value& value, size_t max_chars = 40) {
-  std::string text =
-      value.is_null() ? "absent" : value.dump(-1, ' ', false, Value::error_handler_t::replace);
+  std::string text = value.is_null() ? "absent" : json_text(value);
   if (text.size() <= max_chars) return text;
   size_t cut = max_chars;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
