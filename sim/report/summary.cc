@@ -31,10 +31,8 @@ std::string latency_line(const char* name, const Value& h) {
                      ms(h.at("max").get<int64_t>()));
 }
 
-// One line per check: its verdict and the details a reader needs first. Each takes the check's
-// verdict word and its details.
-// A value's JSON, cut to `max_chars` with "..." (divergent values can be whole sets).
-// Cut at a UTF-8 character boundary (json_text has replaced bytes that are not UTF-8).
+// A value's JSON, cut to `max_chars` with "..." (divergent values can be whole sets) at a UTF-8
+// character boundary (json_text has replaced bytes that are not UTF-8).
 std::string shortened(const Value& value, size_t max_chars = 40) {
   std::string text = value.is_null() ? "absent" : json_text(value);
   if (text.size() <= max_chars) return text;
@@ -86,6 +84,8 @@ std::string divergence_text(const Value& d) {
          fmt::format(" on {} key{}, e.g. {}: {}", keys, keys == 1 ? "" : "s", key, difference);
 }
 
+// One line per check: its verdict and the details a reader needs first. Each takes the check's
+// verdict word and its details.
 std::string convergence_line(const char* verdict, const Value& d) {
   if (!d.at("converged").get<bool>()) {
     return fmt::format(
