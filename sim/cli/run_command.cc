@@ -1,8 +1,10 @@
 // `edgesim run`, `edgesim validate` and `edgesim engines`.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -97,6 +99,28 @@ void print_failures(std::FILE* out, const Scenario& scenario, const std::vector<
   }
 }
 
+// "8 of 10 seeds passed every check; violated: no_lost_writes (2 seeds), convergence (1 seed)":
+// in a sweep, which checks failed how often, most often first.
+std::string sweep_line(const std::vector<RunResult>& results) {
+  size_t passed = 0;
+  std::map<std::string, size_t> seeds_by_check;
+  for (const RunResult& r : results) {
+    passed += r.ok ? 1 : 0;
+    for (const auto& [name, check] : r.checks) seeds_by_check[name] += check.ok ? 0 : 1;
+  }
+  std::vector<std::pair<std::string, size_t>> violated;
+  for (const auto& [name, seeds] : seeds_by_check)
+    if (seeds > 0) violated.emplace_back(name, seeds);
+  std::stable_sort(violated.begin(), violated.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text = fmt::format("{} of {} seeds passed every check", passed, results.size());
+  for (size_t i = 0; i < violated.size(); ++i) {
+    text += fmt::format("{}{} ({} seed{})", i == 0 ? "; violated: " : ", ", violated[i].first,
+                        violated[i].second, violated[i].second == 1 ? "" : "s");
+  }
+  return text + "\n";
+}
+
 int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
                const EngineRegistry& engines) {
   const std::vector<uint64_t> seeds = choose_seeds(options, scenario);
@@ -126,9 +150,7 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   const Value summary = summary_json(scenario, results);
   std::string text = describe_scenario(scenario) + "\n";
   for (const RunResult& r : results) text += describe_run(r) + "\n";
-  size_t passed = 0;
-  for (const RunResult& r : results) passed += r.ok ? 1 : 0;
-  text += fmt::format("{} of {} seeds passed every check\n", passed, results.size());
+  text += sweep_line(results);
   if (!options.report_dir.empty()) {
     write_file_atomically(options.report_dir + "/summary.json", json_text(summary, 2) + "\n");
     write_file_atomically(options.report_dir + "/summary.txt", text);

@@ -97,6 +97,14 @@ def test_a_violation_exits_1_and_names_seed_check_and_replay(edgesim):
     line = next(l for l in result.stdout.splitlines() if "check lost_updates" in l)
     assert re.search(r"; e\.g\. op \d+ on k\d+: acked at [\d.]+m?s on [a-z-]+\d, yet op \d+'s write, "
                      r"acked at [\d.]+m?s on [a-z-]+\d before it began, won$", line), line
+    # A sweep's last line counts the seeds each violated check failed.
+    sweep = edgesim("run", QUICKSTART, "--seeds", "1..3", "--set", "clocks.skew=300ms",
+                    "--set", "checks.lost_updates.max=0", "--json")
+    failed = sum(not s["checks"]["lost_updates"]["ok"] for s in json.loads(sweep.stdout)["seeds"])
+    last = edgesim("run", QUICKSTART, "--seeds", "1..3", "--set", "clocks.skew=300ms",
+                   "--set", "checks.lost_updates.max=0").stdout.splitlines()[-1]
+    assert failed > 0 and last == (f"{3 - failed} of 3 seeds passed every check; violated: lost_updates "
+                                   f"({failed} seed{'' if failed == 1 else 's'})"), last
 
 
 def test_overrides_change_the_run(edgesim):
