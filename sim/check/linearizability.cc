@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "sim/check/lin_unique.h"
 #include "sim/core/assert.h"
@@ -13,6 +14,26 @@ struct KeyOps {
   std::vector<LinOp> ops;
   StateTable states;
 };
+
+// KeyVerdict::blocked: of the acknowledged ops outside the prefix, those called no later than the
+// earliest of them returned.
+std::vector<uint64_t> blocked_after(const std::vector<LinOp>& ops,
+                                    const std::vector<uint64_t>& prefix_ids) {
+  const std::set<uint64_t> prefix(prefix_ids.begin(), prefix_ids.end());
+  std::vector<const HistoryOp*> unplaced;
+  for (const LinOp& op : ops) {
+    if (op.source->status == OpStatus::kOk && prefix.count(op.source->id) == 0)
+      unplaced.push_back(op.source);
+  }
+  int64_t earliest_return = INT64_MAX;
+  for (const HistoryOp* op : unplaced) earliest_return = std::min(earliest_return, *op->ret);
+  std::vector<uint64_t> blocked;
+  for (const HistoryOp* op : unplaced) {
+    if (op->call <= earliest_return) blocked.push_back(op->id);
+  }
+  std::sort(blocked.begin(), blocked.end());
+  return blocked;
+}
 
 KeyVerdict check_key(const std::string& key, KeyOps& input, const LinearizabilityOptions& options) {
   KeyVerdict verdict;
@@ -52,6 +73,8 @@ KeyVerdict check_key(const std::string& key, KeyOps& input, const Linearizabilit
   for (size_t i : outcome.longest) verdict.longest_prefix.push_back(input.ops[i].source->id);
   for (StateId s : outcome.longest_states) verdict.prefix_states.push_back(input.states.value(s));
   for (const LinOp& op : input.ops) verdict.involved.push_back(op.source->id);
+  if (verdict.verdict == Verdict::kIllegal)
+    verdict.blocked = blocked_after(input.ops, verdict.longest_prefix);
   return verdict;
 }
 
@@ -107,21 +130,6 @@ History ops_of_key(const History& history, const std::string& key, Linearizabili
     if (model == LinearizabilityModel::kRegister || op.key == key) ops.push_back(op);
   }
   return ops;
-}
-
-std::set<uint64_t> ops_blocked_after_prefix(const History& key_ops, const KeyVerdict& verdict) {
-  const std::set<uint64_t> prefix(verdict.longest_prefix.begin(), verdict.longest_prefix.end());
-  int64_t earliest_return = INT64_MAX;
-  for (const HistoryOp& op : key_ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id))
-      earliest_return = std::min(earliest_return, *op.ret);
-  }
-  std::set<uint64_t> blocked;
-  for (const HistoryOp& op : key_ops) {
-    if (op.status == OpStatus::kOk && !prefix.count(op.id) && op.call <= earliest_return)
-      blocked.insert(op.id);
-  }
-  return blocked;
 }
 
 }  // namespace edgesim

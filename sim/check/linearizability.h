@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +44,10 @@ struct KeyVerdict {
   std::vector<uint64_t> longest_prefix;  // op ids of the longest linearization found (not ok)
   std::vector<Value> prefix_states;      // the model value after each op of longest_prefix
   std::vector<uint64_t> involved;        // the ops of the key, for keys that are not ok
+  // Illegal keys: the ops the search had to place next after longest_prefix and could not. They
+  // are outside the prefix, acknowledged, and called no later than every other unplaced
+  // acknowledged op returned. In id order.
+  std::vector<uint64_t> blocked;
 };
 
 struct LinearizabilityResult {
@@ -60,10 +63,5 @@ LinearizabilityResult check_linearizability(const History& history,
 
 // The ops of `key` (every op, for the register model), in history order: what a report draws.
 History ops_of_key(const History& history, const std::string& key, LinearizabilityModel model);
-
-// For an illegal key: the ops the search had to place next after its longest prefix and could
-// not. They are outside the prefix, required (ok), and called no later than every other unplaced
-// required op returned. `key_ops` is ops_of_key() of the failing key.
-std::set<uint64_t> ops_blocked_after_prefix(const History& key_ops, const KeyVerdict& verdict);
 
 }  // namespace edgesim

@@ -131,7 +131,7 @@ std::string svg(const History& ops, const KeyVerdict& verdict) {
   std::map<uint64_t, size_t> order;  // op id -> 1-based position in the prefix
   for (size_t i = 0; i < verdict.longest_prefix.size(); ++i)
     order[verdict.longest_prefix[i]] = i + 1;
-  const std::set<uint64_t> blocked = ops_blocked_after_prefix(ops, verdict);
+  const std::set<uint64_t> blocked(verdict.blocked.begin(), verdict.blocked.end());
   constexpr double kRow = 34;
   std::string out =
       fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{:.0f}' height='{:.0f}'>\n",
@@ -185,7 +185,7 @@ std::string prefix_table(const History& ops, const KeyVerdict& verdict) {
 // kContext ops of the prefix to the return of the last stuck op.
 History failure_window(const History& ops, const KeyVerdict& verdict) {
   constexpr size_t kContext = 30;
-  const std::set<uint64_t> blocked = ops_blocked_after_prefix(ops, verdict);
+  const std::set<uint64_t> blocked(verdict.blocked.begin(), verdict.blocked.end());
   std::set<uint64_t> recent(
       verdict.longest_prefix.end() - std::min(kContext, verdict.longest_prefix.size()),
       verdict.longest_prefix.end());
@@ -208,7 +208,7 @@ History failure_window(const History& ops, const KeyVerdict& verdict) {
 std::string linearizability_timeline_html(const History& ops, const KeyVerdict& verdict,
                                           const std::string& title) {
   std::string blocked_list;
-  for (uint64_t id : ops_blocked_after_prefix(ops, verdict))
+  for (uint64_t id : verdict.blocked)
     blocked_list += (blocked_list.empty() ? "" : ", ") + std::to_string(id);
   std::string page = "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" + escape(title) +
                      "</title>\n" + kPageStyle + "</head><body>\n";

@@ -1,7 +1,5 @@
 #include "sim/scenario/judge.h"
 
-#include <set>
-
 #include <fmt/format.h>
 
 #include "sim/check/linearizability.h"
@@ -108,16 +106,14 @@ void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec
                      {"keys_by_unique_values", lin.keys_by_unique_values}};
   if (!lin.failures.empty()) {
     const KeyVerdict& smallest = lin.failures.front();
-    const History key_ops = ops_of_key(in.history, smallest.key, options.model);
     outcome.details["smallest"] = {{"key", smallest.key},
                                    {"result", verdict_name(smallest.verdict)},
                                    {"ops", smallest.ops},
                                    {"prefix_ops", smallest.longest_prefix.size()},
-                                   {"blocked_ops", smallest.verdict == Verdict::kIllegal
-                                                       ? ops_blocked_after_prefix(key_ops, smallest)
-                                                       : std::set<uint64_t>{}}};
+                                   {"blocked_ops", smallest.blocked}};
     outcome.report_html =
-        linearizability_timeline_html(key_ops, smallest, "linearizability of key " + smallest.key);
+        linearizability_timeline_html(ops_of_key(in.history, smallest.key, options.model), smallest,
+                                      "linearizability of key " + smallest.key);
   }
 }
 

@@ -32,6 +32,22 @@ TEST(GoldenHistories, OkFilesPassAndTheirBadTwinsFail) {
   EXPECT_GE(pairs, 5u);
 }
 
+// An illegal key names the ops no order can place after its longest linearizable prefix.
+TEST(GoldenHistories, AnIllegalKeyNamesTheOpsThatCannotComeNext) {
+  // w1 completes, then a read of the initial null begins (and must come after w1: it cannot), and
+  // a later write w2 that is not stuck (it begins after the read returned).
+  const History history = {
+      HistoryOp{1, 1, 0, 10, OpStatus::kOk, "write", "x", Value(1), nullptr},
+      HistoryOp{2, 2, 20, 30, OpStatus::kOk, "read", "x", nullptr, nullptr},
+      HistoryOp{3, 3, 40, 50, OpStatus::kOk, "write", "x", Value(3), nullptr},
+      HistoryOp{4, 4, 45, 48, OpStatus::kFail, "write", "x", Value(4), nullptr}};
+  const LinearizabilityResult result = check_linearizability(history, LinearizabilityOptions{});
+  ASSERT_EQ(result.failures.size(), 1u);
+  const KeyVerdict& failure = result.failures.front();
+  EXPECT_EQ(failure.longest_prefix, (std::vector<uint64_t>{1}));
+  EXPECT_EQ(failure.blocked, (std::vector<uint64_t>{2}));
+}
+
 TEST(GoldenHistories, ABudgetThatRunsOutIsUnknownNotAHang) {
   // 40 overlapping writes of two values and a read of a value nobody wrote: the general search
   // proves it illegal only by trying every subset of the writes, far more than the budget allows.

@@ -301,6 +301,8 @@ def test_check_knossos_register_with_init(edgesim):
     result = edgesim("check", KNOSSOS / "bad_bad-analysis.jsonl", "--model", "register", "--init", "0")
     assert result.stdout.splitlines()[2:] == ["  longest linearizable prefix: [0, 2, 3, 4, 5, 6]",
                                               "  after it, no order places op(s): [7, 8]"]
+    result = edgesim("check", KNOSSOS / "bad_bad-analysis.jsonl", "--model", "register", "--init", "0", "--json")
+    assert json.loads(result.stdout)["failures"][0]["blocked_ops"] == [7, 8]
 
 
 def test_check_reads_stdin_and_rejects_malformed_lines(edgesim, tmp_path):
