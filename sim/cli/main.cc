@@ -1,5 +1,6 @@
 // edgesim: the command-line entry point (see DESIGN.md, "CLI contract").
 #include <cstdio>
+#include <cstdlib>
 
 #include <CLI/CLI.hpp>
 
@@ -48,8 +49,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Validator(
           [](const std::string& text) -> std::string {
             // CLI::PositiveNumber names its range with DBL_MAX spelled out, 300 digits long.
-            double seconds = 0;
-            return CLI::detail::lexical_cast(text, seconds) && seconds > 0
+            char* end = nullptr;
+            const double seconds = std::strtod(text.c_str(), &end);
+            return !text.empty() && *end == '\0' && seconds > 0
                        ? ""
                        : "`" + text + "` is not a positive number of seconds";
           },
