@@ -46,9 +46,21 @@ OpStatus parse_status(const Value& line, const HistoryLocation& where) {
       fmt::format("{}: unknown status \"{}\" (allowed: ok, fail, info)", where.of("status"), text));
 }
 
+// Jepsen writes one event per line, an invocation and later its completion ({"type": "invoke" |
+// "ok" | "fail" | "info", "process", "f", "value", ...}); an edgesim op is both in one line.
+void reject_event_lines(const Value& line, const HistoryLocation& where) {
+  if (line.contains("id") || !line.contains("type") || !line.contains("process")) return;
+  throw HistoryError(fmt::format(
+      "{}: a Jepsen-style event (\"type\", \"process\"), not an op: each line must be a whole "
+      "op, its invocation and completion paired (id, proc, call, ret, status, f, key, arg, out; "
+      "docs/checkers.md, \"Histories from Jepsen\")",
+      where.start()));
+}
+
 HistoryOp parse_op(const Value& line, const HistoryLocation& where) {
   if (!line.is_object())
     throw HistoryError(fmt::format("{}: expected a JSON object", where.start()));
+  reject_event_lines(line, where);
   HistoryOp op;
   op.id = static_cast<uint64_t>(need_integer(line, "id", where));
   op.proc = static_cast<uint64_t>(need_integer(line, "proc", where));

@@ -69,6 +69,10 @@ TEST(History, MalformedLinesNameFileLineAndColumn) {
   EXPECT_EQ(error_of("  {\"proc\":1,\"call\":5,\"status\":\"ok\"}"),
             "h.jsonl:1:3: missing field \"id\"");
   EXPECT_EQ(error_of("[1,2]"), "h.jsonl:1:1: expected a JSON object");
+  // Jepsen's one-event-per-line form is named as such, not reported as a missing "id".
+  EXPECT_EQ(error_of(ok + " {\"type\":\"invoke\",\"f\":\"write\",\"value\":1,\"process\":0}")
+                .rfind("h.jsonl:2:2: a Jepsen-style event (\"type\", \"process\"), not an op: ", 0),
+            0u);
   EXPECT_EQ(error_of(ok + ok), "h.jsonl:2:7: id 1 is used twice (also on line 1)");
 }
 
