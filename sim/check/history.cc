@@ -52,8 +52,8 @@ void reject_event_lines(const Value& line, const HistoryLocation& where) {
   if (line.contains("id") || !line.contains("type") || !line.contains("process")) return;
   throw HistoryError(fmt::format(
       "{}: a Jepsen-style event (\"type\", \"process\"), not an op: each line must be a whole "
-      "op, its invocation and completion paired (id, proc, call, ret, status, f, key, arg, out; "
-      "docs/checkers.md, \"Histories from Jepsen\")",
+      "op, its invocation and completion paired (id, proc, call, ret, status, f, key, arg, out); "
+      "scripts/jepsen_history.py converts event histories",
       where.start()));
 }
 

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Converts a Jepsen-style event history (JSON Lines, one event per line) into edgesim's history
+format (one op per line), for `edgesim check`.
+
+  scripts/jepsen_history.py [EVENTS.jsonl | -] [--independent] [--key NAME] [--nil-is-absent]
+
+Each input line is an event: {"type": "invoke" | "ok" | "fail" | "info", "process": P, "f": F,
+"value": V}. Keyword spellings (":invoke", ":read") are accepted, and extra fields are ignored. The
+rules are the ones docs/checkers.md ("Histories from Jepsen") gives:
+  - an invocation is paired with the next completion of its process; a process runs one op at a
+    time (Jepsen gives a crashed process a new number), so a second invocation before the first
+    completed is an error;
+  - call and ret are the events' positions in the file; ops are numbered in invocation order;
+  - ok -> status ok; fail -> status fail; info, or no completion at all -> status info, ret null;
+  - read: out is the completion's value; a read that completed with null is Knossos's wildcard and
+    becomes status info, unless --nil-is-absent (then null means the key was absent);
+    write: arg is the value; cas: arg is [from, to], out true; anything else: arg is the
+    invocation's value and out the completion's;
+  - --independent: values are [key, value] tuples (Jepsen's independent checker); otherwise every
+    op is on --key (default "r");
+  - events of the "nemesis" process are skipped; processes that are not integers are numbered in
+    order of first appearance.
+Malformed input exits 2 with FILE:LINE: and writes nothing.
+"""
+import argparse
+import json
+import sys
+
+STATUSES = {"invoke", "ok", "fail", "info"}
+
+
+class EventError(Exception):
+    pass
+
+
+def bare(text):
+    """Jepsen keywords arrive as ":read" from some exporters and "read" from others."""
+    return text[1:] if isinstance(text, str) and text.startswith(":") else text
+
+
+def key_and_value(value, independent):
+    if not independent:
+        return None, value
+    if not (isinstance(value, list) and len(value) == 2):
+        raise EventError(f"--independent needs each value as [key, value], got {json.dumps(value)}")
+    key = value[0] if isinstance(value[0], str) else json.dumps(value[0])
+    return key, value[1]
+
+
+class Converter:
+    def __init__(self, independent, key, nil_is_absent):
+        self.independent, self.key, self.nil_is_absent = independent, key, nil_is_absent
+        self.ops = []  # edgesim ops, in invocation order
+        self.pending = {}  # process -> its open op
+        self.process_numbers = {}
+
+    def process_number(self, process):
+        if isinstance(process, int) and not isinstance(process, bool):
+            return process
+        return self.process_numbers.setdefault(json.dumps(process), len(self.process_numbers))
+
+    def event(self, event, position, line):
+        if not isinstance(event, dict):
+            raise EventError("expected a JSON object (an event)")
+        kind = bare(event.get("type"))
+        if kind not in STATUSES:
+            raise EventError(f'"type" must be one of invoke, ok, fail, info, got {json.dumps(event.get("type"))}')
+        if "process" not in event:
+            raise EventError('missing field "process"')
+        process = bare(event["process"])
+        if process == "nemesis":
+            return
+        f = bare(event.get("f"))
+        if not isinstance(f, str):
+            raise EventError('field "f" must be a string')
+        if kind == "invoke":
+            self.invoke(process, f, event.get("value"), position, line)
+        else:
+            self.complete(process, kind, f, event.get("value"), position)
+
+    def invoke(self, process, f, value, position, line):
+        if process in self.pending:
+            raise EventError(f"process {json.dumps(process)} invoked again before its op "
+                             f"(line {self.pending[process]['line']}) completed")
+        key, arg = key_and_value(value, self.independent)
+        op = {"id": len(self.ops), "proc": self.process_number(process), "call": position, "ret": None,
+              "status": "info", "f": f, "key": key if self.independent else self.key,
+              "arg": None if f == "read" else arg, "out": None, "line": line}
+        self.pending[process] = op
+        self.ops.append(op)
+
+    def complete(self, process, kind, f, value, position):
+        op = self.pending.pop(process, None)
+        if op is None:
+            raise EventError(f"a completion of process {json.dumps(process)}, which has no open invocation")
+        if f != op["f"]:
+            raise EventError(f'completes a "{f}" but its invocation (line {op["line"]}) was a "{op["f"]}"')
+        if kind == "info":
+            return  # unknown outcome: stays info with ret null
+        _, result = key_and_value(value, self.independent) if value is not None else (None, None)
+        op["status"], op["ret"] = kind, position
+        if kind != "ok":
+            return
+        if op["f"] == "read":
+            if result is None and not self.nil_is_absent:
+                op["status"], op["ret"] = "info", None  # Knossos: a nil read matches anything
+            op["out"] = result
+        elif op["f"] == "cas":
+            op["out"] = True
+        elif op["f"] != "write":
+            op["out"] = result
+
+    def history(self):
+        lines = []
+        for op in self.ops:
+            line = {k: v for k, v in op.items() if k != "line"}
+            lines.append(json.dumps(line, separators=(",", ":")))
+        return "".join(line + "\n" for line in lines)
+
+
+def read_events(path):
+    if path == "-":
+        return "<stdin>", sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as source:
+            return path, source.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise EventError(f"cannot read the file: {error}") from None
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="scripts/jepsen_history.py",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("events", nargs="?", default="-")
+    parser.add_argument("--independent", action="store_true")
+    parser.add_argument("--key", default="r")
+    parser.add_argument("--nil-is-absent", action="store_true")
+    args = parser.parse_args(argv)
+    name = args.events
+    try:
+        name, text = read_events(args.events)
+    except EventError as error:
+        sys.stderr.write(f"{name}: {error}\n")
+        return 2
+    converter = Converter(args.independent, args.key, args.nil_is_absent)
+    position = 0  # the event's place in the history: its call or ret time
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            converter.event(json.loads(line), position, number)
+        except (ValueError, EventError) as error:
+            sys.stderr.write(f"{name}:{number}: {error}\n")
+            return 2
+        position += 1
+    sys.stdout.write(converter.history())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

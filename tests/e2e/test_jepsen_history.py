@@ -1,0 +1,118 @@
+"""scripts/jepsen_history.py: Jepsen-style event histories into edgesim histories for `edgesim check`."""
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+CONVERT = ROOT / "scripts" / "jepsen_history.py"
+KNOSSOS = ROOT.parent / "shared" / "data" / "histories" / "knossos"
+
+
+def convert(*args, input=None):
+    return subprocess.run([sys.executable, str(CONVERT), *map(str, args)], capture_output=True, text=True,
+                          input=input, timeout=60)
+
+
+def events_text(events):
+    return "".join(json.dumps(e) + "\n" for e in events)
+
+
+def test_events_pair_into_ops():
+    events = [{"type": "invoke", "f": "write", "value": 1, "process": 0},
+              {"type": ":invoke", "f": ":read", "value": None, "process": 1},  # keyword spellings
+              {"type": "ok", "f": "write", "value": 1, "process": 0},
+              {"type": "ok", "f": "read", "value": 2, "process": 1},
+              {"type": "info", "f": "start", "process": "nemesis"},
+              {"type": "invoke", "f": "cas", "value": [1, 3], "process": 2},
+              {"type": "invoke", "f": "read", "process": 0},
+              {"type": "fail", "f": "cas", "value": [1, 3], "process": 2},
+              {"type": "invoke", "f": "write", "value": 4, "process": 3},
+              {"type": "info", "f": "write", "value": 4, "process": 3},
+              {"type": "invoke", "f": "read", "process": 4},
+              {"type": "ok", "f": "read", "value": None, "process": 4}]
+    result = convert("-", input=events_text(events))
+    assert result.returncode == 0, result.stderr
+    ops = [json.loads(line) for line in result.stdout.splitlines()]
+    def op(id, proc, call, ret, status, f, arg, out):
+        return {"id": id, "proc": proc, "call": call, "ret": ret, "status": status, "f": f, "key": "r",
+                "arg": arg, "out": out}
+    assert ops == [op(0, 0, 0, 2, "ok", "write", 1, None),
+                   op(1, 1, 1, 3, "ok", "read", None, 2),
+                   op(2, 2, 5, 7, "fail", "cas", [1, 3], None),
+                   op(3, 0, 6, None, "info", "read", None, None),  # never completed
+                   op(4, 3, 8, None, "info", "write", 4, None),  # completed :info
+                   op(5, 4, 10, None, "info", "read", None, None)]  # Knossos: a nil read is a wildcard
+    absent = convert("-", "--nil-is-absent", input=events_text(events))
+    assert json.loads(absent.stdout.splitlines()[-1])["status"] == "ok"
+
+
+def events_of(ops):
+    """The Jepsen events an edgesim history's ops came from (their call and ret times order them)."""
+    timed = []
+    for op in ops:
+        invoke_value = op["arg"] if op["f"] != "read" else None
+        timed.append((op["call"], {"type": "invoke", "f": op["f"], "value": invoke_value, "process": op["proc"]}))
+        if op["ret"] is not None:
+            value = op["out"] if op["f"] == "read" else op["arg"]
+            timed.append((op["ret"], {"type": op["status"], "f": op["f"], "value": value, "process": op["proc"]}))
+        else:  # an :info completion right away (Knossos' wildcard reads went on to invoke again)
+            timed.append((op["call"] + 0.5, {"type": "info", "f": op["f"], "value": None, "process": op["proc"]}))
+    return [event for _, event in sorted(timed, key=lambda t: t[0])]
+
+
+def test_knossos_histories_round_trip_to_the_same_verdicts(edgesim, tmp_path):
+    manifest = [json.loads(line) for line in (KNOSSOS / "MANIFEST.jsonl").read_text().splitlines()]
+    converted = []
+    for entry in manifest:
+        ops = [json.loads(line) for line in (KNOSSOS / entry["file"]).read_text().splitlines() if line]
+        result = convert("-", input=events_text(events_of(ops)))
+        assert result.returncode == 0, (entry["file"], result.stderr)
+        path = tmp_path / entry["file"]
+        path.write_text(result.stdout)
+        converted.append(path)
+    check = edgesim("check", *converted, "--model", "register", "--init", "0", "--json")
+    verdicts = {pathlib_name(r["file"]): r["result"] for r in json.loads(check.stdout)}
+    assert len(verdicts) == len(manifest) >= 100
+    assert verdicts == {entry["file"]: entry["expected"] for entry in manifest}
+
+
+def pathlib_name(path):
+    return path.rsplit("/", 1)[-1]
+
+
+def test_independent_tuples_become_keys(edgesim, tmp_path):
+    events = [{"type": "invoke", "f": "write", "value": ["a", 1], "process": 0},
+              {"type": "ok", "f": "write", "value": ["a", 1], "process": 0},
+              {"type": "invoke", "f": "read", "value": ["b", None], "process": 1},
+              {"type": "ok", "f": "read", "value": ["b", 1], "process": 1}]  # b was never written
+    result = convert("-", "--independent", input=events_text(events))
+    ops = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(op["key"], op["arg"], op["out"]) for op in ops] == [("a", 1, None), ("b", None, 1)]
+    history = tmp_path / "h.jsonl"
+    history.write_text(result.stdout)
+    check = json.loads(edgesim("check", history, "--model", "kv", "--json").stdout)
+    assert check["result"] == "illegal" and check["failures"][0]["key"] == "b"
+
+
+def test_malformed_events_exit_2_with_file_and_line(tmp_path):
+    cases = {
+        "twice": ([{"type": "invoke", "f": "read", "process": 0}, {"type": "invoke", "f": "read", "process": 0}],
+                  ":2: process 0 invoked again before its op (line 1) completed"),
+        "orphan": ([{"type": "ok", "f": "read", "value": 1, "process": 5}],
+                   ":1: a completion of process 5, which has no open invocation"),
+        "type": ([{"type": "done", "f": "read", "process": 0}], ':1: "type" must be one of'),
+        "tuple": ([{"type": "invoke", "f": "write", "value": 3, "process": 0}],
+                  ":1: --independent needs each value as [key, value], got 3"),
+    }
+    for name, (events, message) in cases.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(events_text(events))
+        result = convert(path, *(["--independent"] if name == "tuple" else []))
+        assert result.returncode == 2 and result.stdout == "", name
+        assert result.stderr.startswith(f"{path}{message}"), (name, result.stderr)
+    bad_json = tmp_path / "cut.jsonl"
+    bad_json.write_text('{"type": "invoke", "f": "read", "process": 0}\n{"type": "ok", "f"\n')
+    result = convert(bad_json)
+    assert result.returncode == 2 and result.stderr.startswith(f"{bad_json}:2: ")
+    assert convert(tmp_path / "missing.jsonl").returncode == 2
