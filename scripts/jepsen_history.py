@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""Converts a Jepsen-style event history (JSON Lines, one event per line) into edgesim's history
-format (one op per line), for `edgesim check`.
+"""Converts a Jepsen or Knossos event history into edgesim's history format (one op per line), for
+`edgesim check`.
 
-  scripts/jepsen_history.py [EVENTS.jsonl | -] [--independent] [--key NAME] [--nil-is-absent]
+  scripts/jepsen_history.py [EVENTS | -] [--independent] [--key NAME] [--nil-is-absent]
 
-Each input line is an event: {"type": "invoke" | "ok" | "fail" | "info", "process": P, "f": F,
-"value": V}. Keyword spellings (":invoke", ":read") are accepted, and extra fields are ignored. The
-rules are the ones docs/checkers.md ("Histories from Jepsen") gives:
+EVENTS is EDN, as Jepsen (history.edn) and Knossos (a vector of maps) write it, or JSON Lines. An
+event is {:type :invoke|:ok|:fail|:info, :process P, :f F, :value V} (in JSON {"type": "invoke",
+...}; ":invoke"-style strings too); other fields are ignored. The rules are the ones
+docs/checkers.md ("Histories from Jepsen") gives:
   - an invocation is paired with the next completion of its process; a process runs one op at a
     time (Jepsen gives a crashed process a new number), so a second invocation before the first
     completed is an error;
@@ -25,6 +26,8 @@ Malformed input exits 2 with FILE:LINE: and writes nothing.
 import argparse
 import json
 import sys
+
+from edn_reader import EdnError, read_forms
 
 STATUSES = {"invoke", "ok", "fail", "info"}
 
@@ -61,7 +64,7 @@ class Converter:
 
     def event(self, event, position, line):
         if not isinstance(event, dict):
-            raise EventError("expected a JSON object (an event)")
+            raise EventError("expected an event (a map)")
         kind = bare(event.get("type"))
         if kind not in STATUSES:
             raise EventError(f'"type" must be one of invoke, ok, fail, info, got {json.dumps(event.get("type"))}')
@@ -118,7 +121,7 @@ class Converter:
         return "".join(line + "\n" for line in lines)
 
 
-def read_events(path):
+def read_text(path):
     if path == "-":
         return "<stdin>", sys.stdin.read()
     try:
@@ -126,6 +129,35 @@ def read_events(path):
             return path, source.read()
     except (OSError, UnicodeDecodeError) as error:
         raise EventError(f"cannot read the file: {error}") from None
+
+
+def is_json_lines(text):
+    """JSON Lines start with {" (an object with a quoted key); EDN with {:, [ or #."""
+    stripped = text.lstrip()
+    return stripped.startswith("{") and stripped[1:].lstrip().startswith('"')
+
+
+def json_events(text):
+    """(event, line) for each non-blank line; EventError names the line of bad JSON."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield json.loads(line), number
+            except ValueError as error:
+                raise EventError(f"{number}: {error}") from None
+
+
+def edn_events(text):
+    """(event, line): the maps of the top-level forms, or of one top-level vector or list of them."""
+    try:
+        forms, lines = read_forms(text)
+    except EdnError as error:
+        raise EventError(f"{error.line}: not EDN: {error}") from None
+    outer = 1
+    if len(forms) == 1 and isinstance(forms[0], list):
+        outer = lines.get(id(forms[0]), 1)
+        forms = forms[0]
+    return [(form, lines.get(id(form), outer)) for form in forms]
 
 
 def main(argv):
@@ -138,21 +170,22 @@ def main(argv):
     args = parser.parse_args(argv)
     name = args.events
     try:
-        name, text = read_events(args.events)
+        name, text = read_text(args.events)
     except EventError as error:
         sys.stderr.write(f"{name}: {error}\n")
         return 2
     converter = Converter(args.independent, args.key, args.nil_is_absent)
-    position = 0  # the event's place in the history: its call or ret time
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            converter.event(json.loads(line), position, number)
-        except (ValueError, EventError) as error:
-            sys.stderr.write(f"{name}:{number}: {error}\n")
-            return 2
-        position += 1
+    try:
+        events = list(json_events(text)) if is_json_lines(text) else edn_events(text)
+        # The event's place in the history is its call or ret time.
+        for position, (event, number) in enumerate(events):
+            try:
+                converter.event(event, position, number)
+            except EventError as error:
+                raise EventError(f"{number}: {error}") from None
+    except EventError as error:
+        sys.stderr.write(f"{name}:{error}\n")
+        return 2
     sys.stdout.write(converter.history())
     return 0
 

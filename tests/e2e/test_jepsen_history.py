@@ -3,6 +3,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 CONVERT = ROOT / "scripts" / "jepsen_history.py"
@@ -61,12 +62,35 @@ def events_of(ops):
     return [event for _, event in sorted(timed, key=lambda t: t[0])]
 
 
-def test_knossos_histories_round_trip_to_the_same_verdicts(edgesim, tmp_path):
+def edn(value):
+    """EDN text of a JSON-shaped value; strings starting with ':' are keywords."""
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + " ".join(edn(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f":{k} {edn(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str) and value.startswith(":"):
+        return value
+    return json.dumps(value)
+
+
+def knossos_edn(events):
+    """As Knossos' data files are written: one vector of maps, keywords for types and functions."""
+    maps = [edn({**e, "type": ":" + e["type"], "f": ":" + e["f"]}) for e in events]
+    return "[" + "\n ".join(maps) + "]\n"
+
+
+@pytest.mark.parametrize("form", ["json", "edn"])
+def test_knossos_histories_round_trip_to_the_same_verdicts(edgesim, tmp_path, form):
     manifest = [json.loads(line) for line in (KNOSSOS / "MANIFEST.jsonl").read_text().splitlines()]
     converted = []
     for entry in manifest:
         ops = [json.loads(line) for line in (KNOSSOS / entry["file"]).read_text().splitlines() if line]
-        result = convert("-", input=events_text(events_of(ops)))
+        events = events_of(ops)
+        result = convert("-", input=events_text(events) if form == "json" else knossos_edn(events))
         assert result.returncode == 0, (entry["file"], result.stderr)
         path = tmp_path / entry["file"]
         path.write_text(result.stdout)
@@ -95,6 +119,22 @@ def test_independent_tuples_become_keys(edgesim, tmp_path):
     assert check["result"] == "illegal" and check["failures"][0]["key"] == "b"
 
 
+def test_jepsen_edn_lines_with_tags_comments_and_discards():
+    text = """; a Jepsen 0.3 history.edn: one map per line
+{:index 0, :time 10, :type :invoke, :process 0, :f :write, :value 5}
+#jepsen.history.Op{:index 1, :time 12, :type :invoke, :process :nemesis, :f :start, :value #{:n1}}
+#_{:index 99, :type :ok, :process 7}
+{:index 2, :time 15, :type :ok, :process 0, :f :write, :value 5, :note "a \\"quoted\\" word"}
+{:index 3, :time 20, :type :invoke, :process 1, :f :cas, :value [5 6]}
+{:index 4, :time 25, :type :ok, :process 1, :f :cas, :value [5 6]}
+"""
+    result = convert("-", input=text)
+    assert result.returncode == 0, result.stderr
+    ops = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(op["f"], op["call"], op["ret"], op["status"], op["arg"], op["out"]) for op in ops] == [
+        ("write", 0, 2, "ok", 5, None), ("cas", 3, 4, "ok", [5, 6], True)]
+
+
 def test_malformed_events_exit_2_with_file_and_line(tmp_path):
     cases = {
         "twice": ([{"type": "invoke", "f": "read", "process": 0}, {"type": "invoke", "f": "read", "process": 0}],
@@ -116,3 +156,10 @@ def test_malformed_events_exit_2_with_file_and_line(tmp_path):
     result = convert(bad_json)
     assert result.returncode == 2 and result.stderr.startswith(f"{bad_json}:2: ")
     assert convert(tmp_path / "missing.jsonl").returncode == 2
+    cut_edn = tmp_path / "cut.edn"
+    cut_edn.write_text("[{:process 0, :type :invoke, :f :read}\n {:process 0, :type :ok\n")
+    result = convert(cut_edn)
+    assert result.returncode == 2 and result.stderr.startswith(f"{cut_edn}:3: not EDN: missing '}}'")
+    not_a_map = tmp_path / "vector.edn"
+    not_a_map.write_text("[{:process 0, :type :invoke, :f :read}\n [1 2]]\n")
+    assert convert(not_a_map).stderr.startswith(f"{not_a_map}:2: expected an event (a map)")
