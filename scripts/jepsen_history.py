@@ -19,8 +19,8 @@ docs/checkers.md ("Histories from Jepsen") gives:
     invocation's value and out the completion's;
   - --independent: values are [key, value] tuples (Jepsen's independent checker); otherwise every
     op is on --key (default "r");
-  - events of the "nemesis" process are skipped; processes that are not integers are numbered in
-    order of first appearance.
+  - events of the "nemesis" process are skipped; processes that are not integers are numbered
+    from 2^32 in order of first appearance.
 Malformed input exits 2 with FILE:LINE: and writes nothing.
 """
 import argparse
@@ -58,16 +58,18 @@ class Converter:
         self.process_numbers = {}
 
     def process_number(self, process):
+        """Integers as they are; other processes from 2^32 up, clear of any integer process."""
         if isinstance(process, int) and not isinstance(process, bool):
             return process
-        return self.process_numbers.setdefault(json.dumps(process), len(self.process_numbers))
+        return self.process_numbers.setdefault(json.dumps(process), 2**32 + len(self.process_numbers))
 
     def event(self, event, position, line):
         if not isinstance(event, dict):
             raise EventError("expected an event (a map)")
         kind = bare(event.get("type"))
         if kind not in STATUSES:
-            raise EventError(f'"type" must be one of invoke, ok, fail, info, got {json.dumps(event.get("type"))}')
+            raise EventError('"type" must be one of invoke, ok, fail, info, got '
+                             + json.dumps(event.get("type")))
         if "process" not in event:
             raise EventError('missing field "process"')
         process = bare(event["process"])
