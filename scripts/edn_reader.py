@@ -112,7 +112,10 @@ class Reader:
                     break
                 escaped = self.text[self.at]
                 if escaped == "u":
-                    out.append(chr(int(self.text[self.at + 1:self.at + 5], 16)))
+                    digits = self.text[self.at + 1:self.at + 5]
+                    if len(digits) != 4 or any(d not in "0123456789abcdefABCDEF" for d in digits):
+                        self.fail(f"\\u{digits} is not a character escape")
+                    out.append(chr(int(digits, 16)))
                     self.at += 4
                 else:
                     out.append(escapes.get(escaped, escaped))
@@ -160,4 +163,7 @@ def read_forms(text):
     """The top-level forms of `text` and the line each collection among them starts on (by id());
     EdnError (with .line) if it is not EDN."""
     reader = Reader(text)
-    return list(reader.forms()), reader.lines
+    try:
+        return list(reader.forms()), reader.lines
+    except RecursionError:
+        raise EdnError("forms nested too deeply", reader.line) from None

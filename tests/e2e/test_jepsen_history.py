@@ -161,5 +161,11 @@ def test_malformed_events_exit_2_with_file_and_line(tmp_path):
     result = convert(cut_edn)
     assert result.returncode == 2 and result.stderr.startswith(f"{cut_edn}:3: not EDN: missing '}}'")
     not_a_map = tmp_path / "vector.edn"
+    for name, text, message in [("escape.edn", '[{:a "\\uZZ"}]', "not EDN: \\uZZ"),
+                                ("deep.edn", "[" * 5000, "not EDN: forms nested too deeply")]:
+        path = tmp_path / name
+        path.write_text(text)
+        result = convert(path)
+        assert result.returncode == 2 and result.stderr.startswith(f"{path}:1: {message}"), result.stderr
     not_a_map.write_text("[{:process 0, :type :invoke, :f :read}\n [1 2]]\n")
     assert convert(not_a_map).stderr.startswith(f"{not_a_map}:2: expected an event (a map)")
