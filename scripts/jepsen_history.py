@@ -19,8 +19,8 @@ docs/checkers.md ("Histories from Jepsen") gives:
     invocation's value and out the completion's;
   - --independent: values are [key, value] tuples (Jepsen's independent checker); otherwise every
     op is on --key (default "r");
-  - events of the "nemesis" process are skipped; processes that are not integers are numbered
-    from 2^32 in order of first appearance.
+  - events of the "nemesis" process are skipped; a process is an integer or a name, and names are
+    numbered from 2^32 in order of first appearance.
 Malformed input exits 2 with FILE:LINE: and writes nothing.
 """
 import argparse
@@ -58,16 +58,16 @@ class Converter:
         self.process_numbers = {}
 
     def process_number(self, process):
-        """Integers as they are; other processes from 2^32 up, clear of any integer process."""
-        if isinstance(process, int) and not isinstance(process, bool):
+        """Integers as they are; names from 2^32 up, clear of any integer process."""
+        if isinstance(process, int):
             return process
-        return self.process_numbers.setdefault(json.dumps(process), 2**32 + len(self.process_numbers))
+        return self.process_numbers.setdefault(process, 2**32 + len(self.process_numbers))
 
     def event(self, event, position, line):
         if not isinstance(event, dict):
             raise EventError("expected an event (a map)")
         kind = bare(event.get("type"))
-        if kind not in STATUSES:
+        if not isinstance(kind, str) or kind not in STATUSES:
             raise EventError('"type" must be one of invoke, ok, fail, info, got '
                              + json.dumps(event.get("type")))
         if "process" not in event:
@@ -75,6 +75,8 @@ class Converter:
         process = bare(event["process"])
         if process == "nemesis":
             return
+        if not isinstance(process, (int, str)) or isinstance(process, bool):
+            raise EventError(f'"process" must be an integer or a name, got {json.dumps(process)}')
         f = bare(event.get("f"))
         if not isinstance(f, str):
             raise EventError('field "f" must be a string')

@@ -142,6 +142,8 @@ def test_malformed_events_exit_2_with_file_and_line(tmp_path):
         "orphan": ([{"type": "ok", "f": "read", "value": 1, "process": 5}],
                    ":1: a completion of process 5, which has no open invocation"),
         "type": ([{"type": "done", "f": "read", "process": 0}], ':1: "type" must be one of'),
+        "process": ([{"type": "invoke", "f": "read", "process": [1, 2]}],
+                    ':1: "process" must be an integer or a name, got [1, 2]'),
         "tuple": ([{"type": "invoke", "f": "write", "value": 3, "process": 0}],
                   ":1: --independent needs each value as [key, value], got 3"),
     }
