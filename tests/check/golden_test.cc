@@ -34,8 +34,8 @@ TEST(GoldenHistories, OkFilesPassAndTheirBadTwinsFail) {
 
 // An illegal key names the ops no order can place after its longest linearizable prefix.
 TEST(GoldenHistories, AnIllegalKeyNamesTheOpsThatCannotComeNext) {
-  // w1 completes, then a read of the initial null begins (and must come after w1: it cannot), and
-  // a later write w2 that is not stuck (it begins after the read returned).
+  // Write 1 completes, then read 2 of the initial null begins (it must follow write 1, and cannot);
+  // write 3 is not stuck (it begins after the read returned); write 4 failed.
   const History history = {
       HistoryOp{1, 1, 0, 10, OpStatus::kOk, "write", "x", Value(1), nullptr},
       HistoryOp{2, 2, 20, 30, OpStatus::kOk, "read", "x", nullptr, nullptr},

@@ -222,7 +222,7 @@ def test_unusable_output_paths_exit_2_before_running(edgesim, tmp_path):
     assert result.returncode == 2, result.stderr
     assert f"cannot create directory {a_file / 'sub'}" in result.stderr
     result = edgesim("run", QUICKSTART, "--seed", "1", "--history", tmp_path / "missing" / "h.jsonl")
-    assert result.returncode == 2 and result.stdout == ""  # refused before any seed ran
+    assert result.returncode == 2 and result.stdout == ""
     assert f"no directory {tmp_path / 'missing'}" in result.stderr
     result = edgesim("check", ROOT / "tests/check/golden/failed-cas-bad.jsonl", "--model", "kv",
                      "--report", a_file / "sub")

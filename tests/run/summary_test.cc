@@ -46,7 +46,7 @@ TEST(Summary, DivergedTextsShowWhereTheyPartEvenMidCharacter) {
   for (int i = 0; i < 8; ++i)
     common += "\xE2\x82\xAC";  // €: the excerpt starts 10 bytes back, mid-€
   const std::string text = summary_with_convergence(diverged(common + "a", common + "b"));
-  EXPECT_NE(text.find("e.g. doc: texts part at character 24: "), std::string::npos) << text;
+  EXPECT_NE(text.find("e.g. doc: texts part at byte 24: "), std::string::npos) << text;
 }
 
 // An engine written by someone else may return any bytes: this one answers reads, and observes,
