@@ -59,8 +59,8 @@ std::string value_difference(const Value& a, const Value& b) {
     const std::string& y = b.get_ref<const std::string&>();
     const size_t at = std::mismatch(x.begin(), x.end(), y.begin(), y.end()).first - x.begin();
     const size_t from = at < 10 ? 0 : at - 10;
-    return fmt::format("texts part at byte {}: {} vs {}", at,
-                       shortened(Value(x.substr(from, 30))), shortened(Value(y.substr(from, 30))));
+    return fmt::format("texts part at byte {}: {} vs {}", at, shortened(Value(x.substr(from, 30))),
+                       shortened(Value(y.substr(from, 30))));
   }
   return fmt::format("{} vs {}", shortened(a), shortened(b));
 }
