@@ -8,6 +8,8 @@
 
 namespace edgesim {
 
+class EngineRegistry;
+
 constexpr int kExitOk = 0;
 constexpr int kExitViolated = 1;
 constexpr int kExitBadInput = 2;
@@ -35,6 +37,8 @@ struct CheckCommandOptions {
 };
 
 int run_command(const RunCommandOptions& options);
+// The same with the engines of `engines` (tests add engines that are not built in).
+int run_command(const RunCommandOptions& options, const EngineRegistry& engines);
 int check_command(const CheckCommandOptions& options);
 int validate_command(const std::string& scenario_path, const std::vector<std::string>& overrides);
 int engines_command();

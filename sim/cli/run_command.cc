@@ -14,6 +14,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/output_file.h"
 #include "sim/cli/seed_pool.h"
+#include "sim/engine/engine_error.h"
 #include "sim/report/summary.h"
 #include "sim/scenario/loader.h"
 
@@ -177,6 +178,10 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
 int run_command(const RunCommandOptions& options) {
   EngineRegistry engines;
   register_builtin_engines(engines);
+  return run_command(options, engines);
+}
+
+int run_command(const RunCommandOptions& options, const EngineRegistry& engines) {
   try {
     const Scenario scenario =
         load_scenario_file(options.scenario_path, engines, parse_overrides(options.overrides));
@@ -186,6 +191,8 @@ int run_command(const RunCommandOptions& options) {
   } catch (const UsageError& e) {
     std::fprintf(stderr, "edgesim: error: %s\n", e.what());
   } catch (const OutputError& e) {
+    std::fprintf(stderr, "edgesim: error: %s\n", e.what());
+  } catch (const EngineError& e) {
     std::fprintf(stderr, "edgesim: error: %s\n", e.what());
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "%s: error: %s\n", options.scenario_path.c_str(), e.what());

@@ -1,5 +1,7 @@
 #include "sim/core/event_loop.h"
 
+#include <fmt/format.h>
+
 #include "sim/core/assert.h"
 
 namespace edgesim {
@@ -15,7 +17,27 @@ void EventLoop::schedule(Instant at, EventKind kind, uint32_t target, uint64_t p
                          uint16_t aux) {
   EDGESIM_ASSERT(at >= now_, "scheduling in the past: {} < {}", at.ns, now_.ns);
   EDGESIM_ASSERT(kind < kinds_.size(), "unregistered event kind {}", kind);
+  if (queue_.size() >= kMaxPendingEvents) [[unlikely]]
+    overflowing(kind, target);
   queue_.push(QueueEntry{at.ns, payload, target, kind, aux});
+}
+
+// The two runaway errors, kept out of line: schedule() and dispatch() are the hottest code there
+// is.
+void EventLoop::overflowing(EventKind kind, uint32_t target) const {
+  throw RunawayError(fmt::format(
+      "{} events are waiting at {} (the last scheduled: a `{}` event, target {}): something "
+      "multiplies its messages or timers",
+      queue_.size(), format_duration(now_ - Instant{0}), kinds_[kind].name, target));
+}
+
+void EventLoop::stalled(const QueueEntry& entry) const {
+  throw RunawayError(fmt::format(
+      "simulated time stopped at {}: {} events in a row ran at that instant (the last: a `{}` "
+      "event, target {}), as if something re-arms a zero-delay timer or answers messages at zero "
+      "latency forever",
+      format_duration(now_ - Instant{0}), kMaxEventsAtOneInstant, kinds_[entry.kind].name,
+      entry.target));
 }
 
 uint64_t EventLoop::run_until(Instant end) {
@@ -36,6 +58,11 @@ bool EventLoop::step() {
 
 void EventLoop::dispatch(const QueueEntry& entry) {
   EDGESIM_ASSERT(entry.at >= now_.ns, "time went backwards");
+  if (entry.at != now_.ns) {
+    dispatched_at_now_ = 0;
+  } else if (++dispatched_at_now_ == kMaxEventsAtOneInstant) [[unlikely]] {
+    stalled(entry);
+  }
   now_ = Instant{entry.at};
   ++dispatched_;
   trace_.mix(static_cast<uint64_t>(entry.at));

@@ -15,6 +15,7 @@
 // own payload digests.
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,15 @@ struct Event {
   EventKind kind;
   uint16_t aux;      // a small tag for the handler (e.g. a service index)
   uint64_t payload;  // a handle or small inline value, owned by the kind's handler
+};
+
+// The run stopped moving forward: simulated time stood still for kMaxEventsAtOneInstant events in a
+// row (something re-arms a zero-delay timer, or answers messages at zero latency, forever), or
+// kMaxPendingEvents were waiting at once (something multiplies its messages). Either would hang
+// the run or exhaust memory; run_scenario says which engine was running.
+class RunawayError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class EventHandler {
@@ -59,6 +69,11 @@ class EventLoop {
   // Dispatches the next event, if any. Returns false when the queue is empty.
   bool step();
 
+  // Far beyond any real run: the busiest instants of the shipped scenarios run a few thousand
+  // events, and the largest benchmark keeps 1e6 in flight (a pending event is about 64 bytes).
+  static constexpr uint64_t kMaxEventsAtOneInstant = 10'000'000;
+  static constexpr size_t kMaxPendingEvents = 100'000'000;
+
   Instant now() const { return now_; }
   size_t pending() const { return queue_.size(); }
   size_t queue_bytes() const { return queue_.memory_bytes(); }
@@ -73,11 +88,14 @@ class EventLoop {
   };
 
   void dispatch(const QueueEntry& entry);
+  [[noreturn, gnu::cold, gnu::noinline]] void overflowing(EventKind kind, uint32_t target) const;
+  [[noreturn, gnu::cold, gnu::noinline]] void stalled(const QueueEntry& entry) const;
 
   EventQueue queue_;
   std::vector<KindInfo> kinds_;
   Instant now_{0};
   uint64_t dispatched_ = 0;
+  uint64_t dispatched_at_now_ = 0;  // events in a row at now_
   TraceHash trace_;
 };
 

@@ -66,6 +66,7 @@ class Network final : public EventHandler {
 
   // Partitions: a directed block from -> to. Blocks nest (counted), so overlapping partitions
   // heal independently.
+  size_t nodes_count() const { return nodes_count_; }
   void block(NodeId from, NodeId to);
   void unblock(NodeId from, NodeId to);
   void heal_all();

@@ -31,17 +31,27 @@ class Node::Slot final : public NodeContext {
   DurableStore& durable() override { return durable_; }
 
   void send(NodeId to, std::string payload) override {
-    EDGESIM_ASSERT(node_.up_, "a crashed replica sent a message");
+    require_up("sent a message");
+    if (to >= node_.env_.network.nodes_count()) {
+      throw ContractBreach(
+          fmt::format("sent a message to node {}, which does not exist (the "
+                      "topology has {} nodes)",
+                      to, node_.env_.network.nodes_count()));
+    }
     node_.env_.network.send(node_.id_, to, service_, std::move(payload));
   }
 
   void send_to_peers(std::string payload) override {
-    EDGESIM_ASSERT(node_.up_, "a crashed replica sent a message");
+    require_up("sent a message");
     node_.env_.network.send_to_all(node_.id_, other_peers_, service_, std::move(payload));
   }
 
   TimerId start_timer(Duration after) override {
-    EDGESIM_ASSERT(after.ns >= 0, "negative timer");
+    require_up("started a timer");
+    if (after.ns < 0) {
+      throw ContractBreach(
+          fmt::format("asked for a timer {} in the past", format_duration(-after)));
+    }
     const TimerId timer = ++last_timer_;
     const Instant at = node_.env_.loop.now() + node_.clock_.true_span(after);
     node_.env_.loop.schedule(at, node_.env_.timer_kind, node_.id_, timer, service_);
@@ -53,7 +63,12 @@ class Node::Slot final : public NodeContext {
   void cancel_timer(TimerId timer) override { timers_.erase(timer); }
 
   void complete(OpId op, Result result) override {
-    EDGESIM_ASSERT(pending_ops_.erase(op) == 1, "op {} completed twice or never submitted", op);
+    if (pending_ops_.erase(op) != 1) {
+      throw ContractBreach(fmt::format(
+          "answered op {}, which was not waiting for an answer here (answered already, never "
+          "sent to this node, or sent before its last crash)",
+          op));
+    }
     node_.env_.completions.on_complete(node_.id_, service_, op, std::move(result));
   }
 
@@ -77,6 +92,12 @@ class Node::Slot final : public NodeContext {
   const DurableStore& durable_store() const { return durable_; }
 
  private:
+  // A replica acts only from inside a callback, and a crashed one is only told to forget
+  // (on_crash): anything it starts from there would outlive the crash.
+  void require_up(std::string_view action) const {
+    if (!node_.up_) throw ContractBreach(fmt::format("{} while crashed (from on_crash)", action));
+  }
+
   Node& node_;
   ServiceId service_;
   std::unique_ptr<Replica> replica_;
@@ -106,13 +127,18 @@ void Node::add_replica(ServiceId service, std::unique_ptr<Replica> replica,
 void Node::start() {
   EDGESIM_ASSERT(!up_, "{} started twice", name_);
   up_ = true;
-  for (auto& [service, slot] : slots_) slot->replica().on_start(*slot);
+  for (auto& [service, slot] : slots_) {
+    engine_call([] { return std::string("starting (on_start)"); },
+                [&] { slot->replica().on_start(*slot); });
+  }
 }
 
 void Node::crash() {
   if (!up_) return;
   up_ = false;
-  for (auto& [service, slot] : slots_) slot->crash();
+  for (auto& [service, slot] : slots_) {
+    engine_call([] { return std::string("crashing (on_crash)"); }, [&] { slot->crash(); });
+  }
 }
 
 void Node::restart() {
@@ -130,26 +156,67 @@ bool Node::hosts(ServiceId service) const { return slots_.count(service) != 0; }
 
 bool Node::submit(ServiceId service, const Op& op) {
   if (!up_ || !hosts(service)) return false;
-  slot(service).on_op(op);
+  engine_call([&] { return fmt::format("handling op {} ({} {})", op.id, op.f, op.key); },
+              [&] { slot(service).on_op(op); });
   return true;
 }
 
 bool Node::deliver(ServiceId service, NodeId from, std::string_view payload) {
   if (!up_ || !hosts(service)) return false;
   Slot& s = slot(service);
-  s.replica().on_message(s, from, payload);
+  engine_call([&] { return fmt::format("handling a message from node {}", from); },
+              [&] { s.replica().on_message(s, from, payload); });
   return true;
 }
 
 void Node::fire_timer(ServiceId service, TimerId timer) {
   if (!up_) return;
-  slot(service).fire(timer);
+  engine_call([&] { return fmt::format("handling timer {}", timer); },
+              [&] { slot(service).fire(timer); });
+}
+
+EngineError Node::engine_error(const std::string& asked, const std::string& what) const {
+  return EngineError(fmt::format("on node {} at {}, {}: {}", name_,
+                                 format_duration(env_.loop.now() - Instant{0}), asked, what));
 }
 
 const Replica& Node::replica(ServiceId service) const {
   auto it = slots_.find(service);
   EDGESIM_ASSERT(it != slots_.end());
   return it->second->replica();
+}
+
+Value Node::observe(ServiceId service) const {
+  return engine_call([] { return std::string("observing it (observe)"); },
+                     [&] { return replica(service).observe(); });
+}
+
+std::optional<uint64_t> Node::observe_version(ServiceId service) const {
+  return engine_call([] { return std::string("asking for its observe_version"); },
+                     [&] { return replica(service).observe_version(); });
+}
+
+std::optional<uint64_t> Node::observe_digest(ServiceId service) const {
+  return engine_call([] { return std::string("asking for its observe_digest"); },
+                     [&] { return replica(service).observe_digest(); });
+}
+
+uint64_t Node::metadata_bytes(ServiceId service) const {
+  return engine_call([] { return std::string("asking for its metadata_bytes"); },
+                     [&] { return replica(service).metadata_bytes(); });
+}
+
+Value Node::stats(ServiceId service) const {
+  return engine_call(
+      [] { return std::string("asking for its stats"); },
+      [&] {
+        Value stats = replica(service).stats();
+        if (!stats.is_object()) {
+          throw ContractBreach(fmt::format("stats() returned {}, not an object of counters",
+                                           json_text(stats).substr(0, 80)));
+        }
+        return stats;
+      });
 }
 
 const DurableStore& Node::durable(ServiceId service) const {

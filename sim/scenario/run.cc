@@ -8,6 +8,7 @@
 
 #include "sim/check/convergence.h"
 #include "sim/core/assert.h"
+#include "sim/engine/engine_error.h"
 #include "sim/node/cluster.h"
 #include "sim/scenario/build.h"
 #include "sim/scenario/judge.h"
@@ -18,6 +19,20 @@ namespace edgesim {
 namespace {
 
 constexpr ServiceId kDataService = 0;
+
+// Calls engine code that runs outside any node (making the engine and its replicas): what it
+// throws, or a null it returns, is an EngineError that says what was being made.
+template <typename Make>
+auto made_by_engine(const std::string& made, Make&& make) {
+  decltype(make()) result;
+  try {
+    result = make();
+  } catch (const std::exception& thrown) {
+    throw EngineError(fmt::format("{}: threw: {}", made, thrown.what()));
+  }
+  if (!result) throw EngineError(made + ": returned null");
+  return result;
+}
 
 // One seed's world: every component, wired together, plus the convergence probe.
 class Simulation final : public EventHandler {
@@ -32,7 +47,8 @@ class Simulation final : public EventHandler {
         metadata_kind_(loop_.register_kind("metadata_sample", this)) {
     const EngineInfo* info = engines.find(scenario.engine.name);
     EDGESIM_ASSERT(info != nullptr, "engine {} is not registered", scenario.engine.name);
-    engine_ = info->factory(scenario.engine.params);
+    engine_ = made_by_engine("while being created",
+                             [&] { return info->factory(scenario.engine.params); });
     workload_ = std::make_unique<ClientWorkload>(loop_, cluster_, topology_, kDataService,
                                                  scenario.workload, root_.fork("workload"),
                                                  scenario.workload_stop());
@@ -43,8 +59,10 @@ class Simulation final : public EventHandler {
       Prng clock_prng = root_.fork("clock/" + topology_.pop(id).name);
       const ClockSpec clock = draw_clock(scenario.clocks, clock_prng);
       Node& node = cluster_.add_node(id, NodeClock(clock, clock_prng.next_u64()));
-      node.add_replica(kDataService, engine_->make_replica(id), peers,
-                       root_.fork("node/" + topology_.pop(id).name));
+      node.add_replica(kDataService,
+                       made_by_engine("making its replica for node " + topology_.pop(id).name,
+                                      [&] { return engine_->make_replica(id); }),
+                       peers, root_.fork("node/" + topology_.pop(id).name));
     }
     nemesis_ = std::make_unique<Nemesis>(
         loop_, network_, cluster_, topology_, resolve_faults(scenario, topology_),
@@ -134,7 +152,7 @@ class Simulation final : public EventHandler {
     for (const auto& node : cluster_.nodes()) {
       if (!node->up()) continue;
       ++live;
-      const std::optional<uint64_t> digest = node->replica(kDataService).observe_digest();
+      const std::optional<uint64_t> digest = node->observe_digest(kDataService);
       every_replica_digests = every_replica_digests && digest.has_value();
       if (digest) digests.insert(*digest);
     }
@@ -144,7 +162,7 @@ class Simulation final : public EventHandler {
     }
     std::set<std::string_view> distinct;
     for (const auto& node : cluster_.nodes()) {
-      if (node->up()) distinct.insert(observed_dump(node->id(), node->replica(kDataService)));
+      if (node->up()) distinct.insert(observed_dump(*node));
     }
     convergence_.sample(loop_.now(), live, static_cast<uint32_t>(distinct.size()));
   }
@@ -152,12 +170,12 @@ class Simulation final : public EventHandler {
   // The replica's observed value in a canonical encoding (MessagePack: equal bytes for equal
   // values, and a third cheaper to produce than JSON text, which was a tenth of an OR-set run),
   // re-observed only if it may have changed.
-  const std::string& observed_dump(NodeId node, const Replica& replica) {
-    const std::optional<uint64_t> version = replica.observe_version();
-    ObservedValue& cached = observed_[node];
+  const std::string& observed_dump(const Node& node) {
+    const std::optional<uint64_t> version = node.observe_version(kDataService);
+    ObservedValue& cached = observed_[node.id()];
     if (!version || cached.version != version) {
       cached.dump.clear();
-      Value::to_msgpack(replica.observe(), cached.dump);
+      Value::to_msgpack(node.observe(kDataService), cached.dump);
       cached.version = version;
     }
     return cached.dump;
@@ -167,14 +185,14 @@ class Simulation final : public EventHandler {
   void sample_metadata() {
     uint64_t bytes = 0;
     for (const auto& node : cluster_.nodes()) {
-      if (node->up()) bytes += node->replica(kDataService).metadata_bytes();
+      if (node->up()) bytes += node->metadata_bytes(kDataService);
     }
     metadata_samples_.push_back(Value::array({loop_.now().ns, bytes}));
   }
 
-  const Replica* first_live_replica() const {
+  const Node* first_live_node() const {
     for (const auto& node : cluster_.nodes()) {
-      if (node->up()) return &node->replica(kDataService);
+      if (node->up()) return node.get();
     }
     return nullptr;
   }
@@ -183,7 +201,7 @@ class Simulation final : public EventHandler {
   std::optional<Divergence> divergence() const {
     std::vector<std::pair<std::string, Value>> observed;
     for (const auto& node : cluster_.nodes()) {
-      if (node->up()) observed.emplace_back(node->name(), node->replica(kDataService).observe());
+      if (node->up()) observed.emplace_back(node->name(), node->observe(kDataService));
     }
     Divergence divergence = describe_divergence(observed);
     if (divergence.groups.size() <= 1) return std::nullopt;
@@ -193,12 +211,12 @@ class Simulation final : public EventHandler {
   void judge(RunResult& result) {
     const ChecksSpec& checks = scenario_.checks;
     const Instant reference = last_disturbance();
-    const Replica* replica = first_live_replica();
+    const Node* node = first_live_node();
     const ConvergenceVerdict verdict = convergence_.verdict(
         reference, checks.convergence ? checks.convergence->within : Duration{0});
     const JudgeInputs inputs{
         checks, workload_->history(), workload_->type(),
-        replica ? replica->observe() : Value::object(), verdict,
+        node ? node->observe(kDataService) : Value::object(), verdict,
         // Only a run that did not converge is looked at again (observe() is O(state)).
         checks.convergence && !verdict.converged ? divergence() : std::nullopt,
         workload_->read_latency(), workload_->write_latency()};
@@ -235,8 +253,16 @@ RunResult run_scenario(const Scenario& scenario, uint64_t seed, const EngineRegi
                        const RunOptions& options) {
   const RunContext context{scenario.path.empty() ? scenario.name : scenario.path, seed};
   const RunContextScope scope(&context);
-  Simulation simulation(scenario, seed, engines);
-  return simulation.run(seed, options);
+  // Both errors come from inside the run, where neither the seed nor the engine's name is known.
+  try {
+    Simulation simulation(scenario, seed, engines);
+    return simulation.run(seed, options);
+  } catch (const EngineError& e) {
+    throw EngineError(fmt::format("seed {}: engine `{}` {}", seed, scenario.engine.name, e.what()));
+  } catch (const RunawayError& e) {
+    throw EngineError(
+        fmt::format("seed {}: engine `{}`: {}", seed, scenario.engine.name, e.what()));
+  }
 }
 
 }  // namespace edgesim

@@ -40,7 +40,7 @@ Value collect_metrics(const MetricsSources& sources) {
   Value engine = Value::object();
   for (const auto& node : sources.cluster.nodes()) {
     if (!node->hosts(sources.service)) continue;
-    const Value stats = node->replica(sources.service).stats();
+    const Value stats = node->stats(sources.service);
     for (auto it = stats.begin(); it != stats.end(); ++it) {
       if (!it.value().is_number()) continue;
       engine[it.key()] = engine.value(it.key(), int64_t{0}) + it.value().get<int64_t>();
@@ -55,7 +55,7 @@ Value collect_metrics(const MetricsSources& sources) {
     ++replicas;
     durable_writes += node->durable(sources.service).writes();
     durable_bytes += node->durable(sources.service).bytes();
-    const uint64_t held = node->replica(sources.service).metadata_bytes();
+    const uint64_t held = node->metadata_bytes(sources.service);
     metadata_bytes += held;
     metadata_bytes_max = std::max(metadata_bytes_max, held);
   }
