@@ -100,8 +100,16 @@ void parse_schedule(const YamlReader& reader, const YAML::Node& list, Scenario& 
       if (!undoable)
         reader.fail(entry["for"], path + ".for",
                     "only partition, crash and degrade can last `for` a time");
-      action.lasts =
-          reader.duration(entry["for"], path + ".for", Duration::nanos(1), fault_end - action.at);
+      // Said in terms of the quiet phase: "allowed: 1ns to 0ns" told nobody why.
+      const Duration lasts = reader.duration(entry["for"], path + ".for", Duration::nanos(1));
+      if (lasts > fault_end - action.at) {
+        reader.fail(entry["for"], path + ".for",
+                    fmt::format("{} from {} runs into the quiet phase, which starts at {} "
+                                "(duration - quiet) and has no faults",
+                                format_duration(lasts), format_duration(action.at),
+                                format_duration(fault_end)));
+      }
+      action.lasts = lasts;
     }
     scenario.faults.push_back(std::move(action));
   }

@@ -267,6 +267,18 @@ TEST_F(LoaderTest, FaultTargetsMustExist) {
   EXPECT_NE(error.find("test.yaml:8:"), std::string::npos) << error;
 }
 
+// Faults end where the quiet phase starts; the error says so rather than "allowed: 1ns to 0ns".
+TEST_F(LoaderTest, AFaultThatRunsIntoTheQuietPhaseSaysWhenItStarts) {
+  const std::string error =
+      error_of(std::string(kMinimal) +
+               "duration: 2s\nquiet: 1s\nfaults:\n  schedule:\n    - {at: 1s, crash: a-1, "
+               "for: 200ms}\n");
+  EXPECT_NE(error.find("test.yaml:10:33: error: faults.schedule[0].for: 200ms from 1s runs into "
+                       "the quiet phase, which starts at 1s (duration - quiet)"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(LoaderTest, DisconnectedRegionsAreRejected) {
   const std::string error = error_of(R"(name: x
 topology:
