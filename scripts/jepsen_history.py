@@ -4,10 +4,12 @@
 
   scripts/jepsen_history.py [EVENTS | -] [--independent] [--key NAME] [--nil-is-absent]
 
-EVENTS is EDN, as Jepsen (history.edn) and Knossos (a vector of maps) write it, or JSON Lines. An
-event is {:type :invoke|:ok|:fail|:info, :process P, :f F, :value V} (in JSON {"type": "invoke",
-...}; ":invoke"-style strings too); other fields are ignored. The rules are the ones
-docs/checkers.md ("Histories from Jepsen") gives:
+EVENTS is EDN, as Jepsen (history.edn) and Knossos (a vector of maps) write it, JSON Lines, or a
+Jepsen log (jepsen.log: "INFO  jepsen.util - P<TAB>:type<TAB>:f<TAB>value" lines, as Porcupine's
+etcd test data has them; other log lines are skipped). An event is {:type :invoke|:ok|:fail|:info,
+:process P, :f F, :value V} (in JSON {"type": "invoke", ...}; ":invoke"-style strings too), with an
+optional :key (as Porcupine's key-value histories have); other fields are ignored. The rules are
+the ones docs/checkers.md ("Histories from Jepsen") gives:
   - an invocation is paired with the next completion of its process; a process runs one op at a
     time (Jepsen gives a crashed process a new number), so a second invocation before the first
     completed is an error;
@@ -17,19 +19,25 @@ docs/checkers.md ("Histories from Jepsen") gives:
     becomes status info, unless --nil-is-absent (then null means the key was absent);
     write: arg is the value; cas: arg is [from, to], out true; anything else: arg is the
     invocation's value and out the completion's;
-  - --independent: values are [key, value] tuples (Jepsen's independent checker); otherwise every
-    op is on --key (default "r");
+  - get and put are read and write (Porcupine's key-value model names them so);
+  - --independent: values are [key, value] tuples (Jepsen's independent checker); otherwise an
+    event's :key is its op's key, and without one every op is on --key (default "r");
   - events of the "nemesis" process are skipped; a process is an integer or a name, and names are
     numbered from 2^32 in order of first appearance.
 Malformed input exits 2 with FILE:LINE: and writes nothing.
 """
 import argparse
 import json
+import re
 import sys
 
 from edn_reader import EdnError, read_forms
 
 STATUSES = {"invoke", "ok", "fail", "info"}
+# Other names for edgesim's ops: Porcupine's key-value histories say get and put.
+F_ALIASES = {"get": "read", "put": "write"}
+# A Jepsen log's event line: "... jepsen.util - PROCESS<whitespace>:TYPE<whitespace>:F<whitespace>VALUE".
+JEPSEN_LOG_EVENT = re.compile(r"jepsen\.util\s+-\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$")
 
 
 class EventError(Exception):
@@ -46,8 +54,12 @@ def key_and_value(value, independent):
         return None, value
     if not (isinstance(value, list) and len(value) == 2):
         raise EventError(f"--independent needs each value as [key, value], got {json.dumps(value)}")
-    key = value[0] if isinstance(value[0], str) else json.dumps(value[0])
-    return key, value[1]
+    return key_text(value[0]), value[1]
+
+
+def key_text(key):
+    """edgesim keys are strings: a key that is not one is named by its JSON."""
+    return key if isinstance(key, str) else json.dumps(key)
 
 
 class Converter:
@@ -80,18 +92,21 @@ class Converter:
         f = bare(event.get("f"))
         if not isinstance(f, str):
             raise EventError('field "f" must be a string')
+        f = F_ALIASES.get(f, f)
         if kind == "invoke":
-            self.invoke(process, f, event.get("value"), position, line)
+            self.invoke(process, f, event.get("value"), event.get("key"), position, line)
         else:
             self.complete(process, kind, f, event.get("value"), position)
 
-    def invoke(self, process, f, value, position, line):
+    def invoke(self, process, f, value, event_key, position, line):
         if process in self.pending:
             raise EventError(f"process {json.dumps(process)} invoked again before its op "
                              f"(line {self.pending[process]['line']}) completed")
         key, arg = key_and_value(value, self.independent)
+        if not self.independent:
+            key = self.key if event_key is None else key_text(bare(event_key))
         op = {"id": len(self.ops), "proc": self.process_number(process), "call": position, "ret": None,
-              "status": "info", "f": f, "key": key if self.independent else self.key,
+              "status": "info", "f": f, "key": key,
               "arg": None if f == "read" else arg, "out": None, "line": line}
         self.pending[process] = op
         self.ops.append(op)
@@ -164,6 +179,27 @@ def edn_events(text):
     return [(form, lines.get(id(form), outer)) for form in forms]
 
 
+def is_jepsen_log(text):
+    return JEPSEN_LOG_EVENT.search(text) is not None and not text.lstrip().startswith(("{", "["))
+
+
+def jepsen_log_events(text):
+    """(event, line) for each "jepsen.util - " event line of a Jepsen log; the value is EDN."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = JEPSEN_LOG_EVENT.search(line)
+        if match is None:
+            continue
+        process, kind, f, value_text = match.groups()
+        try:
+            values, _ = read_forms(value_text or "nil")
+        except EdnError as error:
+            raise EventError(f"{number}: the value is not EDN: {error}") from None
+        if len(values) != 1:
+            raise EventError(f"{number}: expected one value after {f}, got {json.dumps(value_text)}")
+        yield {"process": int(process) if process.isdigit() else process, "type": kind, "f": f,
+               "value": values[0]}, number
+
+
 def main(argv):
     parser = argparse.ArgumentParser(prog="scripts/jepsen_history.py",
                                      description=__doc__.split("\n\n")[0])
@@ -180,7 +216,12 @@ def main(argv):
         return 2
     converter = Converter(args.independent, args.key, args.nil_is_absent)
     try:
-        events = list(json_events(text)) if is_json_lines(text) else edn_events(text)
+        if is_json_lines(text):
+            events = list(json_events(text))
+        elif is_jepsen_log(text):
+            events = list(jepsen_log_events(text))
+        else:
+            events = edn_events(text)
         # The event's place in the history is its call or ret time.
         for position, (event, number) in enumerate(events):
             try:

@@ -135,6 +135,72 @@ def test_jepsen_edn_lines_with_tags_comments_and_discards():
         ("write", 0, 2, "ok", 5, None), ("cas", 3, 4, "ok", [5, 6], True)]
 
 
+# A Jepsen log as Porcupine's etcd test data has it: event lines among other log lines, tabs between
+# the fields, a timed-out write, a nemesis event, and reads of nil (an absent key, in etcd).
+JEPSEN_LOG = """2017-03-01 12:00:00,001{GMT}\tINFO\t[jepsen worker 0] jepsen.core - Running test
+INFO  jepsen.util - 1\t:invoke\t:read\tnil
+INFO  jepsen.util - 2\t:invoke\t:write\t3
+INFO  jepsen.util - 1\t:ok\t:read\tnil
+INFO  jepsen.util - 2\t:ok\t:write\t3
+INFO  jepsen.util - :nemesis\t:info\t:start\tnil
+INFO  jepsen.util - 3\t:invoke\t:cas\t[3 4]
+INFO  jepsen.util - 4\t:invoke\t:cas\t[0 1]
+INFO  jepsen.util - 3\t:ok\t:cas\t[3 4]
+INFO  jepsen.util - 4\t:fail\t:cas\t[0 1]
+INFO  jepsen.util - 2\t:invoke\t:write\t0
+INFO  jepsen.util - 2\t:info\t:write\t:timed-out
+INFO  jepsen.util - 1\t:invoke\t:read\tnil
+INFO  jepsen.util - 1\t:ok\t:read\t4
+"""
+
+
+def test_jepsen_log_lines_become_ops(edgesim, tmp_path):
+    result = convert("-", "--nil-is-absent", input=JEPSEN_LOG)
+    assert result.returncode == 0, result.stderr
+    ops = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(op["proc"], op["f"], op["status"], op["arg"], op["out"]) for op in ops] == [
+        (1, "read", "ok", None, None), (2, "write", "ok", 3, None), (3, "cas", "ok", [3, 4], True),
+        (4, "cas", "fail", [0, 1], None), (2, "write", "info", 0, None), (1, "read", "ok", None, 4)]
+    verdicts = {}
+    for name, last_read in [("ok", "4"), ("stale", "3"), ("timed-out-write", "0")]:
+        history = tmp_path / f"{name}.jsonl"
+        log = JEPSEN_LOG.rsplit("\t", 1)[0] + "\t" + last_read + "\n"
+        history.write_text(convert("-", "--nil-is-absent", input=log).stdout)
+        verdicts[name] = json.loads(edgesim("check", history, "--model", "kv", "--json").stdout)["result"]
+    # 3 was overwritten by the cas before the read began; the timed-out write of 0 may have happened.
+    assert verdicts == {"ok": "ok", "stale": "illegal", "timed-out-write": "ok"}
+
+
+# Porcupine's key-value histories: a :key per event, get/put/append, "" for a key never written.
+PORCUPINE_KV = """{:process 0, :type :invoke, :f :get, :key "6", :value nil}
+{:process 1, :type :invoke, :f :put, :key "6", :value "x 1 0 y"}
+{:process 0, :type :ok, :f :get, :key "6", :value ""}
+{:process 1, :type :ok, :f :put, :key "6", :value nil}
+{:process 2, :type :invoke, :f :append, :key "6", :value "x 2 0 y"}
+{:process 0, :type :invoke, :f :get, :key "7", :value nil}
+{:process 2, :type :ok, :f :append, :key "6", :value nil}
+{:process 0, :type :ok, :f :get, :key "7", :value ""}
+{:process 0, :type :invoke, :f :get, :key "6", :value nil}
+{:process 0, :type :ok, :f :get, :key "6", :value "x 1 0 yx 2 0 y"}
+"""
+
+
+def test_porcupine_key_value_events_keep_their_keys(edgesim, tmp_path):
+    result = convert("-", input=PORCUPINE_KV)
+    assert result.returncode == 0, result.stderr
+    ops = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(op["key"], op["f"], op["arg"], op["out"]) for op in ops] == [
+        ("6", "read", None, ""), ("6", "write", "x 1 0 y", None), ("6", "append", "x 2 0 y", None),
+        ("7", "read", None, ""), ("6", "read", None, "x 1 0 yx 2 0 y")]
+    verdicts = {}
+    for name, text in [("ok", PORCUPINE_KV), ("lost-put", PORCUPINE_KV.replace('"x 1 0 yx 2 0 y"', '"x 2 0 y"'))]:
+        history = tmp_path / f"{name}.jsonl"
+        history.write_text(convert("-", input=text).stdout)
+        check = edgesim("check", history, "--model", "kv", "--init", '""', "--json")
+        verdicts[name] = json.loads(check.stdout)["result"]
+    assert verdicts == {"ok": "ok", "lost-put": "illegal"}
+
+
 def test_malformed_events_exit_2_with_file_and_line(tmp_path):
     cases = {
         "twice": ([{"type": "invoke", "f": "read", "process": 0}, {"type": "invoke", "f": "read", "process": 0}],
@@ -169,5 +235,9 @@ def test_malformed_events_exit_2_with_file_and_line(tmp_path):
         path.write_text(text)
         result = convert(path)
         assert result.returncode == 2 and result.stderr.startswith(f"{path}:1: {message}"), result.stderr
+    bad_log = tmp_path / "jepsen.log"
+    bad_log.write_text("INFO  jepsen.util - 1\t:invoke\t:cas\t[3 4\n")
+    result = convert(bad_log)
+    assert result.returncode == 2 and result.stderr.startswith(f"{bad_log}:1: the value is not EDN: ")
     not_a_map.write_text("[{:process 0, :type :invoke, :f :read}\n [1 2]]\n")
     assert convert(not_a_map).stderr.startswith(f"{not_a_map}:2: expected an event (a map)")
