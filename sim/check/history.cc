@@ -105,6 +105,19 @@ HistoryOp parse_op(const Value& line, const HistoryLocation& where) {
   return op;
 }
 
+// A hint when a line that is not JSON looks like another tool's history: EDN as Jepsen and Knossos
+// write it ({:type :invoke ...}, [{:process ...}], #jepsen.history.Op{...}), or a Jepsen log.
+std::string other_tools_format(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t[");
+  const bool edn = first != std::string_view::npos && (text.substr(first).starts_with("{:") ||
+                                                       text.substr(first).starts_with("#jepsen"));
+  const bool log = text.find("jepsen.") != std::string_view::npos &&
+                   text.find(" - ") != std::string_view::npos;  // "INFO  jepsen.util - 3 ..."
+  if (!edn && !log) return "";
+  return fmt::format("; this looks like {}: scripts/jepsen_history.py converts it",
+                     edn ? "an EDN history (Jepsen, Knossos, Porcupine)" : "a Jepsen log");
+}
+
 // The line as JSON; a syntax error is reported at its column, with the parser's reason.
 Value parse_line(const std::string& text, const HistoryLocation& where) {
   try {
@@ -120,7 +133,8 @@ Value parse_line(const std::string& text, const HistoryLocation& where) {
       reason += byte < 0x80 ? std::string(1, c) : fmt::format("\\x{:02x}", byte);
     }
     const size_t column = std::max<size_t>(1, std::min(error.byte, text.size() + 1));
-    throw HistoryError(fmt::format("{}: not valid JSON ({})", where.at(column), reason));
+    throw HistoryError(fmt::format("{}: not valid JSON ({}){}", where.at(column), reason,
+                                   other_tools_format(text)));
   }
 }
 

@@ -47,6 +47,18 @@ TEST(History, MalformedLinesNameFileLineAndColumn) {
   // Syntax errors where the parser stopped: the end of a cut line, the end of a bad literal.
   EXPECT_EQ(error_of(ok + "\n{\"id\":2").rfind("h.jsonl:3:8: not valid JSON (syntax error", 0), 0u);
   EXPECT_EQ(error_of("{\"id\":tru}").rfind("h.jsonl:1:10: not valid JSON (syntax error", 0), 0u);
+  // Other tools' histories are named, with the converter to use.
+  const std::string converter = "scripts/jepsen_history.py converts it";
+  EXPECT_NE(
+      error_of("{:process 0, :type :invoke, :f :read, :value nil}")
+          .find("; this looks like an EDN history (Jepsen, Knossos, Porcupine): " + converter),
+      std::string::npos);
+  EXPECT_NE(error_of("[{:process 0, :type :invoke}").find(converter), std::string::npos);
+  EXPECT_NE(error_of("#jepsen.history.Op{:index 0}").find(converter), std::string::npos);
+  EXPECT_NE(error_of("INFO  jepsen.util - 1\t:invoke\t:read\tnil")
+                .find("; this looks like a Jepsen log: " + converter),
+            std::string::npos);
+  EXPECT_EQ(error_of("{\"id\":tru}").find(converter), std::string::npos);
   // The parser quotes what it last read; a cut UTF-8 character is escaped, not copied.
   const std::string cut = error_of("{\"f\":\"\xc3");
   EXPECT_NE(cut.find("\\xc3"), std::string::npos) << cut;
