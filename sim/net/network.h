@@ -64,9 +64,10 @@ class Network final : public EventHandler {
   // holding one copy of `bytes` for all of them rather than one per message.
   void send_to_all(NodeId from, std::span<const NodeId> to, ServiceId service, std::string bytes);
 
+  size_t nodes_count() const { return nodes_count_; }
+
   // Partitions: a directed block from -> to. Blocks nest (counted), so overlapping partitions
   // heal independently.
-  size_t nodes_count() const { return nodes_count_; }
   void block(NodeId from, NodeId to);
   void unblock(NodeId from, NodeId to);
   void heal_all();
