@@ -17,7 +17,7 @@ void EventLoop::schedule(Instant at, EventKind kind, uint32_t target, uint64_t p
                          uint16_t aux) {
   EDGESIM_ASSERT(at >= now_, "scheduling in the past: {} < {}", at.ns, now_.ns);
   EDGESIM_ASSERT(kind < kinds_.size(), "unregistered event kind {}", kind);
-  if (queue_.size() >= kMaxPendingEvents) [[unlikely]]
+  if (queue_.size() >= limits_.pending_events) [[unlikely]]
     overflowing(kind, target);
   queue_.push(QueueEntry{at.ns, payload, target, kind, aux});
 }
@@ -36,7 +36,7 @@ void EventLoop::stalled(const QueueEntry& entry) const {
       "simulated time stopped at {}: {} events in a row ran at that instant (the last: a `{}` "
       "event, target {}), as if something re-arms a zero-delay timer or answers messages at zero "
       "latency forever",
-      format_duration(now_ - Instant{0}), kMaxEventsAtOneInstant, kinds_[entry.kind].name,
+      format_duration(now_ - Instant{0}), limits_.events_at_one_instant, kinds_[entry.kind].name,
       entry.target));
 }
 
@@ -60,7 +60,7 @@ void EventLoop::dispatch(const QueueEntry& entry) {
   EDGESIM_ASSERT(entry.at >= now_.ns, "time went backwards");
   if (entry.at != now_.ns) {
     dispatched_at_now_ = 0;
-  } else if (++dispatched_at_now_ == kMaxEventsAtOneInstant) [[unlikely]] {
+  } else if (++dispatched_at_now_ == limits_.events_at_one_instant) [[unlikely]] {
     stalled(entry);
   }
   now_ = Instant{entry.at};

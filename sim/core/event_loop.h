@@ -35,10 +35,10 @@ struct Event {
   uint64_t payload;  // a handle or small inline value, owned by the kind's handler
 };
 
-// The run stopped moving forward: simulated time stood still for kMaxEventsAtOneInstant events in a
-// row (something re-arms a zero-delay timer, or answers messages at zero latency, forever), or
-// kMaxPendingEvents were waiting at once (something multiplies its messages). Either would hang
-// the run or exhaust memory; run_scenario says which engine was running.
+// The run stopped moving forward: simulated time stood still for too many events in a row
+// (something re-arms a zero-delay timer, or answers messages at zero latency, forever), or too
+// many events were waiting at once (something multiplies its messages): EventLoop::Limits. Either
+// would hang the run or exhaust memory; run_scenario says which engine was running.
 class RunawayError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -52,7 +52,15 @@ class EventHandler {
 
 class EventLoop {
  public:
+  // Far beyond any real run: the busiest instants of the shipped scenarios run a few thousand
+  // events, and the largest benchmark keeps 1e6 in flight (a pending event is about 64 bytes).
+  struct Limits {
+    uint64_t events_at_one_instant = 10'000'000;
+    size_t pending_events = 100'000'000;
+  };
+
   EventLoop() = default;
+  explicit EventLoop(Limits limits) : limits_(limits) {}
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
@@ -68,11 +76,6 @@ class EventLoop {
   uint64_t run_until(Instant end);
   // Dispatches the next event, if any. Returns false when the queue is empty.
   bool step();
-
-  // Far beyond any real run: the busiest instants of the shipped scenarios run a few thousand
-  // events, and the largest benchmark keeps 1e6 in flight (a pending event is about 64 bytes).
-  static constexpr uint64_t kMaxEventsAtOneInstant = 10'000'000;
-  static constexpr size_t kMaxPendingEvents = 100'000'000;
 
   Instant now() const { return now_; }
   size_t pending() const { return queue_.size(); }
@@ -91,6 +94,7 @@ class EventLoop {
   [[noreturn, gnu::cold, gnu::noinline]] void overflowing(EventKind kind, uint32_t target) const;
   [[noreturn, gnu::cold, gnu::noinline]] void stalled(const QueueEntry& entry) const;
 
+  Limits limits_;
   EventQueue queue_;
   std::vector<KindInfo> kinds_;
   Instant now_{0};

@@ -30,6 +30,43 @@ TEST(EventLoop, DispatchesInTimeThenInsertionOrder) {
   EXPECT_EQ(loop.now(), Instant{100});
 }
 
+// Re-arms itself with no delay: simulated time never moves on.
+struct ZeroDelayLoop final : EventHandler {
+  EventLoop* loop = nullptr;
+  EventKind kind = 0;
+  void on_event(const Event& event) override { loop->schedule(event.at, kind, 7, 0); }
+};
+
+TEST(EventLoop, ARunWhoseTimeStandsStillEndsWithARunawayError) {
+  EventLoop loop(EventLoop::Limits{.events_at_one_instant = 1000});
+  ZeroDelayLoop handler;
+  handler.loop = &loop;
+  handler.kind = loop.register_kind("spin", &handler);
+  loop.schedule(Instant{5'000'000}, handler.kind, 7, 0);
+  try {
+    loop.run_until(Instant{1'000'000'000});
+    FAIL() << "the loop ended";
+  } catch (const RunawayError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("simulated time stopped at 5ms: 1000 events in a row ran "
+                                          "at that instant (the last: a `spin` event, target 7)",
+                                          0),
+              0u)
+        << e.what();
+  }
+  EXPECT_EQ(loop.dispatched(), 1000u);  // the 1001st is refused, not run
+}
+
+TEST(EventLoop, TooManyWaitingEventsEndTheRunWithARunawayError) {
+  EventLoop loop(EventLoop::Limits{.pending_events = 100});
+  Recorder recorder;
+  const EventKind kind = loop.register_kind("flood", &recorder);
+  for (int i = 0; i < 100; ++i) loop.schedule(Instant{i}, kind, 3, 0);
+  EXPECT_THROW(loop.schedule(Instant{1}, kind, 3, 0), RunawayError);
+  EXPECT_EQ(loop.pending(), 100u);
+  // Events at distinct instants, however many, are no runaway.
+  EXPECT_EQ(loop.run_until(Instant{1000}), 100u);
+}
+
 TEST(EventLoop, RunUntilStopsAtTheBoundAndKeepsTheRest) {
   EventLoop loop;
   Recorder recorder;
