@@ -3,6 +3,7 @@
 // with exit 2 and that message), never with an abort, a hang or memory exhausted.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
@@ -219,23 +220,47 @@ TEST(EngineContract, AZeroDelayTimerLoopEndsTheRunInsteadOfHangingIt) {
                   "10000000 events in a row ran at that instant (the last: a `timer`");
 }
 
-TEST(EngineContract, TheCliExitsTwoWithTheMessage) {
+std::string history_of_seed(int seed) {
+  return fmt::format("{}/misbehaving-history.seed-{}.jsonl", testing::TempDir(), seed);
+}
+
+TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
   const EngineRegistry engines =
       engines_with(When::kOp, [](NodeContext&, const Op*) { throw std::runtime_error("boom"); });
   const std::string path = testing::TempDir() + "/misbehaving.yaml";
   std::ofstream(path) << kScenario;
+  for (const unsigned jobs : {1u, 2u}) {
+    SCOPED_TRACE(fmt::format("--jobs {}", jobs));
+    RunCommandOptions options;
+    options.scenario_path = path;
+    options.seeds = "1..4";
+    options.jobs = jobs;
+    options.history_path = testing::TempDir() + "/misbehaving-history.jsonl";
+    testing::internal::CaptureStderr();
+    testing::internal::CaptureStdout();
+    const int exit_code = run_command(options, engines);
+    const std::string out = testing::internal::GetCapturedStdout();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(exit_code, kExitBadInput);
+    // With two jobs, either of the first two seeds may be the one reported.
+    expect_contains(err, "edgesim: error: seed ");
+    expect_contains(err, ": engine `test.misbehaving` on node ");
+    expect_contains(err, "threw: boom\n");
+    EXPECT_EQ(out, "");  // no summary of a run that did not finish
+    for (int seed = 1; seed <= 4; ++seed) EXPECT_FALSE(std::ifstream(history_of_seed(seed)));
+  }
+  // The same options with an engine that keeps the contract do write the histories looked for.
   RunCommandOptions options;
   options.scenario_path = path;
-  options.seeds = "1..2";
-  testing::internal::CaptureStderr();
+  options.seeds = "1..4";
+  options.history_path = testing::TempDir() + "/misbehaving-history.jsonl";
   testing::internal::CaptureStdout();
-  const int exit_code = run_command(options, engines);
-  const std::string out = testing::internal::GetCapturedStdout();
-  const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(exit_code, kExitBadInput);
-  expect_contains(err, "edgesim: error: seed 1: engine `test.misbehaving` on node ");
-  expect_contains(err, "threw: boom\n");
-  EXPECT_EQ(out, "");  // no summary of a run that did not finish
+  EXPECT_EQ(run_command(options, engines_with(When::kOp)), kExitOk);
+  testing::internal::GetCapturedStdout();
+  for (int seed = 1; seed <= 4; ++seed) {
+    EXPECT_TRUE(std::ifstream(history_of_seed(seed)));
+    std::remove(history_of_seed(seed).c_str());
+  }
 }
 
 // Answers and states of any shape are not a breach: they are what the checks judge. A replica that
