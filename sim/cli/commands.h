@@ -24,7 +24,8 @@ struct RunCommandOptions {
   std::string report_dir;
   bool json = false;
   std::string history_path;
-  std::string shard;  // "I/N", 0-based I
+  std::string shard;     // "I/N", 0-based I
+  double timeout_s = 0;  // wall seconds per seed; past it the command exits 3. 0: none
 };
 
 struct CheckCommandOptions {

@@ -7,6 +7,24 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/version.h"
 
+namespace {
+
+// --timeout's values. CLI::PositiveNumber names its range with DBL_MAX spelled out, 300 digits
+// long.
+CLI::Validator positive_seconds() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        char* end = nullptr;
+        const double seconds = std::strtod(text.c_str(), &end);
+        return !text.empty() && *end == '\0' && seconds > 0
+                   ? ""
+                   : "`" + text + "` is not a positive number of seconds";
+      },
+      "SECONDS");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace edgesim;
   CLI::App app{"edgesim: deterministic simulator and test harness for edge state reconciliation"};
@@ -27,6 +45,10 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--json", run.json, "print one machine-readable JSON summary");
   run_cmd->add_option("--history", run.history_path, "write the op history (JSON Lines) to FILE");
   run_cmd->add_option("--shard", run.shard, "run only shard I of N of the seeds (I/N, I from 0)");
+  run_cmd
+      ->add_option("--timeout", run.timeout_s,
+                   "wall seconds per seed; a seed past it stops the command (exit 3)")
+      ->check(positive_seconds());
 
   std::string validate_path;
   std::vector<std::string> validate_overrides;
@@ -46,16 +68,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--init", check.init, "initial value of every key, as JSON (default null)");
   check_cmd
       ->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
-      ->check(CLI::Validator(
-          [](const std::string& text) -> std::string {
-            // CLI::PositiveNumber names its range with DBL_MAX spelled out, 300 digits long.
-            char* end = nullptr;
-            const double seconds = std::strtod(text.c_str(), &end);
-            return !text.empty() && *end == '\0' && seconds > 0
-                       ? ""
-                       : "`" + text + "` is not a positive number of seconds";
-          },
-          "SECONDS"));
+      ->check(positive_seconds());
   check_cmd->add_flag("--json", check.json,
                       "print JSON (one object, or an array for several files)");
   check_cmd->add_option(

@@ -1,6 +1,7 @@
 // `edgesim run`, `edgesim validate` and `edgesim engines`.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -135,8 +136,23 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
     if (done == total) std::fputc('\n', stderr);
     std::fflush(stderr);
   };
-  const std::vector<RunResult> results =
-      run_seeds(scenario, seeds, engines, options.jobs, !options.history_path.empty(), progress);
+  // A seed past --timeout cannot be stopped (its engine may be stuck inside a callback): the
+  // command ends there, before anything is written, as inconclusive.
+  const SeedTimeout timeout{options.timeout_s, [&](uint64_t seed) {
+                              std::fflush(stdout);
+                              std::fprintf(stderr,
+                                           "%sedgesim: error: seed %llu did not finish within "
+                                           "--timeout %gs of wall time (an engine stuck in a "
+                                           "loop, or a run longer than the bound); stopped, "
+                                           "nothing written\n",
+                                           show_progress ? "\n" : "",
+                                           static_cast<unsigned long long>(seed),
+                                           options.timeout_s);
+                              std::fflush(stderr);
+                              std::_Exit(kExitInconclusive);
+                            }};
+  const std::vector<RunResult> results = run_seeds(
+      scenario, seeds, engines, options.jobs, !options.history_path.empty(), progress, timeout);
   bool ok = true;
   for (const RunResult& r : results) ok = ok && r.ok;
 

@@ -239,6 +239,21 @@ def test_check_timeout_must_be_a_positive_number_of_seconds(edgesim):
         assert f"--timeout: `{timeout}` is not a positive number of seconds" in result.stderr
 
 
+def test_a_seed_past_the_run_timeout_ends_the_command_as_inconclusive(edgesim, tmp_path):
+    # A day of simulated time takes far longer than a second of wall time.
+    report, history = tmp_path / "report", tmp_path / "h.jsonl"
+    result = edgesim("run", "scenarios/quickstart.yaml", "--set", "duration=86400s", "--seeds", "1..2",
+                     "--jobs", "2", "--timeout", "0.5", "--report", report, "--history", history)
+    assert result.returncode == 3, result.stderr
+    assert "did not finish within --timeout 0.5s of wall time" in result.stderr
+    assert result.stdout == "" and list(report.iterdir()) == [] and list(tmp_path.iterdir()) == [report]
+    assert edgesim("run", "scenarios/quickstart.yaml", "--seed", "1", "--timeout", "60").returncode == 0
+    for timeout in ("0", "-1", "abc"):
+        result = edgesim("run", "scenarios/quickstart.yaml", "--timeout", timeout)
+        assert result.returncode == 2
+        assert f"--timeout: `{timeout}` is not a positive number of seconds" in result.stderr
+
+
 def test_engines_and_version(edgesim):
     engines = edgesim("engines")
     assert engines.returncode == 0 and "lww" in engines.stdout and "timestamps" in engines.stdout

@@ -263,6 +263,25 @@ TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
   }
 }
 
+// An engine stuck in a loop inside a callback cannot be stopped from outside it; with --timeout the
+// command ends, as inconclusive, instead of hanging.
+TEST(EngineContractDeathTest, AnEngineStuckInACallbackEndsTheCommandAtItsTimeout) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // run_seeds runs seeds on threads
+  const std::string path = testing::TempDir() + "/stuck.yaml";
+  std::ofstream(path) << kScenario;
+  RunCommandOptions options;
+  options.scenario_path = path;
+  options.timeout_s = 0.2;
+  EXPECT_EXIT(run_command(options, engines_with(When::kOp,
+                                                [](NodeContext&, const Op*) {
+                                                  volatile bool stuck = true;
+                                                  while (stuck) {
+                                                  }
+                                                })),
+              testing::ExitedWithCode(kExitInconclusive),
+              "edgesim: error: seed 1 did not finish within --timeout 0.2s of wall time");
+}
+
 // Answers and states of any shape are not a breach: they are what the checks judge. A replica that
 // answers every read with `read` and observes `state`, whatever the data type.
 class OddAnswersReplica final : public Replica {
