@@ -32,7 +32,8 @@ std::vector<RunResult> run_seeds(const Scenario& scenario, const std::vector<uin
         running[index] = Clock::now();
       }
       try {
-        results[index] = run_scenario(scenario, seeds[index], engines, RunOptions{keep_history});
+        results[index] =
+            run_scenario(scenario, seeds[index], engines, RunOptions{.keep_history = keep_history});
       } catch (...) {
         const std::lock_guard<std::mutex> lock(mutex);
         if (!error) error = std::current_exception();

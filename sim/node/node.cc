@@ -34,7 +34,7 @@ class Node::Slot final : public NodeContext {
     require_up("sent a message");
     if (to >= node_.env_.network.nodes_count()) {
       throw ContractBreach(
-          fmt::format("sent a message to node {}, which does not exist (the "
+          fmt::format("sent a message to node #{}, which does not exist (the "
                       "topology has {} nodes)",
                       to, node_.env_.network.nodes_count()));
     }
@@ -164,7 +164,7 @@ bool Node::submit(ServiceId service, const Op& op) {
 bool Node::deliver(ServiceId service, NodeId from, std::string_view payload) {
   if (!up_ || !hosts(service)) return false;
   Slot& s = slot(service);
-  engine_call([&] { return fmt::format("handling a message from node {}", from); },
+  engine_call([&] { return fmt::format("handling a message from node #{}", from); },
               [&] { s.replica().on_message(s, from, payload); });
   return true;
 }
@@ -176,7 +176,8 @@ void Node::fire_timer(ServiceId service, TimerId timer) {
 }
 
 EngineError Node::engine_error(const std::string& asked, const std::string& what) const {
-  return EngineError(fmt::format("on node {} at {}, {}: {}", name_,
+  // Named and numbered: an engine knows its peers by number (NodeContext::peers()).
+  return EngineError(fmt::format("on node {} (#{}) at {}, {}: {}", name_, id_,
                                  format_duration(env_.loop.now() - Instant{0}), asked, what));
 }
 

@@ -87,6 +87,8 @@ class Node {
       return call();
     } catch (const EngineError&) {
       throw;  // already says where
+    } catch (const RunawayError&) {
+      throw;  // the event loop's, when a send or timer of the engine's overflows it
     } catch (const ContractBreach& breach) {
       throw engine_error(asked(), breach.what());
     } catch (const std::exception& thrown) {

@@ -37,9 +37,11 @@ auto made_by_engine(const std::string& made, Make&& make) {
 // One seed's world: every component, wired together, plus the convergence probe.
 class Simulation final : public EventHandler {
  public:
-  Simulation(const Scenario& scenario, uint64_t seed, const EngineRegistry& engines)
+  Simulation(const Scenario& scenario, uint64_t seed, const EngineRegistry& engines,
+             const EventLoop::Limits& limits)
       : scenario_(scenario),
         root_(seed),
+        loop_(limits),
         topology_(build_topology(scenario)),
         cluster_(loop_, topology_),
         network_(loop_, topology_, root_, cluster_),
@@ -255,7 +257,7 @@ RunResult run_scenario(const Scenario& scenario, uint64_t seed, const EngineRegi
   const RunContextScope scope(&context);
   // Both errors come from inside the run, where neither the seed nor the engine's name is known.
   try {
-    Simulation simulation(scenario, seed, engines);
+    Simulation simulation(scenario, seed, engines, options.loop_limits);
     return simulation.run(seed, options);
   } catch (const EngineError& e) {
     throw EngineError(fmt::format("seed {}: engine `{}` {}", seed, scenario.engine.name, e.what()));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/check/history.h"
+#include "sim/core/event_loop.h"
 #include "sim/engine/registry.h"
 #include "sim/fault/nemesis.h"
 #include "sim/scenario/scenario.h"
@@ -32,7 +33,8 @@ struct RunResult {
 };
 
 struct RunOptions {
-  bool keep_history = false;  // history is always recorded; keep it in the result?
+  bool keep_history = false;        // history is always recorded; keep it in the result?
+  EventLoop::Limits loop_limits{};  // when a run is a runaway (RunawayError); tests lower them
 };
 
 RunResult run_scenario(const Scenario& scenario, uint64_t seed, const EngineRegistry& engines,

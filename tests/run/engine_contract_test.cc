@@ -105,10 +105,11 @@ checks: {convergence: {within: 400ms}}
 
 // The EngineError's message from a run of kScenario with the misbehaving engine.
 std::string engine_error_of(const EngineRegistry& engines,
-                            const std::vector<Override>& overrides = {}) {
+                            const std::vector<Override>& overrides = {},
+                            const RunOptions& options = {}) {
   const Scenario scenario = load_scenario_text(kScenario, "misbehaving.yaml", engines, overrides);
   try {
-    run_scenario(scenario, 1, engines);
+    run_scenario(scenario, 1, engines, options);
   } catch (const EngineError& e) {
     return e.what();
   }
@@ -124,8 +125,8 @@ TEST(EngineContract, AnEngineThatThrowsFromAnOpIsNamedWithTheOpAndWhatItThrew) {
   const std::string error = engine_error_of(
       engines_with(When::kOp, [](NodeContext&, const Op*) { throw std::runtime_error("boom"); }));
   expect_contains(error,
-                  "seed 1: engine `test.misbehaving` on node a-2 at 10.306ms, handling op 0 "
-                  "(read k1): threw: boom");
+                  "seed 1: engine `test.misbehaving` on node a-2 (#1) at 10.306ms, handling op "
+                  "0 (read k1): threw: boom");
 }
 
 TEST(EngineContract, AnswersToAnOpTwice) {
@@ -146,7 +147,7 @@ TEST(EngineContract, SendsToANodeThatDoesNotExist) {
   const std::string error = engine_error_of(
       engines_with(When::kStart, [](NodeContext& context, const Op*) { context.send(999, "x"); }));
   expect_contains(error,
-                  "starting (on_start): sent a message to node 999, which does not exist "
+                  "starting (on_start): sent a message to node #999, which does not exist "
                   "(the topology has 3 nodes)");
 }
 
@@ -170,7 +171,7 @@ TEST(EngineContract, SendsFromOnCrash) {
       engines_with(When::kCrash, [](NodeContext& context, const Op*) { context.send(0, "x"); }),
       {{"faults", "{schedule: [{at: 1s, crash: a-1, for: 200ms}]}"}});
   expect_contains(error,
-                  "on node a-1 at 1s, crashing (on_crash): sent a message while "
+                  "on node a-1 (#0) at 1s, crashing (on_crash): sent a message while "
                   "crashed (from on_crash)");
 }
 
@@ -222,6 +223,22 @@ TEST(EngineContract, AZeroDelayTimerLoopEndsTheRunInsteadOfHangingIt) {
 
 std::string history_of_seed(int seed) {
   return fmt::format("{}/misbehaving-history.seed-{}.jsonl", testing::TempDir(), seed);
+}
+
+// Each message answered with two to every peer: the events waiting double every round trip. The
+// bound is lowered here; the default (1e8) would take gigabytes to reach.
+TEST(EngineContract, MessagesThatMultiplyEndTheRunAtTheWaitingEventsBound) {
+  RunOptions options;
+  options.loop_limits.pending_events = 10'000;
+  const std::string error = engine_error_of(engines_with(When::kMessage,
+                                                         [](NodeContext& context, const Op*) {
+                                                           context.send_to_peers("again");
+                                                           context.send_to_peers("again");
+                                                         }),
+                                            {}, options);
+  // The loop's own error, not "the engine threw": the engine's send only reached the bound.
+  EXPECT_EQ(error.rfind("seed 1: engine `test.misbehaving`: 10000 events are waiting at ", 0), 0u)
+      << error;
 }
 
 TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {

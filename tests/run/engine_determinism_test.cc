@@ -83,7 +83,8 @@ TEST_P(EngineDeterminism, SameSeedSameRunAgainAndOnWorkerThreads) {
     EXPECT_GT(sequential[i].history.size(), 1000u) << "seed " << seeds[i];
   }
   EXPECT_EQ(hashes.size(), seeds.size()) << "different seeds must give different runs";
-  expect_same_run(sequential[0], run_scenario(s, seeds[0], engines_, RunOptions{true}));
+  expect_same_run(sequential[0],
+                  run_scenario(s, seeds[0], engines_, RunOptions{.keep_history = true}));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllEngines, EngineDeterminism,

@@ -31,8 +31,8 @@ class RunTest : public ::testing::Test {
 
 TEST_F(RunTest, SameSeedSameTraceAndResults) {
   const Scenario s = quickstart();
-  const RunResult a = run_scenario(s, 7, engines_, RunOptions{true});
-  const RunResult b = run_scenario(s, 7, engines_, RunOptions{true});
+  const RunResult a = run_scenario(s, 7, engines_, RunOptions{.keep_history = true});
+  const RunResult b = run_scenario(s, 7, engines_, RunOptions{.keep_history = true});
   EXPECT_EQ(a.trace_hash, b.trace_hash);
   EXPECT_EQ(a.metrics, b.metrics);
   ASSERT_EQ(a.history.size(), b.history.size());
@@ -65,7 +65,7 @@ TEST_F(RunTest, ParallelSeedsMatchSequentialOnes) {
 TEST_F(RunTest, AListOfRatesMakesHeavyAndLightClients) {
   // Client i gets rate i mod 3: clients 0, 3, 6, ... are heavy. Sessions are client indices.
   const Scenario s = quickstart({{"workload.rate", "[100/s, 10/s, 10/s]"}});
-  const RunResult r = run_scenario(s, 1, engines_, RunOptions{true});
+  const RunResult r = run_scenario(s, 1, engines_, RunOptions{.keep_history = true});
   uint64_t heavy = 0, light = 0;
   for (const HistoryOp& op : r.history) (*op.session % 3 == 0 ? heavy : light) += 1;
   // 6 heavy clients at 100/s against 12 light ones at 10/s: 5x the ops, less what round trips

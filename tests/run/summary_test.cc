@@ -86,7 +86,7 @@ TEST(Summary, ValuesThatAreNotUtf8AreWrittenWithReplacementCharacters) {
   const Scenario scenario =
       load_scenario_file(std::string(EDGESIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", engines,
                          {{"engine", "{name: test.not_utf8}"}});
-  const RunResult result = run_scenario(scenario, 1, engines, RunOptions{true});
+  const RunResult result = run_scenario(scenario, 1, engines, RunOptions{.keep_history = true});
   ASSERT_FALSE(result.checks.at("convergence").ok);
   const std::string replacement = "\xEF\xBF\xBD";  // U+FFFD
   const std::string summary = json_text(summary_json(scenario, {result}));
