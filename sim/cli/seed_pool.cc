@@ -1,5 +1,6 @@
 #include "sim/cli/seed_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -53,8 +54,9 @@ std::vector<RunResult> run_seeds(const Scenario& scenario, const std::vector<uin
     std::unique_lock<std::mutex> lock(mutex);
     size_t reported = 0;
     const auto news = [&] { return done > reported || error; };
-    const auto bound =
-        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout.seconds));
+    // Clamped to 30 years: a larger --timeout (1e300, inf) would overflow the clock's ticks.
+    const auto bound = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::min(timeout.seconds, 1e9)));
     while (done < seeds.size() && !error) {
       if (timeout.seconds <= 0) {
         changed.wait(lock, news);
