@@ -22,10 +22,11 @@ namespace {
 // What the replica does wrong, given its context and the op it is asked (nullptr outside on_op).
 using Misdeed = std::function<void(NodeContext&, const Op*)>;
 
-// A replica that answers every op at once (reads with null) and never replicates, except that it
-// does its misdeed at the callback named by `when`.
+// Where the replica misbehaves: the callback, or observe() and stats().
 enum class When { kOp, kStart, kMessage, kTimer, kCrash, kObserve, kStats };
 
+// A replica that answers every op at once (reads with null) and never replicates, except that it
+// does its misdeed at `when` (and sends itself the message or timer it needs to get there).
 class MisbehavingReplica final : public Replica {
  public:
   MisbehavingReplica(When when, Misdeed misdeed) : when_(when), misdeed_(std::move(misdeed)) {}
