@@ -71,6 +71,10 @@ class DurableStore {
   size_t next_recent_ = 0;  // the slot of recent_ to replace next
 };
 
+// What a replica may touch, from inside its callbacks only. A call against the rules below (a
+// send to a node that does not exist, a negative timer, an answer to an op not waiting for one,
+// anything from on_crash) ends the run with an EngineError (sim/engine/engine_error.h), as does
+// an exception thrown out of any Replica method.
 class NodeContext {
  public:
   virtual ~NodeContext() = default;
