@@ -123,6 +123,19 @@ std::string sweep_line(const std::vector<RunResult>& results) {
   return text + "\n";
 }
 
+// A seed past --timeout cannot be stopped (its engine may be stuck inside a callback): the
+// command ends here, before anything is written, as inconclusive.
+[[noreturn]] void stop_at_timeout(uint64_t seed, double timeout_s, bool after_progress_line) {
+  std::fflush(stdout);
+  std::fprintf(
+      stderr,
+      "%sedgesim: error: seed %llu did not finish within --timeout %gs of wall time (an "
+      "engine stuck in a loop, or a run longer than the bound); stopped, nothing written\n",
+      after_progress_line ? "\n" : "", static_cast<unsigned long long>(seed), timeout_s);
+  std::fflush(stderr);
+  std::_Exit(kExitInconclusive);
+}
+
 int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
                const EngineRegistry& engines) {
   const std::vector<uint64_t> seeds = choose_seeds(options, scenario);
@@ -136,20 +149,8 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
     if (done == total) std::fputc('\n', stderr);
     std::fflush(stderr);
   };
-  // A seed past --timeout cannot be stopped (its engine may be stuck inside a callback): the
-  // command ends there, before anything is written, as inconclusive.
   const SeedTimeout timeout{options.timeout_s, [&](uint64_t seed) {
-                              std::fflush(stdout);
-                              std::fprintf(stderr,
-                                           "%sedgesim: error: seed %llu did not finish within "
-                                           "--timeout %gs of wall time (an engine stuck in a "
-                                           "loop, or a run longer than the bound); stopped, "
-                                           "nothing written\n",
-                                           show_progress ? "\n" : "",
-                                           static_cast<unsigned long long>(seed),
-                                           options.timeout_s);
-                              std::fflush(stderr);
-                              std::_Exit(kExitInconclusive);
+                              stop_at_timeout(seed, options.timeout_s, show_progress);
                             }};
   const std::vector<RunResult> results = run_seeds(
       scenario, seeds, engines, options.jobs, !options.history_path.empty(), progress, timeout);
