@@ -210,18 +210,48 @@ class Simulation final : public EventHandler {
     return divergence;
   }
 
+  // The live replicas observe equal values: their digests must be equal too (Replica's contract).
+  // The probe trusts differing digests without observing, so a digest that lies reads as a run
+  // that never converged.
+  void require_equal_digests() const {
+    const Node* first = nullptr;
+    std::optional<uint64_t> first_digest;
+    for (const auto& node : cluster_.nodes()) {
+      if (!node->up()) continue;
+      const std::optional<uint64_t> digest = node->observe_digest(kDataService);
+      if (!digest) return;
+      if (first == nullptr) {
+        first = node.get();
+        first_digest = digest;
+      } else if (digest != first_digest) {
+        throw EngineError(fmt::format(
+            "on nodes {} and {} at the end: observe() gives equal values but observe_digest() "
+            "gives {:016x} and {:016x} (equal observations must give equal digests)",
+            first->name(), node->name(), *first_digest, *digest));
+      }
+    }
+  }
+
   void judge(RunResult& result) {
     const ChecksSpec& checks = scenario_.checks;
     const Instant reference = last_disturbance();
     const Node* node = first_live_node();
     const ConvergenceVerdict verdict = convergence_.verdict(
         reference, checks.convergence ? checks.convergence->within : Duration{0});
-    const JudgeInputs inputs{
-        checks, workload_->history(), workload_->type(),
-        node ? node->observe(kDataService) : Value::object(), verdict,
-        // Only a run that did not converge is looked at again (observe() is O(state)).
-        checks.convergence && !verdict.converged ? divergence() : std::nullopt,
-        workload_->read_latency(), workload_->write_latency()};
+    // Only a run that did not converge is looked at again (observe() is O(state)).
+    std::optional<Divergence> diverged;
+    if (checks.convergence && !verdict.converged) {
+      diverged = divergence();
+      if (!diverged) require_equal_digests();
+    }
+    const JudgeInputs inputs{checks,
+                             workload_->history(),
+                             workload_->type(),
+                             node ? node->observe(kDataService) : Value::object(),
+                             verdict,
+                             std::move(diverged),
+                             workload_->read_latency(),
+                             workload_->write_latency()};
     result.checks = judge_run(inputs);
     for (const auto& [name, outcome] : result.checks) result.ok = result.ok && outcome.ok;
   }

@@ -22,8 +22,8 @@ namespace {
 // What the replica does wrong, given its context and the op it is asked (nullptr outside on_op).
 using Misdeed = std::function<void(NodeContext&, const Op*)>;
 
-// Where the replica misbehaves: the callback, or observe() and stats().
-enum class When { kOp, kStart, kMessage, kTimer, kCrash, kObserve, kStats };
+// Where the replica misbehaves: the callback, or observe(), observe_digest() and stats().
+enum class When { kOp, kStart, kMessage, kTimer, kCrash, kObserve, kDigest, kStats };
 
 // A replica that answers every op at once (reads with null) and never replicates, except that it
 // does its misdeed at `when` (and sends itself the message or timer it needs to get there).
@@ -32,6 +32,7 @@ class MisbehavingReplica final : public Replica {
   MisbehavingReplica(When when, Misdeed misdeed) : when_(when), misdeed_(std::move(misdeed)) {}
 
   void on_start(NodeContext& context) override {
+    self_ = context.self();
     if (when_ == When::kStart) misdeed_(context, nullptr);
     if (when_ == When::kMessage) context.send_to_peers("hello");
     if (when_ == When::kTimer) context.start_timer(Duration::millis(5));
@@ -54,6 +55,10 @@ class MisbehavingReplica final : public Replica {
     if (when_ == When::kObserve) throw std::out_of_range("observe: no such key");
     return Value::object();
   }
+  // kDigest: a digest per node, though every node observes the same value.
+  std::optional<uint64_t> observe_digest() const override {
+    return when_ == When::kDigest ? std::optional<uint64_t>(self_) : std::nullopt;
+  }
   Value stats() const override {
     return when_ == When::kStats ? Value::array({1, 2}) : Value::object();
   }
@@ -62,6 +67,7 @@ class MisbehavingReplica final : public Replica {
   When when_;
   Misdeed misdeed_;
   NodeContext* context_ = nullptr;  // kept to misbehave from on_crash, which is given none
+  NodeId self_ = 0;
 };
 
 class MisbehavingEngine final : public Engine {
@@ -179,6 +185,15 @@ TEST(EngineContract, SendsFromOnCrash) {
 TEST(EngineContract, ThrowsFromObserve) {
   const std::string error = engine_error_of(engines_with(When::kObserve));
   expect_contains(error, "observing it (observe): threw: observe: no such key");
+}
+
+// The convergence probe believes digests that differ; equal values behind them are a lie that would
+// otherwise read as a run that never converged.
+TEST(EngineContract, GivesDifferentDigestsForEqualValues) {
+  EXPECT_EQ(engine_error_of(engines_with(When::kDigest)),
+            "seed 1: engine `test.misbehaving` on nodes a-1 and a-2 at the end: observe() gives "
+            "equal values but observe_digest() gives 0000000000000000 and 0000000000000001 (equal "
+            "observations must give equal digests)");
 }
 
 TEST(EngineContract, GivesStatsThatAreNotAnObject) {
