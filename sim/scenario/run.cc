@@ -232,6 +232,27 @@ class Simulation final : public EventHandler {
     }
   }
 
+  // A replica's observe_version() must move whenever observe() may change (Replica's contract).
+  // The probe re-observes only replicas whose version moved, so a version that lies could make a
+  // run that never converged look converged: each replica the probe last saw at its current
+  // version is observed once more, and must be as the probe saw it.
+  void require_honest_versions() const {
+    for (const auto& node : cluster_.nodes()) {
+      const auto cached = observed_.find(node->id());
+      if (!node->up() || cached == observed_.end() || !cached->second.version) continue;
+      const std::optional<uint64_t> version = node->observe_version(kDataService);
+      if (version != cached->second.version) continue;
+      std::string dump;
+      Value::to_msgpack(node->observe(kDataService), dump);
+      if (dump != cached->second.dump) {
+        throw EngineError(fmt::format(
+            "on node {} at the end: observe() changed while observe_version() stayed {} (the "
+            "version must move whenever the observed value may)",
+            node->name(), *version));
+      }
+    }
+  }
+
   void judge(RunResult& result) {
     const ChecksSpec& checks = scenario_.checks;
     const Instant reference = last_disturbance();
@@ -239,6 +260,7 @@ class Simulation final : public EventHandler {
     const ConvergenceVerdict verdict = convergence_.verdict(
         reference, checks.convergence ? checks.convergence->within : Duration{0});
     // Only a run that did not converge is looked at again (observe() is O(state)).
+    if (checks.convergence) require_honest_versions();
     std::optional<Divergence> diverged;
     if (checks.convergence && !verdict.converged) {
       diverged = divergence();

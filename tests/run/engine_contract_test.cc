@@ -22,8 +22,8 @@ namespace {
 // What the replica does wrong, given its context and the op it is asked (nullptr outside on_op).
 using Misdeed = std::function<void(NodeContext&, const Op*)>;
 
-// Where the replica misbehaves: the callback, or observe(), observe_digest() and stats().
-enum class When { kOp, kStart, kMessage, kTimer, kCrash, kObserve, kDigest, kStats };
+// Where the replica misbehaves: the callback, or observe(), its optional hooks and stats().
+enum class When { kOp, kStart, kMessage, kTimer, kCrash, kObserve, kDigest, kVersion, kStats };
 
 // A replica that answers every op at once (reads with null) and never replicates, except that it
 // does its misdeed at `when` (and sends itself the message or timer it needs to get there).
@@ -38,6 +38,7 @@ class MisbehavingReplica final : public Replica {
     if (when_ == When::kTimer) context.start_timer(Duration::millis(5));
   }
   void on_op(NodeContext& context, const Op& op) override {
+    ++ops_;
     if (when_ == When::kOp) misdeed_(context, &op);
     if (when_ == When::kCrash) context_ = &context;
     context.complete(op.id, Result::success(op.is("read") ? Value(nullptr) : Value(true)));
@@ -53,7 +54,12 @@ class MisbehavingReplica final : public Replica {
   }
   Value observe() const override {
     if (when_ == When::kObserve) throw std::out_of_range("observe: no such key");
+    // kVersion: the count of ops served, observed under a version that never moves.
+    if (when_ == When::kVersion) return {{"ops", ops_}};
     return Value::object();
+  }
+  std::optional<uint64_t> observe_version() const override {
+    return when_ == When::kVersion ? std::optional<uint64_t>(7) : std::nullopt;
   }
   // kDigest: a digest per node, though every node observes the same value.
   std::optional<uint64_t> observe_digest() const override {
@@ -68,6 +74,7 @@ class MisbehavingReplica final : public Replica {
   Misdeed misdeed_;
   NodeContext* context_ = nullptr;  // kept to misbehave from on_crash, which is given none
   NodeId self_ = 0;
+  uint64_t ops_ = 0;
 };
 
 class MisbehavingEngine final : public Engine {
@@ -194,6 +201,15 @@ TEST(EngineContract, GivesDifferentDigestsForEqualValues) {
             "seed 1: engine `test.misbehaving` on nodes a-1 and a-2 at the end: observe() gives "
             "equal values but observe_digest() gives 0000000000000000 and 0000000000000001 (equal "
             "observations must give equal digests)");
+}
+
+// The probe re-observes only replicas whose version moved: a version that never moves would hide
+// every change after the first look.
+TEST(EngineContract, KeepsItsObserveVersionWhileItsValueChanges) {
+  const std::string error = engine_error_of(engines_with(When::kVersion));
+  expect_contains(error,
+                  "seed 1: engine `test.misbehaving` on node a-1 at the end: observe() "
+                  "changed while observe_version() stayed 7");
 }
 
 TEST(EngineContract, GivesStatsThatAreNotAnObject) {
