@@ -259,7 +259,9 @@ class Simulation final : public EventHandler {
     const Node* node = first_live_node();
     const ConvergenceVerdict verdict = convergence_.verdict(
         reference, checks.convergence ? checks.convergence->within : Duration{0});
-    // Only a run that did not converge is looked at again (observe() is O(state)).
+    // Each replica is observed once more, to hold its version to what the probe saw; only a run
+    // that did not converge is looked at again as a whole, for how it diverged (observe() is
+    // O(state)).
     if (checks.convergence) require_honest_versions();
     std::optional<Divergence> diverged;
     if (checks.convergence && !verdict.converged) {
