@@ -2,12 +2,41 @@
 
 #include <algorithm>
 #include <iterator>
+#include <stdexcept>
 
 #include <boost/container/flat_set.hpp>
 
 #include "sim/core/assert.h"
 
 namespace edgesim {
+
+namespace {
+
+// What a NodeContext call found against the contract (sim/engine/replica.h); Node::engine_call
+// turns it into an EngineError that says where.
+class ContractBreach : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace
+
+template <typename Describe, typename Call>
+decltype(auto) Node::engine_call(Describe&& asked, Call&& call) const {
+  try {
+    return call();
+  } catch (const EngineError&) {
+    throw;  // already says where
+  } catch (const RunawayError&) {
+    throw;  // the event loop's, when a send or timer of the engine's overflows it
+  } catch (const ContractBreach& breach) {
+    throw engine_error(asked(), breach.what());
+  } catch (const std::exception& thrown) {
+    throw engine_error(asked(), std::string("threw: ") + thrown.what());
+  } catch (...) {
+    throw engine_error(asked(), "threw something that is not a std::exception");
+  }
+}
 
 // One replica with everything it may touch: the NodeContext implementation.
 class Node::Slot final : public NodeContext {

@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,13 +34,6 @@ struct NodeEnvironment {
   Network& network;
   CompletionSink& completions;
   EventKind timer_kind;  // events: target = node, aux = service, payload = timer id
-};
-
-// What a NodeContext call found against the contract (sim/engine/replica.h); Node::engine_call
-// turns it into an EngineError that says where.
-class ContractBreach : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 class Node {
@@ -78,30 +70,15 @@ class Node {
   uint64_t metadata_bytes(ServiceId service) const;
   Value stats(ServiceId service) const;  // an object (anything else breaks the contract)
 
-  // Runs `call`, a call into this node's engine code, and turns whatever it throws into an
-  // EngineError that says where and when, and what the harness had asked (`asked()`, built only
-  // then: this wraps every op, message and timer).
-  template <typename Describe, typename Call>
-  decltype(auto) engine_call(Describe&& asked, Call&& call) const {
-    try {
-      return call();
-    } catch (const EngineError&) {
-      throw;  // already says where
-    } catch (const RunawayError&) {
-      throw;  // the event loop's, when a send or timer of the engine's overflows it
-    } catch (const ContractBreach& breach) {
-      throw engine_error(asked(), breach.what());
-    } catch (const std::exception& thrown) {
-      throw engine_error(asked(), std::string("threw: ") + thrown.what());
-    } catch (...) {
-      throw engine_error(asked(), "threw something that is not a std::exception");
-    }
-  }
-
  private:
   class Slot;
   Slot& slot(ServiceId service);
   const Replica& replica(ServiceId service) const;
+  // Runs `call`, a call into this node's engine code, and turns whatever it throws into an
+  // EngineError that says where and when, and what the harness had asked (`asked()`, built only
+  // then: this wraps every op, message and timer).
+  template <typename Describe, typename Call>
+  decltype(auto) engine_call(Describe&& asked, Call&& call) const;
   EngineError engine_error(const std::string& asked, const std::string& what) const;
 
   NodeId id_;

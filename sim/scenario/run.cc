@@ -62,7 +62,8 @@ class Simulation final : public EventHandler {
       const ClockSpec clock = draw_clock(scenario.clocks, clock_prng);
       Node& node = cluster_.add_node(id, NodeClock(clock, clock_prng.next_u64()));
       node.add_replica(kDataService,
-                       made_by_engine("making its replica for node " + topology_.pop(id).name,
+                       made_by_engine(fmt::format("making its replica for node {} (#{})",
+                                                  topology_.pop(id).name, id),
                                       [&] { return engine_->make_replica(id); }),
                        peers, root_.fork("node/" + topology_.pop(id).name));
     }
@@ -225,9 +226,10 @@ class Simulation final : public EventHandler {
         first_digest = digest;
       } else if (digest != first_digest) {
         throw EngineError(fmt::format(
-            "on nodes {} and {} at the end: observe() gives equal values but observe_digest() "
-            "gives {:016x} and {:016x} (equal observations must give equal digests)",
-            first->name(), node->name(), *first_digest, *digest));
+            "on nodes {} (#{}) and {} (#{}) at the end: observe() gives equal values but "
+            "observe_digest() gives {:016x} and {:016x} (equal observations must give equal "
+            "digests)",
+            first->name(), first->id(), node->name(), node->id(), *first_digest, *digest));
       }
     }
   }
@@ -246,9 +248,9 @@ class Simulation final : public EventHandler {
       Value::to_msgpack(node->observe(kDataService), dump);
       if (dump != cached->second.dump) {
         throw EngineError(fmt::format(
-            "on node {} at the end: observe() changed while observe_version() stayed {} (the "
-            "version must move whenever the observed value may)",
-            node->name(), *version));
+            "on node {} (#{}) at the end: observe() changed while observe_version() stayed {} "
+            "(the version must move whenever the observed value may)",
+            node->name(), node->id(), *version));
       }
     }
   }

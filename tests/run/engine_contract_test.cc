@@ -197,10 +197,11 @@ TEST(EngineContract, ThrowsFromObserve) {
 // The convergence probe believes digests that differ; equal values behind them are a lie that would
 // otherwise read as a run that never converged.
 TEST(EngineContract, GivesDifferentDigestsForEqualValues) {
-  EXPECT_EQ(engine_error_of(engines_with(When::kDigest)),
-            "seed 1: engine `test.misbehaving` on nodes a-1 and a-2 at the end: observe() gives "
-            "equal values but observe_digest() gives 0000000000000000 and 0000000000000001 (equal "
-            "observations must give equal digests)");
+  EXPECT_EQ(
+      engine_error_of(engines_with(When::kDigest)),
+      "seed 1: engine `test.misbehaving` on nodes a-1 (#0) and a-2 (#1) at the end: observe() "
+      "gives equal values but observe_digest() gives 0000000000000000 and 0000000000000001 "
+      "(equal observations must give equal digests)");
 }
 
 // The probe re-observes only replicas whose version moved: a version that never moves would hide
@@ -208,7 +209,7 @@ TEST(EngineContract, GivesDifferentDigestsForEqualValues) {
 TEST(EngineContract, KeepsItsObserveVersionWhileItsValueChanges) {
   const std::string error = engine_error_of(engines_with(When::kVersion));
   expect_contains(error,
-                  "seed 1: engine `test.misbehaving` on node a-1 at the end: observe() "
+                  "seed 1: engine `test.misbehaving` on node a-1 (#0) at the end: observe() "
                   "changed while observe_version() stayed 7");
 }
 
@@ -240,7 +241,7 @@ TEST(EngineContract, AnEngineThatCannotBeMadeSaysSo) {
   EXPECT_EQ(engine_error_of(engines, {{"engine", "{name: test.unmade}"}}),
             "seed 1: engine `test.unmade` while being created: threw: no license file");
   EXPECT_EQ(engine_error_of(engines, {{"engine", "{name: test.no_replica}"}}),
-            "seed 1: engine `test.no_replica` making its replica for node a-1: returned null");
+            "seed 1: engine `test.no_replica` making its replica for node a-1 (#0): returned null");
 }
 
 // A timer re-armed with no delay keeps simulated time at one instant: without the runaway check,
