@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace edgesim {
 
@@ -32,6 +33,21 @@ void create_output_directory(const std::string& dir) {
   if (error) throw OutputError("cannot create directory " + dir + ": " + error.message());
   if (!std::filesystem::is_directory(dir, error))
     throw OutputError("cannot create directory " + dir + ": it is not a directory");
+}
+
+void check_output_directory_creatable(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::path existing = std::filesystem::absolute(dir, error);
+  if (error) throw OutputError("cannot create directory " + dir + ": " + error.message());
+  while (!std::filesystem::exists(existing, error) && existing.has_relative_path())
+    existing = existing.parent_path();
+  if (!std::filesystem::is_directory(existing, error)) {
+    throw OutputError("cannot create directory " + dir + ": " + existing.string() +
+                      " is not a directory");
+  }
+  if (::access(existing.c_str(), W_OK | X_OK) != 0)
+    throw OutputError("cannot create directory " + dir + ": " + existing.string() +
+                      " is not writable");
 }
 
 void check_output_directory_of(const std::string& path) {

@@ -141,7 +141,7 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   const std::vector<uint64_t> seeds = choose_seeds(options, scenario);
   // Output paths are checked before the seeds run, not found wanting after.
   if (!options.history_path.empty()) check_output_directory_of(options.history_path);
-  if (!options.report_dir.empty()) create_output_directory(options.report_dir);
+  if (!options.report_dir.empty()) check_output_directory_creatable(options.report_dir);
   const bool show_progress = !options.json && seeds.size() > 1 && isatty(STDERR_FILENO);
   auto progress = [&](size_t done, size_t total, size_t failed) {
     if (!show_progress) return;
@@ -170,6 +170,7 @@ int run_loaded(const RunCommandOptions& options, const Scenario& scenario,
   for (const RunResult& r : results) text += describe_run(r) + "\n";
   text += sweep_line(results);
   if (!options.report_dir.empty()) {
+    create_output_directory(options.report_dir);
     write_file_atomically(options.report_dir + "/summary.json", json_text(summary, 2) + "\n");
     write_file_atomically(options.report_dir + "/summary.txt", text);
     for (const RunResult& r : results) {

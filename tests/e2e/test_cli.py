@@ -246,7 +246,8 @@ def test_a_seed_past_the_run_timeout_ends_the_command_as_inconclusive(edgesim, t
                      "--jobs", "2", "--timeout", "0.5", "--report", report, "--history", history)
     assert result.returncode == 3, result.stderr
     assert "did not finish within --timeout 0.5s of wall time" in result.stderr
-    assert result.stdout == "" and list(report.iterdir()) == [] and list(tmp_path.iterdir()) == [report]
+    # Not even the report directory: it is created only when there is something to write.
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
     assert edgesim("run", "scenarios/quickstart.yaml", "--seed", "1", "--timeout", "60").returncode == 0
     for timeout in ("0", "-1", "abc"):
         result = edgesim("run", "scenarios/quickstart.yaml", "--timeout", timeout)

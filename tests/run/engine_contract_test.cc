@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
@@ -279,6 +280,8 @@ TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
       engines_with(When::kOp, [](NodeContext&, const Op*) { throw std::runtime_error("boom"); });
   const std::string path = testing::TempDir() + "/misbehaving.yaml";
   std::ofstream(path) << kScenario;
+  const std::string report_dir = testing::TempDir() + "/misbehaving-report/run";
+  std::filesystem::remove_all(testing::TempDir() + "/misbehaving-report");
   for (const unsigned jobs : {1u, 2u}) {
     SCOPED_TRACE(fmt::format("--jobs {}", jobs));
     RunCommandOptions options;
@@ -286,6 +289,7 @@ TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
     options.seeds = "1..4";
     options.jobs = jobs;
     options.history_path = testing::TempDir() + "/misbehaving-history.jsonl";
+    options.report_dir = report_dir;
     testing::internal::CaptureStderr();
     testing::internal::CaptureStdout();
     const int exit_code = run_command(options, engines);
@@ -298,15 +302,19 @@ TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
     expect_contains(err, "threw: boom\n");
     EXPECT_EQ(out, "");  // no summary of a run that did not finish
     for (int seed = 1; seed <= 4; ++seed) EXPECT_FALSE(std::ifstream(history_of_seed(seed)));
+    EXPECT_FALSE(std::filesystem::exists(report_dir));  // not even an empty directory
   }
   // The same options with an engine that keeps the contract do write the histories looked for.
   RunCommandOptions options;
   options.scenario_path = path;
   options.seeds = "1..4";
   options.history_path = testing::TempDir() + "/misbehaving-history.jsonl";
+  options.report_dir = report_dir;
   testing::internal::CaptureStdout();
   EXPECT_EQ(run_command(options, engines_with(When::kOp)), kExitOk);
   testing::internal::GetCapturedStdout();
+  EXPECT_TRUE(std::ifstream(report_dir + "/summary.json"));
+  std::filesystem::remove_all(testing::TempDir() + "/misbehaving-report");
   for (int seed = 1; seed <= 4; ++seed) {
     EXPECT_TRUE(std::ifstream(history_of_seed(seed)));
     std::remove(history_of_seed(seed).c_str());
