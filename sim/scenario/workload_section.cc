@@ -1,5 +1,7 @@
 // Engine, workload and checks sections of a scenario.
 #include <algorithm>
+#include <span>
+#include <string>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -273,9 +275,14 @@ void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& ro
   const std::string type = data_type_name(scenario.workload.type);
   if (info.workloads.empty() || std::count(info.workloads.begin(), info.workloads.end(), type) != 0)
     return;
-  const std::string message =
-      fmt::format("engine `{}` serves {} workloads, not {} (set workload.type)", info.name,
-                  fmt::join(info.workloads, " or "), type);
+  // "kv", "map or kv", "kv, counter or map".
+  std::string served = info.workloads.back();
+  if (info.workloads.size() > 1) {
+    const std::span<const std::string> others(info.workloads.data(), info.workloads.size() - 1);
+    served = fmt::format("{} or {}", fmt::join(others, ", "), served);
+  }
+  const std::string message = fmt::format(
+      "engine `{}` serves {} workloads, not {} (set workload.type)", info.name, served, type);
   const YAML::Node workload = root["workload"];
   if (workload && workload.IsMap() && workload["type"])
     reader.fail(workload["type"], "workload.type", message);

@@ -231,6 +231,12 @@ TEST_F(LoaderTest, TheEngineMustServeTheWorkloadType) {
       error_of("name: x\ntopology: {regions: [{name: a}]}\nengine: {name: crdt.or_set}\n");
   EXPECT_NE(no_workload.find("test.yaml:3:16"), std::string::npos) << no_workload;
   EXPECT_NE(no_workload.find("serves set workloads, not kv"), std::string::npos) << no_workload;
+  // Several types read as a list.
+  const std::string several =
+      error_of(text_engine, {{"engine.name", "delta_sync"}, {"workload.type", "set"}});
+  EXPECT_NE(several.find("engine `delta_sync` serves kv, counter or map workloads, not set"),
+            std::string::npos)
+      << several;
 }
 
 TEST_F(LoaderTest, AFieldGivenTwiceIsAnError) {
