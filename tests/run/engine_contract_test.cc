@@ -304,7 +304,8 @@ TEST(EngineContract, TheCliExitsTwoWithTheMessageAndWritesNothing) {
     for (int seed = 1; seed <= 4; ++seed) EXPECT_FALSE(std::ifstream(history_of_seed(seed)));
     EXPECT_FALSE(std::filesystem::exists(report_dir));  // not even an empty directory
   }
-  // The same options with an engine that keeps the contract do write the histories looked for.
+  // The same options with an engine that keeps the contract do write the histories and the report
+  // looked for.
   RunCommandOptions options;
   options.scenario_path = path;
   options.seeds = "1..4";
