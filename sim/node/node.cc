@@ -181,20 +181,27 @@ Node::Slot& Node::slot(ServiceId service) {
   return *it->second;
 }
 
+Node::Slot* Node::hosted(ServiceId service) {
+  auto it = slots_.find(service);
+  return it == slots_.end() ? nullptr : it->second.get();
+}
+
 bool Node::hosts(ServiceId service) const { return slots_.count(service) != 0; }
 
+// Each looks its slot up once: every op and message passes here.
 bool Node::submit(ServiceId service, const Op& op) {
-  if (!up_ || !hosts(service)) return false;
+  Slot* s = up_ ? hosted(service) : nullptr;
+  if (s == nullptr) return false;
   engine_call([&] { return fmt::format("handling op {} ({} {})", op.id, op.f, op.key); },
-              [&] { slot(service).on_op(op); });
+              [&] { s->on_op(op); });
   return true;
 }
 
 bool Node::deliver(ServiceId service, NodeId from, std::string_view payload) {
-  if (!up_ || !hosts(service)) return false;
-  Slot& s = slot(service);
+  Slot* s = up_ ? hosted(service) : nullptr;
+  if (s == nullptr) return false;
   engine_call([&] { return fmt::format("handling a message from node #{}", from); },
-              [&] { s.replica().on_message(s, from, payload); });
+              [&] { s->replica().on_message(*s, from, payload); });
   return true;
 }
 

@@ -73,6 +73,7 @@ class Node {
  private:
   class Slot;
   Slot& slot(ServiceId service);
+  Slot* hosted(ServiceId service);  // nullptr if this node does not host it
   const Replica& replica(ServiceId service) const;
   // Runs `call`, a call into this node's engine code, and turns whatever it throws into an
   // EngineError that says where and when, and what the harness had asked (`asked()`, built only
