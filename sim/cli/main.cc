@@ -3,22 +3,28 @@
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/version.h"
+#include "sim/core/time.h"
 
 namespace {
 
-// --timeout's values. CLI::PositiveNumber names its range with DBL_MAX spelled out, 300 digits
-// long.
+// --timeout's values: seconds ("30", "0.5"), or a duration with a unit as in a scenario ("90s",
+// "500ms", "2m"), passed on as seconds. CLI::PositiveNumber names its range with DBL_MAX spelled
+// out, 300 digits long.
 CLI::Validator positive_seconds() {
   return CLI::Validator(
-      [](const std::string& text) -> std::string {
+      [](std::string& text) -> std::string {
         char* end = nullptr;
         const double seconds = std::strtod(text.c_str(), &end);
-        return !text.empty() && *end == '\0' && seconds > 0
-                   ? ""
-                   : "`" + text + "` is not a positive number of seconds";
+        if (!text.empty() && *end == '\0' && seconds > 0) return "";
+        if (const auto duration = edgesim::parse_duration(text); duration && duration->ns > 0) {
+          text = fmt::format("{}", static_cast<double>(duration->ns) / 1e9);
+          return "";
+        }
+        return "`" + text + "` is not a positive number of seconds (or a duration: 90s, 500ms)";
       },
       "SECONDS");
 }
@@ -47,8 +53,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--shard", run.shard, "run only shard I of N of the seeds (I/N, I from 0)");
   run_cmd
       ->add_option("--timeout", run.timeout_s,
-                   "wall seconds per seed; a seed past it stops the command (exit 3)")
-      ->check(positive_seconds());
+                   "wall time per seed, in seconds or with a unit (90s, 500ms); a seed past it "
+                   "stops the command (exit 3)")
+      ->transform(positive_seconds());
 
   std::string validate_path;
   std::vector<std::string> validate_overrides;
@@ -67,8 +74,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"kv", "register"}));
   check_cmd->add_option("--init", check.init, "initial value of every key, as JSON (default null)");
   check_cmd
-      ->add_option("--timeout", check.timeout_s, "seconds per file before the verdict is unknown")
-      ->check(positive_seconds());
+      ->add_option("--timeout", check.timeout_s,
+                   "wall time per file, in seconds or with a unit (90s, 500ms), before the verdict "
+                   "is unknown")
+      ->transform(positive_seconds());
   check_cmd->add_flag("--json", check.json,
                       "print JSON (one object, or an array for several files)");
   check_cmd->add_option(

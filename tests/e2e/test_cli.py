@@ -230,10 +230,11 @@ def test_unusable_output_paths_exit_2_before_running(edgesim, tmp_path):
     assert list(tmp_path.iterdir()) == [a_file]
 
 
-def test_check_timeout_must_be_a_positive_number_of_seconds(edgesim):
+def test_check_timeout_must_be_a_positive_number_of_seconds_or_a_duration(edgesim):
     history = ROOT / "tests/check/golden/failed-cas-ok.jsonl"
-    assert edgesim("check", history, "--model", "kv", "--timeout", "0.5").returncode == 0
-    for timeout in ("0", "-1", "abc", "nan"):
+    for timeout in ("0.5", "500ms", "2m"):
+        assert edgesim("check", history, "--model", "kv", "--timeout", timeout).returncode == 0
+    for timeout in ("0", "-1", "abc", "nan", "0s", "-5s", "5 s", "5parsecs"):
         result = edgesim("check", history, "--model", "kv", "--timeout", timeout)
         assert result.returncode == 2
         assert f"--timeout: `{timeout}` is not a positive number of seconds" in result.stderr
@@ -243,13 +244,13 @@ def test_a_seed_past_the_run_timeout_ends_the_command_as_inconclusive(edgesim, t
     # A day of simulated time takes far longer than a second of wall time.
     report, history = tmp_path / "report", tmp_path / "h.jsonl"
     result = edgesim("run", "scenarios/quickstart.yaml", "--set", "duration=86400s", "--seeds", "1..2",
-                     "--jobs", "2", "--timeout", "0.5", "--report", report, "--history", history)
+                     "--jobs", "2", "--timeout", "500ms", "--report", report, "--history", history)
     assert result.returncode == 3, result.stderr
     assert "did not finish within --timeout 0.5s of wall time" in result.stderr
     # Not even the report directory: it is created only when there is something to write.
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
     assert edgesim("run", "scenarios/quickstart.yaml", "--seed", "1", "--timeout", "60").returncode == 0
-    for timeout in ("0", "-1", "abc"):
+    for timeout in ("0", "-1", "abc", "0ms"):
         result = edgesim("run", "scenarios/quickstart.yaml", "--timeout", timeout)
         assert result.returncode == 2
         assert f"--timeout: `{timeout}` is not a positive number of seconds" in result.stderr
