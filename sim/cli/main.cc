@@ -29,15 +29,8 @@ CLI::Validator positive_seconds() {
       "SECONDS");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using namespace edgesim;
-  CLI::App app{"edgesim: deterministic simulator and test harness for edge state reconciliation"};
-  app.require_subcommand(0, 1);
-  app.set_version_flag("--version", std::string("edgesim ") + kVersion);
-
-  RunCommandOptions run;
+// `run`'s options, filled into `run` when the command line is parsed.
+CLI::App* add_run_command(CLI::App& app, edgesim::RunCommandOptions& run) {
   CLI::App* run_cmd = app.add_subcommand("run", "run a scenario over one or more seeds");
   run_cmd->add_option("scenario", run.scenario_path, "scenario YAML")->required();
   auto* seed = run_cmd->add_option("--seed", run.seed, "run this one seed");
@@ -56,16 +49,11 @@ int main(int argc, char** argv) {
                    "wall time per seed, in seconds or with a unit (90s, 500ms); a seed past it "
                    "stops the command (exit 3)")
       ->transform(positive_seconds());
+  return run_cmd;
+}
 
-  std::string validate_path;
-  std::vector<std::string> validate_overrides;
-  CLI::App* validate_cmd =
-      app.add_subcommand("validate", "check a scenario file without running it");
-  validate_cmd->add_option("scenario", validate_path, "scenario YAML")->required();
-  validate_cmd->add_option("--set", validate_overrides,
-                           "override a field: path=value (repeatable)");
-
-  CheckCommandOptions check;
+// `check`'s options, filled into `check` when the command line is parsed.
+CLI::App* add_check_command(CLI::App& app, edgesim::CheckCommandOptions& check) {
   CLI::App* check_cmd = app.add_subcommand("check", "check history files for linearizability");
   check_cmd->add_option("histories", check.files, "history files (JSON Lines), or - for stdin")
       ->required();
@@ -83,6 +71,30 @@ int main(int argc, char** argv) {
   check_cmd->add_option(
       "--report", check.report_dir,
       "write DIR/<history>.html for each file that is not ok: the failing key on a timeline");
+  return check_cmd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace edgesim;
+  CLI::App app{"edgesim: deterministic simulator and test harness for edge state reconciliation"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("edgesim ") + kVersion);
+
+  RunCommandOptions run;
+  CLI::App* run_cmd = add_run_command(app, run);
+
+  std::string validate_path;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "check a scenario file without running it");
+  validate_cmd->add_option("scenario", validate_path, "scenario YAML")->required();
+  validate_cmd->add_option("--set", validate_overrides,
+                           "override a field: path=value (repeatable)");
+
+  CheckCommandOptions check;
+  CLI::App* check_cmd = add_check_command(app, check);
 
   CLI::App* engines_cmd =
       app.add_subcommand("engines", "list the registered engines and their parameters");
