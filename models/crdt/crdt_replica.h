@@ -2,16 +2,11 @@
 // CrdtReplica<T>: a replica of a keyed CRDT store, with the sync modes of sync_options.h, causal
 // stability tracking and crash recovery. Header-only because it is a template over the type.
 //
-// Causal stability: every message carries the sender's version vector (how many ops of each
-// replica its state includes). The pointwise minimum over this replica and the last vector heard
-// from every peer is the stable frontier: ops below it have reached everyone. That alone does not
-// make a delete's tombstone collectible: an op concurrent with the delete (an insert after the
-// deleted character, an older write) may still be on its way to someone. Every such op was issued
-// before its replica saw the delete, so it is covered by the join of all replicas' vectors at the
-// moment the delete became stable (the horizon). Hence the two-phase rule: each sync round records
-// (stable, horizon); once the stable frontier passes a recorded horizon, everything that was stable
-// at that round is collectible, and values compact against that frontier. A silent peer holds it
-// back; that is the price of never resurrecting a delete.
+// Causal stability (causal_stability.h): every message carries the sender's version vector (how
+// many ops of each replica its state includes). Each sync round takes, over this replica and the
+// last vectors heard from its peers, the pointwise minimum of the durable vectors (the stable
+// frontier) and the join of all (the horizon); the two-phase rule there decides from them what
+// compaction may collect. Delta sync's groups wait in a DeltaBuffer (delta_buffer.h).
 //
 // Stability counts only what every replica holds durably. A replica advertises, besides its
 // version vector, the vector of its durable state: its last snapshot's plus its own logged ops
@@ -32,13 +27,15 @@
 // the full state. Delta sequence numbers carry the incarnation in their high bits, so an
 // acknowledgement from before a crash cannot pass for one of a later delta.
 
-#include <deque>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "models/crdt/causal_stability.h"
 #include "models/crdt/crdt_journal.h"
+#include "models/crdt/delta_buffer.h"
 #include "models/crdt/keyed_crdt.h"
 #include "models/crdt/sync_options.h"
 #include "sim/core/assert.h"
@@ -70,8 +67,7 @@ class CrdtReplica final : public Replica {
     const std::optional<std::string> stored = context.durable().get("incarnation");
     incarnation_ = stored ? std::stoull(*stored) + 1 : 1;
     context.durable().put("incarnation", std::to_string(incarnation_));
-    last_seq_ = incarnation_ << 32;
-    buffer_start_ = last_seq_ + 1;
+    deltas_.restart(incarnation_ << 32);
     sync_timer_ = context.start_timer(options_.interval);
   }
 
@@ -137,7 +133,12 @@ class CrdtReplica final : public Replica {
   void on_timer(NodeContext& context, TimerId timer) override {
     if (timer != sync_timer_) return;
     compact(context);
-    seal_open_group();
+    // Sealing only at the start of a round keeps every group sent complete: nothing this
+    // replica's version vector covers is left behind in an open group when it sends.
+    if (!open_.empty()) {
+      deltas_.seal(std::move(open_), options_.max_buffer);
+      open_ = KeyedCrdt<T>{};
+    }
     const std::vector<NodeId>& peers = context.peers();
     if (options_.mode == SyncMode::kDelta && !options_.relay) {
       push_own_deltas(context, peers);
@@ -146,7 +147,7 @@ class CrdtReplica final : public Replica {
       for (uint32_t i = 0; i < options_.fanout && i < others; ++i)
         sync_with(context, next_gossip_peer(context));
     }
-    round_joins_.clear();
+    deltas_.end_round();
     if (journal_.has_unsnapshotted_merges() && ++quiet_rounds_ % 8 == 0) snapshot(context);
     sync_timer_ = context.start_timer(options_.interval);
   }
@@ -157,14 +158,12 @@ class CrdtReplica final : public Replica {
     vv_ = VersionVector{};
     durable_vv_ = VersionVector{};
     hlc_ = Hlc{};
-    buffer_.clear();
-    buffered_bytes_ = 0;
+    deltas_.restart(0);
     acks_.clear();
     received_.clear();
     peer_vectors_.clear();
     peer_incarnation_.clear();
-    gc_epochs_.clear();
-    collectible_ = VersionVector{};
+    stability_ = CausalStability{};
     sync_timer_ = 0;
     turn_.reset();
     gossip_order_.clear();
@@ -177,44 +176,27 @@ class CrdtReplica final : public Replica {
   std::optional<uint64_t> observe_digest() const override { return state_.observed_digest(); }
 
   uint64_t metadata_bytes() const override {
-    uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16;
-    for (const GcEpoch& epoch : gc_epochs_)
-      total += (epoch.stable.entries().size() + epoch.horizon.entries().size()) * 16;
+    uint64_t total = state_.metadata_bytes() + vv_.entries().size() * 16 + acks_.size() * 16 +
+                     stability_.metadata_bytes();
     for (const auto& [peer, vectors] : peer_vectors_) {
       total += (vectors.vv.entries().size() +
                 (vectors.durable ? vectors.durable->entries().size() : 0)) *
                16;
     }
-    return total + buffered_bytes_ + open_.metadata_bytes();
+    return total + deltas_.metadata_bytes() + open_.metadata_bytes();
   }
 
   Value stats() const override {
-    return Value{{"buffered_groups", buffer_.size()},
+    return Value{{"buffered_groups", deltas_.size()},
                  {"open_group_keys", open_.entries().size()},
-                 {"buffered_metadata_bytes", buffered_bytes_},
+                 {"buffered_metadata_bytes", deltas_.metadata_bytes()},
                  {"state_metadata_bytes", state_.metadata_bytes()},
-                 {"gc_epochs", gc_epochs_.size()}};
+                 {"gc_epochs", stability_.pending_rounds()}};
   }
 
   const KeyedCrdt<T>& state() const { return state_; }
 
  private:
-  struct BufferedGroup {
-    uint64_t seq;
-    uint64_t metadata_bytes;
-    KeyedCrdt<T> group;
-    std::string packed = {};  // see packed()
-  };
-  struct RoundJoin {  // see joined_packed()
-    uint64_t first_seq;
-    uint64_t last_seq;
-    std::string packed;
-  };
-  struct GcEpoch {
-    VersionVector stable;   // the stable frontier at a sync round
-    VersionVector horizon;  // the join of every replica's vector then
-  };
-  static constexpr size_t kMaxGcEpochs = 256;  // beyond it, collection just lags
   // The vectors a peer last sent: its version vector, and its durable one if different.
   struct PeerVectors {
     VersionVector vv;
@@ -250,7 +232,7 @@ class CrdtReplica final : public Replica {
   void send_state(NodeContext& context, NodeId to, bool reply) {
     send(context, to, CrdtMessage::kState, 4, [&](Packer& out) {
       state_.pack(out);
-      out.pack_uint64(last_seq_);
+      out.pack_uint64(deltas_.last_seq());
       out.pack(reply);
       out.pack_uint64(state_.digest());
     });
@@ -261,13 +243,13 @@ class CrdtReplica final : public Replica {
   // `fanout` up-to-date peers in turn get a heartbeat with our vector, for causal stability.
   void push_own_deltas(NodeContext& context, const std::vector<NodeId>& peers) {
     for (NodeId peer : peers) {
-      if (peer != context.self() && acked_by(peer) < last_seq_) send_deltas(context, peer);
+      if (peer != context.self() && acked_by(peer) < deltas_.last_seq()) send_deltas(context, peer);
     }
     if (!turn_) turn_ = context.prng().uniform(peers.size());
     for (uint32_t i = 0; i < options_.fanout && i + 1 < peers.size(); ++i) {
       NodeId peer = peers[(*turn_)++ % peers.size()];
       if (peer == context.self()) peer = peers[(*turn_)++ % peers.size()];
-      if (acked_by(peer) >= last_seq_) send_deltas(context, peer);
+      if (acked_by(peer) >= deltas_.last_seq()) send_deltas(context, peer);
     }
   }
 
@@ -312,63 +294,32 @@ class CrdtReplica final : public Replica {
 
   void send_deltas(NodeContext& context, NodeId peer) {
     const uint64_t acked = acked_by(peer);
-    if (acked + 1 < buffer_start_) {
+    if (acked + 1 < deltas_.first_seq()) {
       send_state(context, peer, false);  // the peer fell behind what the buffer still holds
       return;
     }
-    if (acked >= last_seq_) {
+    if (acked >= deltas_.last_seq()) {
       // Up to date: still share our version vector.
       send(context, peer, CrdtMessage::kHeartbeat, 0, [](Packer&) {});
       return;
     }
-    // Sequence numbers in the buffer are consecutive, so the first unacknowledged group is found
-    // by arithmetic rather than a scan past everything this peer has acknowledged.
-    const size_t unacked =
-        acked < buffer_.front().seq ? 0 : size_t(acked + 1 - buffer_.front().seq);
     // Everything unacknowledged goes every round, at most `batch` groups per message: a batch caps
     // a message's size, not how fast a peer catches up (one message per round left a peer that
     // was away for many rounds behind for as many rounds again, or for good while ops continued).
     // Each message names the group before its first as its base, so a receiver that missed an
     // earlier message of the round merges a later one without acknowledging past the gap.
-    for (size_t first = unacked; first < buffer_.size();) {
-      const size_t end = std::min<size_t>(buffer_.size(), first + options_.batch);
-      EDGESIM_ASSERT(buffer_[end - 1].seq == buffer_.front().seq + (end - 1),
-                     "delta buffer sequence has a gap");
-      const uint64_t base = buffer_[first].seq - 1;
-      const uint64_t last = buffer_[end - 1].seq;
-      // Only a complete group brings the peer up to our version vector.
-      send(
-          context, peer, CrdtMessage::kDelta, 3,
-          [&](Packer& out) {
-            // The usual case is only the newest group.
-            pack_packed(out, end - first == 1 ? packed(buffer_[first]) : joined_packed(first, end));
-            out.pack_uint64(last);
-            out.pack_uint64(base);
-          },
-          /*with_vector=*/last == last_seq_);
-      first = end;
-    }
-  }
-
-  // A group's bytes, packed on first use: most rounds send the same newest group to every peer.
-  static const std::string& packed(BufferedGroup& buffered) {
-    if (buffered.packed.empty())
-      buffered.packed = wire_encode([&](Packer& out) { buffered.group.pack(out); });
-    return buffered.packed;
-  }
-
-  // The join of buffer_[first, end), packed once per round: the peers that acknowledged up to the
-  // same group (those in one remote region, usually) are sent the same join.
-  const std::string& joined_packed(size_t first, size_t end) {
-    const uint64_t first_seq = buffer_[first].seq;
-    const uint64_t last_seq = buffer_[end - 1].seq;
-    for (const RoundJoin& join : round_joins_) {
-      if (join.first_seq == first_seq && join.last_seq == last_seq) return join.packed;
-    }
-    KeyedCrdt<T> group;
-    for (size_t i = first; i < end; ++i) group.absorb(buffer_[i].group);
-    std::string packed = wire_encode([&](Packer& out) { group.pack(out); });
-    return round_joins_.emplace_back(first_seq, last_seq, std::move(packed)).packed;
+    deltas_.for_each_batch_after(
+        acked, options_.batch, [&](const std::string& packed, uint64_t last, uint64_t base) {
+          send(
+              context, peer, CrdtMessage::kDelta, 3,
+              [&](Packer& out) {
+                pack_packed(out, packed);
+                out.pack_uint64(last);
+                out.pack_uint64(base);
+              },
+              // Only a complete group brings the peer up to our version vector.
+              /*with_vector=*/last == deltas_.last_seq());
+        });
   }
 
   void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
@@ -426,6 +377,8 @@ class CrdtReplica final : public Replica {
   }
 
   void compact(NodeContext& context) {
+    // The stable frontier (the minimum of the durable vectors) and the horizon (the join of all
+    // vectors) of this round; causal_stability.h says what they decide.
     VersionVector stable = journal_.has_unsnapshotted_merges() ? durable_vv_ : vv_;
     VersionVector horizon = vv_;
     for (NodeId peer : context.peers()) {
@@ -435,44 +388,13 @@ class CrdtReplica final : public Replica {
           it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
       if (it != peer_vectors_.end()) horizon.merge(it->second.vv);
     }
-    if ((gc_epochs_.empty() || !(gc_epochs_.back().horizon == horizon)) &&
-        gc_epochs_.size() < kMaxGcEpochs) {
-      gc_epochs_.push_back(GcEpoch{stable, horizon});
-    }
-    while (!gc_epochs_.empty() && stable.dominates(gc_epochs_.front().horizon)) {
-      collectible_ = gc_epochs_.front().stable;
-      gc_epochs_.pop_front();
-    }
-    state_.compact(collectible_);
+    state_.compact(stability_.advance(stable, horizon));
     // Deltas every peer acknowledged are no longer needed.
-    uint64_t all_acked = last_seq_;
+    uint64_t all_acked = deltas_.last_seq();
     for (NodeId peer : context.peers()) {
       if (peer != context.self()) all_acked = std::min(all_acked, acked_by(peer));
     }
-    while (!buffer_.empty() && buffer_.front().seq <= all_acked) pop_delta();
-    buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
-  }
-
-  // Turns what accumulated since the last round into one numbered delta group. Sealing only at
-  // the start of a round keeps every group sent complete: nothing this replica's version vector
-  // covers is left behind in an open group when it sends.
-  void seal_open_group() {
-    if (open_.empty()) return;
-    const uint64_t bytes = open_.metadata_bytes();
-    buffer_.push_back(BufferedGroup{++last_seq_, bytes, std::move(open_)});
-    open_ = KeyedCrdt<T>{};
-    buffered_bytes_ += bytes;
-    trim_buffer();
-  }
-
-  void pop_delta() {
-    buffered_bytes_ -= buffer_.front().metadata_bytes;
-    buffer_.pop_front();
-  }
-
-  void trim_buffer() {
-    while (buffer_.size() > options_.max_buffer) pop_delta();
-    buffer_start_ = buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
+    deltas_.drop_through(all_acked);
   }
 
   void snapshot(NodeContext& context) {
@@ -488,19 +410,13 @@ class CrdtReplica final : public Replica {
   // !journal_.has_unsnapshotted_merges().
   VersionVector durable_vv_;
   Hlc hlc_;
-  std::deque<BufferedGroup> buffer_;  // sealed delta groups, oldest first
-  // This round's joins of several groups; a deque, so that a join stays put while more are added.
-  std::deque<RoundJoin> round_joins_;
-  uint64_t buffered_bytes_ = 0;  // metadata bytes of the groups in buffer_
-  uint64_t last_seq_ = 0;        // seq of the newest buffered delta
-  uint64_t buffer_start_ = 1;    // oldest seq still buffered (or last_seq_ + 1)
+  DeltaBuffer<T> deltas_;  // delta mode: sealed groups until every peer acknowledges them
   std::map<NodeId, uint64_t> acks_;
   std::map<NodeId, uint64_t> received_;  // per peer: its seq up to which all it sent is merged here
   std::map<NodeId, PeerVectors> peer_vectors_;
   std::map<NodeId, uint64_t> peer_incarnation_;
-  std::deque<GcEpoch> gc_epochs_;
-  VersionVector collectible_;  // ops at or below it are stable past their horizon
-  uint64_t incarnation_ = 0;   // restarts of this replica, persisted
+  CausalStability stability_;
+  uint64_t incarnation_ = 0;  // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started
   std::vector<NodeId> gossip_order_;  // next_gossip_peer()'s current pass
