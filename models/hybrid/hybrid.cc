@@ -1,14 +1,12 @@
 #include "models/hybrid/hybrid.h"
 
-#include <deque>
 #include <set>
 #include <span>
 
 #include "models/crdt/crdt_replica.h"
 #include "models/crdt/pn_counter.h"
-#include "models/key_btree.h"
-#include "models/key_lookup_cache.h"
-#include "sim/core/key_order.h"
+#include "models/hybrid/event_outbox.h"
+#include "models/hybrid/log_totals.h"
 
 namespace edgesim::models {
 namespace {
@@ -24,102 +22,9 @@ enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 // so no tag is needed on them (one was: a copy of every CRDT message).
 constexpr char kHybridTag = 'h';
 
-// Durable records:
-//   "hybrid/outbox": the unacknowledged events, [seq, key, by] records appended one after
-//     another, one append per event (a key per event, written and later erased, was a tenth of a
-//     hybrid run). Erased once every event in it is acknowledged; rewritten without the
-//     acknowledged ones once they are most of it, so each record is rewritten a bounded number of
-//     times.
-//   "hybrid/acked": the last seq acknowledged, in decimal (older records in the outbox are dead).
-//   "hybrid/seq": the last seq, in decimal, written when the outbox is erased (while the outbox
-//     holds records, the last of them has the last seq): seqs never repeat.
-//   "hybrid/log/<origin>": the last seq applied from it; "hybrid/totals": flat [key, total, ...].
-const std::string kOutboxKey = "hybrid/outbox";
-const std::string kAckedKey = "hybrid/acked";
-const std::string kSeqKey = "hybrid/seq";
+// Durable records besides the outbox's (event_outbox.h): "hybrid/log/<origin>", the last seq
+// the authority applied from it; "hybrid/totals": its totals, flat [key, total, ...].
 constexpr std::string_view kLogPrefix = "hybrid/log/";
-
-void pack_event_record(Packer& out, uint64_t seq, std::string_view key, int64_t by) {
-  out.pack_array(3);
-  out.pack_uint64(seq);
-  pack_string(out, key);
-  out.pack_int64(by);
-}
-
-std::string event_record(uint64_t seq, std::string_view key, int64_t by) {
-  return wire_encode([&](Packer& out) { pack_event_record(out, seq, key, by); });
-}
-
-// A log's totals by key. The authority looks one up for every event it appends and every read it
-// answers: a lookup cache in front of the B-tree (a search of a std::map per event was 1.5% of a
-// hybrid run).
-class Totals {
- public:
-  // `key`'s total, 0 if it has none.
-  int64_t at(std::string_view key) {
-    const auto* item = lookups_.lookup(entries_, key);
-    return item == nullptr ? 0 : item->second;
-  }
-  // The same, without the cache (for observations).
-  int64_t at(std::string_view key) const {
-    const auto it = entries_.find(key);
-    return it == entries_.end() ? 0 : it->second;
-  }
-  void add(std::string_view key, int64_t by) { lookups_.lookup_or_add(entries_, key).second += by; }
-  bool empty() const { return entries_.empty(); }
-  void clear() {
-    entries_.clear();
-    lookups_.forget_all();
-  }
-
-  // Flat [key, total, key, total, ...], in key order.
-  void pack(Packer& out) const {
-    out.pack_array(static_cast<uint32_t>(entries_.size() * 2));
-    for (const auto& [key, total] : entries_) {
-      pack_string(out, key);
-      out.pack_int64(total);
-    }
-  }
-
-  // Sets each total pack() listed; changed(key) is called for each total that changed. Totals are
-  // published in key order, so each key is found a step or two on from the last one (a search
-  // from the root for each of them was a twentieth of a hybrid run); one out of order is searched
-  // for.
-  template <typename Changed>
-  void assign(const WireObject& in, Changed&& changed) {
-    const uint32_t size = wire_tuples_size(in, 2);
-    auto at = entries_.begin();
-    std::string_view previous;
-    for (uint32_t i = 0; i < size; i += 2) {
-      const std::string_view key = wire_str(wire_at(in, i));
-      const int64_t total = wire_i64(wire_at(in, i + 1));
-      if (i == 0 || compare_keys(key, previous) <= 0) {
-        at = entries_.lower_bound(key);
-      } else {
-        for (int steps = 0; at != entries_.end() && compare_keys(at->first, key) < 0; ++at) {
-          if (++steps > 4) {
-            at = entries_.lower_bound(key);
-            break;
-          }
-        }
-      }
-      previous = key;
-      if (at == entries_.end() || compare_keys(at->first, key) != 0) {
-        at = entries_.try_emplace(at, std::string(key), total);
-        lookups_.forget_all();
-      } else if (at->second == total) {
-        continue;
-      }
-      at->second = total;
-      changed(key);
-    }
-  }
-
- private:
-  using Tree = KeyBTree<int64_t>;
-  Tree entries_;
-  KeyLookupCache<Tree> lookups_;
-};
 
 struct HybridOptions {
   SyncOptions sync;
@@ -144,13 +49,13 @@ class HybridReplica final : public Replica {
 
   void on_op(NodeContext& context, const Op& op) override {
     if (op.is("read") && authoritative(op.key)) {
-      Totals& totals = is_authority(context) ? totals_ : published_;
+      LogTotals& totals = is_authority(context) ? totals_ : published_;
       context.complete(op.id, Result::success(totals.at(op.key)));
       return;
     }
     if (op.is("incr")) {
       const int64_t by = op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1;
-      record(context, op.key, by);  // durable before the local layer acknowledges
+      outbox_.record(context.durable(), op.key, by);  // durable before the local layer acknowledges
     }
     local_.on_op(context, op);
   }
@@ -177,7 +82,7 @@ class HybridReplica final : public Replica {
         break;
       }
       case HybridMessage::kAck:
-        acknowledge(context, wire_u64(body));
+        outbox_.acknowledge(context.durable(), wire_u64(body));
         break;
       case HybridMessage::kPublished: {
         bool changed = false;  // the same totals are published every round while nothing happens
@@ -206,8 +111,6 @@ class HybridReplica final : public Replica {
     ++version_;
     local_.on_crash();
     outbox_.clear();
-    outbox_records_ = 0;
-    last_event_ = 0;
     totals_.clear();
     applied_.clear();
     published_.clear();
@@ -241,19 +144,14 @@ class HybridReplica final : public Replica {
   }
 
   uint64_t metadata_bytes() const override {
-    return local_.metadata_bytes() + outbox_.size() * 24 + applied_.size() * 16;
+    return local_.metadata_bytes() + outbox_.events().size() * 24 + applied_.size() * 16;
   }
 
   Value stats() const override {
-    return {{"outbox_events", outbox_.size()}, {"logged_events", logged_}};
+    return {{"outbox_events", outbox_.events().size()}, {"logged_events", logged_}};
   }
 
  private:
-  struct Event {
-    uint64_t seq;
-    std::string key;
-    int64_t by;
-  };
   struct SeqEvent {
     uint64_t seq;
     std::string_view key;
@@ -286,24 +184,6 @@ class HybridReplica final : public Replica {
     });
   }
 
-  void pack_outbox(Packer& out) const {
-    out.pack_array(static_cast<uint32_t>(outbox_.size() * 3));
-    for (const Event& e : outbox_) {
-      out.pack_uint64(e.seq);
-      pack_string(out, e.key);
-      out.pack_int64(e.by);
-    }
-  }
-
-  void record(NodeContext& context, const std::string& key, int64_t by) {
-    const uint64_t seq = ++last_event_;
-    outbox_.push_back(Event{seq, key, by});
-    context.durable().append(kOutboxKey, wire_encode_into(record_, [&](Packer& out) {
-                               pack_event_record(out, seq, key, by);
-                             }));
-    ++outbox_records_;
-  }
-
   // Authority: appends an origin's events in order, exactly once.
   void append(NodeContext& context, NodeId origin, std::span<const SeqEvent> events) {
     uint64_t& applied = applied_[origin];
@@ -320,59 +200,30 @@ class HybridReplica final : public Replica {
     context.durable().put("hybrid/totals", wire_encode([&](Packer& out) { totals_.pack(out); }));
   }
 
-  void acknowledge(NodeContext& context, uint64_t seq) {
-    if (outbox_.empty() || outbox_.front().seq > seq) return;
-    while (!outbox_.empty() && outbox_.front().seq <= seq) outbox_.pop_front();
-    DurableStore& store = context.durable();
-    store.put(kAckedKey, std::to_string(seq));
-    if (outbox_.empty()) {
-      store.put(kSeqKey, std::to_string(last_event_));
-      store.erase(kOutboxKey);
-      outbox_records_ = 0;
-    } else if (outbox_records_ > 2 * outbox_.size() + 64) {
-      std::string log;
-      for (const Event& e : outbox_) log += event_record(e.seq, e.key, e.by);
-      store.put(kOutboxKey, std::move(log));
-      outbox_records_ = outbox_.size();
-    }
-  }
-
   void reconcile(NodeContext& context) {
     if (is_authority(context)) {
       std::vector<SeqEvent> own;
-      for (const Event& e : outbox_) own.push_back(SeqEvent{e.seq, e.key, e.by});
+      for (const EventOutbox::Event& e : outbox_.events())
+        own.push_back(SeqEvent{e.seq, e.key, e.by});
       append(context, context.self(), own);
-      acknowledge(context, applied_[context.self()]);
+      outbox_.acknowledge(context.durable(), applied_[context.self()]);
       std::string published =
           tagged(HybridMessage::kPublished, [&](Packer& out) { totals_.pack(out); });
       context.send_to_peers(std::move(published));
       return;
     }
-    if (outbox_.empty()) return;
+    if (outbox_.events().empty()) return;
     context.send(authority(context),
-                 tagged(HybridMessage::kEvents, [&](Packer& out) { pack_outbox(out); }));
+                 tagged(HybridMessage::kEvents, [&](Packer& out) { outbox_.pack(out); }));
   }
 
   void load(NodeContext& context) {
     ++version_;
     const DurableStore& store = context.durable();
-    if (auto seq = store.get(kSeqKey)) last_event_ = std::stoull(*seq);
+    outbox_.load(store);
     if (auto bytes = store.get("hybrid/totals"))
       totals_.assign(WireMessage(*bytes).root(), [](std::string_view) {});
     local_.state().note_view_all_changed();
-    const std::optional<std::string> acked_text = store.get(kAckedKey);
-    const uint64_t acked = acked_text ? std::stoull(*acked_text) : 0;
-    if (auto log = store.get(kOutboxKey)) {
-      for_each_wire_record(*log, [&](const WireObject& e) {
-        const uint64_t seq = wire_u64(wire_at(e, 0));
-        last_event_ = std::max(last_event_, seq);
-        ++outbox_records_;
-        // Records are appended in seq order, and rewritten in it.
-        if (seq > acked && (outbox_.empty() || seq > outbox_.back().seq))
-          outbox_.push_back(
-              Event{seq, std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))});
-      });
-    }
     for (const auto& [key, bytes] : store.entries()) {
       if (key.starts_with(kLogPrefix)) {
         applied_[static_cast<NodeId>(std::stoul(key.substr(kLogPrefix.size())))] =
@@ -384,13 +235,10 @@ class HybridReplica final : public Replica {
   HybridOptions options_;
   CrdtReplica<PnCounter> local_;
   TimerId reconcile_timer_ = 0;
-  uint64_t last_event_ = 0;      // persisted: event seqs never repeat
-  std::deque<Event> outbox_;     // unacknowledged events, seq order, persisted
-  uint64_t outbox_records_ = 0;  // records in the durable outbox, acknowledged or not
-  WireBuffer record_;  // an outbox record being packed (kept: one allocation, not one per event)
-  Totals totals_;      // authority: the log's totals, persisted
+  EventOutbox outbox_;  // this replica's events until the authority has them, persisted
+  LogTotals totals_;    // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
-  Totals published_;                    // the last totals the authority published
+  LogTotals published_;                 // the last totals the authority published
   uint64_t logged_ = 0;
   uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
   std::shared_ptr<WireReader> reader_;
