@@ -31,6 +31,7 @@ class DeltaBuffer {
 
   // Seals `open` (not empty) as the next group, then drops the oldest groups beyond `max_groups`.
   void seal(KeyedCrdt<T>&& open, size_t max_groups) {
+    EDGESIM_ASSERT(!open.empty(), "an empty delta group");
     const uint64_t bytes = open.metadata_bytes();
     groups_.push_back(Group{++last_seq_, bytes, std::move(open)});
     metadata_bytes_ += bytes;
