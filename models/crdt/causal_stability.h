@@ -26,7 +26,8 @@ namespace edgesim::models {
 class CausalStability {
  public:
   // Records a sync round's stable frontier and horizon (see above) and returns the collectible
-  // frontier: the stable frontier of the newest recorded round whose horizon `stable` dominates.
+  // frontier: the stable frontier of the newest recorded round whose horizon, and every earlier
+  // round's, `stable` dominates; the previous collectible frontier if there is none.
   const VersionVector& advance(const VersionVector& stable, const VersionVector& horizon);
   const VersionVector& collectible() const { return collectible_; }
   size_t pending_rounds() const { return rounds_.size(); }  // recorded, horizon not yet stable
