@@ -4,6 +4,7 @@
 
 #include "models/delta_sync/applied_ops.h"
 #include "models/delta_sync/entry_table.h"
+#include "models/delta_sync/messages.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/core/assert.h"
 #include "sim/core/key_order.h"
@@ -12,39 +13,6 @@
 
 namespace edgesim::models {
 namespace {
-
-// Messages are MessagePack arrays [type, fields...]. An entry is three fields: key, version, value.
-//   propose  [req, key, base version, value, f, op]  read    [req, key]
-//   accepted [req, entry]   reject [req, entry]   read_ok [req, entry]   refuse [req, why]
-//   push     [entries (flat)]                          sync    [(key, version) pairs (flat)]
-// The durable record of a key (authority only) is [version, value]; applied_ops.h keeps the ops.
-enum class DsMessage : uint8_t {
-  kPropose,
-  kRead,
-  kAccepted,
-  kReject,
-  kReadOk,
-  kRefuse,
-  kPush,
-  kSync
-};
-constexpr uint32_t kEntryFields = 3;
-
-void pack_entry(Packer& out, std::string_view key, const Entry& e) {
-  pack_string(out, key);
-  out.pack_uint64(e.version);
-  pack_value(out, e.value);
-}
-
-// A message [type, req, entry]: an answer carrying what the authority holds for the key.
-std::string entry_answer(DsMessage type, uint64_t req, std::string_view key, const Entry& e) {
-  return wire_encode([&](Packer& out) {
-    out.pack_array(2 + kEntryFields);
-    out.pack_uint8(static_cast<uint8_t>(type));
-    out.pack_uint64(req);
-    pack_entry(out, key, e);
-  });
-}
 
 class DeltaSyncReplica final : public Replica {
  public:
@@ -222,12 +190,7 @@ class DeltaSyncReplica final : public Replica {
     }
     const uint64_t id = ++last_request_;
     requests_[id] = Request{op, 0, context.start_timer(options_.request_timeout)};
-    context.send(owner, wire_encode([&](Packer& out) {
-                   out.pack_array(3);
-                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kRead));
-                   out.pack_uint64(id);
-                   pack_string(out, op.key);
-                 }));
+    context.send(owner, read_message(id, op.key));
   }
 
   // The value `op` proposes, computed from the current view (the read in read-modify-write).
@@ -250,16 +213,8 @@ class DeltaSyncReplica final : public Replica {
       return;
     }
     request.timer = context.start_timer(options_.request_timeout);
-    context.send(owner, wire_encode([&](Packer& out) {
-                   out.pack_array(7);
-                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kPropose));
-                   out.pack_uint64(id);
-                   pack_string(out, op.key);
-                   out.pack_uint64(current.version);
-                   pack_value(out, proposal(op, current));
-                   pack_string(out, op.f);
-                   out.pack_uint64(op.id);
-                 }));
+    context.send(owner,
+                 propose_message(id, op.key, current.version, proposal(op, current), op.f, op.id));
     requests_[id] = std::move(request);
   }
 
@@ -306,12 +261,7 @@ class DeltaSyncReplica final : public Replica {
       context.send(from, entry_answer(type, req, key, lookup(truth_, key)));
       return;
     }
-    context.send(from, wire_encode([&](Packer& out) {
-                   out.pack_array(3);
-                   out.pack_uint8(static_cast<uint8_t>(DsMessage::kRefuse));
-                   out.pack_uint64(req);
-                   pack_string(out, result.error);
-                 }));
+    context.send(from, refuse_message(req, result.error));
   }
 
   void on_answer(NodeContext& context, DsMessage type, const WireObject& m) {
@@ -371,15 +321,7 @@ class DeltaSyncReplica final : public Replica {
       if (owner != context.self()) held[owner].push_back(&item);
     }
     for (const auto& [owner, items] : held) {
-      context.send(owner, wire_encode([&](Packer& out) {
-                     out.pack_array(2);
-                     out.pack_uint8(static_cast<uint8_t>(DsMessage::kSync));
-                     out.pack_array(static_cast<uint32_t>(items.size() * 2));
-                     for (const auto* item : items) {
-                       pack_string(out, item->first);
-                       out.pack_uint64(item->second.version);
-                     }
-                   }));
+      context.send(owner, sync_message(items));
     }
   }
 
@@ -409,16 +351,6 @@ class DeltaSyncReplica final : public Replica {
       if (item.second.version > known) newer.push_back(&item);
     }
     if (!newer.empty()) context.send(from, push_message(newer));
-  }
-
-  // A push of `entries`.
-  static std::string push_message(const std::vector<const EntryTable::Item*>& entries) {
-    return wire_encode([&](Packer& out) {
-      out.pack_array(2);
-      out.pack_uint8(static_cast<uint8_t>(DsMessage::kPush));
-      out.pack_array(static_cast<uint32_t>(entries.size() * kEntryFields));
-      for (const auto* item : entries) pack_entry(out, item->first, item->second);
-    });
   }
 
   DeltaSyncOptions options_;
