@@ -13,6 +13,16 @@ void pack_entry(Packer& out, std::string_view key, const Entry& e) {
   pack_value(out, e.value);
 }
 
+// [type, req, text]: a read's key, or a refusal's reason.
+std::string text_message(DsMessage type, uint64_t req, std::string_view text) {
+  return wire_encode([&](Packer& out) {
+    out.pack_array(3);
+    pack_type(out, type);
+    out.pack_uint64(req);
+    pack_string(out, text);
+  });
+}
+
 }  // namespace
 
 std::string propose_message(uint64_t req, std::string_view key, uint64_t base_version,
@@ -30,12 +40,7 @@ std::string propose_message(uint64_t req, std::string_view key, uint64_t base_ve
 }
 
 std::string read_message(uint64_t req, std::string_view key) {
-  return wire_encode([&](Packer& out) {
-    out.pack_array(3);
-    pack_type(out, DsMessage::kRead);
-    out.pack_uint64(req);
-    pack_string(out, key);
-  });
+  return text_message(DsMessage::kRead, req, key);
 }
 
 std::string entry_answer(DsMessage type, uint64_t req, std::string_view key, const Entry& entry) {
@@ -48,12 +53,7 @@ std::string entry_answer(DsMessage type, uint64_t req, std::string_view key, con
 }
 
 std::string refuse_message(uint64_t req, std::string_view why) {
-  return wire_encode([&](Packer& out) {
-    out.pack_array(3);
-    pack_type(out, DsMessage::kRefuse);
-    out.pack_uint64(req);
-    pack_string(out, why);
-  });
+  return text_message(DsMessage::kRefuse, req, why);
 }
 
 std::string push_message(const std::vector<const EntryTable::Item*>& entries) {
