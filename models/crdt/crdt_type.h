@@ -13,7 +13,7 @@
 // uint64_t metadata_bytes() const
 //     Replication metadata held.
 // void compact(const VersionVector& stable)
-//     Drops the metadata of ops that are collectible (see crdt_replica.h).
+//     Drops the metadata of ops that are collectible (see causal_stability.h).
 // bool obsolete(const VersionVector& stable) const
 //     An incoming value that we lack and all of whose ops are stable was compacted away here:
 //     ignore it.

@@ -7,9 +7,9 @@
 // placed right after its origin, skipping any elements with greater ids (inserted concurrently, or
 // later, after the same origin), which orders concurrent inserts identically on every replica.
 // Deletes only mark elements (tombstones). A tombstone is garbage-collected once its delete is
-// collectible (crdt_replica.h): every replica has seen the delete and every insert concurrent with
-// it, so no insert that refers to it is still travelling, and no future insert can (clients insert
-// only after visible text). Incoming copies of collected elements are recognized by their
+// collectible (causal_stability.h): every replica has seen the delete and every insert concurrent
+// with it, so no insert that refers to it is still travelling, and no future insert can (clients
+// insert only after visible text). Incoming copies of collected elements are recognized by their
 // collectible insert dots.
 //
 // Ops: insert (arg = {"pos", "text"}), delete (arg = {"pos", "len"}; out = the deleted text),
