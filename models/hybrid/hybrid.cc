@@ -27,11 +27,11 @@ constexpr char kHybridTag = 'h';
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 
 struct HybridOptions {
-  SyncOptions sync;
-  uint32_t authority = 0;  // peer index of the log's owner
-  Duration reconcile_interval{200'000'000};
-  std::set<std::string> authoritative;  // empty with all_authoritative: every key
-  bool all_authoritative = false;
+  SyncOptions sync;                          // the local crdt.pn_counter layer's (sync_options.h)
+  uint32_t authority = 0;                    // peer index of the log's owner; default node 0
+  Duration reconcile_interval{200'000'000};  // outbox shipping and publishing; default 200ms
+  std::set<std::string> authoritative;       // keys read from the log (authoritative_keys)
+  bool all_authoritative = false;            // every key is (authoritative_keys: *, the default)
 };
 
 class HybridReplica final : public Replica {
