@@ -158,7 +158,7 @@ class CrdtReplica final : public Replica {
     vv_ = VersionVector{};
     durable_vv_ = VersionVector{};
     hlc_ = Hlc{};
-    deltas_.restart(0);
+    deltas_.restart(0);  // on_start numbers the next incarnation's groups
     acks_.clear();
     received_.clear();
     peer_vectors_.clear();
