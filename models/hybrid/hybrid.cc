@@ -1,5 +1,6 @@
 #include "models/hybrid/hybrid.h"
 
+#include <optional>
 #include <set>
 #include <span>
 
@@ -32,6 +33,9 @@ struct HybridOptions {
   Duration reconcile_interval{200'000'000};  // outbox shipping and publishing; default 200ms
   std::set<std::string> authoritative;       // keys read from the log (authoritative_keys)
   bool all_authoritative = false;            // every key is (authoritative_keys: *, the default)
+  // The log refuses an increment that would take a total past it (a stock, a ballot's seats);
+  // default none (max_value: -1). The local counters took it already: only the log holds the bound.
+  std::optional<int64_t> max_value;
 };
 
 class HybridReplica final : public Replica {
@@ -49,12 +53,20 @@ class HybridReplica final : public Replica {
 
   void on_op(NodeContext& context, const Op& op) override {
     if (op.is("read") && authoritative(op.key)) {
-      LogTotals& totals = is_authority(context) ? totals_ : published_;
-      context.complete(op.id, Result::success(totals.at(op.key)));
+      context.complete(op.id, Result::success(known_totals(context).at(op.key)));
       return;
     }
     if (op.is("incr")) {
       const int64_t by = op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1;
+      // The log would refuse it: what this replica knows of the log has no room left for it.
+      // Refused now, it is a failed op (no effect) rather than an acknowledged one undone later.
+      if (past_bound(known_totals(context).at(op.key), by)) {
+        ++refused_ops_;
+        context.complete(
+            op.id, Result::failure(fmt::format("the log's total of {} is at its bound {}", op.key,
+                                               *options_.max_value)));
+        return;
+      }
       outbox_.record(context.durable(), op.key, by);  // durable before the local layer acknowledges
     }
     local_.on_op(context, op);
@@ -148,7 +160,10 @@ class HybridReplica final : public Replica {
   }
 
   Value stats() const override {
-    return {{"outbox_events", outbox_.events().size()}, {"logged_events", logged_}};
+    return {{"outbox_events", outbox_.events().size()},
+            {"logged_events", logged_},
+            {"refused_events", refused_},
+            {"refused_ops", refused_ops_}};
   }
 
  private:
@@ -184,12 +199,17 @@ class HybridReplica final : public Replica {
     });
   }
 
-  // Authority: appends an origin's events in order, exactly once.
+  // Authority: appends an origin's events in order, exactly once. An event past the bound is
+  // decided too (refused: it adds nothing), so its seq is applied and it is not sent again.
   void append(NodeContext& context, NodeId origin, std::span<const SeqEvent> events) {
     uint64_t& applied = applied_[origin];
     for (const SeqEvent& e : events) {
       if (e.seq != applied + 1) continue;  // a duplicate, or after a gap: resent later
       applied = e.seq;
+      if (past_bound(totals_.at(e.key), e.by)) {
+        ++refused_;
+        continue;
+      }
       totals_.add(e.key, e.by);
       note_total_changed(e.key);
       ++logged_;
@@ -198,6 +218,16 @@ class HybridReplica final : public Replica {
     context.durable().put(std::string(kLogPrefix) + std::to_string(origin),
                           wire_encode([&](Packer& out) { out.pack_uint64(applied); }));
     context.durable().put("hybrid/totals", wire_encode([&](Packer& out) { totals_.pack(out); }));
+  }
+
+  // Adding `by` to `total` would take it past max_value.
+  bool past_bound(int64_t total, int64_t by) const {
+    return options_.max_value && by > 0 && total > *options_.max_value - by;
+  }
+  // The log's totals as this replica knows them: its own at the authority, else the last ones
+  // published.
+  LogTotals& known_totals(NodeContext& context) {
+    return is_authority(context) ? totals_ : published_;
   }
 
   void reconcile(NodeContext& context) {
@@ -239,8 +269,10 @@ class HybridReplica final : public Replica {
   LogTotals totals_;    // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
   LogTotals published_;                 // the last totals the authority published
-  uint64_t logged_ = 0;
-  uint64_t version_ = 0;  // changes to totals_ and published_ (observe_version, with local_'s)
+  uint64_t logged_ = 0;                 // events the authority appended to its totals
+  uint64_t refused_ = 0;      // and events it refused (max_value), acknowledged at their edge
+  uint64_t refused_ops_ = 0;  // increments refused at once, the known total being at max_value
+  uint64_t version_ = 0;      // changes to totals_ and published_ (observe_version, with local_'s)
   std::shared_ptr<WireReader> reader_;
 };
 
@@ -281,11 +313,20 @@ EngineInfo hybrid_engine_info() {
                          INT64_MIN,
                          INT64_MAX,
                          "keys whose reads come from the log: comma-separated, or *"});
+  info.params.push_back(
+      {"max_value",
+       ParamType::kInt,
+       -1,
+       {},
+       -1,
+       INT64_MAX,
+       "the log refuses increments that would take a total beyond it (-1: none)"});
   info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
     HybridOptions options;
     options.sync = sync_options_from(params);
     options.authority = static_cast<uint32_t>(params.integer("authority"));
     options.reconcile_interval = params.duration("reconcile_interval");
+    if (params.integer("max_value") >= 0) options.max_value = params.integer("max_value");
     const std::string keys = params.string("authoritative_keys");
     options.all_authoritative = keys == "*";
     size_t start = 0;

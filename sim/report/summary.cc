@@ -120,9 +120,16 @@ std::string no_lost_writes_line(const char* verdict, const Value& d) {
       "no_lost_writes {}: {} of {} {}", verdict, d.at("lost").get<uint64_t>(),
       d.at("checked").get<uint64_t>(),
       counters ? "counters outside their acknowledged increments" : "acknowledged updates lost");
-  for (const Value& e : d.at("examples"))
-    text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
-                        e.at("key").get<std::string>(), e.at("what").get<std::string>());
+  for (const Value& e : d.at("examples")) {
+    // A counter's examples are keys (op 0): no single op is to blame for a total.
+    if (counters) {
+      text +=
+          fmt::format("; {}: {}", e.at("key").get<std::string>(), e.at("what").get<std::string>());
+    } else {
+      text += fmt::format("; op {} on {}: {}", e.at("op").get<uint64_t>(),
+                          e.at("key").get<std::string>(), e.at("what").get<std::string>());
+    }
+  }
   return text;
 }
 

@@ -283,6 +283,26 @@ def test_inventory_local_first_counters_oversell(edgesim):
     assert local_first.stdout.splitlines()[0].startswith("FAIL seed 1: bounds violated")
 
 
+def test_inventory_hybrid_never_oversells_but_undoes_acknowledged_sales(edgesim):
+    # The hybrid's log refuses sales past the stock: reads of the official count stay within it,
+    # edges that know the product is sold out refuse at once, and the sales an edge acknowledged
+    # before it knew are undone by the log, which no_lost_writes reports product by product.
+    hybrid = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--json", "--set",
+                     "engine={name: hybrid, params: {max_value: 40}}")
+    assert hybrid.returncode == 1, hybrid.stderr
+    seed = json.loads(hybrid.stdout)["seeds"][0]
+    assert {name: check["ok"] for name, check in seed["checks"].items()} == {
+        "bounds": True, "convergence": True, "no_lost_writes": False}
+    engine = seed["metrics"]["engine"]
+    assert engine["refused_events"] > 0  # acknowledged, then refused by the log
+    assert engine["refused_ops"] > engine["refused_events"]  # most are refused at once
+    assert seed["metrics"]["ops"]["fail"] == engine["refused_ops"]
+    text = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--set",
+                   "engine={name: hybrid, params: {max_value: 40}}")
+    assert re.search(r"check no_lost_writes VIOLATED: 5 of 5 counters outside their acknowledged "
+                     r"increments; k0: final 40 outside \[(\d+), \1\]", text.stdout), text.stdout
+
+
 def test_bad_engine_parameter_value_exits_2(edgesim):
     result = edgesim("run", "scenarios/inventory.yaml", "--seed", "1", "--set",
                      "engine.params.authorities=x,1")

@@ -16,26 +16,29 @@ namespace {
 
 using testing::FakeContext;
 
-std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys) {
+std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys, int64_t max_value) {
   const EngineInfo info = models::hybrid_engine_info();
   Value values = Value::object();
   for (const ParamSpec& spec : info.params) values[spec.name] = spec.default_value;
   values["authoritative_keys"] = authoritative_keys;
+  values["max_value"] = max_value;
   return info.factory(EngineParams(values, info.params));
 }
 
 struct AuthorityAndEdge {
-  explicit AuthorityAndEdge(const std::string& authoritative_keys = "*")
-      : engine(make_hybrid(authoritative_keys)) {
+  explicit AuthorityAndEdge(const std::string& authoritative_keys = "*", int64_t max_value = -1)
+      : engine(make_hybrid(authoritative_keys, max_value)) {
     authority = engine->make_replica(0);
     edge = engine->make_replica(1);
     authority->on_start(authority_context);
     edge->on_start(edge_context);
   }
-  void increment(const std::string& key) {
+  void increment(const std::string& key) { ASSERT_TRUE(try_increment(key)); }
+  // Whether the edge acknowledged an increment of `key`.
+  bool try_increment(const std::string& key) {
     const OpId id = next_op++;
     edge->on_op(edge_context, Op{id, "incr", key, 1});
-    ASSERT_TRUE(edge_context.completed.at(id).ok);
+    return edge_context.completed.at(id).ok;
   }
   // A reconcile round: the edge's hybrid timer fires (its timers are numbered from 1, and the
   // reconcile timer is the one started last in on_start), and its events reach the authority,
@@ -89,6 +92,9 @@ struct AuthorityAndEdge {
     return authority_context.completed.at(id).value.get<int64_t>();
   }
   int64_t outbox_events() const { return edge->stats().at("outbox_events").get<int64_t>(); }
+  int64_t stat(const Replica& replica, const std::string& name) const {
+    return replica.stats().at(name).get<int64_t>();
+  }
 
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Replica> authority, edge;
@@ -234,6 +240,41 @@ TEST(Hybrid, AnEdgeReadsEveryPublishedTotalWhateverItsOrder) {
   EXPECT_EQ(read("b"), 2);
   EXPECT_EQ(read("c13"), 103);  // left out: unchanged
   EXPECT_EQ(read("e"), 50);
+}
+
+// max_value bounds the log. An edge that has not heard the log is full acknowledges increments
+// the log then refuses (they are consumed, not resent); once the full total is published, the edge
+// refuses at once and nothing new reaches its outbox. The authority checks its own increments
+// against its own totals.
+TEST(Hybrid, TheLogRefusesIncrementsPastMaxValueAndEdgesThatKnowItRefuseAtOnce) {
+  AuthorityAndEdge world("*", 2);
+  for (int i = 0; i < 3; ++i) world.increment("k");
+  world.reconcile();
+  EXPECT_EQ(world.logged("k"), 2);
+  EXPECT_EQ(world.stat(*world.authority, "refused_events"), 1);
+  EXPECT_EQ(world.outbox_events(), 0) << "a refused event is consumed, not resent";
+  world.run_everything();  // the authority publishes its totals
+  world.run_everything();
+  EXPECT_FALSE(world.try_increment("k"));
+  EXPECT_EQ(world.stat(*world.edge, "refused_ops"), 1);
+  EXPECT_EQ(world.outbox_events(), 0);
+  EXPECT_TRUE(world.try_increment("other")) << "the bound is per key";
+  world.reconcile();
+  EXPECT_EQ(world.logged("other"), 1);
+
+  const OpId at_authority = world.next_op++;
+  world.authority->on_op(world.authority_context, Op{at_authority, "incr", "k", 1});
+  EXPECT_FALSE(world.authority_context.completed.at(at_authority).ok);
+  EXPECT_EQ(world.logged("k"), 2);
+}
+
+// Without max_value the log takes every increment.
+TEST(Hybrid, WithoutABoundTheLogTakesEveryIncrement) {
+  AuthorityAndEdge world;
+  for (int i = 0; i < 5; ++i) world.increment("k");
+  world.reconcile();
+  EXPECT_EQ(world.logged("k"), 5);
+  EXPECT_EQ(world.stat(*world.authority, "refused_events"), 0);
 }
 
 }  // namespace
