@@ -1,6 +1,10 @@
 #include "sim/check/session_guarantees.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "sim/check/written_values.h"
 
@@ -20,6 +24,42 @@ bool completed_before(const HistoryOp& older, const HistoryOp& newer) {
   return older.ret && *older.ret < newer.call;
 }
 
+// The deletes of every key (map histories), for reads that return nothing. Such a read names no
+// write: it shows the initial value or any delete, so it is behind a floor only if no delete could
+// have produced it, that is none that began before the read returned and did not complete before
+// the floor began. Per key: deletes by call time, with the latest end among the first i of them.
+class Deletes {
+ public:
+  void add(const HistoryOp& op) { by_key_[op.key].push_back(&op); }
+  void index() {
+    for (auto& [key, deletes] : by_key_) {
+      std::stable_sort(deletes.begin(), deletes.end(),
+                       [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
+      std::vector<int64_t>& ends = latest_end_[key];
+      int64_t latest = INT64_MIN;
+      for (const HistoryOp* d : deletes) {
+        latest = std::max(latest, d->ret.value_or(INT64_MAX));  // unknown outcome: may end late
+        ends.push_back(latest);
+      }
+    }
+  }
+  // Could a delete of `read`'s key have left it empty, given a floor the session saw?
+  bool could_explain_absence(const HistoryOp& read, const HistoryOp& floor) const {
+    const auto deletes = by_key_.find(read.key);
+    if (deletes == by_key_.end()) return false;
+    const auto begun =
+        std::partition_point(deletes->second.begin(), deletes->second.end(),
+                             [&](const HistoryOp* d) { return d->call < *read.ret; });
+    if (begun == deletes->second.begin()) return false;
+    const size_t count = static_cast<size_t>(begun - deletes->second.begin());
+    return latest_end_.at(read.key)[count - 1] >= floor.call;
+  }
+
+ private:
+  std::map<std::string, std::vector<const HistoryOp*>> by_key_;
+  std::map<std::string, std::vector<int64_t>> latest_end_;
+};
+
 class Checker {
  public:
   static constexpr uint64_t kNoOrder = UINT64_MAX;
@@ -28,8 +68,11 @@ class Checker {
       : history_(history), max_examples_(max_examples) {
     for (const HistoryOp& op : history) {
       if (op.f == "write" && op.status != OpStatus::kFail) writer_.add(op);
-      if (op.f == "read" || op.f == "write") sessions_[session_of(op)].push_back(&op);
+      if (op.f == "delete" && op.status != OpStatus::kFail) deletes_.add(op);
+      if (op.f == "read" || op.f == "write" || op.f == "delete")
+        sessions_[session_of(op)].push_back(&op);
     }
+    deletes_.index();
     for (auto& [session, ops] : sessions_) {
       std::stable_sort(ops.begin(), ops.end(),
                        [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
@@ -90,13 +133,13 @@ class Checker {
   }
 
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
-    std::map<std::string, const HistoryOp*> own_write;  // RYW floor
+    std::map<std::string, const HistoryOp*> own_write;  // RYW floor: a write or a delete
     std::map<std::string, Floor> read_floor;            // MR floor
     std::map<std::string, Floor> dependency_floor;      // WFR floor
     std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, const HistoryOp*>>
         seen_order;  // MW
     for (const HistoryOp* op : ops) {
-      if (op->f == "write") {
+      if (op->f == "write" || op->f == "delete") {
         if (acked(*op)) own_write[op->key] = op;
         continue;
       }
@@ -104,7 +147,8 @@ class Checker {
       const HistoryOp* source = writer_of(*op);
       // A value from a write of unknown outcome has no completion time: never evidence of "behind".
       auto behind = [&](const HistoryOp* floor) {
-        return op->out.is_null() || (source && completed_before(*source, *floor));
+        if (op->out.is_null()) return !deletes_.could_explain_absence(*op, *floor);
+        return source && completed_before(*source, *floor);
       };
       if (auto w = own_write.find(op->key); w != own_write.end() &&
                                             completed_before(*w->second, *op) &&
@@ -141,6 +185,7 @@ class Checker {
   const History& history_;
   size_t max_examples_;
   WrittenValues writer_;
+  Deletes deletes_;
   std::map<uint64_t, std::vector<const HistoryOp*>> sessions_;
   // By index(write), for every op (kNoOrder and nullptr for the others): indexed by position,
   // since every read looks its source up.

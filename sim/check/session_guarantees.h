@@ -9,7 +9,11 @@
 //   writes-follow-reads: if a session read value v (written by W) and then wrote w to the same key,
 //                        whoever reads w must not later read a value whose write completed before
 //                        W began.
-// Writes of unknown outcome are never used as evidence. Reads and writes only (kv histories).
+// Writes of unknown outcome are never used as evidence. Reads, writes and deletes (kv and map
+// histories): a delete is one of the session's writes for read-your-writes, and a read that
+// returns nothing is behind a floor only if no delete can explain it (one that began before the
+// read returned and did not complete before the floor began); it names no write, so it sets no
+// floor of its own.
 
 #include <cstdint>
 #include <map>

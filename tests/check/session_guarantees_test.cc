@@ -5,7 +5,9 @@
 namespace edgesim {
 namespace {
 
-HistoryOp op(uint64_t id, uint64_t session, int64_t call, int64_t ret, const char* f, Value value) {
+// A read's `value` is its result; a write's, its argument; a delete has none.
+HistoryOp op(uint64_t id, uint64_t session, int64_t call, int64_t ret, const char* f,
+             Value value = nullptr) {
   HistoryOp o;
   o.id = id;
   o.proc = session;
@@ -67,6 +69,62 @@ TEST(SessionGuarantees, WritesFollowReads) {
   EXPECT_EQ(result.violations.at("writes_follow_reads"), 1u);
   EXPECT_FALSE(result.ok());
   ASSERT_FALSE(result.examples.empty());
+}
+
+// Map histories: a read that returns nothing is explained by a delete that could have come after
+// the floor, whoever made it, and is behind otherwise; a session's own delete is a write it must
+// then read.
+TEST(SessionGuarantees, DeletesExplainEmptyReadsOnlyWhenTheyCouldComeAfterTheFloor) {
+  // Session 1 writes 2; session 0 deletes after; session 1 reads nothing: a newer state.
+  const History deleted_after = {op(0, 1, 0, 1, "write", 2), op(1, 0, 2, 3, "delete"),
+                                 op(2, 1, 4, 5, "read", nullptr)};
+  EXPECT_EQ(count(deleted_after, "read_your_writes"), 0u);
+  // A delete that overlaps the write may be ordered after it.
+  const History concurrent = {op(0, 0, 0, 5, "delete"), op(1, 1, 2, 3, "write", 2),
+                              op(2, 1, 6, 7, "read", nullptr)};
+  EXPECT_EQ(count(concurrent, "read_your_writes"), 0u);
+  // Intervals are closed: a delete that ends as the write begins overlaps it.
+  const History touching = {op(0, 0, 0, 2, "delete"), op(1, 1, 2, 3, "write", 2),
+                            op(2, 1, 6, 7, "read", nullptr)};
+  EXPECT_EQ(count(touching, "read_your_writes"), 0u);
+  // One of unknown outcome may take effect at any time after it began.
+  History unknown = concurrent;
+  unknown[0].call = -10;
+  unknown[0].ret.reset();
+  unknown[0].status = OpStatus::kInfo;
+  EXPECT_EQ(count(unknown, "read_your_writes"), 0u);
+  // A delete that completed before the write began, one that began after the read returned, and
+  // one that failed all leave the read behind.
+  const History deleted_before = {op(0, 0, 0, 1, "delete"), op(1, 1, 2, 3, "write", 2),
+                                  op(2, 1, 4, 5, "read", nullptr)};
+  EXPECT_EQ(count(deleted_before, "read_your_writes"), 1u);
+  const History deleted_later = {op(0, 1, 0, 1, "write", 2), op(1, 1, 2, 3, "read", nullptr),
+                                 op(2, 0, 4, 5, "delete")};
+  EXPECT_EQ(count(deleted_later, "read_your_writes"), 1u);
+  History failed = deleted_after;
+  failed[1].status = OpStatus::kFail;
+  EXPECT_EQ(count(failed, "read_your_writes"), 1u);
+  // Monotonic reads: having read 1, a session may later read nothing only after a delete.
+  const History read_then_deleted = {op(0, 0, 0, 1, "write", 1), op(1, 5, 2, 3, "read", 1),
+                                     op(2, 0, 4, 5, "delete"), op(3, 5, 6, 7, "read", nullptr)};
+  EXPECT_EQ(count(read_then_deleted, "monotonic_reads"), 0u);
+  History no_delete = read_then_deleted;
+  no_delete.erase(no_delete.begin() + 2);
+  EXPECT_EQ(count(no_delete, "monotonic_reads"), 1u);
+}
+
+TEST(SessionGuarantees, ASessionReadsItsOwnDelete) {
+  // Session 1 writes 1, deletes it, then reads 1 back: behind its own delete.
+  const History resurrected = {op(0, 1, 0, 1, "write", 1), op(1, 1, 2, 3, "delete"),
+                               op(2, 1, 4, 5, "read", 1)};
+  EXPECT_EQ(count(resurrected, "read_your_writes"), 1u);
+  const History gone = {op(0, 1, 0, 1, "write", 1), op(1, 1, 2, 3, "delete"),
+                        op(2, 1, 4, 5, "read", nullptr)};
+  EXPECT_EQ(count(gone, "read_your_writes"), 0u);
+  // A later write by another session is newer than the delete.
+  const History rewritten = {op(0, 1, 0, 1, "write", 1), op(1, 1, 2, 3, "delete"),
+                             op(2, 0, 4, 5, "write", 7), op(3, 1, 6, 7, "read", 7)};
+  EXPECT_EQ(count(rewritten, "read_your_writes"), 0u);
 }
 
 }  // namespace
