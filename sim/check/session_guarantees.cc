@@ -94,10 +94,36 @@ class Checker {
     const HistoryOp* shown_by = nullptr;  // the op that set it
   };
 
-  // Which write produced a read's value; nullptr for the initial value or an unknown origin.
-  const HistoryOp* writer_of(const HistoryOp& read) const {
-    if (read.out.is_null()) return nullptr;
-    return writer_.find(read.key, read.out);
+  // The writes a read's value shows: one; several for a multi-value read (an MV register's array
+  // of concurrent values); none for an absent value (null, or an empty array); or, `unknown`, a
+  // value that no write (or only a failed one) wrote, which is never evidence.
+  struct Shown {
+    bool unknown = false;
+    std::vector<const HistoryOp*> writes;
+
+    // Of the writes, one that completed last (one of unknown outcome may complete at any time).
+    const HistoryOp* newest() const {
+      const HistoryOp* last = nullptr;
+      for (const HistoryOp* w : writes) {
+        if (last == nullptr || (last->ret && (!w->ret || *w->ret > *last->ret))) last = w;
+      }
+      return last;
+    }
+  };
+  Shown shown_by(const HistoryOp& read) const {
+    Shown shown;
+    if (read.out.is_null()) return shown;
+    if (const HistoryOp* write = writer_.find(read.key, read.out)) {
+      shown.writes.push_back(write);
+      return shown;
+    }
+    shown.unknown = !read.out.is_array();
+    for (const Value& value : read.out) {
+      const HistoryOp* write = writer_.find(read.key, value);
+      if (write == nullptr) return Shown{true, {}};
+      shown.writes.push_back(write);
+    }
+    return shown;
   }
 
   // Session order of each write among its session's writes of the same key, and what the session
@@ -110,7 +136,7 @@ class Checker {
       std::map<std::string, const HistoryOp*> last_read_writer;
       for (const HistoryOp* op : ops) {
         if (op->f == "read" && acked(*op)) {
-          if (const HistoryOp* w = writer_of(*op)) last_read_writer[op->key] = w;
+          if (const HistoryOp* w = shown_by(*op).newest()) last_read_writer[op->key] = w;
         } else if (op->f == "write") {
           write_order_[index(op)] = count[op->key]++;
           auto dep = last_read_writer.find(op->key);
@@ -144,37 +170,41 @@ class Checker {
         continue;
       }
       if (!acked(*op)) continue;
-      const HistoryOp* source = writer_of(*op);
-      // A value from a write of unknown outcome has no completion time: never evidence of "behind".
+      const Shown shown = shown_by(*op);
+      if (shown.unknown) continue;
+      // Behind a floor: every write shown completed before the floor began (so none is the floor,
+      // or newer). A write of unknown outcome has no completion time: never evidence of "behind".
       auto behind = [&](const HistoryOp* floor) {
-        if (op->out.is_null()) return !deletes_.could_explain_absence(*op, *floor);
-        return source && completed_before(*source, *floor);
+        if (shown.writes.empty()) return !deletes_.could_explain_absence(*op, *floor);
+        return std::all_of(shown.writes.begin(), shown.writes.end(),
+                           [&](const HistoryOp* w) { return completed_before(*w, *floor); });
       };
-      if (auto w = own_write.find(op->key); w != own_write.end() &&
-                                            completed_before(*w->second, *op) &&
-                                            source != w->second && behind(w->second)) {
+      if (auto w = own_write.find(op->key);
+          w != own_write.end() && completed_before(*w->second, *op) && behind(w->second)) {
         report(kReadYourWrites, session, op->key, {w->second, op});
       }
-      if (const Floor& f = read_floor[op->key]; f.write && source != f.write && behind(f.write)) {
+      if (const Floor& f = read_floor[op->key]; f.write && behind(f.write)) {
         report(kMonotonicReads, session, op->key, {f.shown_by, op});
       }
-      if (const Floor& f = dependency_floor[op->key];
-          f.write && source != f.write && behind(f.write)) {
+      if (const Floor& f = dependency_floor[op->key]; f.write && behind(f.write)) {
         report(kWritesFollowReads, session, op->key, {f.shown_by, op});
       }
-      if (!source) continue;
-      // Monotonic writes: a writer session's writes must be seen in its order.
-      if (const uint64_t order = write_order_[index(source)]; order != kNoOrder) {
-        auto& seen = seen_order[{op->key, session_of(*source)}];
-        if (seen.second && order < seen.first)
-          report(kMonotonicWrites, session, op->key, {seen.second, op});
-        if (!seen.second || order > seen.first) seen = {order, op};
+      for (const HistoryOp* source : shown.writes) {
+        // Monotonic writes: a writer session's writes must be seen in its order.
+        if (const uint64_t order = write_order_[index(source)]; order != kNoOrder) {
+          auto& seen = seen_order[{op->key, session_of(*source)}];
+          if (seen.second && order < seen.first)
+            report(kMonotonicWrites, session, op->key, {seen.second, op});
+          if (!seen.second || order > seen.first) seen = {order, op};
+        }
+        if (const HistoryOp* dependency = depends_on_[index(source)]) {
+          Floor& df = dependency_floor[op->key];
+          if (!df.write || completed_before(*df.write, *dependency)) df = Floor{dependency, op};
+        }
       }
-      Floor& rf = read_floor[op->key];
-      if (!rf.write || completed_before(*rf.write, *source)) rf = Floor{source, op};
-      if (const HistoryOp* dependency = depends_on_[index(source)]) {
-        Floor& df = dependency_floor[op->key];
-        if (!df.write || completed_before(*df.write, *dependency)) df = Floor{dependency, op};
+      if (const HistoryOp* newest = shown.newest()) {
+        Floor& rf = read_floor[op->key];
+        if (!rf.write || completed_before(*rf.write, *newest)) rf = Floor{newest, op};
       }
     }
   }

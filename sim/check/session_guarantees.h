@@ -13,7 +13,8 @@
 // histories): a delete is one of the session's writes for read-your-writes, and a read that
 // returns nothing is behind a floor only if no delete can explain it (one that began before the
 // read returned and did not complete before the floor began); it names no write, so it sets no
-// floor of its own.
+// floor of its own. A multi-value read (an MV register's array of concurrent values) shows every
+// write in it: it is behind a floor only if all of them completed before the floor began.
 
 #include <cstdint>
 #include <map>

@@ -127,5 +127,34 @@ TEST(SessionGuarantees, ASessionReadsItsOwnDelete) {
   EXPECT_EQ(count(rewritten, "read_your_writes"), 0u);
 }
 
+// Multi-value reads (an MV register's concurrent values, as an array): a read is behind a floor
+// when every value it shows was written before the floor began.
+TEST(SessionGuarantees, MultiValueReadsAreJudgedByEveryValueTheyShow) {
+  const Value one_two = Value::array({1, 2});
+  // Session 1 writes 2 after 1 completed; reading [1] alone afterwards breaks read-your-writes.
+  const History stale = {op(0, 0, 0, 1, "write", 1), op(1, 1, 2, 3, "write", 2),
+                         op(2, 1, 4, 5, "read", Value::array({1}))};
+  EXPECT_EQ(count(stale, "read_your_writes"), 1u);
+  History both = stale;
+  both[2].out = one_two;
+  EXPECT_EQ(count(both, "read_your_writes"), 0u);
+  // A concurrent value beside an old one is as new as the session's write.
+  const History beside_concurrent = {op(0, 0, 0, 1, "write", 1), op(1, 1, 2, 3, "write", 2),
+                                     op(2, 2, 2, 9, "write", 3),
+                                     op(3, 1, 10, 11, "read", Value::array({1, 3}))};
+  EXPECT_EQ(count(beside_concurrent, "read_your_writes"), 0u);
+  // An empty array is the absent value.
+  const History empty = {op(0, 1, 0, 1, "write", 2), op(1, 1, 2, 3, "read", Value::array())};
+  EXPECT_EQ(count(empty, "read_your_writes"), 1u);
+  // A value nobody wrote makes the read unknown, never evidence.
+  History unknown = stale;
+  unknown[2].out = Value::array({1, 99});
+  EXPECT_EQ(count(unknown, "read_your_writes"), 0u);
+  // Monotonic reads: having seen [1, 2], a session may not go back to [1].
+  const History back = {op(0, 0, 0, 1, "write", 1), op(1, 0, 2, 3, "write", 2),
+                        op(2, 5, 4, 5, "read", one_two), op(3, 5, 6, 7, "read", Value::array({1}))};
+  EXPECT_EQ(count(back, "monotonic_reads"), 1u);
+}
+
 }  // namespace
 }  // namespace edgesim

@@ -419,3 +419,15 @@ def test_session_guarantees_break_across_moves_with_local_reads(edgesim):
     # The evidence names the ops and the two PoPs: the session's write and its read elsewhere.
     moved = [v for v in sessions["examples"] if len(set(v["nodes"])) == 2]
     assert moved and all(len(v["ops"]) == 2 for v in moved)
+
+
+def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):
+    # An MV register's reads are arrays of concurrent values; each value names its write, so a
+    # roaming session that reads only older values at its new PoP breaks read-your-writes.
+    result = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--json", "--set",
+                     "engine={name: crdt.mv_register}")
+    assert result.returncode == 1
+    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
+    assert not sessions["ok"]
+    assert sessions["violations"]["read_your_writes"] > 0
+    assert sessions["violations"]["monotonic_reads"] > 0
