@@ -138,7 +138,9 @@ class Checker {
         if (op->f == "read" && acked(*op)) {
           if (const HistoryOp* w = shown_by(*op).newest()) last_read_writer[op->key] = w;
         } else if (op->f == "write") {
-          write_order_[index(op)] = count[op->key]++;
+          // Only acknowledged writes are ordered: one of unknown outcome may take effect at any
+          // time after its call, after the session's later writes too (its client gave up on it).
+          if (acked(*op)) write_order_[index(op)] = count[op->key]++;
           auto dep = last_read_writer.find(op->key);
           if (dep != last_read_writer.end()) depends_on_[index(op)] = dep->second;
         }
