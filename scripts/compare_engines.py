@@ -76,6 +76,8 @@ def summarize(spec, summary):
         "failed_checks": failed_checks,
         "write_p99_ns": median_or_none(m["latency_ns"]["write"]["p99"] for m in metrics),
         "read_p99_ns": median_or_none(m["latency_ns"]["read"]["p99"] for m in metrics),
+        "write_p50_ns": median_or_none(m["latency_ns"]["write"]["p50"] for m in metrics),
+        "read_p50_ns": median_or_none(m["latency_ns"]["read"]["p50"] for m in metrics),
         "staleness_p99_ns": median_or_none(m.get("staleness_ns", {}).get("p99") for m in metrics),
         "converge_median_ns": median_or_none(converge),
         "converge_max_ns": max((c for c in converge if c is not None), default=None),

@@ -182,9 +182,14 @@ class DeltaSyncReplica final : public Replica {
     return lookup(owner == context.self() ? truth_ : cache_, key);
   }
 
+  // Reads at the authority, or local ones from the cache. A key the cache has never heard of (as
+  // after a start or a crash, before resync) is read through from the authority: the cache cannot
+  // tell an absent key from one it has not learned yet, and answering absent would show a value
+  // older than any the key has had.
   void read(NodeContext& context, const Op& op) {
     const NodeId owner = authority(context, op.key);
-    if (!options_.reads_at_authority || owner == context.self()) {
+    if (owner == context.self() ||
+        (!options_.reads_at_authority && cache_.find(op.key) != nullptr)) {
       context.complete(op.id, Result::success(view(context, owner, op.key).value));
       return;
     }

@@ -37,9 +37,11 @@ def test_inventory_authority_against_local_first_counters(tmp_path):
     assert authority["lost_writes"] == 0 and local_first["lost_writes"] == 0
     assert authority["metadata_bytes_per_replica_max"] > 0 and local_first["metadata_bytes_per_replica_max"] > 0
     assert "`crdt.pn_counter` | 0 of 3 | bounds (3) |" in lines[3]
-    # A YAML map configures the engine fully: reads that go to the authority are slower.
+    # A YAML map configures the engine fully: reads that go to the authority are slower (local
+    # reads wait only on a product an edge has not heard of yet).
     assert authority_reads["engine"] == reads_at_authority and authority_reads["seeds_passed"] == 3
-    assert authority_reads["read_p99_ns"] > 10 * authority["read_p99_ns"]
+    assert authority_reads["read_p50_ns"] > 1.5 * authority["read_p50_ns"]
+    assert authority_reads["read_p99_ns"] > 2 * authority["read_p99_ns"]
 
 
 def test_bad_engine_spec_exits_2_and_names_it(tmp_path):

@@ -65,6 +65,30 @@ TEST(DeltaSync, ARestartedAuthorityStillRecognizesAppliedOps) {
   EXPECT_EQ(world.authority->stats().at("duplicate_proposals"), 1);
 }
 
+// A local read of a key the edge's cache has never heard of goes to the authority (the cache
+// cannot tell absent from not yet learned); once the answer has taught it the key, reads are local.
+// A restart empties the cache, and the next read goes through again.
+TEST(DeltaSync, ALocalReadOfAKeyTheCacheLacksIsReadThroughFromTheAuthority) {
+  AuthorityAndEdge world;
+  world.authority->on_op(world.authority_context, Op{1, "write", "k", 5});
+  ASSERT_TRUE(world.authority_context.completed.at(1).ok);
+  world.authority_context.outbox.clear();  // its push: the edge has not heard of "k"
+  auto read_at_edge = [&](OpId id, const std::string& key) {
+    world.edge->on_op(world.edge_context, Op{id, "read", key, nullptr});
+    const bool answered_at_once = world.edge_context.completed.count(id) == 1;
+    world.flush_duplicating_and_reordering();
+    EXPECT_TRUE(world.edge_context.completed.count(id)) << "read " << id;
+    return std::pair{answered_at_once, world.edge_context.completed.at(id).value};
+  };
+  EXPECT_EQ(read_at_edge(2, "k"), (std::pair{false, Value(5)}));
+  EXPECT_EQ(read_at_edge(3, "k"), (std::pair{true, Value(5)}));
+  EXPECT_EQ(read_at_edge(4, "never-written"), (std::pair{false, Value()}));
+  EXPECT_EQ(read_at_edge(5, "never-written"), (std::pair{true, Value()}));
+  world.edge->on_crash();
+  world.edge->on_start(world.edge_context);
+  EXPECT_EQ(read_at_edge(6, "k"), (std::pair{false, Value(5)}));
+}
+
 // The digest the convergence probe compares is kept up to date by the authority's decisions, the
 // edge's cache updates and a restart: each replica's digest equals one computed afresh from what
 // it observes, so digests agree exactly when observed values do.
