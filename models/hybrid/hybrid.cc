@@ -16,7 +16,8 @@ namespace {
 // engines' (building, encoding and parsing JSON documents was a third of a hybrid run):
 //   events:    body = flat [seq, key, by, seq, key, by, ...], an origin's unacknowledged events
 //   ack:       body = the last event seq the authority applied from the receiver
-//   published: body = flat [key, total, key, total, ...], the log's totals
+//   published: body = [position, flat [key, total, key, total, ...]], the log's totals after the
+//              events it has decided (position: their count, which only grows)
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 // The hybrid's messages start with this byte; the local CRDT layer's go out as it sends them. A
 // CRDT message is a MessagePack array, whose first byte (0x90-0x9f, 0xdc or 0xdd) is never 'h',
@@ -24,8 +25,10 @@ enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 constexpr char kHybridTag = 'h';
 
 // Durable records besides the outbox's (event_outbox.h): "hybrid/log/<origin>", the last seq
-// the authority applied from it; "hybrid/totals": its totals, flat [key, total, ...].
+// the authority applied from it; "hybrid/totals": its totals, flat [key, total, ...]; at an edge,
+// "hybrid/published": the last totals published, as the published message's body.
 constexpr std::string_view kLogPrefix = "hybrid/log/";
+const std::string kPublishedKey = "hybrid/published";
 
 struct HybridOptions {
   SyncOptions sync;                          // the local crdt.pn_counter layer's (sync_options.h)
@@ -96,15 +99,9 @@ class HybridReplica final : public Replica {
       case HybridMessage::kAck:
         outbox_.acknowledge(context.durable(), wire_u64(body));
         break;
-      case HybridMessage::kPublished: {
-        bool changed = false;  // the same totals are published every round while nothing happens
-        published_.assign(body, [&](std::string_view key) {
-          note_total_changed(key);
-          changed = true;
-        });
-        if (changed) ++version_;
+      case HybridMessage::kPublished:
+        take_published(context, body);
         break;
-      }
       default:
         EDGESIM_ASSERT(false, "unknown hybrid message {}", wire_u64(wire_at(parsed.root(), 0)));
     }
@@ -126,6 +123,7 @@ class HybridReplica final : public Replica {
     totals_.clear();
     applied_.clear();
     published_.clear();
+    published_position_ = 0;
     local_.state().note_view_all_changed();
   }
 
@@ -237,8 +235,11 @@ class HybridReplica final : public Replica {
         own.push_back(SeqEvent{e.seq, e.key, e.by});
       append(context, context.self(), own);
       outbox_.acknowledge(context.durable(), applied_[context.self()]);
-      std::string published =
-          tagged(HybridMessage::kPublished, [&](Packer& out) { totals_.pack(out); });
+      std::string published = tagged(HybridMessage::kPublished, [&](Packer& out) {
+        out.pack_array(2);
+        out.pack_uint64(log_position());
+        totals_.pack(out);
+      });
       context.send_to_peers(std::move(published));
       return;
     }
@@ -247,12 +248,46 @@ class HybridReplica final : public Replica {
                  tagged(HybridMessage::kEvents, [&](Packer& out) { outbox_.pack(out); }));
   }
 
+  // Authority: how many events the log has decided (appended or refused). It only grows, and it
+  // is durable (applied_ is), so edges can tell a late copy of an older publication.
+  uint64_t log_position() const {
+    uint64_t position = 0;
+    for (const auto& [origin, applied] : applied_) position += applied;
+    return position;
+  }
+
+  // Edge: takes a publication unless it is older than the one it holds (publications can arrive
+  // out of order), and keeps it durably, so that a restarted edge reads the official totals it
+  // had rather than zeros until the next publication.
+  void take_published(NodeContext& context, const WireObject& body) {
+    const uint64_t position = wire_u64(wire_at(body, 0));
+    if (position < published_position_) return;
+    published_position_ = position;
+    bool changed = false;  // the same totals are published every round while nothing happens
+    published_.assign(wire_at(body, 1), [&](std::string_view key) {
+      note_total_changed(key);
+      changed = true;
+    });
+    if (!changed) return;
+    ++version_;
+    context.durable().put(kPublishedKey, wire_encode([&](Packer& out) {
+                            out.pack_array(2);
+                            out.pack_uint64(published_position_);
+                            published_.pack(out);
+                          }));
+  }
+
   void load(NodeContext& context) {
     ++version_;
     const DurableStore& store = context.durable();
     outbox_.load(store);
     if (auto bytes = store.get("hybrid/totals"))
       totals_.assign(WireMessage(*bytes).root(), [](std::string_view) {});
+    if (auto bytes = store.get(kPublishedKey)) {
+      const WireMessage published(*bytes);
+      published_position_ = wire_u64(wire_at(published.root(), 0));
+      published_.assign(wire_at(published.root(), 1), [](std::string_view) {});
+    }
     local_.state().note_view_all_changed();
     for (const auto& [key, bytes] : store.entries()) {
       if (key.starts_with(kLogPrefix)) {
@@ -268,7 +303,8 @@ class HybridReplica final : public Replica {
   EventOutbox outbox_;  // this replica's events until the authority has them, persisted
   LogTotals totals_;    // authority: the log's totals, persisted
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
-  LogTotals published_;                 // the last totals the authority published
+  LogTotals published_;                 // the last totals the authority published, persisted
+  uint64_t published_position_ = 0;     // and the log position they were published at
   uint64_t logged_ = 0;                 // events the authority appended to its totals
   uint64_t refused_ = 0;      // and events it refused (max_value), acknowledged at their edge
   uint64_t refused_ops_ = 0;  // increments refused at once, the known total being at max_value

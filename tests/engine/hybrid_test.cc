@@ -205,11 +205,14 @@ TEST(Hybrid, TheObservedDigestFollowsEveryChange) {
 // order (as from another implementation) all read back as published.
 TEST(Hybrid, AnEdgeReadsEveryPublishedTotalWhateverItsOrder) {
   AuthorityAndEdge world;
+  uint64_t position = 0;
   auto publish = [&](const std::vector<std::pair<std::string, int64_t>>& totals) {
     const std::string message = models::wire_encode([&](models::Packer& out) {
       models::pack_packed(out, "h");
       out.pack_array(2);
       out.pack_uint8(2);  // published
+      out.pack_array(2);
+      out.pack_uint64(++position);
       out.pack_array(static_cast<uint32_t>(totals.size() * 2));
       for (const auto& [key, total] : totals) {
         models::pack_string(out, key);
@@ -240,6 +243,37 @@ TEST(Hybrid, AnEdgeReadsEveryPublishedTotalWhateverItsOrder) {
   EXPECT_EQ(read("b"), 2);
   EXPECT_EQ(read("c13"), 103);  // left out: unchanged
   EXPECT_EQ(read("e"), 50);
+}
+
+// An edge keeps the last published totals durably: restarted, it reads the official totals it had
+// (not zeros until the next publication). A publication from an older log position, arriving late,
+// does not move them back.
+TEST(Hybrid, PublishedTotalsSurviveARestartAndNeverGoBack) {
+  AuthorityAndEdge world;
+  for (int i = 0; i < 3; ++i) world.increment("k");
+  world.run_everything();  // the log takes the events
+  // The authority's reconcile timer (started last) publishes; keep that publication for later.
+  world.authority->on_timer(world.authority_context, world.authority_context.last_timer);
+  std::string older;
+  for (const auto& m : world.authority_context.outbox) {
+    if (m.payload.front() == 'h') older = m.payload;
+  }
+  world.run_everything();
+  auto read_at_edge = [&] {
+    const OpId id = world.next_op++;
+    world.edge->on_op(world.edge_context, Op{id, "read", "k", nullptr});
+    return world.edge_context.completed.at(id).value.get<int64_t>();
+  };
+  ASSERT_EQ(read_at_edge(), 3);
+  world.restart_edge();
+  EXPECT_EQ(read_at_edge(), 3);
+  world.increment("k");
+  world.run_everything();
+  world.run_everything();
+  ASSERT_EQ(read_at_edge(), 4);
+  ASSERT_FALSE(older.empty());
+  world.edge->on_message(world.edge_context, 0, older);  // the publication of 3, late
+  EXPECT_EQ(read_at_edge(), 4);
 }
 
 // max_value bounds the log. An edge that has not heard the log is full acknowledges increments
