@@ -26,8 +26,9 @@ bool completed_before(const HistoryOp& older, const HistoryOp& newer) {
 
 // The deletes of every key (map histories), for reads that return nothing. Such a read names no
 // write: it shows the initial value or any delete, so it is behind a floor only if no delete could
-// have produced it, that is none that began before the read returned and did not complete before
-// the floor began. Per key: deletes by call time, with the latest end among the first i of them.
+// have produced it, that is none that began by the time the read returned (intervals are closed)
+// and did not complete before the floor began. Per key: deletes by call time, with the latest end
+// among the first i of them.
 class Deletes {
  public:
   void add(const HistoryOp& op) { by_key_[op.key].push_back(&op); }
@@ -49,7 +50,7 @@ class Deletes {
     if (deletes == by_key_.end()) return false;
     const auto begun =
         std::partition_point(deletes->second.begin(), deletes->second.end(),
-                             [&](const HistoryOp* d) { return d->call < *read.ret; });
+                             [&](const HistoryOp* d) { return d->call <= *read.ret; });
     if (begun == deletes->second.begin()) return false;
     const size_t count = static_cast<size_t>(begun - deletes->second.begin());
     return latest_end_.at(read.key)[count - 1] >= floor.call;
@@ -149,15 +150,8 @@ class Checker {
   }
 
   void report(const char* guarantee, uint64_t session, const std::string& key,
-              std::vector<const HistoryOp*> ops) {
-    ++result_.violations[guarantee];
-    if (result_.examples.size() >= max_examples_) return;
-    SessionViolation v{guarantee, session, key, {}, {}};
-    for (const HistoryOp* op : ops) {
-      v.ops.push_back(op->id);
-      v.nodes.push_back(op->node);
-    }
-    result_.examples.push_back(std::move(v));
+              const std::vector<const HistoryOp*>& ops) {
+    note_violation(result_, max_examples_, guarantee, session, key, ops);
   }
 
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
@@ -237,6 +231,19 @@ bool SessionGuaranteesResult::ok() const {
 
 SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples) {
   return Checker(history, max_examples).run();
+}
+
+void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,
+                    uint64_t session, const std::string& key,
+                    const std::vector<const HistoryOp*>& ops) {
+  ++result.violations[guarantee];
+  if (result.examples.size() >= max_examples) return;
+  SessionViolation v{guarantee, session, key, {}, {}};
+  for (const HistoryOp* op : ops) {
+    v.ops.push_back(op->id);
+    v.nodes.push_back(op->node);
+  }
+  result.examples.push_back(std::move(v));
 }
 
 }  // namespace edgesim

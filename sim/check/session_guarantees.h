@@ -11,8 +11,8 @@
 //                        W began.
 // Writes of unknown outcome are never used as evidence. Reads, writes and deletes (kv and map
 // histories): a delete is one of the session's writes for read-your-writes, and a read that
-// returns nothing is behind a floor only if no delete can explain it (one that began before the
-// read returned and did not complete before the floor began); it names no write, so it sets no
+// returns nothing is behind a floor only if no delete can explain it (one that began by the time
+// the read returned and did not complete before the floor began); it names no write, so it sets no
 // floor of its own. A multi-value read (an MV register's array of concurrent values) shows every
 // write in it: it is behind a floor only if all of them completed before the floor began.
 
@@ -41,5 +41,10 @@ struct SessionGuaranteesResult {
 };
 
 SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples = 5);
+
+// Counts a violation of `guarantee` and keeps it as an example while fewer than `max_examples` are.
+void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,
+                    uint64_t session, const std::string& key,
+                    const std::vector<const HistoryOp*>& ops);
 
 }  // namespace edgesim

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/check/counter_sessions.h"
 #include "sim/check/linearizability.h"
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
@@ -69,7 +70,9 @@ void judge_lost_writes(const JudgeInputs& in, Checks& checks) {
 }
 
 void judge_sessions(const JudgeInputs& in, Checks& checks) {
-  const SessionGuaranteesResult sessions = check_session_guarantees(in.history);
+  const SessionGuaranteesResult sessions = in.type == DataType::kCounter
+                                               ? check_counter_sessions(in.history)
+                                               : check_session_guarantees(in.history);
   CheckOutcome& outcome = checks["session_guarantees"];
   outcome.ok = sessions.ok();
   outcome.details = {{"sessions", sessions.sessions}, {"violations", sessions.violations}};

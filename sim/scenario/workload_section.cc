@@ -415,9 +415,10 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   if (const YAML::Node session = node["session_guarantees"]) {
     scenario.checks.session_guarantees =
         session.IsNull() || reader.boolean(session, "checks.session_guarantees");
-    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap) {
+    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap &&
+        scenario.workload.type != DataType::kCounter) {
       reader.fail(session, "checks.session_guarantees",
-                  "session guarantees are judged for kv and map workloads only");
+                  "session guarantees are judged for kv, map and counter workloads only");
     }
   }
   if (const YAML::Node linear = node["linearizability"])

@@ -106,6 +106,9 @@ TEST(SessionGuarantees, DeletesExplainEmptyReadsOnlyWhenTheyCouldComeAfterTheFlo
   const History deleted_later = {op(0, 1, 0, 1, "write", 2), op(1, 1, 2, 3, "read", nullptr),
                                  op(2, 0, 4, 5, "delete")};
   EXPECT_EQ(count(deleted_later, "read_your_writes"), 1u);
+  History deleted_as_read_ends = deleted_later;
+  deleted_as_read_ends[2].call = 3;
+  EXPECT_EQ(count(deleted_as_read_ends, "read_your_writes"), 0u);
   History failed = deleted_after;
   failed[1].status = OpStatus::kFail;
   EXPECT_EQ(count(failed, "read_your_writes"), 1u);

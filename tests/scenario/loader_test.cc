@@ -151,6 +151,23 @@ TEST_F(LoaderTest, StalenessIsJudgedForEveryTypeButText) {
       << error;
 }
 
+TEST_F(LoaderTest, SessionGuaranteesAreJudgedForKvMapAndCounterWorkloads) {
+  const std::pair<std::string, std::string> engines_by_type[] = {
+      {"kv", "lww"}, {"map", "crdt.lww_map"}, {"counter", "crdt.pn_counter"}};
+  for (const auto& [type, engine] : engines_by_type) {
+    const Scenario s = load(std::string(kMinimal) + "workload: {type: " + type +
+                                "}\nchecks: {session_guarantees: true}\n",
+                            {{"engine.name", engine}});
+    EXPECT_TRUE(s.checks.session_guarantees) << type;
+  }
+  const std::string error = error_of(
+      std::string(kMinimal) + "workload: {type: set}\nchecks: {session_guarantees: true}\n",
+      {{"engine.name", "crdt.or_set"}});
+  EXPECT_NE(error.find("session guarantees are judged for kv, map and counter workloads only"),
+            std::string::npos)
+      << error;
+}
+
 TEST_F(LoaderTest, DurationsNeedUnits) {
   const std::string error = error_of(std::string(kMinimal) + "duration: 20\n");
   EXPECT_NE(error.find("test.yaml:6:11"), std::string::npos) << error;
