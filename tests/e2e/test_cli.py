@@ -421,6 +421,22 @@ def test_session_guarantees_break_across_moves_with_local_reads(edgesim):
     assert moved and all(len(v["ops"]) == 2 for v in moved)
 
 
+def test_counter_session_guarantees(edgesim):
+    # The hybrid's official counts lag a voter's own votes (read-your-writes breaks, by design)
+    # but never go back, not even on the PoP that restarts (us-east-2, seeds 3 and 4).
+    for seed in ("3", "4"):
+        result = edgesim("run", "scenarios/votes.yaml", "--seed", seed, "--json", "--set",
+                         "checks.session_guarantees=true")
+        violations = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]["violations"]
+        assert violations["read_your_writes"] > 0 and violations["monotonic_reads"] == 0, violations
+    # A CRDT counter that restarts has lost the remote merges it had not snapshotted yet.
+    result = edgesim("run", "scenarios/leaderboard.yaml", "--seed", "9", "--json", "--set",
+                     "checks.session_guarantees=true", "--set", "engine={name: crdt.pn_counter}")
+    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
+    assert sessions["violations"] == {"monotonic_reads": 1, "read_your_writes": 0}
+    assert sessions["examples"][0]["nodes"] == ["eu-2", "eu-2"]  # the PoP that crashed
+
+
 def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):
     # An MV register's reads are arrays of concurrent values; each value names its write, so a
     # roaming session that reads only older values at its new PoP breaks read-your-writes.
