@@ -44,6 +44,24 @@ def test_inventory_authority_against_local_first_counters(tmp_path):
     assert authority_reads["read_p99_ns"] > 2 * authority["read_p99_ns"]
 
 
+def test_register_patterns_as_docs_patterns_describes_them(tmp_path):
+    # docs/patterns.md, "Registers": last-writer-wins loses acknowledged writes under skew, the
+    # multi-value register keeps them all, the authority keeps everything when read there.
+    out = tmp_path / "compare.json"
+    checks = ["--set", "checks.no_lost_writes=true", "--set", "checks.session_guarantees=true",
+              "--set", "checks.linearizability=true"]
+    result = compare("scenarios/quickstart.yaml", "--seeds", "1..3", *checks, "--engine", "scenario",
+                     "--engine", "crdt.mv_register", "--engine", "delta_sync",
+                     "--engine", "{name: delta_sync, params: {reads: authority}}", "--json", out)
+    assert result.returncode == 0, result.stderr
+    lww, mv, local, authority = json.loads(out.read_text())["engines"]
+    assert lww["lost_writes"] > 0 and "no_lost_writes" in lww["failed_checks"]
+    assert mv["lost_writes"] == 0 and "session_guarantees" in mv["failed_checks"]
+    assert local["lost_writes"] == 0 and set(local["failed_checks"]) == {"linearizability"}
+    assert authority["seeds_passed"] == 3 and authority["failed_checks"] == {}
+    assert authority["read_p99_ns"] > 10 * local["read_p99_ns"]  # reads cross regions
+
+
 def test_bad_engine_spec_exits_2_and_names_it(tmp_path):
     out = tmp_path / "compare.json"
     result = compare("scenarios/inventory.yaml", "--seeds", "1..2", "--engine", "crdt.rga", "--json", out)
