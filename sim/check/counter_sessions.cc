@@ -62,16 +62,10 @@ class Checker {
   Checker(const History& history, size_t max_examples)
       : decrements_(history), max_examples_(max_examples) {
     result_.violations = {{kReadYourWrites, 0}, {kMonotonicReads, 0}};
-    std::map<uint64_t, std::vector<const HistoryOp*>> sessions;
-    for (const HistoryOp& op : history) {
-      if (op.f == "read" || op.f == "incr") sessions[op.session.value_or(op.proc)].push_back(&op);
-    }
+    const auto sessions = ops_by_session(
+        history, [](const HistoryOp& op) { return op.f == "read" || op.f == "incr"; });
     result_.sessions = sessions.size();
-    for (auto& [session, ops] : sessions) {
-      std::stable_sort(ops.begin(), ops.end(),
-                       [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
-      check_session(session, ops);
-    }
+    for (const auto& [session, ops] : sessions) check_session(session, ops);
   }
   SessionGuaranteesResult take() { return std::move(result_); }
 

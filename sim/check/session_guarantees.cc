@@ -70,14 +70,11 @@ class Checker {
     for (const HistoryOp& op : history) {
       if (op.f == "write" && op.status != OpStatus::kFail) writer_.add(op);
       if (op.f == "delete" && op.status != OpStatus::kFail) deletes_.add(op);
-      if (op.f == "read" || op.f == "write" || op.f == "delete")
-        sessions_[session_of(op)].push_back(&op);
     }
     deletes_.index();
-    for (auto& [session, ops] : sessions_) {
-      std::stable_sort(ops.begin(), ops.end(),
-                       [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
-    }
+    sessions_ = ops_by_session(history, [](const HistoryOp& op) {
+      return op.f == "read" || op.f == "write" || op.f == "delete";
+    });
     for (const char* g : {kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads})
       result_.violations[g] = 0;
     result_.sessions = sessions_.size();
@@ -231,6 +228,19 @@ bool SessionGuaranteesResult::ok() const {
 
 SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples) {
   return Checker(history, max_examples).run();
+}
+
+std::map<uint64_t, std::vector<const HistoryOp*>> ops_by_session(
+    const History& history, const std::function<bool(const HistoryOp&)>& include) {
+  std::map<uint64_t, std::vector<const HistoryOp*>> sessions;
+  for (const HistoryOp& op : history) {
+    if (include(op)) sessions[session_of(op)].push_back(&op);
+  }
+  for (auto& [session, ops] : sessions) {
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const HistoryOp* a, const HistoryOp* b) { return a->call < b->call; });
+  }
+  return sessions;
 }
 
 void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,

@@ -17,6 +17,7 @@
 // write in it: it is behind a floor only if all of them completed before the floor began.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ struct SessionGuaranteesResult {
 };
 
 SessionGuaranteesResult check_session_guarantees(const History& history, size_t max_examples = 5);
+
+// The ops `include` accepts, by client session (the op's "session", else its process), each
+// session's in call order.
+std::map<uint64_t, std::vector<const HistoryOp*>> ops_by_session(
+    const History& history, const std::function<bool(const HistoryOp&)>& include);
 
 // Counts a violation of `guarantee` and keeps it as an example while fewer than `max_examples` are.
 void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,

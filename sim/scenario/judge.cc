@@ -7,6 +7,7 @@
 #include "sim/check/lost_updates.h"
 #include "sim/check/no_lost_writes.h"
 #include "sim/check/session_guarantees.h"
+#include "sim/check/set_sessions.h"
 #include "sim/check/staleness.h"
 #include "sim/report/timeline_html.h"
 #include "sim/scenario/run_metrics.h"
@@ -70,9 +71,12 @@ void judge_lost_writes(const JudgeInputs& in, Checks& checks) {
 }
 
 void judge_sessions(const JudgeInputs& in, Checks& checks) {
-  const SessionGuaranteesResult sessions = in.type == DataType::kCounter
-                                               ? check_counter_sessions(in.history)
-                                               : check_session_guarantees(in.history);
+  // Each data type's reads show its writes differently (session_guarantees.h, counter_sessions.h,
+  // set_sessions.h).
+  const SessionGuaranteesResult sessions =
+      in.type == DataType::kCounter ? check_counter_sessions(in.history)
+      : in.type == DataType::kSet   ? check_set_sessions(in.history)
+                                    : check_session_guarantees(in.history);
   CheckOutcome& outcome = checks["session_guarantees"];
   outcome.ok = sessions.ok();
   outcome.details = {{"sessions", sessions.sessions}, {"violations", sessions.violations}};

@@ -415,10 +415,9 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
   if (const YAML::Node session = node["session_guarantees"]) {
     scenario.checks.session_guarantees =
         session.IsNull() || reader.boolean(session, "checks.session_guarantees");
-    if (scenario.workload.type != DataType::kKv && scenario.workload.type != DataType::kMap &&
-        scenario.workload.type != DataType::kCounter) {
+    if (scenario.workload.type == DataType::kText) {
       reader.fail(session, "checks.session_guarantees",
-                  "session guarantees are judged for kv, map and counter workloads only");
+                  "session guarantees are judged for kv, map, counter and set workloads, not text");
     }
   }
   if (const YAML::Node linear = node["linearizability"])

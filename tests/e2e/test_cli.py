@@ -435,6 +435,13 @@ def test_counter_session_guarantees(edgesim):
     sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
     assert sessions["violations"] == {"monotonic_reads": 1, "read_your_writes": 0}
     assert sessions["examples"][0]["nodes"] == ["eu-2", "eu-2"]  # the PoP that crashed
+    # So does an OR-set: elements a session had read vanish from the restarted PoP's carts.
+    result = edgesim("run", "scenarios/shopping-cart.yaml", "--seed", "9", "--json", "--set",
+                     "checks.session_guarantees=true")
+    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
+    assert sessions["violations"]["monotonic_reads"] > 0
+    assert sessions["violations"]["read_your_writes"] == 0
+    assert all(example["nodes"] == ["east-3", "east-3"] for example in sessions["examples"])
 
 
 def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):

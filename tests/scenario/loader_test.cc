@@ -151,9 +151,11 @@ TEST_F(LoaderTest, StalenessIsJudgedForEveryTypeButText) {
       << error;
 }
 
-TEST_F(LoaderTest, SessionGuaranteesAreJudgedForKvMapAndCounterWorkloads) {
-  const std::pair<std::string, std::string> engines_by_type[] = {
-      {"kv", "lww"}, {"map", "crdt.lww_map"}, {"counter", "crdt.pn_counter"}};
+TEST_F(LoaderTest, SessionGuaranteesAreJudgedForEveryTypeButText) {
+  const std::pair<std::string, std::string> engines_by_type[] = {{"kv", "lww"},
+                                                                 {"map", "crdt.lww_map"},
+                                                                 {"counter", "crdt.pn_counter"},
+                                                                 {"set", "crdt.or_set"}};
   for (const auto& [type, engine] : engines_by_type) {
     const Scenario s = load(std::string(kMinimal) + "workload: {type: " + type +
                                 "}\nchecks: {session_guarantees: true}\n",
@@ -161,10 +163,11 @@ TEST_F(LoaderTest, SessionGuaranteesAreJudgedForKvMapAndCounterWorkloads) {
     EXPECT_TRUE(s.checks.session_guarantees) << type;
   }
   const std::string error = error_of(
-      std::string(kMinimal) + "workload: {type: set}\nchecks: {session_guarantees: true}\n",
-      {{"engine.name", "crdt.or_set"}});
-  EXPECT_NE(error.find("session guarantees are judged for kv, map and counter workloads only"),
-            std::string::npos)
+      std::string(kMinimal) + "workload: {type: text}\nchecks: {session_guarantees: true}\n",
+      {{"engine.name", "crdt.rga"}});
+  EXPECT_NE(
+      error.find("session guarantees are judged for kv, map, counter and set workloads, not text"),
+      std::string::npos)
       << error;
 }
 
