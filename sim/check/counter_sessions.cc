@@ -60,14 +60,13 @@ struct SessionKey {
 class Checker {
  public:
   Checker(const History& history, size_t max_examples)
-      : decrements_(history), max_examples_(max_examples) {
-    result_.violations = {{kReadYourWrites, 0}, {kMonotonicReads, 0}};
+      : decrements_(history), log_({kReadYourWrites, kMonotonicReads}, max_examples) {
     const auto sessions = ops_by_session(
         history, [](const HistoryOp& op) { return op.f == "read" || op.f == "incr"; });
-    result_.sessions = sessions.size();
+    log_.set_sessions(sessions.size());
     for (const auto& [session, ops] : sessions) check_session(session, ops);
   }
-  SessionGuaranteesResult take() { return std::move(result_); }
+  SessionGuaranteesResult take() { return log_.take(); }
 
  private:
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
@@ -85,10 +84,10 @@ class Checker {
       const int64_t value = op->out.is_null() ? 0 : op->out.get<int64_t>();
       const int64_t lowered = decrements_.before_end_of(*op);
       if (k.last_read != nullptr && value < k.last_value - lowered) {
-        report(kMonotonicReads, session, op->key, {k.last_read, op});
+        log_.report(kMonotonicReads, session, op->key, {k.last_read, op});
       } else if (k.last_own != nullptr &&
                  value < std::max(k.last_value + k.own_since_read, k.own_total) - lowered) {
-        report(kReadYourWrites, session, op->key, {k.last_own, op});
+        log_.report(kReadYourWrites, session, op->key, {k.last_own, op});
       }
       k.last_read = op;
       k.last_value = value;
@@ -96,14 +95,8 @@ class Checker {
     }
   }
 
-  void report(const char* guarantee, uint64_t session, const std::string& key,
-              const std::vector<const HistoryOp*>& ops) {
-    note_violation(result_, max_examples_, guarantee, session, key, ops);
-  }
-
   Decrements decrements_;
-  size_t max_examples_;
-  SessionGuaranteesResult result_;
+  ViolationLog log_;
 };
 
 }  // namespace

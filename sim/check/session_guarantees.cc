@@ -66,7 +66,9 @@ class Checker {
   static constexpr uint64_t kNoOrder = UINT64_MAX;
 
   Checker(const History& history, size_t max_examples)
-      : history_(history), max_examples_(max_examples) {
+      : history_(history),
+        log_({kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads},
+             max_examples) {
     for (const HistoryOp& op : history) {
       if (op.f == "write" && op.status != OpStatus::kFail) writer_.add(op);
       if (op.f == "delete" && op.status != OpStatus::kFail) deletes_.add(op);
@@ -75,15 +77,13 @@ class Checker {
     sessions_ = ops_by_session(history, [](const HistoryOp& op) {
       return op.f == "read" || op.f == "write" || op.f == "delete";
     });
-    for (const char* g : {kReadYourWrites, kMonotonicReads, kMonotonicWrites, kWritesFollowReads})
-      result_.violations[g] = 0;
-    result_.sessions = sessions_.size();
+    log_.set_sessions(sessions_.size());
     index_writes();
   }
 
   SessionGuaranteesResult run() {
     for (const auto& [session, ops] : sessions_) check_session(session, ops);
-    return std::move(result_);
+    return log_.take();
   }
 
  private:
@@ -146,11 +146,6 @@ class Checker {
     }
   }
 
-  void report(const char* guarantee, uint64_t session, const std::string& key,
-              const std::vector<const HistoryOp*>& ops) {
-    note_violation(result_, max_examples_, guarantee, session, key, ops);
-  }
-
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
     std::map<std::string, const HistoryOp*> own_write;  // RYW floor: a write or a delete
     std::map<std::string, Floor> read_floor;            // MR floor
@@ -174,20 +169,20 @@ class Checker {
       };
       if (auto w = own_write.find(op->key);
           w != own_write.end() && completed_before(*w->second, *op) && behind(w->second)) {
-        report(kReadYourWrites, session, op->key, {w->second, op});
+        log_.report(kReadYourWrites, session, op->key, {w->second, op});
       }
       if (const Floor& f = read_floor[op->key]; f.write && behind(f.write)) {
-        report(kMonotonicReads, session, op->key, {f.shown_by, op});
+        log_.report(kMonotonicReads, session, op->key, {f.shown_by, op});
       }
       if (const Floor& f = dependency_floor[op->key]; f.write && behind(f.write)) {
-        report(kWritesFollowReads, session, op->key, {f.shown_by, op});
+        log_.report(kWritesFollowReads, session, op->key, {f.shown_by, op});
       }
       for (const HistoryOp* source : shown.writes) {
         // Monotonic writes: a writer session's writes must be seen in its order.
         if (const uint64_t order = write_order_[index(source)]; order != kNoOrder) {
           auto& seen = seen_order[{op->key, session_of(*source)}];
           if (seen.second && order < seen.first)
-            report(kMonotonicWrites, session, op->key, {seen.second, op});
+            log_.report(kMonotonicWrites, session, op->key, {seen.second, op});
           if (!seen.second || order > seen.first) seen = {order, op};
         }
         if (const HistoryOp* dependency = depends_on_[index(source)]) {
@@ -206,7 +201,7 @@ class Checker {
   size_t index(const HistoryOp* op) const { return static_cast<size_t>(op - history_.data()); }
 
   const History& history_;
-  size_t max_examples_;
+  ViolationLog log_;
   WrittenValues writer_;
   Deletes deletes_;
   std::map<uint64_t, std::vector<const HistoryOp*>> sessions_;
@@ -214,7 +209,6 @@ class Checker {
   // since every read looks its source up.
   std::vector<uint64_t> write_order_;
   std::vector<const HistoryOp*> depends_on_;
-  SessionGuaranteesResult result_;
 };
 
 }  // namespace
@@ -243,17 +237,21 @@ std::map<uint64_t, std::vector<const HistoryOp*>> ops_by_session(
   return sessions;
 }
 
-void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,
-                    uint64_t session, const std::string& key,
-                    const std::vector<const HistoryOp*>& ops) {
-  ++result.violations[guarantee];
-  if (result.examples.size() >= max_examples) return;
+ViolationLog::ViolationLog(std::initializer_list<const char*> guarantees, size_t max_examples)
+    : max_examples_(max_examples) {
+  for (const char* guarantee : guarantees) result_.violations[guarantee] = 0;
+}
+
+void ViolationLog::report(const char* guarantee, uint64_t session, const std::string& key,
+                          const std::vector<const HistoryOp*>& ops) {
+  ++result_.violations[guarantee];
+  if (result_.examples.size() >= max_examples_) return;
   SessionViolation v{guarantee, session, key, {}, {}};
   for (const HistoryOp* op : ops) {
     v.ops.push_back(op->id);
     v.nodes.push_back(op->node);
   }
-  result.examples.push_back(std::move(v));
+  result_.examples.push_back(std::move(v));
 }
 
 }  // namespace edgesim

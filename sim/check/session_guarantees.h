@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,9 +49,19 @@ SessionGuaranteesResult check_session_guarantees(const History& history, size_t 
 std::map<uint64_t, std::vector<const HistoryOp*>> ops_by_session(
     const History& history, const std::function<bool(const HistoryOp&)>& include);
 
-// Counts a violation of `guarantee` and keeps it as an example while fewer than `max_examples` are.
-void note_violation(SessionGuaranteesResult& result, size_t max_examples, const char* guarantee,
-                    uint64_t session, const std::string& key,
-                    const std::vector<const HistoryOp*>& ops);
+// What a session-guarantee checker accumulates: a count for each of its guarantees (each present,
+// from 0) and the first `max_examples` violations.
+class ViolationLog {
+ public:
+  ViolationLog(std::initializer_list<const char*> guarantees, size_t max_examples);
+  void report(const char* guarantee, uint64_t session, const std::string& key,
+              const std::vector<const HistoryOp*>& ops);
+  void set_sessions(uint64_t sessions) { result_.sessions = sessions; }
+  SessionGuaranteesResult take() { return std::move(result_); }
+
+ private:
+  SessionGuaranteesResult result_;
+  size_t max_examples_;
+};
 
 }  // namespace edgesim

@@ -60,15 +60,14 @@ struct SessionKey {
 class Checker {
  public:
   Checker(const History& history, size_t max_examples)
-      : elements_(history), max_examples_(max_examples) {
-    result_.violations = {{kReadYourWrites, 0}, {kMonotonicReads, 0}};
+      : elements_(history), log_({kReadYourWrites, kMonotonicReads}, max_examples) {
     const auto sessions = ops_by_session(history, [](const HistoryOp& op) {
       return op.f == "read" || op.f == "add" || op.f == "remove";
     });
-    result_.sessions = sessions.size();
+    log_.set_sessions(sessions.size());
     for (const auto& [session, ops] : sessions) check_session(session, ops);
   }
-  SessionGuaranteesResult take() { return std::move(result_); }
+  SessionGuaranteesResult take() { return log_.take(); }
 
  private:
   void check_session(uint64_t session, const std::vector<const HistoryOp*>& ops) {
@@ -93,7 +92,7 @@ class Checker {
           } else if (elements_.removed_by({op->key, it->first}, *op)) {
             it = owed.erase(it);
           } else {
-            report(guarantee, session, op->key, {it->second, op});
+            log_.report(guarantee, session, op->key, {it->second, op});
             ++it;
           }
         }
@@ -102,20 +101,14 @@ class Checker {
       expect_held(k.seen, kMonotonicReads);
       for (const auto& [element, remove] : k.removed) {
         if (held.count(element) != 0 && !elements_.added_against({op->key, element}, *remove, *op))
-          report(kReadYourWrites, session, op->key, {remove, op});
+          log_.report(kReadYourWrites, session, op->key, {remove, op});
       }
       for (const ValueKey& element : held) k.seen[element] = op;
     }
   }
 
-  void report(const char* guarantee, uint64_t session, const std::string& key,
-              const std::vector<const HistoryOp*>& ops) {
-    note_violation(result_, max_examples_, guarantee, session, key, ops);
-  }
-
   ElementHistory elements_;
-  size_t max_examples_;
-  SessionGuaranteesResult result_;
+  ViolationLog log_;
 };
 
 }  // namespace
