@@ -177,14 +177,23 @@ class Checker {
       if (const Floor& f = dependency_floor[op->key]; f.write && behind(f.write)) {
         log_.report(kWritesFollowReads, session, op->key, {f.shown_by, op});
       }
+      // Monotonic writes: a writer session's writes must be seen in its order. A read that shows
+      // several of one writer's writes (side by side, in a multi-value read) is judged by the
+      // latest of them: it goes back only if all of them come before one seen earlier.
+      std::map<uint64_t, uint64_t> latest_shown;  // writer session -> its latest write shown
       for (const HistoryOp* source : shown.writes) {
-        // Monotonic writes: a writer session's writes must be seen in its order.
         if (const uint64_t order = write_order_[index(source)]; order != kNoOrder) {
-          auto& seen = seen_order[{op->key, session_of(*source)}];
-          if (seen.second && order < seen.first)
-            log_.report(kMonotonicWrites, session, op->key, {seen.second, op});
-          if (!seen.second || order > seen.first) seen = {order, op};
+          auto [it, fresh] = latest_shown.try_emplace(session_of(*source), order);
+          if (!fresh) it->second = std::max(it->second, order);
         }
+      }
+      for (const auto& [writer, order] : latest_shown) {
+        auto& seen = seen_order[{op->key, writer}];
+        if (seen.second && order < seen.first)
+          log_.report(kMonotonicWrites, session, op->key, {seen.second, op});
+        if (!seen.second || order > seen.first) seen = {order, op};
+      }
+      for (const HistoryOp* source : shown.writes) {
         if (const HistoryOp* dependency = depends_on_[index(source)]) {
           Floor& df = dependency_floor[op->key];
           if (!df.write || completed_before(*df.write, *dependency)) df = Floor{dependency, op};

@@ -162,6 +162,15 @@ TEST(SessionGuarantees, MultiValueReadsAreJudgedByEveryValueTheyShow) {
   const History back = {op(0, 0, 0, 1, "write", 1), op(1, 0, 2, 3, "write", 2),
                         op(2, 5, 4, 5, "read", one_two), op(3, 5, 6, 7, "read", Value::array({1}))};
   EXPECT_EQ(count(back, "monotonic_reads"), 1u);
+  // Monotonic writes: a session's two writes side by side, read twice, never go back; a read of
+  // the earlier one alone after both does.
+  const History siblings = {op(0, 0, 0, 1, "write", 1), op(1, 0, 2, 3, "write", 2),
+                            op(2, 5, 4, 5, "read", Value::array({2, 1})),
+                            op(3, 5, 6, 7, "read", one_two)};
+  EXPECT_EQ(count(siblings, "monotonic_writes"), 0u);
+  History earlier_alone = siblings;
+  earlier_alone[3].out = Value::array({1});
+  EXPECT_EQ(count(earlier_alone, "monotonic_writes"), 1u);
 }
 
 }  // namespace
