@@ -16,16 +16,18 @@
 // states it is sent no longer mention it.
 //
 // Durability (crdt_journal.h): each local op is appended to a write-ahead log in the durable store
-// before it is acknowledged. When the log is long enough (`snapshot_every` records and
-// `snapshot_log_percent`% of the last snapshot's bytes), and on quiet sync rounds after remote
-// merges, the whole state is snapshotted and the log truncated. Restart = snapshot + log replay.
-// Remote merges that were not yet snapshotted are recovered by sync: every restart begins a new
-// incarnation (persisted), carried in every message, and peers that see a new incarnation forget
-// what it had acknowledged, so they send it full state again. A delta group names the ack it
-// builds on, and a replica acknowledges only groups built on what it merged in this incarnation:
-// otherwise its ack of a group sent before the sender heard of the restart would stand in for
-// the full state. Delta sequence numbers carry the incarnation in their high bits, so an
-// acknowledgement from before a crash cannot pass for one of a later delta.
+// before it is acknowledged, and each remote merge that changed the state after it. When the log
+// is long enough (`snapshot_every` records and `snapshot_log_percent`% of the last snapshot's
+// bytes), and every few sync rounds after remote merges, the whole state is snapshotted and the
+// log truncated. Restart = snapshot + log replay, then compaction up to the frontier it had
+// collected to (persisted), since replayed merges can bring back what it had collected. Its delta
+// bookkeeping does not survive a restart, so every restart begins a new incarnation (persisted),
+// carried in every message, and peers that see a new incarnation forget what it had acknowledged
+// and send it full state again. A delta group
+// names the ack it builds on, and a replica acknowledges only groups built on what it merged in
+// this incarnation: otherwise its ack of a group sent before the sender heard of the restart would
+// stand in for the full state. Delta sequence numbers carry the incarnation in their high bits, so
+// an acknowledgement from before a crash cannot pass for one of a later delta.
 
 #include <algorithm>
 #include <map>
@@ -62,6 +64,12 @@ class CrdtReplica final : public Replica {
 
   void on_start(NodeContext& context) override {
     journal_.recover(context.durable(), context.self(), state_, vv_, hlc_);
+    // Merges replayed from the log can bring back what this replica had collected since its
+    // snapshot (RGA's tombstones): collect it again at once, up to the frontier it had reached.
+    if (const std::optional<std::string> collected = context.durable().get(kCollectedKey)) {
+      collected_ = VersionVector::unpack(WireMessage(*collected).root());
+      state_.compact(collected_);
+    }
     durable_vv_ = vv_;
     ++version_;
     const std::optional<std::string> stored = context.durable().get("incarnation");
@@ -117,7 +125,7 @@ class CrdtReplica final : public Replica {
         return;
       case CrdtMessage::kState:
       case CrdtMessage::kDelta:
-        receive(context, from, type, message);
+        receive(context, from, type, message, payload);
         return;
       case CrdtMessage::kAck: {
         uint64_t& acked = acks_[from];
@@ -164,6 +172,7 @@ class CrdtReplica final : public Replica {
     peer_vectors_.clear();
     peer_incarnation_.clear();
     stability_ = CausalStability{};
+    collected_ = VersionVector{};
     sync_timer_ = 0;
     turn_.reset();
     gossip_order_.clear();
@@ -322,7 +331,9 @@ class CrdtReplica final : public Replica {
         });
   }
 
-  void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message) {
+  // `message` is `payload` parsed.
+  void receive(NodeContext& context, NodeId from, CrdtMessage type, const WireObject& message,
+               std::string_view payload) {
     const WireObject& incoming = wire_at(message, kCrdtBody);
     const uint64_t seq = wire_u64(wire_at(message, kCrdtBody + 1));
     const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
@@ -346,7 +357,7 @@ class CrdtReplica final : public Replica {
     if (changed) {
       // The first merge since the snapshot: everything before it is durable.
       if (!journal_.has_unsnapshotted_merges()) durable_vv_ = vv_;
-      journal_.note_remote_merge();
+      journal_.log_remote_merge(context.durable(), payload, kCrdtBody);
       ++version_;
     }
     if (contiguous) {
@@ -388,7 +399,12 @@ class CrdtReplica final : public Replica {
           it == peer_vectors_.end() ? VersionVector{} : stable.meet(it->second.durable_or_vv());
       if (it != peer_vectors_.end()) horizon.merge(it->second.vv);
     }
-    state_.compact(stability_.advance(stable, horizon));
+    const VersionVector& collectible = stability_.advance(stable, horizon);
+    state_.compact(collectible);
+    if (!(collectible == collected_)) {  // kept durably for a restart (on_start)
+      collected_ = collectible;
+      context.durable().put(kCollectedKey, wire_encode([&](Packer& out) { collected_.pack(out); }));
+    }
     // Deltas every peer acknowledged are no longer needed.
     uint64_t all_acked = deltas_.last_seq();
     for (NodeId peer : context.peers()) {
@@ -416,6 +432,8 @@ class CrdtReplica final : public Replica {
   std::map<NodeId, PeerVectors> peer_vectors_;
   std::map<NodeId, uint64_t> peer_incarnation_;
   CausalStability stability_;
+  VersionVector collected_;  // the frontier compaction last collected up to, persisted
+  inline static const std::string kCollectedKey = "collected";
   uint64_t incarnation_ = 0;  // restarts of this replica, persisted
   TimerId sync_timer_ = 0;
   std::optional<uint64_t> turn_;  // push_own_deltas()' heartbeat round-robin position, once started

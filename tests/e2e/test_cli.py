@@ -429,19 +429,15 @@ def test_counter_session_guarantees(edgesim):
                          "checks.session_guarantees=true")
         violations = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]["violations"]
         assert violations["read_your_writes"] > 0 and violations["monotonic_reads"] == 0, violations
-    # A CRDT counter that restarts has lost the remote merges it had not snapshotted yet.
-    result = edgesim("run", "scenarios/leaderboard.yaml", "--seed", "9", "--json", "--set",
-                     "checks.session_guarantees=true", "--set", "engine={name: crdt.pn_counter}")
-    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
-    assert sessions["violations"] == {"monotonic_reads": 1, "read_your_writes": 0}
-    assert sessions["examples"][0]["nodes"] == ["eu-2", "eu-2"]  # the PoP that crashed
-    # So does an OR-set: elements a session had read vanish from the restarted PoP's carts.
-    result = edgesim("run", "scenarios/shopping-cart.yaml", "--seed", "9", "--json", "--set",
-                     "checks.session_guarantees=true")
-    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
-    assert sessions["violations"]["monotonic_reads"] > 0
-    assert sessions["violations"]["read_your_writes"] == 0
-    assert all(example["nodes"] == ["east-3", "east-3"] for example in sessions["examples"])
+    # A CRDT replica that restarts shows at least what it showed before its crash (remote merges
+    # are logged): a counter on the PoP leaderboard.yaml crashes, an OR-set on shopping-cart.yaml's.
+    for scenario, seed, engine in (("leaderboard", "9", "engine={name: crdt.pn_counter}"),
+                                   ("shopping-cart", "9", "engine.name=crdt.or_set")):
+        result = edgesim("run", f"scenarios/{scenario}.yaml", "--seed", seed, "--json", "--set",
+                         "checks.session_guarantees=true", "--set", engine)
+        sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
+        assert sessions["ok"], (scenario, sessions)
+        assert sessions["violations"] == {"monotonic_reads": 0, "read_your_writes": 0}
 
 
 def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):

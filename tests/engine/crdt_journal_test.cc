@@ -83,6 +83,39 @@ TEST(CrdtJournal, RecoversFromTheLogAloneBeforeTheFirstSnapshot) {
   EXPECT_EQ(hlc.last().wall_ns, replica.hlc.wall_ns);
 }
 
+// A remote merge is logged as the message that carried it: a restart replays it with the local
+// ops, in order, and it neither moves this replica's own counter nor counts toward a snapshot.
+TEST(CrdtJournal, RecoversRemoteMergesLoggedAsTheirMessages) {
+  Journaled replica(3, 0);
+  replica.increment("k");
+  KeyedCrdt<PnCounter> remote;  // another replica's increments of "k" and "r"
+  for (const std::string key : {"k", "r"}) {
+    const CrdtStamp stamp{7, 1, HlcTimestamp{500, 0}};
+    PnCounter delta;
+    ASSERT_TRUE(remote.apply(Op{1, "incr", key, 5}, stamp, delta).ok);
+  }
+  // As a replica receives it: [type, incarnation, ..., the merged state, ...] at index 2 here.
+  const std::string message = models::wire_encode([&](models::Packer& out) {
+    out.pack_array(3);
+    out.pack_uint8(1);
+    out.pack_uint64(9);
+    remote.pack(out);
+  });
+  replica.state.join(remote);
+  replica.journal.log_remote_merge(replica.store, message, 2);
+  EXPECT_FALSE(replica.increment("k")) << "the merge counted toward the snapshot";
+  ASSERT_EQ(replica.log_records(), 3u);
+
+  CrdtJournal<PnCounter> fresh(3, 0);
+  KeyedCrdt<PnCounter> state;
+  VersionVector vv;
+  Hlc hlc;
+  fresh.recover(replica.store, Journaled::kSelf, state, vv, hlc);
+  EXPECT_EQ(state.observe(), (Value{{"k", 7}, {"r", 5}}));
+  EXPECT_EQ(packed(state), packed(replica.state));
+  EXPECT_EQ(vv.get(Journaled::kSelf), 2u);
+}
+
 TEST(CrdtJournal, RecordCountAloneWithoutTheSizeCondition) {
   Journaled replica(3, 0);
   EXPECT_FALSE(replica.increment("a"));
