@@ -338,9 +338,9 @@ class CrdtReplica final : public Replica {
     const uint64_t seq = wire_u64(wire_at(message, kCrdtBody + 1));
     const uint64_t digest_before = options_.mode == SyncMode::kDigest ? state_.digest() : 0;
     // A delta group is built on what the receiver acknowledged (`base`). If this replica has not
-    // merged everything up to it (it restarted since and lost unsnapshotted merges), the group is
-    // still merged but neither acknowledged nor trusted for its vector: the sender, learning the
-    // new incarnation, falls back to the full state.
+    // merged everything up to it (it restarted since, and numbers what it received afresh), the
+    // group is still merged but neither acknowledged nor trusted for its vector: the sender,
+    // learning the new incarnation, falls back to the full state.
     uint64_t& received = received_[from];
     const bool contiguous =
         type == CrdtMessage::kState || wire_u64(wire_at(message, kCrdtBody + 2)) <= received;
