@@ -23,11 +23,11 @@
 // collected to (persisted), since replayed merges can bring back what it had collected. Its delta
 // bookkeeping does not survive a restart, so every restart begins a new incarnation (persisted),
 // carried in every message, and peers that see a new incarnation forget what it had acknowledged
-// and send it full state again. A delta group
-// names the ack it builds on, and a replica acknowledges only groups built on what it merged in
-// this incarnation: otherwise its ack of a group sent before the sender heard of the restart would
-// stand in for the full state. Delta sequence numbers carry the incarnation in their high bits, so
-// an acknowledgement from before a crash cannot pass for one of a later delta.
+// and send it full state again. A delta group names the ack it builds on, and a replica
+// acknowledges only groups built on what it merged in this incarnation: otherwise its ack of a
+// group sent before the sender heard of the restart would stand in for the full state. Delta
+// sequence numbers carry the incarnation in their high bits, so an acknowledgement from before a
+// crash cannot pass for one of a later delta.
 
 #include <algorithm>
 #include <map>
@@ -355,7 +355,8 @@ class CrdtReplica final : public Replica {
       changed = state_.join_packed(incoming, nullptr);
     }
     if (changed) {
-      // The first merge since the snapshot: everything before it is durable.
+      // The first merge since the snapshot. The vector announced as durable stays the one
+      // before it: a restart replays logged merges, but its recovered vector does not cover them.
       if (!journal_.has_unsnapshotted_merges()) durable_vv_ = vv_;
       journal_.log_remote_merge(context.durable(), payload, kCrdtBody);
       ++version_;
