@@ -154,6 +154,12 @@ std::string linearizability_line(const char* verdict, const Value& d) {
       fmt::format("linearizability {}: {} ({} of {} keys illegal, {} unknown)", verdict,
                   d.at("result").get<std::string>(), d.at("illegal_keys").get<uint64_t>(),
                   d.at("keys").get<uint64_t>(), d.at("unknown_keys").get<uint64_t>());
+  if (d.contains("multi_value_reads")) {
+    text += fmt::format(
+        "; {} reads returned arrays of concurrent values (a multi-value register's), which no "
+        "register history holds",
+        d.at("multi_value_reads").get<uint64_t>());
+  }
   if (!d.contains("smallest")) return text;
   const Value& s = d.at("smallest");
   text += fmt::format("; smallest failing key {} ({} ops): ", s.at("key").get<std::string>(),

@@ -9,6 +9,7 @@
 #include "sim/check/session_guarantees.h"
 #include "sim/check/set_sessions.h"
 #include "sim/check/staleness.h"
+#include "sim/check/written_values.h"
 #include "sim/report/timeline_html.h"
 #include "sim/scenario/run_metrics.h"
 
@@ -91,6 +92,22 @@ void judge_sessions(const JudgeInputs& in, Checks& checks) {
   outcome.details["examples"] = std::move(examples);
 }
 
+// Acknowledged reads that returned an array no write wrote: a multi-value register's concurrent
+// values, which no register history holds (the summary says so beside the verdict).
+uint64_t multi_value_reads(const History& history) {
+  WrittenValues written;
+  for (const HistoryOp& op : history) {
+    if (op.f == "write") written.add(op);
+  }
+  uint64_t reads = 0;
+  for (const HistoryOp& op : history) {
+    if (op.f == "read" && op.status == OpStatus::kOk && op.out.is_array() &&
+        written.find(op.key, op.out) == nullptr)
+      ++reads;
+  }
+  return reads;
+}
+
 void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec& spec,
                            Checks& checks) {
   LinearizabilityOptions options;
@@ -111,6 +128,8 @@ void judge_linearizability(const JudgeInputs& in, const LinearizabilityCheckSpec
                      {"unknown_keys", unknown},
                      {"failing_keys", std::move(keys)},
                      {"keys_by_unique_values", lin.keys_by_unique_values}};
+  if (const uint64_t side_by_side = multi_value_reads(in.history); side_by_side > 0)
+    outcome.details["multi_value_reads"] = side_by_side;
   if (!lin.failures.empty()) {
     const KeyVerdict& smallest = lin.failures.front();
     outcome.details["smallest"] = {{"key", smallest.key},

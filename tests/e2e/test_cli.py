@@ -446,7 +446,15 @@ def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):
     result = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--json", "--set",
                      "engine={name: crdt.mv_register}")
     assert result.returncode == 1
-    sessions = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]
+    checks = json.loads(result.stdout)["seeds"][0]["checks"]
+    sessions = checks["session_guarantees"]
     assert not sessions["ok"]
     assert sessions["violations"]["read_your_writes"] > 0
     assert sessions["violations"]["monotonic_reads"] > 0
+    # Linearizability cannot hold, and says why: the reads are not a register's.
+    assert checks["linearizability"]["multi_value_reads"] > 0
+    text = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--set",
+                   "engine={name: crdt.mv_register}")
+    assert "reads returned arrays of concurrent values (a multi-value register's)" in text.stdout
+    register = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--json")
+    assert "multi_value_reads" not in json.loads(register.stdout)["seeds"][0]["checks"]["linearizability"]
