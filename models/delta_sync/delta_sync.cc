@@ -188,9 +188,11 @@ class DeltaSyncReplica final : public Replica {
   // older than any the key has had.
   void read(NodeContext& context, const Op& op) {
     const NodeId owner = authority(context, op.key);
-    if (owner == context.self() ||
-        (!options_.reads_at_authority && cache_.find(op.key) != nullptr)) {
-      context.complete(op.id, Result::success(view(context, owner, op.key).value));
+    const Entry* known = owner == context.self()       ? &lookup(truth_, op.key)
+                         : options_.reads_at_authority ? nullptr
+                                                       : cache_.find(op.key);
+    if (known != nullptr) {
+      context.complete(op.id, Result::success(known->value));
       return;
     }
     const uint64_t id = ++last_request_;
