@@ -10,26 +10,31 @@ const std::string kOutboxKey = "hybrid/outbox";
 const std::string kAckedKey = "hybrid/acked";
 const std::string kSeqKey = "hybrid/seq";
 
-void pack_event_record(Packer& out, uint64_t seq, std::string_view key, int64_t by) {
+template <typename Kind>
+void pack_event_record(Packer& out, uint64_t seq, std::string_view key,
+                       const typename Kind::Change& change) {
   out.pack_array(3);
   out.pack_uint64(seq);
   pack_string(out, key);
-  out.pack_int64(by);
+  Kind::pack_change(out, change);
 }
 
 }  // namespace
 
-uint64_t EventOutbox::record(DurableStore& store, const std::string& key, int64_t by) {
+template <typename Kind>
+uint64_t EventOutbox<Kind>::record(DurableStore& store, const std::string& key,
+                                   const Change& change) {
   const uint64_t seq = ++last_seq_;
-  events_.push_back(Event{seq, key, by});
+  events_.push_back(Event{seq, key, change});
   store.append(kOutboxKey, wire_encode_into(record_, [&](Packer& out) {
-                 pack_event_record(out, seq, key, by);
+                 pack_event_record<Kind>(out, seq, key, change);
                }));
   ++records_;
   return seq;
 }
 
-void EventOutbox::acknowledge(DurableStore& store, uint64_t seq) {
+template <typename Kind>
+void EventOutbox<Kind>::acknowledge(DurableStore& store, uint64_t seq) {
   if (events_.empty() || events_.front().seq > seq) return;
   while (!events_.empty() && events_.front().seq <= seq) events_.pop_front();
   store.put(kAckedKey, std::to_string(seq));
@@ -40,14 +45,16 @@ void EventOutbox::acknowledge(DurableStore& store, uint64_t seq) {
   } else if (records_ > 2 * events_.size() + 64) {
     std::string log;
     for (const Event& e : events_) {
-      log += wire_encode([&](Packer& out) { pack_event_record(out, e.seq, e.key, e.by); });
+      log +=
+          wire_encode([&](Packer& out) { pack_event_record<Kind>(out, e.seq, e.key, e.change); });
     }
     store.put(kOutboxKey, std::move(log));
     records_ = events_.size();
   }
 }
 
-void EventOutbox::load(const DurableStore& store) {
+template <typename Kind>
+void EventOutbox<Kind>::load(const DurableStore& store) {
   if (auto seq = store.get(kSeqKey)) last_seq_ = std::stoull(*seq);
   const std::optional<std::string> acked_text = store.get(kAckedKey);
   const uint64_t acked = acked_text ? std::stoull(*acked_text) : 0;
@@ -59,24 +66,29 @@ void EventOutbox::load(const DurableStore& store) {
       // Records are appended in seq order, and rewritten in it.
       if (seq > acked && (events_.empty() || seq > events_.back().seq))
         events_.push_back(
-            Event{seq, std::string(wire_str(wire_at(e, 1))), wire_i64(wire_at(e, 2))});
+            Event{seq, std::string(wire_str(wire_at(e, 1))), Kind::unpack_change(wire_at(e, 2))});
     });
   }
 }
 
-void EventOutbox::clear() {
+template <typename Kind>
+void EventOutbox<Kind>::clear() {
   events_.clear();
   records_ = 0;
   last_seq_ = 0;
 }
 
-void EventOutbox::pack(Packer& out) const {
+template <typename Kind>
+void EventOutbox<Kind>::pack(Packer& out) const {
   out.pack_array(static_cast<uint32_t>(events_.size() * 3));
   for (const Event& e : events_) {
     out.pack_uint64(e.seq);
     pack_string(out, e.key);
-    out.pack_int64(e.by);
+    Kind::pack_change(out, e.change);
   }
 }
+
+template class EventOutbox<CounterLog>;
+template class EventOutbox<FieldLog>;
 
 }  // namespace edgesim::models

@@ -1,11 +1,13 @@
 #pragma once
-// EventOutbox: a hybrid replica's events (seq, key, by) from the moment it acknowledges an
-// increment until the authority acknowledges appending them, kept in the durable store so that a
+// EventOutbox<Kind>: a hybrid replica's events (seq, key, change) from the moment it acknowledges
+// an op until the authority acknowledges appending them, kept in the durable store so that a
 // crash loses none and a restart resends them. Seqs increase by one per event and never repeat,
-// across restarts too.
+// across restarts too. `Kind` (log_kinds.h) says what a change is: an increment's `by`, a field's
+// new value.
 //
 // Durable records:
-//   "hybrid/outbox": the unacknowledged events, [seq, key, by] records appended one after another,
+//   "hybrid/outbox": the unacknowledged events, [seq, key, change] records appended one after
+//   another,
 //     one append per event (a key per event, written and later erased, was a tenth of a hybrid
 //     run). Erased once every event in it is acknowledged; rewritten without the acknowledged ones
 //     once they are most of it, so each record is rewritten a bounded number of times.
@@ -18,21 +20,24 @@
 #include <string>
 #include <string_view>
 
+#include "models/hybrid/log_kinds.h"
 #include "models/wire/msgpack_wire.h"
 #include "sim/engine/replica.h"
 
 namespace edgesim::models {
 
+template <typename Kind>
 class EventOutbox {
  public:
+  using Change = typename Kind::Change;
   struct Event {
     uint64_t seq;
     std::string key;
-    int64_t by;
+    Change change;
   };
 
   // Numbers an event, keeps it and appends it to the durable outbox; returns its seq.
-  uint64_t record(DurableStore& store, const std::string& key, int64_t by);
+  uint64_t record(DurableStore& store, const std::string& key, const Change& change);
   // Drops the events up to `seq` (the authority appended them), durably.
   void acknowledge(DurableStore& store, uint64_t seq);
   // After a restart: the unacknowledged events and the last seq, from the durable records.
@@ -40,7 +45,7 @@ class EventOutbox {
   void clear();  // a crash: forgets what is not durable (everything held here)
 
   const std::deque<Event>& events() const { return events_; }  // seq order
-  // Flat [seq, key, by, seq, key, by, ...]: every unacknowledged event.
+  // Flat [seq, key, change, seq, key, change, ...]: every unacknowledged event.
   void pack(Packer& out) const;
 
  private:

@@ -3,21 +3,24 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stdexcept>
+#include <type_traits>
 
 #include "models/crdt/crdt_replica.h"
-#include "models/crdt/pn_counter.h"
 #include "models/hybrid/event_outbox.h"
-#include "models/hybrid/log_totals.h"
+#include "models/hybrid/log_kinds.h"
+#include "models/hybrid/log_values.h"
 
 namespace edgesim::models {
 namespace {
 
 // The hybrid's own messages (after the 'h' tag) are MessagePack arrays [kind, body], like the CRDT
 // engines' (building, encoding and parsing JSON documents was a third of a hybrid run):
-//   events:    body = flat [seq, key, by, seq, key, by, ...], an origin's unacknowledged events
+//   events:    body = flat [seq, key, change, ...], an origin's unacknowledged events (a change is
+//              an increment's `by`, or a field's new value: log_kinds.h)
 //   ack:       body = the last event seq the authority applied from the receiver
-//   published: body = [position, flat [key, total, key, total, ...]], the log's totals after the
-//              events it has decided (position: their count, which only grows)
+//   published: body = [position, flat [key, value, key, value, ...]], the log's values (totals,
+//              fields) after the events it has decided (position: their count, which only grows)
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 // The hybrid's messages start with this byte; the local CRDT layer's go out as it sends them. A
 // CRDT message is a MessagePack array, whose first byte (0x90-0x9f, 0xdc or 0xdd) is never 'h',
@@ -25,22 +28,24 @@ enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 constexpr char kHybridTag = 'h';
 
 // Durable records besides the outbox's (event_outbox.h): "hybrid/log/<origin>", the last seq
-// the authority applied from it; "hybrid/totals": its totals, flat [key, total, ...]; at an edge,
+// the authority applied from it; "hybrid/totals": its values, flat [key, value, ...]; at an edge,
 // "hybrid/published": the last totals published, as the published message's body.
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 const std::string kPublishedKey = "hybrid/published";
 
 struct HybridOptions {
-  SyncOptions sync;                          // the local crdt.pn_counter layer's (sync_options.h)
+  SyncOptions sync;                          // the local CRDT layer's (sync_options.h)
   uint32_t authority = 0;                    // peer index of the log's owner; default node 0
   Duration reconcile_interval{200'000'000};  // outbox shipping and publishing; default 200ms
   std::set<std::string> authoritative;       // keys read from the log (authoritative_keys)
   bool all_authoritative = false;            // every key is (authoritative_keys: *, the default)
   // The log refuses an increment that would take a total past it (a stock, a ballot's seats);
   // default none (max_value: -1). The local counters took it already: only the log holds the bound.
+  // Counters only.
   std::optional<int64_t> max_value;
 };
 
+template <typename Kind>
 class HybridReplica final : public Replica {
  public:
   // `reader` parses received messages, the local layer's too; the engine shares one among its
@@ -56,21 +61,21 @@ class HybridReplica final : public Replica {
 
   void on_op(NodeContext& context, const Op& op) override {
     if (op.is("read") && authoritative(op.key)) {
-      context.complete(op.id, Result::success(known_totals(context).at(op.key)));
+      context.complete(op.id, Result::success(Kind::read(known_values(context).at(op.key))));
       return;
     }
-    if (op.is("incr")) {
-      const int64_t by = op.arg.is_number_integer() ? op.arg.get<int64_t>() : 1;
+    if (const std::optional<Change> change = Kind::change_of(op)) {
       // The log would refuse it: what this replica knows of the log has no room left for it.
       // Refused now, it is a failed op (no effect) rather than an acknowledged one undone later.
-      if (past_bound(known_totals(context).at(op.key), by)) {
+      if (past_bound(known_values(context).at(op.key), *change)) {
         ++refused_ops_;
         context.complete(
             op.id, Result::failure(fmt::format("the log's total of {} is at its bound {}", op.key,
                                                *options_.max_value)));
         return;
       }
-      outbox_.record(context.durable(), op.key, by);  // durable before the local layer acknowledges
+      // Durable before the local layer acknowledges.
+      outbox_.record(context.durable(), op.key, *change);
     }
     local_.on_op(context, op);
   }
@@ -89,7 +94,7 @@ class HybridReplica final : public Replica {
         const uint32_t size = wire_tuples_size(body, 3);
         for (uint32_t i = 0; i < size; i += 3) {
           events.push_back(SeqEvent{wire_u64(wire_at(body, i)), wire_str(wire_at(body, i + 1)),
-                                    wire_i64(wire_at(body, i + 2))});
+                                    Kind::unpack_change(wire_at(body, i + 2))});
         }
         append(context, from, events);
         context.send(from, tagged(HybridMessage::kAck,
@@ -120,19 +125,29 @@ class HybridReplica final : public Replica {
     ++version_;
     local_.on_crash();
     outbox_.clear();
-    totals_.clear();
+    values_.clear();
     applied_.clear();
     published_.clear();
     published_position_ = 0;
     local_.state().note_view_all_changed();
   }
 
-  // The local replica's observation, with every authoritative key's value replaced by the log's
-  // total (the authority's own, or the last one it published).
+  // The local replica's observation, with every authoritative key's value the log's (the
+  // authority's own, or the last one it published).
   Value observe() const override {
     Value view = local_.observe();
-    for (auto it = view.begin(); it != view.end(); ++it) {
-      if (authoritative(it.key())) it.value() = total(it.key());
+    if constexpr (std::is_same_v<Kind, CounterLog>) {
+      for (auto it = view.begin(); it != view.end(); ++it) {
+        if (authoritative(it.key())) it.value() = logged(it.key());
+      }
+    } else {
+      // A field is the log's: listed exactly when the log holds a value for it (a map lists no
+      // null), whatever the local layer holds.
+      for (auto it = view.begin(); it != view.end();)
+        it = authoritative(it.key()) ? view.erase(it) : std::next(it);
+      observed_log().for_each([&](const std::string& key, const Value& value) {
+        if (authoritative(key) && !value.is_null()) view[key] = value;
+      });
     }
     return view;
   }
@@ -143,14 +158,20 @@ class HybridReplica final : public Replica {
   }
 
   // The local state's digest bookkeeping, over this view of it: a total that moves is reported
-  // key by key (note_total_changed), a restart (which replaces the totals) as every key's.
+  // key by key (note_value_changed), a restart (which replaces the totals) as every key's. A map's
+  // view lists fields the local layer may not hold, which that bookkeeping cannot see: observe()
+  // serves it.
   std::optional<uint64_t> observe_digest() const override {
-    return local_.state().observed_digest_of_view(
-        [this](const std::string& key, const PnCounter& value) -> std::optional<Value> {
-          std::optional<Value> observed = KeyedCrdt<PnCounter>::observed(value);
-          if (observed && authoritative(key)) observed = total(key);
-          return observed;
-        });
+    if constexpr (std::is_same_v<Kind, CounterLog>) {
+      return local_.state().observed_digest_of_view(
+          [this](const std::string& key, const PnCounter& value) -> std::optional<Value> {
+            std::optional<Value> observed = KeyedCrdt<PnCounter>::observed(value);
+            if (observed && authoritative(key)) observed = logged(key);
+            return observed;
+          });
+    } else {
+      return std::nullopt;
+    }
   }
 
   uint64_t metadata_bytes() const override {
@@ -165,19 +186,19 @@ class HybridReplica final : public Replica {
   }
 
  private:
+  using Change = typename Kind::Change;
+  using Held = typename Kind::Held;
   struct SeqEvent {
     uint64_t seq;
     std::string_view key;
-    int64_t by;
+    Change change;
   };
 
-  // The log's total for `key`, as this replica knows it: the authority's own (it is never sent
-  // the published totals, so reading them until its first event changed nothing) or the
-  // published one.
-  int64_t total(const std::string& key) const {
-    return (totals_.empty() ? published_ : totals_).at(key);
-  }
-  void note_total_changed(std::string_view key) const { local_.state().note_view_changed(key); }
+  // The log's values as this replica knows them: the authority's own (it is never sent the
+  // published ones, so reading them until its first event changed nothing) or the published ones.
+  const LogValues<Kind>& observed_log() const { return values_.empty() ? published_ : values_; }
+  const Held& logged(const std::string& key) const { return observed_log().at(key); }
+  void note_value_changed(std::string_view key) const { local_.state().note_view_changed(key); }
 
   bool authoritative(const std::string& key) const {
     return options_.all_authoritative || options_.authoritative.count(key) != 0;
@@ -197,48 +218,52 @@ class HybridReplica final : public Replica {
     });
   }
 
-  // Authority: appends an origin's events in order, exactly once. An event past the bound is
-  // decided too (refused: it adds nothing), so its seq is applied and it is not sent again.
+  // Authority: appends an origin's events in order, exactly once, folding each into the log's
+  // values. An event past the bound is decided too (refused: it adds nothing), so its seq is
+  // applied and it is not sent again.
   void append(NodeContext& context, NodeId origin, std::span<const SeqEvent> events) {
     uint64_t& applied = applied_[origin];
     for (const SeqEvent& e : events) {
       if (e.seq != applied + 1) continue;  // a duplicate, or after a gap: resent later
       applied = e.seq;
-      if (past_bound(totals_.at(e.key), e.by)) {
+      if (past_bound(values_.at(e.key), e.change)) {
         ++refused_;
         continue;
       }
-      totals_.add(e.key, e.by);
-      note_total_changed(e.key);
+      values_.fold(e.key, e.change);
+      note_value_changed(e.key);
       ++logged_;
       ++version_;
     }
     context.durable().put(std::string(kLogPrefix) + std::to_string(origin),
                           wire_encode([&](Packer& out) { out.pack_uint64(applied); }));
-    context.durable().put("hybrid/totals", wire_encode([&](Packer& out) { totals_.pack(out); }));
+    context.durable().put("hybrid/totals", wire_encode([&](Packer& out) { values_.pack(out); }));
   }
 
-  // Adding `by` to `total` would take it past max_value.
-  bool past_bound(int64_t total, int64_t by) const {
-    return options_.max_value && by > 0 && total > *options_.max_value - by;
+  // Folding `change` into `held` would take a total past max_value (never for a map's fields).
+  bool past_bound(const Held& held, const Change& change) const {
+    if constexpr (std::is_same_v<Kind, CounterLog>) {
+      return options_.max_value && change > 0 && held > *options_.max_value - change;
+    } else {
+      return false;
+    }
   }
-  // The log's totals as this replica knows them: its own at the authority, else the last ones
+  // The log's values as this replica knows them: its own at the authority, else the last ones
   // published.
-  LogTotals& known_totals(NodeContext& context) {
-    return is_authority(context) ? totals_ : published_;
+  LogValues<Kind>& known_values(NodeContext& context) {
+    return is_authority(context) ? values_ : published_;
   }
 
   void reconcile(NodeContext& context) {
     if (is_authority(context)) {
       std::vector<SeqEvent> own;
-      for (const EventOutbox::Event& e : outbox_.events())
-        own.push_back(SeqEvent{e.seq, e.key, e.by});
+      for (const auto& e : outbox_.events()) own.push_back(SeqEvent{e.seq, e.key, e.change});
       append(context, context.self(), own);
       outbox_.acknowledge(context.durable(), applied_[context.self()]);
       std::string published = tagged(HybridMessage::kPublished, [&](Packer& out) {
         out.pack_array(2);
         out.pack_uint64(log_position());
-        totals_.pack(out);
+        values_.pack(out);
       });
       context.send_to_peers(std::move(published));
       return;
@@ -265,7 +290,7 @@ class HybridReplica final : public Replica {
     published_position_ = position;
     bool changed = false;  // the same totals are published every round while nothing happens
     published_.assign(wire_at(body, 1), [&](std::string_view key) {
-      note_total_changed(key);
+      note_value_changed(key);
       changed = true;
     });
     if (!changed) return;
@@ -282,7 +307,7 @@ class HybridReplica final : public Replica {
     const DurableStore& store = context.durable();
     outbox_.load(store);
     if (auto bytes = store.get("hybrid/totals"))
-      totals_.assign(WireMessage(*bytes).root(), [](std::string_view) {});
+      values_.assign(WireMessage(*bytes).root(), [](std::string_view) {});
     if (auto bytes = store.get(kPublishedKey)) {
       const WireMessage published(*bytes);
       published_position_ = wire_u64(wire_at(published.root(), 0));
@@ -298,25 +323,26 @@ class HybridReplica final : public Replica {
   }
 
   HybridOptions options_;
-  CrdtReplica<PnCounter> local_;
+  CrdtReplica<typename Kind::Local> local_;
   TimerId reconcile_timer_ = 0;
-  EventOutbox outbox_;  // this replica's events until the authority has them, persisted
-  LogTotals totals_;    // authority: the log's totals, persisted
+  EventOutbox<Kind> outbox_;  // this replica's events until the authority has them, persisted
+  LogValues<Kind> values_;    // authority: the log's values, persisted
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
-  LogTotals published_;                 // the last totals the authority published, persisted
+  LogValues<Kind> published_;           // the last values the authority published, persisted
   uint64_t published_position_ = 0;     // and the log position they were published at
-  uint64_t logged_ = 0;                 // events the authority appended to its totals
+  uint64_t logged_ = 0;                 // events the authority appended to its values
   uint64_t refused_ = 0;      // and events it refused (max_value), acknowledged at their edge
   uint64_t refused_ops_ = 0;  // increments refused at once, the known total being at max_value
-  uint64_t version_ = 0;      // changes to totals_ and published_ (observe_version, with local_'s)
+  uint64_t version_ = 0;      // changes to values_ and published_ (observe_version, with local_'s)
   std::shared_ptr<WireReader> reader_;
 };
 
+template <typename Kind>
 class HybridEngine final : public Engine {
  public:
   explicit HybridEngine(HybridOptions options) : options_(std::move(options)) {}
   std::unique_ptr<Replica> make_replica(NodeId) override {
-    return std::make_unique<HybridReplica>(options_, reader_);
+    return std::make_unique<HybridReplica<Kind>>(options_, reader_);
   }
 
  private:
@@ -324,14 +350,31 @@ class HybridEngine final : public Engine {
   std::shared_ptr<WireReader> reader_ = std::make_shared<WireReader>();
 };
 
+// A map or kv workload's fields are kept by FieldLog; anything else (a counter workload, or
+// parameters made without a scenario) by CounterLog.
+bool serves_fields(const EngineParams& params) {
+  return params.workload() == "map" || params.workload() == "kv";
+}
+
+std::optional<EngineInfo::Problem> check_params(const EngineParams& params) {
+  if (serves_fields(params) && params.integer("max_value") >= 0) {
+    return EngineInfo::Problem{
+        "max_value", fmt::format("max_value bounds a counter's total; a {} workload has none (set "
+                                 "it to -1, or use a counter workload)",
+                                 params.workload())};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 EngineInfo hybrid_engine_info() {
   EngineInfo info;
   info.name = "hybrid";
   info.help =
-      "local CRDT counters reconciled into an authoritative event log (counter: incr, read)";
-  info.workloads = {"counter"};
+      "local CRDTs reconciled into an authoritative event log (counter: incr, read; map and kv: "
+      "write, delete, read)";
+  info.workloads = {"counter", "map", "kv"};
   info.params = sync_param_specs();
   info.params.push_back(
       {"authority", ParamType::kNode, 0, {}, INT64_MIN, INT64_MAX, "the log's owner"});
@@ -356,7 +399,8 @@ EngineInfo hybrid_engine_info() {
        {},
        -1,
        INT64_MAX,
-       "the log refuses increments that would take a total beyond it (-1: none)"});
+       "the log refuses increments that would take a total beyond it (-1: none; counters only)"});
+  info.check = check_params;
   info.factory = [](const EngineParams& params) -> std::unique_ptr<Engine> {
     HybridOptions options;
     options.sync = sync_options_from(params);
@@ -373,7 +417,9 @@ EngineInfo hybrid_engine_info() {
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
-    return std::make_unique<HybridEngine>(std::move(options));
+    if (!serves_fields(params)) return std::make_unique<HybridEngine<CounterLog>>(options);
+    if (const auto problem = check_params(params)) throw std::invalid_argument(problem->message);
+    return std::make_unique<HybridEngine<FieldLog>>(options);
   };
   return info;
 }

@@ -9,7 +9,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/time.h"
@@ -45,6 +47,10 @@ class EngineParams {
   bool flag(const std::string& name) const;
   std::vector<uint32_t> nodes(const std::string& name) const;
   const Value& json() const { return values_; }
+  // The scenario's workload type (kv, counter, set, map, text), for an engine that serves several
+  // with different replicas; set by the scenario loader ("" where no scenario made these).
+  const std::string& workload() const { return workload_; }
+  void set_workload(std::string type) { workload_ = std::move(type); }
   // "name=value" per parameter, durations with units, in declaration order.
   std::vector<std::string> describe() const;
 
@@ -52,6 +58,7 @@ class EngineParams {
   const Value& at(const std::string& name) const;
   Value values_ = Value::object();
   std::vector<ParamSpec> specs_;
+  std::string workload_;
 };
 
 // One engine instance of a run (a service): makes the replica for each node hosting it.
@@ -70,6 +77,13 @@ struct EngineInfo {
   // op).
   std::vector<std::string> workloads;
   std::function<std::unique_ptr<Engine>(const EngineParams&)> factory;
+  // Optional: a rule across parameters, or between them and the workload type, that the specs
+  // cannot state. The loader reports a problem at the parameter it names, as for a bad value.
+  struct Problem {
+    std::string param;
+    std::string message;
+  };
+  std::function<std::optional<Problem>(const EngineParams&)> check;
 };
 
 class EngineRegistry {

@@ -124,6 +124,8 @@ Scenario parse_root(const YamlReader& reader, const YAML::Node& root,
   parse_engine(reader, root["engine"], engines, scenario);
   if (root["workload"]) parse_workload(reader, root["workload"], scenario);
   check_engine_serves_workload(reader, root, engines, scenario);
+  scenario.engine.params.set_workload(data_type_name(scenario.workload.type));
+  check_engine_params(reader, root, engines, scenario);
   if (root["faults"]) parse_faults(reader, root["faults"], scenario);
   if (root["checks"]) parse_checks(reader, root["checks"], scenario);
   build_topology(scenario);  // rejects disconnected regions before anything runs

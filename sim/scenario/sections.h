@@ -22,6 +22,10 @@ void parse_checks(const YamlReader& reader, const YAML::Node& node, Scenario& sc
 // workload.type, or at engine.name when the workload takes the default type.
 void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& root,
                                   const EngineRegistry& engines, const Scenario& scenario);
+// Runs the engine's own parameter rule (EngineInfo::check), once the workload type is known,
+// pointing at the parameter it names.
+void check_engine_params(const YamlReader& reader, const YAML::Node& root,
+                         const EngineRegistry& engines, const Scenario& scenario);
 
 // The PoP names a topology spec produces: <region>-1 .. <region>-N.
 std::string pop_name(const RegionSpec& region, uint32_t index);

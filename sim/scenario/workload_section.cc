@@ -289,6 +289,19 @@ void check_engine_serves_workload(const YamlReader& reader, const YAML::Node& ro
   reader.fail(root["engine"]["name"], "engine.name", message);
 }
 
+void check_engine_params(const YamlReader& reader, const YAML::Node& root,
+                         const EngineRegistry& engines, const Scenario& scenario) {
+  const EngineInfo& info = *engines.find(scenario.engine.name);
+  if (!info.check) return;
+  const std::optional<EngineInfo::Problem> problem = info.check(scenario.engine.params);
+  if (!problem) return;
+  const YAML::Node engine = root["engine"];
+  const YAML::Node params = engine["params"];
+  const YAML::Node at =
+      params && params.IsMap() && params[problem->param] ? params[problem->param] : engine;
+  reader.fail(at, "engine.params." + problem->param, problem->message);
+}
+
 namespace {
 
 void parse_convergence_check(const YamlReader& reader, const YAML::Node& convergence,

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <regex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -165,18 +166,22 @@ double YamlReader::number(const YAML::Node& node, const std::string& path, doubl
 
 Duration YamlReader::duration(const YAML::Node& node, const std::string& path, Duration min,
                               Duration max) const {
+  const auto out_of_range = [&] {
+    const std::string upper = max.ns == INT64_MAX ? " or more" : " to " + format_duration(max);
+    fail(node, path,
+         fmt::format("{} is out of range (allowed: {}{})", node.Scalar(), format_duration(min),
+                     upper));
+  };
   std::optional<Duration> value;
   if (node.IsScalar()) value = parse_duration(node.Scalar());
   if (!value) {
+    // Written as a duration, refused only for its size (past 2^63 ns, about 292 years).
+    static const std::regex kDurationShape(R"([+-]?[0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))");
+    if (node.IsScalar() && std::regex_match(node.Scalar(), kDurationShape)) out_of_range();
     fail(node, path,
          "expected a duration with a unit: ns, us, ms, s, m or h (e.g. 80ms, 2s, 1.5us)");
   }
-  if (*value < min || *value > max) {
-    const std::string upper = max.ns == INT64_MAX ? "" : " to " + format_duration(max);
-    fail(node, path,
-         fmt::format("{} is out of range (allowed: {}{})", node.Scalar(), format_duration(min),
-                     upper.empty() ? " or more" : upper));
-  }
+  if (*value < min || *value > max) out_of_range();
   return *value;
 }
 

@@ -8,7 +8,7 @@
 namespace edgesim {
 namespace {
 
-using models::EventOutbox;
+using EventOutbox = models::EventOutbox<models::CounterLog>;
 
 std::vector<uint64_t> seqs_of(const EventOutbox& outbox) {
   std::vector<uint64_t> seqs;
@@ -43,8 +43,8 @@ TEST(EventOutbox, UnacknowledgedEventsSurviveACrash) {
   EventOutbox after = restarted(store);
   ASSERT_EQ(seqs_of(after), (std::vector<uint64_t>{2, 3}));
   EXPECT_EQ(after.events()[0].key, "b");
-  EXPECT_EQ(after.events()[0].by, -2);
-  EXPECT_EQ(after.events()[1].by, 5);
+  EXPECT_EQ(after.events()[0].change, -2);
+  EXPECT_EQ(after.events()[1].change, 5);
   EXPECT_EQ(after.record(store, "c", 1), 4u);  // seqs go on where they were
 }
 
@@ -98,6 +98,24 @@ TEST(EventOutbox, PacksEveryUnacknowledgedEventAsFlatTriples) {
   EXPECT_EQ(models::wire_u64(models::wire_at(message.root(), 0)), 2u);
   EXPECT_EQ(models::wire_str(models::wire_at(message.root(), 1)), "y");
   EXPECT_EQ(models::wire_i64(models::wire_at(message.root(), 2)), -1);
+}
+
+TEST(EventOutbox, AFieldsValuesAndDeletesSurviveACrash) {
+  using FieldOutbox = models::EventOutbox<models::FieldLog>;
+  DurableStore store;
+  FieldOutbox outbox;
+  outbox.record(store, "name", Value("ada"));
+  outbox.record(store, "tags", Value::array({1, "two"}));
+  outbox.record(store, "name", Value(nullptr));  // a delete
+  outbox.acknowledge(store, 1);
+  outbox.clear();
+  FieldOutbox after;
+  after.load(store);
+  ASSERT_EQ(after.events().size(), 2u);
+  EXPECT_EQ(after.events()[0].key, "tags");
+  EXPECT_EQ(after.events()[0].change, Value::array({1, "two"}));
+  EXPECT_EQ(after.events()[1].key, "name");
+  EXPECT_TRUE(after.events()[1].change.is_null());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <utility>
 
 #include "models/wire/msgpack_wire.h"
@@ -16,18 +17,22 @@ namespace {
 
 using testing::FakeContext;
 
-std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys, int64_t max_value) {
+std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys, int64_t max_value,
+                                    const std::string& workload = "counter") {
   const EngineInfo info = models::hybrid_engine_info();
   Value values = Value::object();
   for (const ParamSpec& spec : info.params) values[spec.name] = spec.default_value;
   values["authoritative_keys"] = authoritative_keys;
   values["max_value"] = max_value;
-  return info.factory(EngineParams(values, info.params));
+  EngineParams params(values, info.params);
+  params.set_workload(workload);
+  return info.factory(params);
 }
 
 struct AuthorityAndEdge {
-  explicit AuthorityAndEdge(const std::string& authoritative_keys = "*", int64_t max_value = -1)
-      : engine(make_hybrid(authoritative_keys, max_value)) {
+  explicit AuthorityAndEdge(const std::string& authoritative_keys = "*", int64_t max_value = -1,
+                            const std::string& workload = "counter")
+      : engine(make_hybrid(authoritative_keys, max_value, workload)) {
     authority = engine->make_replica(0);
     edge = engine->make_replica(1);
     authority->on_start(authority_context);
@@ -64,8 +69,8 @@ struct AuthorityAndEdge {
   }
   // Every timer either replica has running fires once (the inner CRDT replicas sync, the edge
   // ships its events, the authority publishes its totals), and every message of both layers is
-  // delivered until none is left.
-  void run_everything() {
+  // delivered until none is left; the edge's events are lost on the way unless `ship_events`.
+  void run_everything(bool ship_events = true) {
     for (auto [replica, context] :
          {std::pair{authority.get(), &authority_context}, std::pair{edge.get(), &edge_context}}) {
       const TimerId last = context->last_timer;
@@ -74,7 +79,10 @@ struct AuthorityAndEdge {
     testing::exchange_until_quiet(
         edge_context, authority_context,
         [&](const auto& sent) {
-          for (const auto& m : sent) authority->on_message(authority_context, 1, m.payload);
+          for (const auto& m : sent) {
+            if (ship_events || m.payload.front() != 'h')
+              authority->on_message(authority_context, 1, m.payload);
+          }
         },
         [&](const auto& sent) {
           for (const auto& m : sent) edge->on_message(edge_context, 0, m.payload);
@@ -90,6 +98,25 @@ struct AuthorityAndEdge {
     const OpId id = next_op++;
     authority->on_op(authority_context, Op{id, "read", key, nullptr});
     return authority_context.completed.at(id).value.get<int64_t>();
+  }
+  // A map workload's ops, at `replica` (the edge by default).
+  void write(const std::string& key, const Value& value, Replica* at = nullptr) {
+    submit(at, Op{next_op++, "write", key, value});
+  }
+  void remove(const std::string& key, Replica* at = nullptr) {
+    submit(at, Op{next_op++, "delete", key, nullptr});
+  }
+  Value read(const std::string& key, Replica* at = nullptr) {
+    const OpId id = next_op;
+    submit(at, Op{next_op++, "read", key, nullptr});
+    return context_of(at).completed.at(id).value;
+  }
+  void submit(Replica* at, const Op& op) {
+    (at == nullptr ? *edge : *at).on_op(context_of(at), op);
+    ASSERT_TRUE(context_of(at).completed.at(op.id).ok);
+  }
+  FakeContext& context_of(Replica* at) {
+    return at == authority.get() ? authority_context : edge_context;
   }
   int64_t outbox_events() const { return edge->stats().at("outbox_events").get<int64_t>(); }
   int64_t stat(const Replica& replica, const std::string& name) const {
@@ -300,6 +327,48 @@ TEST(Hybrid, TheLogRefusesIncrementsPastMaxValueAndEdgesThatKnowItRefuseAtOnce) 
   world.authority->on_op(world.authority_context, Op{at_authority, "incr", "k", 1});
   EXPECT_FALSE(world.authority_context.completed.at(at_authority).ok);
   EXPECT_EQ(world.logged("k"), 2);
+}
+
+// On a map, the fields marked authoritative are the log's: a read there shows what the log last
+// published (nothing before that, whatever the local layer holds), and the log's order decides
+// among writes, not the local layer's stamps. Other fields are the local LWW map's, at once.
+TEST(Hybrid, AMapsAuthoritativeFieldsAreTheLogsInTheLogsOrder) {
+  AuthorityAndEdge world("a", -1, "map");
+  world.write("a", "edge-1");
+  world.write("b", "local");
+  EXPECT_EQ(world.read("a"), nullptr) << "not in the log yet";
+  EXPECT_EQ(world.read("b"), "local");
+  world.run_everything();  // the log appends the edge's write, then publishes
+  world.run_everything();
+  EXPECT_EQ(world.read("a"), "edge-1");
+  EXPECT_EQ(world.read("a", world.authority.get()), "edge-1");
+  EXPECT_EQ(world.read("b", world.authority.get()), "local");
+
+  // The edge writes first and the authority after it, with the edge's write merged there (so its
+  // stamp is the greater). The edge's event is lost on its way to the log, then resent; the
+  // authority's own is appended first, so the edge's write is last in the log and wins.
+  world.write("a", "edge-2");
+  world.run_everything(/*ship_events=*/false);
+  world.write("a", "authority", world.authority.get());
+  world.run_everything();
+  world.run_everything();
+  EXPECT_EQ(world.read("a", world.authority.get()), "edge-2");
+  EXPECT_EQ(world.read("a"), "edge-2");
+  EXPECT_EQ(world.edge->observe(), world.authority->observe());
+  EXPECT_EQ(world.edge->observe(), (Value{{"a", "edge-2"}, {"b", "local"}}));
+
+  world.remove("a");
+  world.restart_edge();  // the delete waits in the durable outbox
+  world.run_everything();
+  world.run_everything();
+  EXPECT_EQ(world.read("a"), nullptr);
+  EXPECT_EQ(world.edge->observe(), (Value{{"b", "local"}}));
+  EXPECT_EQ(world.edge->observe(), world.authority->observe());
+}
+
+TEST(Hybrid, MaxValueIsForCountersOnly) {
+  EXPECT_THROW(make_hybrid("*", 10, "map"), std::invalid_argument);
+  EXPECT_NE(make_hybrid("*", -1, "map"), nullptr);
 }
 
 // Without max_value the log takes every increment.

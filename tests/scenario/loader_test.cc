@@ -105,6 +105,38 @@ TEST_F(LoaderTest, AnErrorInAListItemNamesTheOverrideThatSetIt) {
       << error;
 }
 
+// A duration too large for 64-bit nanoseconds is out of range, not "expected a duration".
+TEST_F(LoaderTest, AnEnormousDurationIsOutOfRange) {
+  const std::string error = error_of(std::string(kMinimal) + "quiet: 100000000h\n");
+  EXPECT_NE(error.find("test.yaml:6:8: error: quiet: 100000000h is out of range (allowed: 0ns or "
+                       "more)"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error_of(std::string(kMinimal) + "quiet: 5 parsecs\n").find("expected a duration"),
+            std::string::npos);
+}
+
+// The hybrid serves maps with another log (log_kinds.h), which has no bound: the loader knows the
+// workload type, so max_value with a map is an error at the parameter, before anything runs.
+TEST_F(LoaderTest, AnEnginesOwnParameterRuleIsReportedAtTheParameter) {
+  const std::string hybrid = R"(name: h
+topology:
+  regions:
+    - {name: a, pops: 2}
+engine:
+  name: hybrid
+  params: {max_value: 10}
+)";
+  const std::string error = error_of(hybrid + "workload: {type: map}\n");
+  EXPECT_NE(error.find("test.yaml:7:23: error: engine.params.max_value: max_value bounds a "
+                       "counter's total; a map workload has none"),
+            std::string::npos)
+      << error;
+  const Scenario counter = load(hybrid + "workload: {type: counter}\n");
+  EXPECT_EQ(counter.engine.params.integer("max_value"), 10);
+  EXPECT_EQ(counter.engine.params.workload(), "counter");
+}
+
 TEST_F(LoaderTest, UnknownKeyReportsLineColumnAndAllowedKeys) {
   const std::string error = error_of(std::string(kMinimal) + "workload:\n  clinets: 3\n");
   EXPECT_NE(error.find("test.yaml:7:3"), std::string::npos) << error;

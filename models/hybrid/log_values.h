@@ -1,11 +1,13 @@
 #pragma once
-// LogTotals: an event log's totals by key, as the hybrid's authority folds events into them and
-// publishes them, and as the other replicas hold what it last published.
+// LogValues<Kind>: what an event log holds by key (a counter's total, a field's value; see
+// log_kinds.h), as the hybrid's authority folds events into it and publishes it, and as the other
+// replicas hold what it last published.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "models/hybrid/log_kinds.h"
 #include "models/key_btree.h"
 #include "models/key_lookup_cache.h"
 #include "models/wire/msgpack_wire.h"
@@ -13,38 +15,48 @@
 
 namespace edgesim::models {
 
-// The authority looks a total up for every event it appends and every read it answers, so a
+// The authority looks a value up for every event it appends and every read it answers, so a
 // lookup cache stands in front of the B-tree (a search of a std::map per event was 1.5% of a
 // hybrid run).
-class LogTotals {
+template <typename Kind>
+class LogValues {
  public:
-  // `key`'s total, 0 if it has none.
-  int64_t at(std::string_view key) {
+  using Held = typename Kind::Held;
+
+  // `key`'s value; a default one (a total of 0, a null field) if it has none.
+  const Held& at(std::string_view key) {
     const auto* item = lookups_.lookup(entries_, key);
-    return item == nullptr ? 0 : item->second;
+    return item == nullptr ? none_ : item->second;
   }
   // The same, without the cache (for observations).
-  int64_t at(std::string_view key) const {
+  const Held& at(std::string_view key) const {
     const auto it = entries_.find(key);
-    return it == entries_.end() ? 0 : it->second;
+    return it == entries_.end() ? none_ : it->second;
   }
-  void add(std::string_view key, int64_t by) { lookups_.lookup_or_add(entries_, key).second += by; }
+  void fold(std::string_view key, const typename Kind::Change& change) {
+    Kind::fold(lookups_.lookup_or_add(entries_, key).second, change);
+  }
+  // Calls visit(key, value) for each key, in key order.
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (const auto& [key, value] : entries_) visit(key, value);
+  }
   bool empty() const { return entries_.empty(); }
   void clear() {
     entries_.clear();
     lookups_.forget_all();
   }
 
-  // Flat [key, total, key, total, ...], in key order.
+  // Flat [key, value, key, value, ...], in key order.
   void pack(Packer& out) const {
     out.pack_array(static_cast<uint32_t>(entries_.size() * 2));
-    for (const auto& [key, total] : entries_) {
+    for (const auto& [key, value] : entries_) {
       pack_string(out, key);
-      out.pack_int64(total);
+      Kind::pack_held(out, value);
     }
   }
 
-  // Sets each total pack() listed; changed(key) is called for each total that changed. LogTotals
+  // Sets each value pack() listed; changed(key) is called for each value that changed. LogValues
   // are published in key order, so each key is found a step or two on from the last one (a search
   // from the root for each of them was a twentieth of a hybrid run); one out of order is searched
   // for.
@@ -55,7 +67,7 @@ class LogTotals {
     std::string_view previous;
     for (uint32_t i = 0; i < size; i += 2) {
       const std::string_view key = wire_str(wire_at(in, i));
-      const int64_t total = wire_i64(wire_at(in, i + 1));
+      Held value = Kind::unpack_held(wire_at(in, i + 1));
       if (i == 0 || compare_keys(key, previous) <= 0) {
         at = entries_.lower_bound(key);
       } else {
@@ -68,18 +80,20 @@ class LogTotals {
       }
       previous = key;
       if (at == entries_.end() || compare_keys(at->first, key) != 0) {
-        at = entries_.try_emplace(at, std::string(key), total);
+        at = entries_.try_emplace(at, std::string(key), std::move(value));
         lookups_.forget_all();
-      } else if (at->second == total) {
+      } else if (at->second == value) {
         continue;
+      } else {
+        at->second = std::move(value);
       }
-      at->second = total;
       changed(key);
     }
   }
 
  private:
-  using Tree = KeyBTree<int64_t>;
+  using Tree = KeyBTree<Held>;
+  Held none_{};  // what at() gives for a key without a value
   Tree entries_;
   KeyLookupCache<Tree> lookups_;
 };
