@@ -1,5 +1,6 @@
 #include "models/hybrid/hybrid.h"
 
+#include <deque>
 #include <optional>
 #include <set>
 #include <span>
@@ -20,7 +21,9 @@ namespace {
 //              an increment's `by`, or a field's new value: log_kinds.h)
 //   ack:       body = the last event seq the authority applied from the receiver
 //   published: body = [position, flat [key, value, key, value, ...]], the log's values (totals,
-//              fields) after the events it has decided (position: their count, which only grows)
+//              fields) after the events it has decided (position: their count, which only grows);
+//              with optimistic reads, a third element: flat [origin, seq, ...], the last event
+//              decided from each origin (what each replica can stop laying over the values)
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 // The hybrid's messages start with this byte; the local CRDT layer's go out as it sends them. A
 // CRDT message is a MessagePack array, whose first byte (0x90-0x9f, 0xdc or 0xdd) is never 'h',
@@ -29,7 +32,8 @@ constexpr char kHybridTag = 'h';
 
 // Durable records besides the outbox's (event_outbox.h): "hybrid/log/<origin>", the last seq
 // the authority applied from it; "hybrid/totals": its values, flat [key, value, ...]; at an edge,
-// "hybrid/published": the last totals published, as the published message's body.
+// "hybrid/published": the last values published, [position, values] (with optimistic reads,
+// [position, values, the last of its own events they include]).
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 const std::string kPublishedKey = "hybrid/published";
 
@@ -39,6 +43,10 @@ struct HybridOptions {
   Duration reconcile_interval{200'000'000};  // outbox shipping and publishing; default 200ms
   std::set<std::string> authoritative;       // keys read from the log (authoritative_keys)
   bool all_authoritative = false;            // every key is (authoritative_keys: *, the default)
+  // Reads of authoritative keys lay this replica's own events that the log values it holds do not
+  // include yet over them (authoritative_reads: optimistic), as a client rebases its pending
+  // mutations on the server's state; by default they show the log's values alone (published).
+  bool optimistic_reads = false;
   // The log refuses an increment that would take a total past it (a stock, a ballot's seats);
   // default none (max_value: -1). The local counters took it already: only the log holds the bound.
   // Counters only.
@@ -61,13 +69,13 @@ class HybridReplica final : public Replica {
 
   void on_op(NodeContext& context, const Op& op) override {
     if (op.is("read") && authoritative(op.key)) {
-      context.complete(op.id, Result::success(Kind::read(known_values(context).at(op.key))));
+      context.complete(op.id, Result::success(Kind::read(read_value(context, op.key))));
       return;
     }
     if (const std::optional<Change> change = Kind::change_of(op)) {
       // The log would refuse it: what this replica knows of the log has no room left for it.
       // Refused now, it is a failed op (no effect) rather than an acknowledged one undone later.
-      if (past_bound(known_values(context).at(op.key), *change)) {
+      if (past_bound(read_value(context, op.key), *change)) {
         ++refused_ops_;
         context.complete(
             op.id, Result::failure(fmt::format("the log's total of {} is at its bound {}", op.key,
@@ -75,7 +83,8 @@ class HybridReplica final : public Replica {
         return;
       }
       // Durable before the local layer acknowledges.
-      outbox_.record(context.durable(), op.key, *change);
+      const uint64_t seq = outbox_.record(context.durable(), op.key, *change);
+      if (options_.optimistic_reads) pending_.push_back({seq, op.key, *change});
     }
     local_.on_op(context, op);
   }
@@ -102,7 +111,9 @@ class HybridReplica final : public Replica {
         break;
       }
       case HybridMessage::kAck:
-        outbox_.acknowledge(context.durable(), wire_u64(body));
+        // With optimistic reads an event stays in the outbox until a publication includes it
+        // (take_published), so that a restart still lays it over the values it reads.
+        if (!options_.optimistic_reads) outbox_.acknowledge(context.durable(), wire_u64(body));
         break;
       case HybridMessage::kPublished:
         take_published(context, body);
@@ -129,6 +140,8 @@ class HybridReplica final : public Replica {
     applied_.clear();
     published_.clear();
     published_position_ = 0;
+    published_own_ = 0;
+    pending_.clear();
     local_.state().note_view_all_changed();
   }
 
@@ -253,6 +266,19 @@ class HybridReplica final : public Replica {
   LogValues<Kind>& known_values(NodeContext& context) {
     return is_authority(context) ? values_ : published_;
   }
+  // What a read of authoritative `key` shows: the log's value as this replica knows it, with its
+  // own pending events laid over it (none unless optimistic_reads).
+  Held read_value(NodeContext& context, const std::string& key) {
+    Held value = known_values(context).at(key);
+    for (const auto& e : pending_) {
+      if (e.key == key) Kind::fold(value, e.change);
+    }
+    return value;
+  }
+  // Forgets the pending events up to `seq`: the log values this replica reads include them.
+  void drop_pending(uint64_t seq) {
+    while (!pending_.empty() && pending_.front().seq <= seq) pending_.pop_front();
+  }
 
   void reconcile(NodeContext& context) {
     if (is_authority(context)) {
@@ -260,10 +286,17 @@ class HybridReplica final : public Replica {
       for (const auto& e : outbox_.events()) own.push_back(SeqEvent{e.seq, e.key, e.change});
       append(context, context.self(), own);
       outbox_.acknowledge(context.durable(), applied_[context.self()]);
+      drop_pending(applied_[context.self()]);
       std::string published = tagged(HybridMessage::kPublished, [&](Packer& out) {
-        out.pack_array(2);
+        out.pack_array(options_.optimistic_reads ? 3 : 2);
         out.pack_uint64(log_position());
         values_.pack(out);
+        if (!options_.optimistic_reads) return;
+        out.pack_array(static_cast<uint32_t>(applied_.size() * 2));
+        for (const auto& [origin, seq] : applied_) {
+          out.pack_uint32(origin);
+          out.pack_uint64(seq);
+        }
       });
       context.send_to_peers(std::move(published));
       return;
@@ -293,12 +326,25 @@ class HybridReplica final : public Replica {
       note_value_changed(key);
       changed = true;
     });
+    if (body.via.array.size > 2) {
+      const WireObject& decided = wire_at(body, 2);
+      const uint32_t size = wire_tuples_size(decided, 2);
+      for (uint32_t i = 0; i < size; i += 2) {
+        const uint64_t seq = wire_u64(wire_at(decided, i + 1));
+        if (wire_u64(wire_at(decided, i)) != context.self() || seq <= published_own_) continue;
+        published_own_ = seq;
+        drop_pending(seq);
+        outbox_.acknowledge(context.durable(), seq);
+        changed = true;  // kept durably: a restart must not lay these over the values again
+      }
+    }
     if (!changed) return;
     ++version_;
     context.durable().put(kPublishedKey, wire_encode([&](Packer& out) {
-                            out.pack_array(2);
+                            out.pack_array(options_.optimistic_reads ? 3 : 2);
                             out.pack_uint64(published_position_);
                             published_.pack(out);
+                            if (options_.optimistic_reads) out.pack_uint64(published_own_);
                           }));
   }
 
@@ -312,6 +358,8 @@ class HybridReplica final : public Replica {
       const WireMessage published(*bytes);
       published_position_ = wire_u64(wire_at(published.root(), 0));
       published_.assign(wire_at(published.root(), 1), [](std::string_view) {});
+      if (published.root().via.array.size > 2)
+        published_own_ = wire_u64(wire_at(published.root(), 2));
     }
     local_.state().note_view_all_changed();
     for (const auto& [key, bytes] : store.entries()) {
@@ -319,6 +367,13 @@ class HybridReplica final : public Replica {
         applied_[static_cast<NodeId>(std::stoul(key.substr(kLogPrefix.size())))] =
             wire_u64(WireMessage(bytes).root());
       }
+    }
+    // Pending again: the outbox's events that the log values held do not include (an edge keeps
+    // an event there until a publication includes it; the authority, until it appends it).
+    if (!options_.optimistic_reads) return;
+    const uint64_t included = is_authority(context) ? applied_[context.self()] : published_own_;
+    for (const auto& e : outbox_.events()) {
+      if (e.seq > included) pending_.push_back(e);
     }
   }
 
@@ -330,7 +385,12 @@ class HybridReplica final : public Replica {
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
   LogValues<Kind> published_;           // the last values the authority published, persisted
   uint64_t published_position_ = 0;     // and the log position they were published at
-  uint64_t logged_ = 0;                 // events the authority appended to its values
+  uint64_t published_own_ = 0;          // and the last of this replica's events they include
+  // This replica's events that the log values it reads do not include yet, in seq order
+  // (optimistic_reads only): at an edge, its outbox, which keeps events until a publication
+  // includes them; at the authority, its events until its next reconcile appends them.
+  std::deque<typename EventOutbox<Kind>::Event> pending_;
+  uint64_t logged_ = 0;       // events the authority appended to its values
   uint64_t refused_ = 0;      // and events it refused (max_value), acknowledged at their edge
   uint64_t refused_ops_ = 0;  // increments refused at once, the known total being at max_value
   uint64_t version_ = 0;      // changes to values_ and published_ (observe_version, with local_'s)
@@ -392,6 +452,14 @@ EngineInfo hybrid_engine_info() {
                          INT64_MIN,
                          INT64_MAX,
                          "keys whose reads come from the log: comma-separated, or *"});
+  info.params.push_back({"authoritative_reads",
+                         ParamType::kEnum,
+                         "published",
+                         {"published", "optimistic"},
+                         INT64_MIN,
+                         INT64_MAX,
+                         "authoritative keys read the log's values alone (published), or with this "
+                         "PoP's own events not in them yet laid over them (optimistic)"});
   info.params.push_back(
       {"max_value",
        ParamType::kInt,
@@ -406,6 +474,7 @@ EngineInfo hybrid_engine_info() {
     options.sync = sync_options_from(params);
     options.authority = static_cast<uint32_t>(params.integer("authority"));
     options.reconcile_interval = params.duration("reconcile_interval");
+    options.optimistic_reads = params.string("authoritative_reads") == "optimistic";
     if (params.integer("max_value") >= 0) options.max_value = params.integer("max_value");
     const std::string keys = params.string("authoritative_keys");
     options.all_authoritative = keys == "*";

@@ -429,6 +429,12 @@ def test_counter_session_guarantees(edgesim):
                          "checks.session_guarantees=true")
         violations = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]["violations"]
         assert violations["read_your_writes"] > 0 and violations["monotonic_reads"] == 0, violations
+        # With optimistic reads a PoP lays its own unpublished votes over the official count.
+        result = edgesim("run", "scenarios/votes.yaml", "--seed", seed, "--json", "--set",
+                         "checks.session_guarantees=true", "--set",
+                         "engine.params.authoritative_reads=optimistic")
+        violations = json.loads(result.stdout)["seeds"][0]["checks"]["session_guarantees"]["violations"]
+        assert violations == {"monotonic_reads": 0, "read_your_writes": 0}, violations
     # A CRDT replica that restarts shows at least what it showed before its crash (remote merges
     # are logged): a counter on the PoP leaderboard.yaml crashes, an OR-set on shopping-cart.yaml's.
     for scenario, seed, engine in (("leaderboard", "9", "engine={name: crdt.pn_counter}"),
@@ -458,3 +464,24 @@ def test_multi_value_reads_are_judged_for_session_guarantees(edgesim):
     assert "reads returned arrays of concurrent values (a multi-value register's)" in text.stdout
     register = edgesim("run", "scenarios/roaming-sessions.yaml", "--seed", "1", "--json")
     assert "multi_value_reads" not in json.loads(register.stdout)["seeds"][0]["checks"]["linearizability"]
+
+
+def test_hybrid_map_fields_follow_the_log(edgesim, tmp_path):
+    # profile-settings.yaml: the hybrid on a map, fields k0 and k1 decided by the log. Every PoP
+    # ends with the same values, every event reaches the log, and lost_updates reports the writes
+    # that lost to earlier ones (log order is arrival order at the authority, not real time).
+    result = edgesim("run", "scenarios/profile-settings.yaml", "--seed", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)["seeds"][0]
+    assert run["checks"]["convergence"]["ok"] and run["checks"]["convergence"]["live_replicas"] == 9
+    stats = run["metrics"]["engine"]
+    assert stats["logged_events"] > 0 and stats["outbox_events"] == 0, stats
+    # A bound is a counter's: with a map workload the scenario is rejected at the parameter.
+    scenario = tmp_path / "bounded.yaml"
+    text = (ROOT / "scenarios/profile-settings.yaml").read_text()
+    scenario.write_text(text.replace("authority: 0,", "authority: 0, max_value: 3,"))
+    result = edgesim("run", str(scenario))
+    assert result.returncode == 2
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "authority: 0," in l)
+    assert f"bounded.yaml:{line}:" in result.stderr and "max_value bounds a counter" in result.stderr
+    assert result.stdout == ""

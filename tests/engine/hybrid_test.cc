@@ -18,12 +18,14 @@ namespace {
 using testing::FakeContext;
 
 std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys, int64_t max_value,
-                                    const std::string& workload = "counter") {
+                                    const std::string& workload = "counter",
+                                    const std::string& authoritative_reads = "published") {
   const EngineInfo info = models::hybrid_engine_info();
   Value values = Value::object();
   for (const ParamSpec& spec : info.params) values[spec.name] = spec.default_value;
   values["authoritative_keys"] = authoritative_keys;
   values["max_value"] = max_value;
+  values["authoritative_reads"] = authoritative_reads;
   EngineParams params(values, info.params);
   params.set_workload(workload);
   return info.factory(params);
@@ -31,8 +33,9 @@ std::unique_ptr<Engine> make_hybrid(const std::string& authoritative_keys, int64
 
 struct AuthorityAndEdge {
   explicit AuthorityAndEdge(const std::string& authoritative_keys = "*", int64_t max_value = -1,
-                            const std::string& workload = "counter")
-      : engine(make_hybrid(authoritative_keys, max_value, workload)) {
+                            const std::string& workload = "counter",
+                            const std::string& authoritative_reads = "published")
+      : engine(make_hybrid(authoritative_keys, max_value, workload, authoritative_reads)) {
     authority = engine->make_replica(0);
     edge = engine->make_replica(1);
     authority->on_start(authority_context);
@@ -364,6 +367,52 @@ TEST(Hybrid, AMapsAuthoritativeFieldsAreTheLogsInTheLogsOrder) {
   EXPECT_EQ(world.read("a"), nullptr);
   EXPECT_EQ(world.edge->observe(), (Value{{"b", "local"}}));
   EXPECT_EQ(world.edge->observe(), world.authority->observe());
+}
+
+// Optimistic reads lay the edge's own events over the log's totals until a publication includes
+// them, and then not again: not twice while the authority has them but has not published yet, not
+// after a restart (the outbox keeps them until then), not once they are published.
+TEST(Hybrid, OptimisticReadsCountOwnEventsOnceUntilTheLogPublishesThem) {
+  AuthorityAndEdge world("*", -1, "counter", "optimistic");
+  world.increment("k");
+  world.increment("k");
+  EXPECT_EQ(world.read("k"), 2) << "the edge's own increments, at once";
+  world.reconcile();  // the log has them and acknowledges; nothing is published yet
+  ASSERT_EQ(world.logged("k"), 2);
+  EXPECT_EQ(world.read("k"), 2);
+  world.restart_edge();
+  EXPECT_EQ(world.read("k"), 2) << "acknowledged but unpublished events are lost on restart";
+  world.run_everything();  // the authority publishes
+  world.run_everything();
+  EXPECT_EQ(world.read("k"), 2) << "published: no longer laid over";
+  EXPECT_EQ(world.outbox_events(), 0);
+  world.increment("k");
+  world.restart_edge();
+  EXPECT_EQ(world.read("k"), 3);
+  world.run_everything();
+  world.run_everything();
+  EXPECT_EQ(world.read("k"), 3);
+  EXPECT_EQ(world.read("k", world.authority.get()), 3);
+
+  AuthorityAndEdge published("*", -1, "counter", "published");
+  published.increment("k");
+  EXPECT_EQ(published.read("k"), 0) << "by default a read shows the log's total alone";
+}
+
+// A map's field: the writer reads its write at once; once the log has published, the log's
+// order decides again.
+TEST(Hybrid, OptimisticReadsShowAFieldsOwnWriteUntilTheLogDecides) {
+  AuthorityAndEdge world("*", -1, "map", "optimistic");
+  world.write("a", "mine");
+  EXPECT_EQ(world.read("a"), "mine");
+  world.run_everything(/*ship_events=*/false);  // the authority's layer merges it; the log not
+  world.write("a", "authority's", world.authority.get());
+  EXPECT_EQ(world.read("a", world.authority.get()), "authority's");
+  EXPECT_EQ(world.read("a"), "mine");
+  world.run_everything();  // the authority's event, then the edge's, reach the log
+  world.run_everything();
+  EXPECT_EQ(world.read("a"), "mine");
+  EXPECT_EQ(world.read("a", world.authority.get()), "mine") << "last in the log";
 }
 
 TEST(Hybrid, MaxValueIsForCountersOnly) {
