@@ -267,11 +267,13 @@ class HybridReplica final : public Replica {
     return is_authority(context) ? values_ : published_;
   }
   // What a read of authoritative `key` shows: the log's value as this replica knows it, with its
-  // own pending events laid over it (none unless optimistic_reads).
+  // own pending events laid over it (none unless optimistic_reads). Each is folded in as the log
+  // would fold it there, so one that the bound would refuse adds nothing: laid over a total that
+  // others' events have since taken to max_value, it would show more than the log ever will.
   Held read_value(NodeContext& context, const std::string& key) {
     Held value = known_values(context).at(key);
     for (const auto& e : pending_) {
-      if (e.key == key) Kind::fold(value, e.change);
+      if (e.key == key && !past_bound(value, e.change)) Kind::fold(value, e.change);
     }
     return value;
   }

@@ -301,6 +301,17 @@ def test_inventory_hybrid_never_oversells_but_undoes_acknowledged_sales(edgesim)
                    "engine={name: hybrid, params: {max_value: 40}}")
     assert re.search(r"check no_lost_writes VIOLATED: 5 of 5 counters outside their acknowledged "
                      r"increments; k0: final 40 outside \[(\d+), \1\]", text.stdout), text.stdout
+    # Optimistic reads count an edge's own pending sales, as the bounded log would take them: no
+    # read passes the stock, and an edge refuses sooner, so the log undoes fewer sales.
+    for seed_number in ("1", "2", "3"):
+        runs = [json.loads(edgesim("run", "scenarios/inventory.yaml", "--seed", seed_number, "--json",
+                                   "--set", "engine={name: hybrid, params: {max_value: 40}}",
+                                   "--set", "engine.params.authoritative_reads=" + reads
+                                   ).stdout)["seeds"][0]
+                for reads in ("published", "optimistic")]
+        assert all(run["checks"]["bounds"]["ok"] for run in runs)
+        undone = [run["metrics"]["engine"]["refused_events"] for run in runs]
+        assert undone[1] < undone[0], undone
 
 
 def test_bad_engine_parameter_value_exits_2(edgesim):

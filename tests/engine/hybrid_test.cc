@@ -415,6 +415,28 @@ TEST(Hybrid, OptimisticReadsShowAFieldsOwnWriteUntilTheLogDecides) {
   EXPECT_EQ(world.read("a", world.authority.get()), "mine") << "last in the log";
 }
 
+// Laid over a total that others took to max_value, a pending increment the log will refuse adds
+// nothing: a read never shows more than the bound, as the log never holds more.
+TEST(Hybrid, OptimisticReadsFoldPendingIncrementsAsTheBoundedLogWould) {
+  AuthorityAndEdge world("*", 2, "counter", "optimistic");
+  world.increment("k");
+  world.increment("k");
+  EXPECT_EQ(world.read("k"), 2);
+  const OpId first = world.next_op++;
+  world.authority->on_op(world.authority_context, Op{first, "incr", "k", 1});
+  const OpId second = world.next_op++;
+  world.authority->on_op(world.authority_context, Op{second, "incr", "k", 1});
+  ASSERT_TRUE(world.authority_context.completed.at(second).ok);
+  world.run_everything(/*ship_events=*/false);  // the log takes the authority's two: full
+  world.run_everything(/*ship_events=*/false);
+  EXPECT_EQ(world.read("k"), 2) << "published 2 with 2 pending past the bound";
+  world.run_everything();  // the edge's events reach the log, which refuses them
+  world.run_everything();
+  EXPECT_EQ(world.stat(*world.authority, "refused_events"), 2);
+  EXPECT_EQ(world.read("k"), 2);
+  EXPECT_EQ(world.outbox_events(), 0);
+}
+
 TEST(Hybrid, MaxValueIsForCountersOnly) {
   EXPECT_THROW(make_hybrid("*", 10, "map"), std::invalid_argument);
   EXPECT_NE(make_hybrid("*", -1, "map"), nullptr);
