@@ -1,6 +1,5 @@
 #include "models/hybrid/hybrid.h"
 
-#include <deque>
 #include <optional>
 #include <set>
 #include <span>
@@ -23,7 +22,8 @@ namespace {
 //   published: body = [position, flat [key, value, key, value, ...]], the log's values (totals,
 //              fields) after the events it has decided (position: their count, which only grows);
 //              with optimistic reads, a third element: flat [origin, seq, ...], the last event
-//              decided from each origin (what each replica can stop laying over the values)
+//              decided from each origin (what each replica can drop from its outbox, and stop
+//              laying over the values; no acks are sent then)
 enum class HybridMessage : uint8_t { kEvents = 0, kAck = 1, kPublished = 2 };
 // The hybrid's messages start with this byte; the local CRDT layer's go out as it sends them. A
 // CRDT message is a MessagePack array, whose first byte (0x90-0x9f, 0xdc or 0xdd) is never 'h',
@@ -32,8 +32,7 @@ constexpr char kHybridTag = 'h';
 
 // Durable records besides the outbox's (event_outbox.h): "hybrid/log/<origin>", the last seq
 // the authority applied from it; "hybrid/totals": its values, flat [key, value, ...]; at an edge,
-// "hybrid/published": the last values published, [position, values] (with optimistic reads,
-// [position, values, the last of its own events they include]).
+// "hybrid/published": the last values published, [position, values].
 constexpr std::string_view kLogPrefix = "hybrid/log/";
 const std::string kPublishedKey = "hybrid/published";
 
@@ -82,9 +81,7 @@ class HybridReplica final : public Replica {
                                                *options_.max_value)));
         return;
       }
-      // Durable before the local layer acknowledges.
-      const uint64_t seq = outbox_.record(context.durable(), op.key, *change);
-      if (options_.optimistic_reads) pending_.push_back({seq, op.key, *change});
+      outbox_.record(context.durable(), op.key, *change);  // durable before the local layer acks
     }
     local_.on_op(context, op);
   }
@@ -106,14 +103,15 @@ class HybridReplica final : public Replica {
                                     Kind::unpack_change(wire_at(body, i + 2))});
         }
         append(context, from, events);
-        context.send(from, tagged(HybridMessage::kAck,
-                                  [&](Packer& out) { out.pack_uint64(applied_[from]); }));
+        // With optimistic reads the edge empties its outbox by the publications instead.
+        if (!options_.optimistic_reads) {
+          context.send(from, tagged(HybridMessage::kAck,
+                                    [&](Packer& out) { out.pack_uint64(applied_[from]); }));
+        }
         break;
       }
       case HybridMessage::kAck:
-        // With optimistic reads an event stays in the outbox until a publication includes it
-        // (take_published), so that a restart still lays it over the values it reads.
-        if (!options_.optimistic_reads) outbox_.acknowledge(context.durable(), wire_u64(body));
+        outbox_.acknowledge(context.durable(), wire_u64(body));
         break;
       case HybridMessage::kPublished:
         take_published(context, body);
@@ -140,8 +138,6 @@ class HybridReplica final : public Replica {
     applied_.clear();
     published_.clear();
     published_position_ = 0;
-    published_own_ = 0;
-    pending_.clear();
     local_.state().note_view_all_changed();
   }
 
@@ -266,20 +262,20 @@ class HybridReplica final : public Replica {
   LogValues<Kind>& known_values(NodeContext& context) {
     return is_authority(context) ? values_ : published_;
   }
-  // What a read of authoritative `key` shows: the log's value as this replica knows it, with its
-  // own pending events laid over it (none unless optimistic_reads). Each is folded in as the log
-  // would fold it there, so one that the bound would refuse adds nothing: laid over a total that
-  // others' events have since taken to max_value, it would show more than the log ever will.
+  // What a read of authoritative `key` shows: the log's value as this replica knows it, with
+  // optimistic_reads its own events that value does not include laid over it. Those are exactly
+  // its outbox: the authority empties its own as it appends, and with optimistic reads an edge
+  // empties its outbox as publications include its events (take_published), not on the
+  // authority's acknowledgement. Each is folded in as the log would fold it there, so one that
+  // the bound would refuse adds nothing: laid over a total that others' events have since taken
+  // to max_value, it would show more than the log ever will.
   Held read_value(NodeContext& context, const std::string& key) {
     Held value = known_values(context).at(key);
-    for (const auto& e : pending_) {
+    if (!options_.optimistic_reads) return value;
+    for (const auto& e : outbox_.events()) {
       if (e.key == key && !past_bound(value, e.change)) Kind::fold(value, e.change);
     }
     return value;
-  }
-  // Forgets the pending events up to `seq`: the log values this replica reads include them.
-  void drop_pending(uint64_t seq) {
-    while (!pending_.empty() && pending_.front().seq <= seq) pending_.pop_front();
   }
 
   void reconcile(NodeContext& context) {
@@ -288,7 +284,6 @@ class HybridReplica final : public Replica {
       for (const auto& e : outbox_.events()) own.push_back(SeqEvent{e.seq, e.key, e.change});
       append(context, context.self(), own);
       outbox_.acknowledge(context.durable(), applied_[context.self()]);
-      drop_pending(applied_[context.self()]);
       std::string published = tagged(HybridMessage::kPublished, [&](Packer& out) {
         out.pack_array(options_.optimistic_reads ? 3 : 2);
         out.pack_uint64(log_position());
@@ -332,21 +327,16 @@ class HybridReplica final : public Replica {
       const WireObject& decided = wire_at(body, 2);
       const uint32_t size = wire_tuples_size(decided, 2);
       for (uint32_t i = 0; i < size; i += 2) {
-        const uint64_t seq = wire_u64(wire_at(decided, i + 1));
-        if (wire_u64(wire_at(decided, i)) != context.self() || seq <= published_own_) continue;
-        published_own_ = seq;
-        drop_pending(seq);
-        outbox_.acknowledge(context.durable(), seq);
-        changed = true;  // kept durably: a restart must not lay these over the values again
+        if (wire_u64(wire_at(decided, i)) == context.self())
+          outbox_.acknowledge(context.durable(), wire_u64(wire_at(decided, i + 1)));
       }
     }
     if (!changed) return;
     ++version_;
     context.durable().put(kPublishedKey, wire_encode([&](Packer& out) {
-                            out.pack_array(options_.optimistic_reads ? 3 : 2);
+                            out.pack_array(2);
                             out.pack_uint64(published_position_);
                             published_.pack(out);
-                            if (options_.optimistic_reads) out.pack_uint64(published_own_);
                           }));
   }
 
@@ -360,8 +350,6 @@ class HybridReplica final : public Replica {
       const WireMessage published(*bytes);
       published_position_ = wire_u64(wire_at(published.root(), 0));
       published_.assign(wire_at(published.root(), 1), [](std::string_view) {});
-      if (published.root().via.array.size > 2)
-        published_own_ = wire_u64(wire_at(published.root(), 2));
     }
     local_.state().note_view_all_changed();
     for (const auto& [key, bytes] : store.entries()) {
@@ -369,13 +357,6 @@ class HybridReplica final : public Replica {
         applied_[static_cast<NodeId>(std::stoul(key.substr(kLogPrefix.size())))] =
             wire_u64(WireMessage(bytes).root());
       }
-    }
-    // Pending again: the outbox's events that the log values held do not include (an edge keeps
-    // an event there until a publication includes it; the authority, until it appends it).
-    if (!options_.optimistic_reads) return;
-    const uint64_t included = is_authority(context) ? applied_[context.self()] : published_own_;
-    for (const auto& e : outbox_.events()) {
-      if (e.seq > included) pending_.push_back(e);
     }
   }
 
@@ -387,12 +368,7 @@ class HybridReplica final : public Replica {
   std::map<NodeId, uint64_t> applied_;  // authority: last event applied per origin, persisted
   LogValues<Kind> published_;           // the last values the authority published, persisted
   uint64_t published_position_ = 0;     // and the log position they were published at
-  uint64_t published_own_ = 0;          // and the last of this replica's events they include
-  // This replica's events that the log values it reads do not include yet, in seq order
-  // (optimistic_reads only): at an edge, its outbox, which keeps events until a publication
-  // includes them; at the authority, its events until its next reconcile appends them.
-  std::deque<typename EventOutbox<Kind>::Event> pending_;
-  uint64_t logged_ = 0;       // events the authority appended to its values
+  uint64_t logged_ = 0;                 // events the authority appended to its values
   uint64_t refused_ = 0;      // and events it refused (max_value), acknowledged at their edge
   uint64_t refused_ops_ = 0;  // increments refused at once, the known total being at max_value
   uint64_t version_ = 0;      // changes to values_ and published_ (observe_version, with local_'s)
