@@ -135,6 +135,16 @@ Value parse_line(const std::string& text, const HistoryLocation& where) {
     const size_t column = std::max<size_t>(1, std::min(error.byte, text.size() + 1));
     throw HistoryError(fmt::format("{}: not valid JSON ({}){}", where.at(column), reason,
                                    other_tools_format(text)));
+  } catch (const Value::out_of_range& error) {
+    // A number past a double's range: "[json.exception.out_of_range.406] number overflow parsing
+    // '1e400'". Reported at the number (its first occurrence in the line).
+    const std::string what = error.what();
+    const size_t quote = what.find('\'');
+    const std::string number =
+        quote == std::string::npos ? "" : what.substr(quote + 1, what.size() - quote - 2);
+    const size_t at = number.empty() ? std::string::npos : text.find(number);
+    throw HistoryError(fmt::format("{}: number {} is out of range",
+                                   where.at(at == std::string::npos ? 1 : at + 1), number));
   }
 }
 

@@ -11,6 +11,16 @@
 namespace edgesim {
 
 Topology build_topology(const Scenario& scenario) {
+  std::string unreachable;
+  Topology topology = assemble_topology(scenario, unreachable);
+  if (!unreachable.empty()) {
+    throw ScenarioError(scenario.path + ": error: topology.links: no route " + unreachable +
+                        " (every region must be connected)");
+  }
+  return topology;
+}
+
+Topology assemble_topology(const Scenario& scenario, std::string& unreachable) {
   Topology topology;
   const TopologySpec& spec = scenario.topology;
   for (const RegionSpec& region : spec.regions) {
@@ -28,11 +38,7 @@ Topology build_topology(const Scenario& scenario) {
   for (const BackboneLinkSpec& link : spec.links) {
     topology.add_link(endpoint(link.a), endpoint(link.b), link.spec);
   }
-  const std::string unreachable = topology.finalize();
-  if (!unreachable.empty()) {
-    throw ScenarioError(scenario.path + ": error: topology.links: no route " + unreachable +
-                        " (every region must be connected)");
-  }
+  unreachable = topology.finalize();
   return topology;
 }
 

@@ -128,7 +128,14 @@ Scenario parse_root(const YamlReader& reader, const YAML::Node& root,
   check_engine_params(reader, root, engines, scenario);
   if (root["faults"]) parse_faults(reader, root["faults"], scenario);
   if (root["checks"]) parse_checks(reader, root["checks"], scenario);
-  build_topology(scenario);  // rejects disconnected regions before anything runs
+  // Disconnected regions are rejected before anything runs, at the links (or the topology).
+  std::string unreachable;
+  assemble_topology(scenario, unreachable);
+  if (!unreachable.empty()) {
+    const YAML::Node topology = root["topology"];
+    reader.fail(topology["links"] ? topology["links"] : topology, "topology.links",
+                "no route " + unreachable + " (every region must be connected)");
+  }
   return scenario;
 }
 

@@ -47,6 +47,9 @@ TEST(History, MalformedLinesNameFileLineAndColumn) {
   // Syntax errors where the parser stopped: the end of a cut line, the end of a bad literal.
   EXPECT_EQ(error_of(ok + "\n{\"id\":2").rfind("h.jsonl:3:8: not valid JSON (syntax error", 0), 0u);
   EXPECT_EQ(error_of("{\"id\":tru}").rfind("h.jsonl:1:10: not valid JSON (syntax error", 0), 0u);
+  // A number past a double's range is valid JSON syntax the parser cannot hold (it aborted the
+  // program before: nlohmann throws out_of_range, not parse_error).
+  EXPECT_EQ(error_of("{\"id\":1e400}"), "h.jsonl:1:7: number 1e400 is out of range");
   // Other tools' histories are named, with the converter to use.
   const std::string converter = "scripts/jepsen_history.py converts it";
   EXPECT_NE(
