@@ -1,16 +1,17 @@
 #pragma once
 // EventOutbox<Kind>: a hybrid replica's events (seq, key, change) from the moment it acknowledges
-// an op until the authority acknowledges appending them, kept in the durable store so that a
-// crash loses none and a restart resends them. Seqs increase by one per event and never repeat,
-// across restarts too. `Kind` (log_kinds.h) says what a change is: an increment's `by`, a field's
-// new value.
+// an op until the log has them (the authority acknowledges appending them or, with optimistic
+// reads, publishes values that include them), kept in the durable store so that a crash loses
+// none and a restart resends them. Seqs increase by one per event and never repeat, across
+// restarts too. `Kind` (log_kinds.h) says what a change is: an increment's `by`, a field's new
+// value.
 //
 // Durable records:
 //   "hybrid/outbox": the unacknowledged events, [seq, key, change] records appended one after
-//   another,
-//     one append per event (a key per event, written and later erased, was a tenth of a hybrid
-//     run). Erased once every event in it is acknowledged; rewritten without the acknowledged ones
-//     once they are most of it, so each record is rewritten a bounded number of times.
+//     another, one append per event (a key per event, written and later erased, was a tenth of a
+//     hybrid run). Erased once every event in it is acknowledged; rewritten without the
+//     acknowledged ones once they are most of it, so each record is rewritten a bounded number of
+//     times.
 //   "hybrid/acked": the last seq acknowledged, in decimal (older records in the outbox are dead).
 //   "hybrid/seq": the last seq, in decimal, written when the outbox is erased (while the outbox
 //     holds records, the last of them has the last seq).

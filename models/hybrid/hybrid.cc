@@ -251,7 +251,7 @@ class HybridReplica final : public Replica {
 
   // Folding `change` into `held` would take a total past max_value (never for a map's fields).
   bool past_bound(const Held& held, const Change& change) const {
-    if constexpr (std::is_same_v<Kind, CounterLog>) {
+    if constexpr (Kind::kBounded) {
       return options_.max_value && change > 0 && held > *options_.max_value - change;
     } else {
       return false;

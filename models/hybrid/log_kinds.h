@@ -21,9 +21,9 @@ namespace edgesim::models {
 
 struct CounterLog {
   using Local = PnCounter;
-  using Change = int64_t;  // what an event adds
-  using Held = int64_t;    // the log's total for a key (0: none yet)
-  static constexpr bool kBounded = true;
+  using Change = int64_t;                 // what an event adds
+  using Held = int64_t;                   // the log's total for a key (0: none yet)
+  static constexpr bool kBounded = true;  // max_value applies
 
   // The event an op makes, or nullopt for an op that changes nothing (a read; the local layer
   // answers whatever else comes).

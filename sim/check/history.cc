@@ -139,9 +139,10 @@ Value parse_line(const std::string& text, const HistoryLocation& where) {
     // A number past a double's range: "[json.exception.out_of_range.406] number overflow parsing
     // '1e400'". Reported at the number (its first occurrence in the line).
     const std::string what = error.what();
-    const size_t quote = what.find('\'');
+    const size_t open = what.find('\'');
+    const size_t close = what.rfind('\'');
     const std::string number =
-        quote == std::string::npos ? "" : what.substr(quote + 1, what.size() - quote - 2);
+        open < close && close != std::string::npos ? what.substr(open + 1, close - open - 1) : "";
     const size_t at = number.empty() ? std::string::npos : text.find(number);
     throw HistoryError(fmt::format("{}: number {} is out of range",
                                    where.at(at == std::string::npos ? 1 : at + 1), number));

@@ -347,9 +347,10 @@ TEST(Hybrid, AMapsAuthoritativeFieldsAreTheLogsInTheLogsOrder) {
   EXPECT_EQ(world.read("a", world.authority.get()), "edge-1");
   EXPECT_EQ(world.read("b", world.authority.get()), "local");
 
-  // The edge writes first and the authority after it, with the edge's write merged there (so its
-  // stamp is the greater). The edge's event is lost on its way to the log, then resent; the
-  // authority's own is appended first, so the edge's write is last in the log and wins.
+  // The edge writes first and the authority after it, with the edge's write merged there (so the
+  // authority's stamp is the greater, and the local layer keeps its write). The edge's event is
+  // lost on its way to the log, then resent; the authority's own is appended first, so the edge's
+  // write is last in the log and wins.
   world.write("a", "edge-2");
   world.run_everything(/*ship_events=*/false);
   world.write("a", "authority", world.authority.get());
