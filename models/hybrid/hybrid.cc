@@ -74,7 +74,8 @@ class HybridReplica final : public Replica {
     if (const std::optional<Change> change = Kind::change_of(op)) {
       // The log would refuse it: what this replica knows of the log has no room left for it.
       // Refused now, it is a failed op (no effect) rather than an acknowledged one undone later.
-      if (past_bound(read_value(context, op.key), *change)) {
+      // Without a bound nothing is looked up (a lookup per increment was 3% of a hybrid run).
+      if (options_.max_value && past_bound(read_value(context, op.key), *change)) {
         ++refused_ops_;
         context.complete(
             op.id, Result::failure(fmt::format("the log's total of {} is at its bound {}", op.key,
