@@ -87,21 +87,22 @@ TEST_P(EngineDeterminism, SameSeedSameRunAgainAndOnWorkerThreads) {
                   run_scenario(s, seeds[0], engines_, RunOptions{.keep_history = true}));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllEngines, EngineDeterminism,
-                         testing::Values(EngineCase{"lww", "kv", "{timestamps: hlc}"},
-                                         EngineCase{"crdt.pn_counter", "counter", "{sync: delta}"},
-                                         EngineCase{"crdt.pn_counter", "counter", "{sync: state}"},
-                                         EngineCase{"crdt.or_set", "set",
-                                                    "{sync: delta, relay: true}"},
-                                         EngineCase{"crdt.or_set", "set", "{sync: digest}"},
-                                         EngineCase{"crdt.mv_register", "kv", "{sync: delta}"},
-                                         EngineCase{"crdt.lww_map", "map", "{sync: delta}"},
-                                         EngineCase{"crdt.rga", "text", "{sync: delta}"},
-                                         EngineCase{"crdt.rga", "text", "{sync: state}"},
-                                         EngineCase{"delta_sync", "map", "{reads: authority}"},
-                                         EngineCase{"delta_sync", "counter", "{}"},
-                                         EngineCase{"hybrid", "counter", "{sync: delta}"}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    AllEngines, EngineDeterminism,
+    testing::Values(EngineCase{"lww", "kv", "{timestamps: hlc}"},
+                    EngineCase{"crdt.pn_counter", "counter", "{sync: delta}"},
+                    EngineCase{"crdt.pn_counter", "counter", "{sync: state}"},
+                    EngineCase{"crdt.or_set", "set", "{sync: delta, relay: true}"},
+                    EngineCase{"crdt.or_set", "set", "{sync: digest}"},
+                    EngineCase{"crdt.mv_register", "kv", "{sync: delta}"},
+                    EngineCase{"crdt.lww_map", "map", "{sync: delta}"},
+                    EngineCase{"crdt.rga", "text", "{sync: delta}"},
+                    EngineCase{"crdt.rga", "text", "{sync: state}"},
+                    EngineCase{"delta_sync", "map", "{reads: authority}"},
+                    EngineCase{"delta_sync", "counter", "{}"},
+                    EngineCase{"hybrid", "counter", "{sync: delta}"},
+                    EngineCase{"hybrid", "map", "{authoritative_reads: optimistic}"}),
+    case_name);
 
 }  // namespace
 }  // namespace edgesim
