@@ -24,6 +24,8 @@ struct CounterLog {
   using Change = int64_t;                 // what an event adds
   using Held = int64_t;                   // the log's total for a key (0: none yet)
   static constexpr bool kBounded = true;  // max_value applies
+  // A total stays in the log at 0, and a publication that leaves a key out leaves it unchanged.
+  static constexpr bool kForgetsAbsent = false;
 
   // The event an op makes, or nullopt for an op that changes nothing (a read; the local layer
   // answers whatever else comes).
@@ -45,6 +47,10 @@ struct FieldLog {
   using Change = Value;  // the field's new value; null: deleted
   using Held = Value;    // the field's value in the log; null: absent or deleted
   static constexpr bool kBounded = false;
+  // A deleted field leaves the log at once, and every publication lists every field the log holds
+  // (a field it leaves out is absent): deletions need no tombstones, so a log of an open set of
+  // fields holds and publishes only the live ones.
+  static constexpr bool kForgetsAbsent = true;
 
   // A write of null deletes, as it does in the local layer's observation (a map lists no null).
   static std::optional<Change> change_of(const Op& op) {

@@ -3,9 +3,11 @@
 // log_kinds.h), as the hybrid's authority folds events into it and publishes it, and as the other
 // replicas hold what it last published.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/hybrid/log_kinds.h"
 #include "models/key_btree.h"
@@ -34,7 +36,11 @@ class LogValues {
     return it == entries_.end() ? none_ : it->second;
   }
   void fold(std::string_view key, const typename Kind::Change& change) {
-    Kind::fold(lookups_.lookup_or_add(entries_, key).second, change);
+    Held& held = lookups_.lookup_or_add(entries_, key).second;
+    Kind::fold(held, change);
+    if constexpr (Kind::kForgetsAbsent) {
+      if (held == none_) forget(key);
+    }
   }
   // Calls visit(key, value) for each key, in key order.
   template <typename Visit>
@@ -59,9 +65,36 @@ class LogValues {
   // Sets each value pack() listed; changed(key) is called for each value that changed. LogValues
   // are published in key order, so each key is found a step or two on from the last one (a search
   // from the root for each of them was a twentieth of a hybrid run); one out of order is searched
-  // for.
+  // for. With Kind::kForgetsAbsent the list is complete: a key it leaves out is forgotten.
   template <typename Changed>
   void assign(const WireObject& in, Changed&& changed) {
+    assign_listed(in, changed);
+    if constexpr (Kind::kForgetsAbsent) {
+      std::vector<std::string_view> listed;
+      const uint32_t size = wire_tuples_size(in, 2);
+      for (uint32_t i = 0; i < size; i += 2) listed.push_back(wire_str(wire_at(in, i)));
+      std::sort(listed.begin(), listed.end());
+      std::vector<std::string> left_out;
+      for (const auto& [key, value] : entries_) {
+        if (!std::binary_search(listed.begin(), listed.end(), std::string_view(key)))
+          left_out.push_back(key);
+      }
+      for (const std::string& key : left_out) {
+        forget(key);
+        changed(key);
+      }
+    }
+  }
+
+ private:
+  using Tree = KeyBTree<Held>;
+
+  void forget(std::string_view key) {
+    entries_.erase(entries_.find(key));
+    lookups_.forget_all();
+  }
+  template <typename Changed>
+  void assign_listed(const WireObject& in, Changed& changed) {
     const uint32_t size = wire_tuples_size(in, 2);
     auto at = entries_.begin();
     std::string_view previous;
@@ -91,8 +124,6 @@ class LogValues {
     }
   }
 
- private:
-  using Tree = KeyBTree<Held>;
   Held none_{};  // what at() gives for a key without a value
   Tree entries_;
   KeyLookupCache<Tree> lookups_;

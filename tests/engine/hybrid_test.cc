@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
+#include "models/hybrid/log_values.h"
 #include "models/wire/msgpack_wire.h"
 #include "tests/engine/fake_context.h"
 #include "tests/engine/fresh_digest.h"
@@ -436,6 +438,40 @@ TEST(Hybrid, OptimisticReadsFoldPendingIncrementsAsTheBoundedLogWould) {
   EXPECT_EQ(world.stat(*world.authority, "refused_events"), 2);
   EXPECT_EQ(world.read("k"), 2);
   EXPECT_EQ(world.outbox_events(), 0);
+}
+
+// A deleted field leaves the log at once, and a publication lists every field the log holds, so
+// an edge forgets a field the publication leaves out: no tombstones, in the log or on the wire.
+// Counters keep a key that a publication leaves out (another implementation may send a part).
+TEST(LogValues, AFieldLogForgetsDeletedFieldsAndEdgesForgetWhatAPublicationLeavesOut) {
+  models::LogValues<models::FieldLog> log;
+  log.fold("a", Value("x"));
+  log.fold("b", Value("y"));
+  log.fold("a", Value(nullptr));
+  const std::string published = models::wire_encode([&](models::Packer& out) { log.pack(out); });
+  const models::WireMessage message(published);
+  EXPECT_EQ(models::wire_tuples_size(message.root(), 2), 2u) << "only b: [b, y]";
+
+  models::LogValues<models::FieldLog> edge;
+  edge.fold("a", Value("x"));
+  edge.fold("b", Value("old"));
+  std::vector<std::string> changed;
+  edge.assign(message.root(), [&](std::string_view key) { changed.emplace_back(key); });
+  EXPECT_EQ(edge.at("a"), nullptr);
+  EXPECT_EQ(edge.at("b"), "y");
+  std::sort(changed.begin(), changed.end());
+  EXPECT_EQ(changed, (std::vector<std::string>{"a", "b"}));
+  size_t held = 0;
+  edge.for_each([&](const std::string&, const Value&) { ++held; });
+  EXPECT_EQ(held, 1u);
+
+  models::LogValues<models::CounterLog> other, totals;
+  other.fold("x", 1);
+  totals.fold("k", 3);
+  const std::string part = models::wire_encode([&](models::Packer& out) { other.pack(out); });
+  totals.assign(models::WireMessage(part).root(), [](std::string_view) {});
+  EXPECT_EQ(totals.at("k"), 3);
+  EXPECT_EQ(totals.at("x"), 1);
 }
 
 TEST(Hybrid, MaxValueIsForCountersOnly) {
