@@ -2,22 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check/history_ops.h"
+
 namespace edgesim {
 namespace {
 
 // An op on counter "c": an increment's `value` is its amount, a read's its result.
 HistoryOp op(uint64_t id, uint64_t session, int64_t call, int64_t ret, const char* f, Value value,
              OpStatus status = OpStatus::kOk) {
-  HistoryOp o;
-  o.id = id;
-  o.proc = session;
-  o.call = call;
-  if (status != OpStatus::kInfo) o.ret = ret;
-  o.status = status;
-  o.f = f;
-  o.key = "c";
-  (std::string(f) == "incr" ? o.arg : o.out) = std::move(value);
-  return o;
+  return session_op(id, session, call, ret, f, "c", std::move(value), status);
 }
 
 uint64_t count(const History& h, const char* guarantee) {

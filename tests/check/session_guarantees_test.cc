@@ -2,25 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check/history_ops.h"
+
 namespace edgesim {
 namespace {
 
 // A read's `value` is its result; a write's, its argument; a delete has none.
 HistoryOp op(uint64_t id, uint64_t session, int64_t call, int64_t ret, const char* f,
-             Value value = nullptr) {
-  HistoryOp o;
-  o.id = id;
-  o.proc = session;
-  o.call = call;
-  o.ret = ret;
-  o.status = OpStatus::kOk;
-  o.f = f;
-  o.key = "x";
-  if (std::string(f) == "write")
-    o.arg = value;
-  else
-    o.out = value;
-  return o;
+             Value value = nullptr, OpStatus status = OpStatus::kOk) {
+  return session_op(id, session, call, ret, f, "x", std::move(value), status);
 }
 
 uint64_t count(const History& h, const char* guarantee) {

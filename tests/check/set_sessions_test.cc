@@ -2,22 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check/history_ops.h"
+
 namespace edgesim {
 namespace {
 
 // An op on set "s": an add's or remove's `value` is its element, a read's its elements.
 HistoryOp op(uint64_t id, uint64_t session, int64_t call, int64_t ret, const char* f, Value value,
              OpStatus status = OpStatus::kOk) {
-  HistoryOp o;
-  o.id = id;
-  o.proc = session;
-  o.call = call;
-  if (status != OpStatus::kInfo) o.ret = ret;
-  o.status = status;
-  o.f = f;
-  o.key = "s";
-  (std::string(f) == "read" ? o.out : o.arg) = std::move(value);
-  return o;
+  return session_op(id, session, call, ret, f, "s", std::move(value), status);
 }
 
 Value elements(std::initializer_list<int> values) {
