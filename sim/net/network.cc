@@ -25,15 +25,14 @@ Prng& Network::link_prng(LinkIndex link) {
 }
 
 // Inlined into both senders: as a call returning the arrival, it added to every message's cost.
-[[gnu::always_inline]] inline std::optional<Network::Arrival> Network::plan(NodeId from, NodeId to,
-                                                                            size_t size) {
+[[gnu::always_inline]] inline Network::Arrival Network::plan(NodeId from, NodeId to, size_t size) {
   EDGESIM_ASSERT(from < nodes_count_, "send from unknown node {}", from);
   EDGESIM_ASSERT(to < nodes_count_, "send to unknown node {}", to);
   ++stats_.sent;
   stats_.bytes_sent += size;
   if (blocked(from, to)) {
     ++stats_.dropped_partition;
-    return std::nullopt;
+    return {};
   }
   Duration delay{0};
   bool duplicated = false;
@@ -42,7 +41,7 @@ Prng& Network::link_prng(LinkIndex link) {
     const LinkSpec::Outcome hop = topology_.links()[link].spec.traverse(link_prng(link), size);
     if (hop.lost) {
       ++stats_.dropped_loss;
-      return std::nullopt;
+      return {};
     }
     delay += hop.delay;
     if (hop.duplicated && !duplicated) {
@@ -56,25 +55,23 @@ Prng& Network::link_prng(LinkIndex link) {
     if (!degradation) continue;
     if (degrade_prng_.bernoulli(degradation->loss_ratio)) {
       ++stats_.dropped_loss;
-      return std::nullopt;
+      return {};
     }
     delay += degradation->extra_latency;
   }
-  Arrival arrival{loop_.now() + delay, std::nullopt};
-  if (duplicated) {
-    ++stats_.duplicated;
-    arrival.duplicate_at = arrival.at + duplicate_extra;
-  }
-  return arrival;
+  const Instant at = loop_.now() + delay;
+  if (duplicated) ++stats_.duplicated;
+  return Arrival{
+      .delivered = true, .duplicated = duplicated, .at = at, .duplicate_at = at + duplicate_extra};
 }
 
 void Network::send(NodeId from, NodeId to, ServiceId service, std::string bytes) {
-  const std::optional<Arrival> arrival = plan(from, to, bytes.size());
-  if (!arrival) return;
-  if (arrival->duplicate_at) {
-    schedule_delivery(*arrival->duplicate_at, from, to, service, store(std::string(bytes)));
+  const Arrival arrival = plan(from, to, bytes.size());
+  if (!arrival.delivered) return;
+  if (arrival.duplicated) {
+    schedule_delivery(arrival.duplicate_at, from, to, service, store(std::string(bytes)));
   }
-  schedule_delivery(arrival->at, from, to, service, store(std::move(bytes)));
+  schedule_delivery(arrival.at, from, to, service, store(std::move(bytes)));
 }
 
 void Network::send_to_all(NodeId from, std::span<const NodeId> to, ServiceId service,
@@ -83,18 +80,19 @@ void Network::send_to_all(NodeId from, std::span<const NodeId> to, ServiceId ser
   uint32_t slot = 0;
   Shared* shared = nullptr;  // stored at the first message not dropped
   for (NodeId target : to) {
-    const std::optional<Arrival> arrival = plan(from, target, size);
-    if (!arrival) continue;
+    const Arrival arrival = plan(from, target, size);
+    if (!arrival.delivered) continue;
     if (shared == nullptr) {
       slot = store_shared(std::move(bytes));
       shared = &shared_pool_[slot];  // stays valid: a deque, and only grown meanwhile
     }
     // The duplicate first, as send() schedules it: equal times are delivered in scheduling order.
-    for (const std::optional<Instant>& at : {arrival->duplicate_at, std::optional(arrival->at)}) {
-      if (!at) continue;
+    if (arrival.duplicated) {
       ++shared->deliveries;
-      schedule_delivery(*at, from | kSharedSlot, target, service, slot);
+      schedule_delivery(arrival.duplicate_at, from | kSharedSlot, target, service, slot);
     }
+    ++shared->deliveries;
+    schedule_delivery(arrival.at, from | kSharedSlot, target, service, slot);
   }
 }
 
