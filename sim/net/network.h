@@ -101,7 +101,7 @@ class Network final : public EventHandler {
   // When a message from -> to arrives, if it does: its route's links, partitions and degradation
   // decide, drawing from their random streams. Plain fields rather than optionals: an optional
   // arrival holding an optional duplicate went through the stack in pieces, and reading it back
-  // whole stalled on store forwarding (a third of send_to_all's time).
+  // whole stalled on store forwarding (half of send_to_all's samples, docs/performance.md).
   struct Arrival {
     bool delivered = false;  // false: dropped (and counted)
     bool duplicated = false;
